@@ -1,0 +1,195 @@
+"""The one construction point of the core: :func:`open_monitor` builds a :class:`Monitor`.
+
+Like lemon24/reader's ``make_reader``: the store, the fetcher and the clock are made here
+(or passed in by tests and by the UI), never reached through globals.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import httpx
+
+from monitor import demo
+from monitor.catalog import CATALOG
+from monitor.clock import Clock, utc_now
+from monitor.errors import SourceError
+from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
+from monitor.opml import parse_opml, write_opml
+from monitor.paths import resolve_data_dir, store_path
+from monitor.pipeline import Collector, Stage
+from monitor.sources import AddedSource, add_source_by_url
+from monitor.store import Store
+from monitor.types import Article, ArticleState, OpmlOutline, Outlet, Progress, Source, SourceKind
+from monitor.types import UpdateSummary
+
+
+class Monitor:
+    """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time."""
+
+    def __init__(self, data_dir: Path, store: Store, fetcher: Fetcher, clock: Clock) -> None:
+        self.data_dir = data_dir
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+        self.collector = Collector(store, fetcher, clock=clock)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Sources ---------------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        return self.store.sources()
+
+    def add_source(
+        self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True
+    ) -> AddedSource:
+        return add_source_by_url(
+            self.store, self.fetcher, self.clock, url, name=name, language=language, check=check
+        )
+
+    def remove_source(self, source_id: int) -> Source:
+        return self.store.remove_source(source_id)
+
+    def add_outlets(self, outlets: Iterable[Outlet]) -> list[Source]:
+        """Follow catalog outlets; ones already followed are left as they are."""
+        added = []
+        for outlet in outlets:
+            if self.store.find_source_by_url(outlet.feed_url) is None:
+                added.append(
+                    self.store.add_source(
+                        outlet.feed_url,
+                        kind=SourceKind.FEED,
+                        name=outlet.name,
+                        language_hint=outlet.language,
+                        country=outlet.country,
+                        homepage=outlet.homepage,
+                    )
+                )
+        return added
+
+    def catalog(self) -> Sequence[Outlet]:
+        return CATALOG
+
+    def import_opml(self, path: Path) -> tuple[list[Source], int]:
+        """Follow every feed in an OPML file. Returns the new sources and how many were known."""
+        outlines = parse_opml(path.read_bytes())
+        added, known = [], 0
+        for outline in outlines:
+            if self.store.find_source_by_url(outline.url) is not None:
+                known += 1
+                continue
+            added.append(
+                self.store.add_source(
+                    outline.url,
+                    kind=SourceKind.FEED,
+                    name=outline.title or outline.url,
+                    language_hint=outline.language,
+                    homepage=outline.homepage,
+                )
+            )
+        return added, known
+
+    def export_opml(self, path: Path) -> int:
+        feeds = [s for s in self.store.sources() if s.kind is SourceKind.FEED]
+        outlines = [OpmlOutline(s.url, s.name, s.language_hint, s.homepage) for s in feeds]
+        data = write_opml(outlines, "Media Monitor sources")
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+        return len(outlines)
+
+    # Updates ---------------------------------------------------------------------------
+
+    def add_stage(self, stage: Stage) -> None:
+        """Plug in work that follows collection (translation, indexing)."""
+        self.collector.stages.append(stage)
+
+    def update_iter(
+        self,
+        source_ids: Iterable[int] | None = None,
+        *,
+        due_only: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Progress]:
+        return self.collector.update_iter(source_ids, due_only=due_only, cancel=cancel)
+
+    def update(
+        self, source_ids: Iterable[int] | None = None, *, cancel: threading.Event | None = None
+    ) -> UpdateSummary:
+        return self.collector.update(source_ids, cancel=cancel)
+
+    def add_demo_sources(self) -> list[Source]:
+        """Follow the bundled demo outlets (served from package data, no network)."""
+        sources = []
+        for outlet in demo.DEMO_OUTLETS:
+            existing = self.store.find_source_by_url(outlet.feed_url)
+            sources.append(
+                existing
+                or self.store.add_source(
+                    outlet.feed_url,
+                    kind=SourceKind.FEED,
+                    name=outlet.name,
+                    language_hint=outlet.language,
+                    country=outlet.country,
+                    homepage=outlet.homepage,
+                )
+            )
+        return sources
+
+    # Articles --------------------------------------------------------------------------
+
+    def articles(
+        self,
+        *,
+        source_id: int | None = None,
+        language: str | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        return self.store.articles(source_id=source_id, language=language, limit=limit)
+
+    def article(self, article_id: int) -> Article:
+        return self.store.article(article_id)
+
+    def pending_articles(self) -> list[Article]:
+        return self.store.articles(below_state=ArticleState.DETECTED)
+
+
+def open_monitor(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    fetch_settings: FetchSettings | None = None,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock = utc_now,
+) -> Monitor:
+    """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
+
+    ``transport`` replaces the network for everything but the bundled demo host.
+    """
+    directory = resolve_data_dir(data_dir)
+    store = Store(store_path(directory), clock=clock)
+    mounts: dict[str, httpx.BaseTransport] = {
+        f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
+    }
+    try:
+        fetcher = Fetcher(
+            fetch_settings or FetchSettings(), transport=transport, mounts=mounts, clock=clock
+        )
+    except BaseException:
+        store.close()
+        raise
+    return Monitor(directory, store, fetcher, clock)
+
+
+__all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]

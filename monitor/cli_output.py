@@ -1,0 +1,164 @@
+"""How the CLI shows things: tables, one article, a progress line, JSON shapes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, TextIO
+
+from monitor.clock import to_iso
+from monitor.types import Article, Progress, ProgressKind, Source, SourceReport
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "url": source.url,
+        "name": source.name,
+        "kind": source.kind.value,
+        "lang": source.language_hint,
+        "country": source.country,
+        "homepage": source.homepage,
+        "last_checked": to_iso(source.last_checked),
+        "last_error": source.last_error,
+        "error_since": to_iso(source.error_since),
+        "articles": source.article_count,
+    }
+
+
+def article_json(article: Article, *, with_text: bool) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "id": article.id,
+        "source_id": article.source_id,
+        "source": article.source_name,
+        "title": article.title,
+        "lang": article.language,
+        "url": article.url,
+        "published": to_iso(article.published),
+        "published_local": _in_original_zone(article),
+        "state": article.state.label,
+    }
+    if with_text:
+        value |= {
+            "guid": article.guid,
+            "canonical_url": article.canonical_url,
+            "author": article.author,
+            "retrieved_at": to_iso(article.retrieved_at),
+            "language_hint": article.language_hint,
+            "text_origin": article.text_origin.value,
+            "raw_sha256": article.raw_sha256,
+            "duplicate_of": article.duplicate_of,
+            "error": article.last_error,
+            "summary": article.summary,
+            "text": article.text,
+        }
+    return value
+
+
+def _in_original_zone(article: Article) -> str | None:
+    """The published time as the outlet wrote it (its own UTC offset)."""
+    if article.published is None:
+        return None
+    if article.published_offset_minutes is None:
+        return to_iso(article.published)
+    zone = timezone(timedelta(minutes=article.published_offset_minutes))
+    return article.published.astimezone(zone).isoformat(timespec="seconds")
+
+
+def error_state(source: Source) -> str:
+    """"403 Forbidden since 10:02" — the error and when the trouble began (local time)."""
+    if not source.last_error:
+        return ""
+    if source.error_since is None:
+        return source.last_error
+    since = source.error_since.astimezone()
+    today = datetime.now(since.tzinfo).date()
+    moment = since.strftime("%H:%M") if since.date() == today else since.strftime("%Y-%m-%d %H:%M")
+    return f"{source.last_error} since {moment}"
+
+
+def format_sources(sources: Sequence[Source]) -> str:
+    lines = [f"{'ID':>4}  {'LANG':4}  {'ARTICLES':>8}  {'NAME':30}  STATUS"]
+    for source in sources:
+        if source.last_error:
+            status = error_state(source)
+        elif source.last_checked:
+            status = "checked " + source.last_checked.astimezone().strftime("%Y-%m-%d %H:%M")
+        else:
+            status = "not checked yet"
+        lines.append(
+            f"{source.id:>4}  {source.language_hint or '':4}  {source.article_count:>8}  "
+            f"{source.name[:30]:30}  {status}"
+        )
+        lines.append(f"{'':>4}  {source.url}")
+    return "\n".join(lines)
+
+
+def format_article(article: Article) -> str:
+    lines = [article.title, "=" * min(len(article.title) * 2, 80)]
+    lines.append(f"Source:    {article.source_name}")
+    if article.author:
+        lines.append(f"Author:    {article.author}")
+    if article.published:
+        lines.append(f"Published: {_in_original_zone(article)} (UTC {to_iso(article.published)})")
+    lines.append(f"Language:  {article.language or 'unknown'}")
+    lines.append(f"URL:       {article.url or '-'}")
+    origin = "the article page" if article.text_origin.value == "page" else "the feed"
+    lines.append(f"Text from: {origin}" + (f" ({article.last_error})" if article.last_error else ""))
+    lines.append(f"State:     {article.state.label}")
+    if article.duplicate_of:
+        lines.append(f"Duplicate: same text as article {article.duplicate_of}")
+    lines.append("")
+    lines.append(article.text or article.summary or "(no text)")
+    return "\n".join(lines)
+
+
+def format_summary(reports: Sequence[SourceReport]) -> str:
+    if not reports:
+        return "Nothing to update."
+    width = max(len(r.source_name[:40]) for r in reports)
+    lines = [f"{'SOURCE':{width}}  {'NEW':>4}  {'UPDATED':>7}  {'FAILED':>6}  NOTE"]
+    for report in reports:
+        note = report.error or ("not modified" if report.not_modified else "")
+        lines.append(
+            f"{report.source_name[:40]:{width}}  {report.new:>4}  {report.updated:>7}  "
+            f"{report.failed:>6}  {note}"
+        )
+    total_new = sum(r.new for r in reports)
+    errors = sum(1 for r in reports if r.error)
+    lines.append(f"{total_new} new articles from {len(reports)} sources"
+                 + (f"; {errors} sources failed" if errors else ""))
+    return "\n".join(lines)
+
+
+class ProgressLine:
+    """One self-overwriting status line on a terminal; silent when not a terminal."""
+
+    def __init__(self, stream: TextIO, *, enabled: bool = True) -> None:
+        self._stream = stream
+        self._enabled = enabled and stream.isatty()
+        self._shown = False
+
+    def show(self, progress: Progress) -> None:
+        if progress.kind is ProgressKind.FAILED:
+            self.clear()
+            print(f"  ! {progress.message}", file=self._stream)
+            return
+        if not self._enabled:
+            return
+        width = shutil.get_terminal_size((80, 20)).columns - 1
+        total = progress.total or 0
+        filled = int(20 * progress.done / total) if total else 0
+        bar = "#" * filled + "-" * (20 - filled)
+        text = f"[{bar}] {progress.done}/{total}  {progress.message}"
+        self._stream.write("\r" + text[:width].ljust(width))
+        self._stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            width = shutil.get_terminal_size((80, 20)).columns - 1
+            self._stream.write("\r" + " " * width + "\r")
+            self._stream.flush()
+            self._shown = False

@@ -1,0 +1,93 @@
+"""The core's exceptions: one tree rooted in :class:`MonitorError`.
+
+Every message is written for the user and says what to do where something can be done::
+
+    MonitorError
+    ├── ConfigError            bad data folder, bad settings
+    ├── StoreError             the SQLite store cannot be opened or written
+    │   └── NotFoundError      no source/article with that id
+    ├── SourceError            a source cannot be added (bad URL, duplicate)
+    ├── FetchError             a URL could not be fetched
+    │   ├── HTTPStatusError    the server answered 4xx/5xx (keeps status and Retry-After)
+    │   ├── FetchTimeout       connect or read timed out
+    │   ├── ConnectionFailed   DNS, refused, reset, TLS
+    │   ├── TooLarge           the body exceeded the size cap
+    │   └── TooManyRedirects
+    ├── FeedError              the document is not a feed, or beyond recovery
+    │   └── NotAFeedError
+    ├── ExtractionError        no main text could be taken from a page
+    └── OPMLError              an OPML file cannot be read
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class MonitorError(Exception):
+    """Base of every error the core raises on purpose. ``str(error)`` is the user message."""
+
+
+class ConfigError(MonitorError):
+    pass
+
+
+class StoreError(MonitorError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class SourceError(MonitorError):
+    pass
+
+
+class FetchError(MonitorError):
+    """A URL could not be fetched. ``url`` is the URL asked for."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class HTTPStatusError(FetchError):
+    def __init__(
+        self, message: str, *, url: str, status: int, retry_after: datetime | None = None
+    ) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class FetchTimeout(FetchError):
+    pass
+
+
+class ConnectionFailed(FetchError):
+    pass
+
+
+class TooLarge(FetchError):
+    pass
+
+
+class TooManyRedirects(FetchError):
+    pass
+
+
+class FeedError(MonitorError):
+    pass
+
+
+class NotAFeedError(FeedError):
+    pass
+
+
+class ExtractionError(MonitorError):
+    pass
+
+
+class OPMLError(MonitorError):
+    pass

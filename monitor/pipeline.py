@@ -1,0 +1,390 @@
+"""The collection pipeline: feeds → items → pages → main text → language → store.
+
+:meth:`Collector.update_iter` is a generator that yields :class:`Progress` and checks a cancel
+flag between steps; it does not know who is watching (a CLI progress bar, a Qt worker).
+Network and CPU work (fetch, decode, parse, extract, detect) runs in a small thread pool;
+every write to the store happens on the generator's own thread, one short transaction per
+step, so a killed run keeps everything committed and the next run resumes the rest: articles
+left below ``DETECTED`` are picked up again whatever their feed says.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Protocol
+
+from monitor.clock import Clock, utc_now
+from monitor.encoding import decode_document
+from monitor.errors import FetchError, MonitorError
+from monitor.extract import extract_page
+from monitor.feeds import parse_feed
+from monitor.fetch import Fetcher, next_attempt_after
+from monitor.language import detect_language_with_hint
+from monitor.store import ArticleDraft, Store
+from monitor.types import (
+    Article,
+    ArticleState,
+    ExtractedPage,
+    FeedItem,
+    FetchedDocument,
+    ParsedFeed,
+    Progress,
+    ProgressKind,
+    Source,
+    SourceKind,
+    SourceReport,
+    TextOrigin,
+    UpdateSummary,
+)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
+    " application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+class Stage(Protocol):
+    """Work that follows collection (translation, indexing): later layers plug in here."""
+
+    def run(self, cancel: threading.Event) -> Iterator[Progress]:
+        """Process whatever is pending, yielding progress; stop soon after ``cancel`` is set."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedOutcome:
+    source: Source
+    document: FetchedDocument | None
+    feed: ParsedFeed | None
+    error: MonitorError | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PageOutcome:
+    article: Article
+    document: FetchedDocument | None
+    encoding: str | None
+    page: ExtractedPage | None
+    language: str | None  # detected on the text that will be stored
+    error: str | None
+
+
+class Collector:
+    """Runs updates of sources into a store."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        *,
+        clock: Clock = utc_now,
+        workers: int = 4,
+        stages: Sequence[Stage] = (),
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._clock = clock
+        self._workers = workers
+        self.stages = list(stages)
+
+    def update(
+        self,
+        source_ids: Iterable[int] | None = None,
+        *,
+        due_only: bool = False,
+        cancel: threading.Event | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> UpdateSummary:
+        """Run :meth:`update_iter` to the end and return its summary."""
+        reports: list[SourceReport] = []
+        cancel = cancel or threading.Event()
+        for progress in self.update_iter(source_ids, due_only=due_only, cancel=cancel):
+            if progress.report is not None:
+                reports.append(progress.report)
+            if on_progress is not None:
+                on_progress(progress)
+        return UpdateSummary(tuple(reports), cancelled=cancel.is_set())
+
+    def update_iter(
+        self,
+        source_ids: Iterable[int] | None = None,
+        *,
+        due_only: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Progress]:
+        """Update the named sources (all when ``None``), then run the follow-up stages.
+
+        Named sources are fetched now whatever their schedule; otherwise a source in backoff
+        after errors waits for its next attempt, and with ``due_only`` a source is skipped
+        until its update interval has passed.
+        """
+        cancel = cancel or threading.Event()
+        sources = self._select(source_ids, due_only=due_only)
+        run = _Run(self, sources, cancel)
+        yield from run.progress()
+        for stage in self.stages:
+            if cancel.is_set():
+                return
+            yield from stage.run(cancel)
+
+    def _select(self, source_ids: Iterable[int] | None, *, due_only: bool) -> list[Source]:
+        if source_ids is not None:
+            return [self._store.source(source_id) for source_id in source_ids]
+        now = self._clock()
+        chosen = []
+        for source in self._store.sources():
+            if source.next_attempt_at and source.next_attempt_at > now:
+                continue
+            interval = timedelta(minutes=source.update_interval_minutes)
+            if due_only and source.last_checked and source.last_checked + interval > now:
+                continue
+            chosen.append(source)
+        return chosen
+
+    # Work done in the pool: no store access here.
+
+    def _fetch_feed(self, source: Source) -> _FeedOutcome:
+        try:
+            document = self._fetcher.fetch(
+                source.url,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                accept=FEED_ACCEPT,
+            )
+            if document.not_modified:
+                return _FeedOutcome(source, document, None, None)
+            feed = parse_feed(document.content, url=document.url, content_type=document.content_type)
+            return _FeedOutcome(source, document, feed, None)
+        except MonitorError as error:
+            return _FeedOutcome(source, None, None, error)
+
+    def _fetch_page(self, article: Article) -> _PageOutcome:
+        document = None
+        encoding = None
+        page = None
+        error = None
+        if article.url:
+            try:
+                document = self._fetcher.fetch(article.url, accept=PAGE_ACCEPT)
+                decoded = decode_document(document.content, document.content_type, markup="html")
+                encoding = decoded.encoding
+                page = extract_page(decoded.text, document.url)
+            except FetchError as fetch_error:
+                error = f"page not available: {fetch_error}"
+            except MonitorError as other_error:
+                error = f"no article text on the page: {other_error}"
+        else:
+            error = "the feed item has no link"
+        text = page.text if page else (article.text or article.summary)
+        hint = article.language_hint or (page.language_hint if page else None)
+        language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+        return _PageOutcome(article, document, encoding, page, language, error)
+
+
+class _Run:
+    """One update run: the futures in flight and the reports being built."""
+
+    def __init__(self, collector: Collector, sources: list[Source], cancel: threading.Event):
+        self._collector = collector
+        self._store = collector._store
+        self._sources = sources
+        self._cancel = cancel
+        self._reports = {s.id: SourceReport(s.id, s.name) for s in sources}
+        self._pages_left = {s.id: 0 for s in sources}
+        self._feed_done: set[int] = set()
+        self._done = 0
+        self._total = len(sources)
+
+    def progress(self) -> Iterator[Progress]:
+        if not self._sources:
+            return
+        with ThreadPoolExecutor(self._collector._workers, "monitor-fetch") as pool:
+            pending: set[Future[_FeedOutcome] | Future[_PageOutcome]] = set()
+            for source in self._sources:
+                yield Progress(ProgressKind.SOURCE_STARTED, source.id, message=source.name)
+                if source.kind is SourceKind.PAGE:
+                    pending |= self._start_page_source(pool, source)
+                else:
+                    pending.add(pool.submit(self._collector._fetch_feed, source))
+            yield from self._finish_ready_sources()
+            try:
+                while pending and not self._cancel.is_set():
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        outcome = future.result()
+                        if isinstance(outcome, _FeedOutcome):
+                            yield from self._on_feed(outcome)
+                            pending |= self._start_pages(pool, outcome.source.id)
+                        else:
+                            yield from self._on_page(outcome)
+                        yield from self._finish_ready_sources()
+            finally:
+                if self._cancel.is_set():
+                    for future in pending:
+                        future.cancel()
+
+    def _progress(
+        self,
+        kind: ProgressKind,
+        source_id: int,
+        message: str,
+        *,
+        article_id: int | None = None,
+        report: SourceReport | None = None,
+    ) -> Progress:
+        return Progress(
+            kind, source_id, article_id, message, self._done, self._total, report=report
+        )
+
+    def _start_page_source(
+        self, pool: ThreadPoolExecutor, source: Source
+    ) -> set[Future[_FeedOutcome] | Future[_PageOutcome]]:
+        """A page source is its own single article."""
+        if self._store.find_article(source.id, None, [source.url]) is None:
+            self._store.insert_article(
+                ArticleDraft(source.id, None, source.url, source.name, None, None, None, "", "",
+                             source.language_hint)
+            )
+            self._bump(source.id, new=1)
+        self._feed_done.add(source.id)
+        return self._start_pages(pool, source.id)
+
+    def _start_pages(
+        self, pool: ThreadPoolExecutor, source_id: int
+    ) -> set[Future[_FeedOutcome] | Future[_PageOutcome]]:
+        waiting = self._store.articles(source_id=source_id, below_state=ArticleState.DETECTED)
+        self._pages_left[source_id] += len(waiting)
+        self._total += len(waiting)
+        return {pool.submit(self._collector._fetch_page, article) for article in waiting}
+
+    def _on_feed(self, outcome: _FeedOutcome) -> Iterator[Progress]:
+        source = outcome.source
+        now = self._collector._clock()
+        self._feed_done.add(source.id)
+        self._done += 1
+        if outcome.error is not None:
+            failures = source.consecutive_failures + 1
+            retry = None
+            if isinstance(outcome.error, FetchError):
+                retry = next_attempt_after(
+                    failures, outcome.error, now, timedelta(minutes=source.update_interval_minutes)
+                )
+            self._store.record_failure(source.id, error=str(outcome.error), at=now,
+                                       next_attempt_at=retry)
+            self._reports[source.id] = replace(self._reports[source.id], error=str(outcome.error))
+            yield self._progress(ProgressKind.FAILED, source_id=source.id,
+                                 message=f"{source.name}: {outcome.error}")
+            return
+        document = outcome.document
+        assert document is not None
+        self._store.record_success(
+            source.id, etag=document.etag, last_modified=document.last_modified, at=now
+        )
+        if outcome.feed is None:
+            self._reports[source.id] = replace(self._reports[source.id], not_modified=True)
+            yield self._progress(ProgressKind.FETCHED, source_id=source.id,
+                                 message=f"{source.name}: not modified")
+            return
+        self._adopt_feed_metadata(source, outcome.feed)
+        for item in outcome.feed.items:
+            self._store_item(source, item, outcome.feed)
+        yield self._progress(
+            ProgressKind.FETCHED,
+            source_id=source.id,
+            message=f"{source.name}: {len(outcome.feed.items)} items",
+        )
+
+    def _adopt_feed_metadata(self, source: Source, feed: ParsedFeed) -> None:
+        """A source added by URL alone takes its name and language from the feed."""
+        changes: dict[str, object] = {}
+        if source.name == source.url and feed.title:
+            changes["name"] = feed.title
+        if source.language_hint is None and feed.language_hint:
+            changes["language_hint"] = feed.language_hint
+        if source.homepage is None and feed.link:
+            changes["homepage"] = feed.link
+        self._store.update_source(source.id, **changes)
+
+    def _store_item(self, source: Source, item: FeedItem, feed: ParsedFeed) -> None:
+        draft = ArticleDraft(
+            source_id=source.id,
+            guid=item.guid,
+            url=item.url,
+            title=item.title or item.url or "(untitled)",
+            author=item.author,
+            published=item.published,
+            published_offset_minutes=item.published_offset_minutes,
+            summary=item.summary,
+            feed_content=item.content,
+            language_hint=item.language_hint or feed.language_hint or source.language_hint,
+        )
+        existing = self._store.find_article(source.id, item.guid, [item.url])
+        if existing is None:
+            self._store.insert_article(draft)
+            self._bump(source.id, new=1)
+        elif self._store.refresh_from_feed(existing, draft):
+            self._bump(source.id, updated=1)
+
+    def _on_page(self, outcome: _PageOutcome) -> Iterator[Progress]:
+        article = outcome.article
+        page = outcome.page
+        raw_sha256 = None
+        if outcome.document is not None and page is not None:
+            raw_sha256 = self._store.save_raw_page(
+                outcome.document.content,
+                url=outcome.document.url,
+                retrieved_at=outcome.document.fetched_at,
+                content_type=outcome.document.content_type,
+                encoding=outcome.encoding,
+            )
+        self._store.save_extraction(
+            article.id,
+            text=page.text if page else (article.text or article.summary),
+            origin=TextOrigin.PAGE if page else TextOrigin.FEED,
+            raw_sha256=raw_sha256,
+            canonical_url=page.canonical_url if page else None,
+            title=page.title if page else None,
+            author=page.author if page else None,
+            published=page.published if page else None,
+            published_offset_minutes=page.published_offset_minutes if page else None,
+            language=outcome.language,
+            language_hint=page.language_hint if page else None,
+            error=outcome.error,
+        )
+        if outcome.error:
+            self._bump(article.source_id, failed=1)
+        self._pages_left[article.source_id] -= 1
+        self._done += 1
+        yield self._progress(
+            ProgressKind.STORED,
+            source_id=article.source_id,
+            article_id=article.id,
+            message=f"{article.title} [{outcome.language or '?'}]"
+            + (f" — {outcome.error}, kept the feed's text" if outcome.error else ""),
+        )
+
+    def _finish_ready_sources(self) -> Iterator[Progress]:
+        for source_id in list(self._feed_done):
+            if self._pages_left[source_id] == 0:
+                self._feed_done.discard(source_id)
+                report = self._reports[source_id]
+                yield self._progress(
+                    ProgressKind.SOURCE_FINISHED,
+                    source_id=source_id,
+                    message=report.source_name,
+                    report=report,
+                )
+
+    def _bump(self, source_id: int, *, new: int = 0, updated: int = 0, failed: int = 0) -> None:
+        report = self._reports[source_id]
+        self._reports[source_id] = replace(
+            report,
+            new=report.new + new,
+            updated=report.updated + updated,
+            failed=report.failed + failed,
+        )

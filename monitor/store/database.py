@@ -1,0 +1,153 @@
+"""Opening the SQLite file: pragmas, schema creation and migrations.
+
+WAL journal so readers (the UI) never block the writer; ``busy_timeout`` so a second
+writer (a CLI ``update`` beside the GUI) waits instead of failing at once. The change log
+is filled by triggers, so no code path can change an article without the index hearing of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from monitor.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    language_hint TEXT,
+    country TEXT,
+    homepage TEXT,
+    added_at TEXT NOT NULL,
+    update_interval_minutes INTEGER NOT NULL DEFAULT 60,
+    etag TEXT,
+    last_modified TEXT,
+    last_checked TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    error_since TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT
+);
+
+CREATE TABLE raw_pages (
+    sha256 TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    retrieved_at TEXT NOT NULL,
+    content_type TEXT,
+    encoding TEXT,
+    content BLOB NOT NULL            -- zlib-compressed bytes exactly as received
+);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    guid TEXT,
+    url TEXT,
+    canonical_url TEXT,
+    title TEXT NOT NULL,
+    author TEXT,
+    published TEXT,
+    published_offset INTEGER,
+    retrieved_at TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    feed_content TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    text_origin TEXT NOT NULL DEFAULT 'feed',
+    language TEXT,
+    language_hint TEXT,
+    state INTEGER NOT NULL,
+    raw_sha256 TEXT REFERENCES raw_pages(sha256),
+    content_hash TEXT,
+    duplicate_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    last_error TEXT,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX articles_source_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_canonical_url ON articles(canonical_url);
+CREATE INDEX articles_state ON articles(state);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+CREATE INDEX articles_published ON articles(published);
+
+-- The change log the search index follows (lemon24/reader's change tracking).
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('new', 'changed', 'removed'))
+);
+CREATE TRIGGER articles_inserted AFTER INSERT ON articles BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.id, 'new');
+END;
+CREATE TRIGGER articles_changed AFTER UPDATE OF
+    title, text, language, published, source_id, url, is_read, is_starred, duplicate_of
+    ON articles BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.id, 'changed');
+END;
+CREATE TRIGGER articles_removed AFTER DELETE ON articles BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (old.id, 'removed');
+END;
+"""
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(f"cannot open the article store at {path}: {error}") from error
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA busy_timeout = 30000")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection, path)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise StoreError(
+            f"the article store at {path} cannot be used ({error}); "
+            "move it aside and run again to start a new one"
+        ) from error
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the article store at {path} was written by a newer Media Monitor "
+            f"(schema {version}, this version knows {SCHEMA_VERSION}); upgrade the app"
+        )
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if version == 0:
+            for statement in _statements(_SCHEMA):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (``executescript`` would commit our transaction)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [statement for statement in statements if statement]

@@ -1,0 +1,474 @@
+"""Reading and writing sources and articles. One :class:`Store` per thread that writes.
+
+Every write is one short transaction, so a process killed at any moment leaves the file
+consistent and everything committed before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from monitor.clock import Clock, from_iso, to_iso, utc_now
+from monitor.errors import NotFoundError, SourceError, StoreError
+from monitor.store.database import open_database
+from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as first known from its feed item (or page source), before its page."""
+
+    source_id: int
+    guid: str | None
+    url: str | None
+    title: str
+    author: str | None
+    published: datetime | None
+    published_offset_minutes: int | None
+    summary: str
+    feed_content: str
+    language_hint: str | None
+
+
+_SOURCE_COLUMNS = (
+    "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
+)
+_ARTICLE_COLUMNS = "a.*, s.name AS source_name"
+_WHITESPACE = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str | None:
+    """A hash of the text with whitespace folded: equal for wire copies, ``None`` if too short."""
+    folded = _WHITESPACE.sub(" ", text).strip().casefold()
+    if len(folded) < 200:
+        return None  # short texts (titles only, teasers) collide by chance; not a duplicate signal
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """The article store on one SQLite file."""
+
+    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+        self.path = path
+        self._clock = clock
+        self._db = open_database(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(
+                f"the article store is busy (another Media Monitor is writing): {error}"
+            ) from error
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._db.execute("ROLLBACK")
+                raise StoreError(f"could not save to the article store: {error}") from error
+
+    # Sources ---------------------------------------------------------------------------
+
+    def add_source(
+        self,
+        url: str,
+        *,
+        kind: SourceKind,
+        name: str,
+        language_hint: str | None = None,
+        country: str | None = None,
+        homepage: str | None = None,
+        update_interval_minutes: int = 60,
+    ) -> Source:
+        try:
+            with self.transaction() as db:
+                cursor = db.execute(
+                    "INSERT INTO sources (url, kind, name, language_hint, country, homepage,"
+                    " added_at, update_interval_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        url,
+                        kind.value,
+                        name,
+                        language_hint,
+                        country,
+                        homepage,
+                        to_iso(self._clock()),
+                        update_interval_minutes,
+                    ),
+                )
+        except sqlite3.IntegrityError as error:
+            existing = self.find_source_by_url(url)
+            raise SourceError(
+                f"{url} is already followed"
+                + (f" as source {existing.id} ({existing.name})" if existing else "")
+            ) from error
+        source_id = cursor.lastrowid
+        assert source_id is not None
+        return self.source(source_id)
+
+    def source(self, source_id: int) -> Source:
+        row = self._db.execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources s WHERE s.id = ?", (source_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id}")
+        return _source_from_row(row)
+
+    def find_source_by_url(self, url: str) -> Source | None:
+        row = self._db.execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources s WHERE s.url = ?", (url,)
+        ).fetchone()
+        return None if row is None else _source_from_row(row)
+
+    def sources(self) -> list[Source]:
+        rows = self._db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources s ORDER BY s.id")
+        return [_source_from_row(row) for row in rows]
+
+    def remove_source(self, source_id: int) -> Source:
+        source = self.source(source_id)
+        with self.transaction() as db:
+            db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            # Raw pages no longer referenced by any article are evidence of nothing now.
+            db.execute(
+                "DELETE FROM raw_pages WHERE sha256 NOT IN"
+                " (SELECT raw_sha256 FROM articles WHERE raw_sha256 IS NOT NULL)"
+            )
+        return source
+
+    def update_source(self, source_id: int, **fields: object) -> None:
+        """Set plain columns of a source (name, update interval, fetch state...)."""
+        allowed = {
+            "name",
+            "language_hint",
+            "country",
+            "homepage",
+            "update_interval_minutes",
+            "etag",
+            "last_modified",
+            "kind",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not source fields: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [v.value if isinstance(v, SourceKind) else v for v in fields.values()]
+        with self.transaction() as db:
+            db.execute(f"UPDATE sources SET {assignments} WHERE id = ?", (*values, source_id))
+
+    def record_success(
+        self,
+        source_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        at: datetime,
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sources SET etag = ?, last_modified = ?, last_checked = ?,"
+                " last_success = ?, last_error = NULL, error_since = NULL,"
+                " consecutive_failures = 0, next_attempt_at = NULL WHERE id = ?",
+                (etag, last_modified, to_iso(at), to_iso(at), source_id),
+            )
+
+    def record_failure(
+        self, source_id: int, *, error: str, at: datetime, next_attempt_at: datetime | None
+    ) -> None:
+        """Keep the error with the source; ``error_since`` marks when the trouble began."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sources SET last_checked = ?, last_error = ?,"
+                " error_since = COALESCE(error_since, ?),"
+                " consecutive_failures = consecutive_failures + 1, next_attempt_at = ?"
+                " WHERE id = ?",
+                (to_iso(at), error, to_iso(at), to_iso(next_attempt_at), source_id),
+            )
+
+    # Articles --------------------------------------------------------------------------
+
+    def find_article(
+        self, source_id: int, guid: str | None, urls: Sequence[str | None]
+    ) -> int | None:
+        """The id of the stored article this item is, by GUID within the source or by URL."""
+        if guid:
+            row = self._db.execute(
+                "SELECT id FROM articles WHERE source_id = ? AND guid = ?", (source_id, guid)
+            ).fetchone()
+            if row:
+                return int(row[0])
+        for url in {u for u in urls if u}:
+            row = self._db.execute(
+                "SELECT id FROM articles WHERE url = ? OR canonical_url = ? ORDER BY id LIMIT 1",
+                (url, url),
+            ).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def insert_article(self, draft: ArticleDraft) -> int:
+        text = draft.feed_content or draft.summary
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO articles (source_id, guid, url, title, author, published,"
+                " published_offset, retrieved_at, summary, feed_content, text, text_origin,"
+                " language_hint, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.source_id,
+                    draft.guid,
+                    draft.url,
+                    draft.title,
+                    draft.author,
+                    to_iso(draft.published),
+                    draft.published_offset_minutes,
+                    to_iso(self._clock()),
+                    draft.summary,
+                    draft.feed_content,
+                    text,
+                    TextOrigin.FEED.value,
+                    draft.language_hint,
+                    int(ArticleState.FETCHED),
+                ),
+            )
+        article_id = cursor.lastrowid
+        assert article_id is not None
+        return article_id
+
+    def refresh_from_feed(self, article_id: int, draft: ArticleDraft) -> bool:
+        """Apply a changed feed item (new title or teaser). True when something changed."""
+        row = self._db.execute(
+            "SELECT title, summary, feed_content FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        if (row["title"], row["summary"], row["feed_content"]) == (
+            draft.title,
+            draft.summary,
+            draft.feed_content,
+        ):
+            return False
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE articles SET title = ?, summary = ?, feed_content = ?,"
+                " text = CASE WHEN text_origin = ? THEN ? ELSE text END WHERE id = ?",
+                (
+                    draft.title,
+                    draft.summary,
+                    draft.feed_content,
+                    TextOrigin.FEED.value,
+                    draft.feed_content or draft.summary,
+                    article_id,
+                ),
+            )
+        return True
+
+    def save_raw_page(
+        self,
+        content: bytes,
+        *,
+        url: str,
+        retrieved_at: datetime,
+        content_type: str | None,
+        encoding: str | None,
+    ) -> str:
+        """Keep the page exactly as received; returns its SHA-256 (evidence for citing)."""
+        digest = hashlib.sha256(content).hexdigest()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO raw_pages (sha256, url, retrieved_at, content_type,"
+                " encoding, content) VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, url, to_iso(retrieved_at), content_type, encoding, zlib.compress(content)),
+            )
+        return digest
+
+    def raw_page(self, sha256: str) -> bytes:
+        row = self._db.execute(
+            "SELECT content FROM raw_pages WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no raw page with SHA-256 {sha256}")
+        return zlib.decompress(row[0])
+
+    def save_extraction(
+        self,
+        article_id: int,
+        *,
+        text: str,
+        origin: TextOrigin,
+        raw_sha256: str | None,
+        canonical_url: str | None,
+        title: str | None,
+        author: str | None,
+        published: datetime | None,
+        published_offset_minutes: int | None,
+        language: str | None,
+        language_hint: str | None,
+        error: str | None,
+    ) -> None:
+        """Store the article's main text and language in one step: EXTRACTED → DETECTED."""
+        digest = content_hash(text)
+        with self.transaction() as db:
+            duplicate_of = None
+            if digest:
+                row = db.execute(
+                    "SELECT id FROM articles WHERE content_hash = ? AND id != ? AND source_id !="
+                    " (SELECT source_id FROM articles WHERE id = ?) ORDER BY id LIMIT 1",
+                    (digest, article_id, article_id),
+                ).fetchone()
+                duplicate_of = int(row[0]) if row else None
+            db.execute(
+                "UPDATE articles SET text = ?, text_origin = ?, raw_sha256 = ?,"
+                " canonical_url = COALESCE(?, canonical_url), title = COALESCE(NULLIF(title, ''), ?),"
+                " author = COALESCE(author, ?), published = COALESCE(published, ?),"
+                " published_offset = COALESCE(published_offset, ?), language = ?,"
+                " language_hint = COALESCE(language_hint, ?), content_hash = ?, duplicate_of = ?,"
+                " last_error = ?, state = MAX(state, ?) WHERE id = ?",
+                (
+                    text,
+                    origin.value,
+                    raw_sha256,
+                    canonical_url,
+                    title,
+                    author,
+                    to_iso(published),
+                    published_offset_minutes,
+                    language,
+                    language_hint,
+                    digest,
+                    duplicate_of,
+                    error,
+                    int(ArticleState.DETECTED),
+                    article_id,
+                ),
+            )
+
+    def set_state(self, article_id: int, state: ArticleState) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET state = ? WHERE id = ?", (int(state), article_id))
+
+    def article(self, article_id: int) -> Article:
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            " WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return _article_from_row(row)
+
+    def articles(
+        self,
+        *,
+        source_id: int | None = None,
+        language: str | None = None,
+        below_state: ArticleState | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        """Articles newest first (by published time, then by id)."""
+        clauses, values = [], []
+        if source_id is not None:
+            clauses.append("a.source_id = ?")
+            values.append(source_id)
+        if language is not None:
+            clauses.append("a.language = ?")
+            values.append(language)
+        if below_state is not None:
+            clauses.append("a.state < ?")
+            values.append(int(below_state))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        limit_clause = f"LIMIT {int(limit)}" if limit is not None else ""
+        rows = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            f" {where} ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC"
+            f" {limit_clause}",
+            values,
+        )
+        return [_article_from_row(row) for row in rows]
+
+    def count_articles(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, int, str]]:
+        """(seq, article id, kind) after ``seq``, oldest first: what the index must catch up on."""
+        rows = self._db.execute(
+            "SELECT seq, article_id, kind FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    def integrity_check(self) -> str:
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _source_from_row(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        kind=SourceKind(row["kind"]),
+        name=row["name"],
+        language_hint=row["language_hint"],
+        country=row["country"],
+        homepage=row["homepage"],
+        added_at=_required(from_iso(row["added_at"])),
+        update_interval_minutes=row["update_interval_minutes"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked=from_iso(row["last_checked"]),
+        last_success=from_iso(row["last_success"]),
+        last_error=row["last_error"],
+        error_since=from_iso(row["error_since"]),
+        consecutive_failures=row["consecutive_failures"],
+        next_attempt_at=from_iso(row["next_attempt_at"]),
+        article_count=row["article_count"],
+    )
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        source_name=row["source_name"],
+        guid=row["guid"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        title=row["title"],
+        author=row["author"],
+        published=from_iso(row["published"]),
+        published_offset_minutes=row["published_offset"],
+        retrieved_at=_required(from_iso(row["retrieved_at"])),
+        summary=row["summary"],
+        text=row["text"],
+        text_origin=TextOrigin(row["text_origin"]),
+        language=row["language"],
+        language_hint=row["language_hint"],
+        state=ArticleState(row["state"]),
+        raw_sha256=row["raw_sha256"],
+        duplicate_of=row["duplicate_of"],
+        last_error=row["last_error"],
+    )
+
+
+def _required(moment: datetime | None) -> datetime:
+    if moment is None:
+        raise StoreError("a required time is missing in the store")
+    return moment

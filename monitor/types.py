@@ -1,0 +1,222 @@
+"""Public value types of the core: plain frozen dataclasses shared by every module.
+
+Everything that crosses a module boundary inside ``monitor`` (and out to ``ui``)
+is one of these. They hold data only; behaviour lives in the modules that make them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class SourceKind(enum.StrEnum):
+    """What a source URL points at."""
+
+    FEED = "feed"  # RSS/Atom/JSON Feed: items are discovered from it
+    PAGE = "page"  # a single article page, collected as one article
+
+
+class ArticleState(enum.IntEnum):
+    """How far an article has come through the pipeline; each state implies the earlier ones."""
+
+    FETCHED = 10  # known from its feed item, page not yet processed
+    EXTRACTED = 20  # main text taken from the page (or from the feed, see ``text_origin``)
+    DETECTED = 30  # language detected and stored
+    TRANSLATED = 40  # translation stored (filled by the translation layer)
+    INDEXED = 50  # present in the search index (filled by the index layer)
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class TextOrigin(enum.StrEnum):
+    """Where an article's stored text came from."""
+
+    PAGE = "page"  # extracted from the article page
+    FEED = "feed"  # the page could not be had or extracted: the feed's own content
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One entry of the built-in catalog of news outlets."""
+
+    key: str  # stable identifier, e.g. "yonhap-ko"
+    name: str
+    language: str  # ISO 639-1
+    country: str  # ISO 3166-1 alpha-2
+    homepage: str
+    feed_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedDocument:
+    """A successful HTTP answer, body already read (and capped) but not decoded."""
+
+    url: str  # final URL after redirects
+    status: int
+    content: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime  # UTC
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Bytes turned into text, with how the encoding was decided."""
+
+    text: str
+    encoding: str  # Python codec name actually used, e.g. "windows-1251"
+    decided_by: str  # "bom", "http", "xml-declaration", "meta", "sniffed", "default"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One item of a parsed feed, normalised."""
+
+    guid: str | None
+    url: str | None
+    title: str
+    author: str | None
+    published: datetime | None  # timezone-aware, UTC
+    published_offset_minutes: int | None  # the offset the feed gave, e.g. 540 for +09:00
+    summary: str  # plain text of the item's description
+    content: str  # plain text of the item's full content (content:encoded, yandex:full-text...)
+    language_hint: str | None  # the item's or channel's declared language, if any
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole parsed feed."""
+
+    title: str
+    link: str | None
+    language_hint: str | None
+    items: tuple[FeedItem, ...]
+    encoding: str
+    format: str  # feedparser's version string, e.g. "rss20", "atom10", "json1"
+    recovered: bool  # the document was malformed but items were recovered
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPage:
+    """The main content taken from an article page."""
+
+    text: str  # paragraphs separated by a blank line
+    title: str | None
+    author: str | None
+    published: datetime | None  # timezone-aware, UTC
+    published_offset_minutes: int | None
+    canonical_url: str | None
+    language_hint: str | None  # <html lang> or og:locale
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A followed feed or page, with its fetch state."""
+
+    id: int
+    url: str
+    kind: SourceKind
+    name: str
+    language_hint: str | None
+    country: str | None
+    homepage: str | None
+    added_at: datetime
+    update_interval_minutes: int
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    error_since: datetime | None = None
+    consecutive_failures: int = 0
+    next_attempt_at: datetime | None = None
+    article_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article. Text for display comes from here, never from the index."""
+
+    id: int
+    source_id: int
+    source_name: str
+    guid: str | None
+    url: str | None
+    canonical_url: str | None
+    title: str
+    author: str | None
+    published: datetime | None  # UTC
+    published_offset_minutes: int | None
+    retrieved_at: datetime
+    summary: str
+    text: str
+    text_origin: TextOrigin
+    language: str | None
+    language_hint: str | None
+    state: ArticleState
+    raw_sha256: str | None
+    duplicate_of: int | None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What one update did to one source."""
+
+    source_id: int
+    source_name: str
+    new: int = 0
+    updated: int = 0
+    failed: int = 0
+    not_modified: bool = False
+    skipped_reason: str | None = None
+    error: str | None = None
+
+
+class ProgressKind(enum.StrEnum):
+    SOURCE_STARTED = "source-started"
+    SOURCE_FINISHED = "source-finished"
+    FETCHED = "fetched"
+    EXTRACTED = "extracted"
+    STORED = "stored"
+    FAILED = "failed"
+    TRANSLATED = "translated"
+    INDEXED = "indexed"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of a long operation, yielded by its generator."""
+
+    kind: ProgressKind
+    source_id: int | None = None
+    article_id: int | None = None
+    message: str = ""
+    done: int = 0  # items finished so far in this run
+    total: int | None = None  # items known so far in this run, if known
+    report: SourceReport | None = None  # with SOURCE_FINISHED
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSummary:
+    """The outcome of a whole update run."""
+
+    reports: tuple[SourceReport, ...] = field(default_factory=tuple)
+    cancelled: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.reports)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.failed for r in self.reports) + sum(1 for r in self.reports if r.error)

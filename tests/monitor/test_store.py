@@ -1,0 +1,166 @@
+"""The SQLite store on a real file: sources, articles, raw pages, dedup and the change log."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import NotFoundError, SourceError, StoreError
+from monitor.store import ArticleDraft, Store
+from monitor.types import ArticleState, SourceKind, TextOrigin
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+LONG_TEXT = "Сеул объявил о запуске спутника. " * 12
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = Store(tmp_path / "monitor.sqlite3", clock=lambda: NOW)
+    yield opened
+    opened.close()
+
+
+def draft(source_id: int, guid: str | None = "g1", url: str | None = "https://a.test/1") -> ArticleDraft:
+    return ArticleDraft(source_id, guid, url, "Заголовок", "Иванов", NOW, 180, "Кратко.", "",
+                        "ru")
+
+
+def test_sources_round_trip_and_refuse_duplicates(store: Store):
+    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A", language_hint="ko")
+    assert store.source(source.id) == source
+    assert source.added_at == NOW
+    with pytest.raises(SourceError, match="already followed"):
+        store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="again")
+    with pytest.raises(NotFoundError):
+        store.source(999)
+
+
+def test_failure_keeps_when_trouble_began_and_success_clears_it(store: Store):
+    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    later = NOW.replace(hour=11)
+    store.record_failure(source.id, error="403 Forbidden", at=NOW, next_attempt_at=later)
+    store.record_failure(source.id, error="403 Forbidden", at=later, next_attempt_at=None)
+    failing = store.source(source.id)
+    assert (failing.last_error, failing.error_since, failing.consecutive_failures) == (
+        "403 Forbidden", NOW, 2)
+    store.record_success(source.id, etag='"v2"', last_modified=None, at=later)
+    healed = store.source(source.id)
+    assert (healed.last_error, healed.error_since, healed.consecutive_failures) == (None, None, 0)
+    assert healed.etag == '"v2"'
+
+
+def test_article_found_by_guid_or_url_and_refreshed(store: Store):
+    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    article_id = store.insert_article(draft(source.id))
+    assert store.find_article(source.id, "g1", []) == article_id
+    assert store.find_article(source.id, "other", ["https://a.test/1"]) == article_id
+    assert store.find_article(source.id, "other", ["https://a.test/2"]) is None
+    assert not store.refresh_from_feed(article_id, draft(source.id))
+    changed = ArticleDraft(source.id, "g1", "https://a.test/1", "Новый заголовок", None, NOW, 180,
+                           "Кратко.", "", "ru")
+    assert store.refresh_from_feed(article_id, changed)
+    article = store.article(article_id)
+    assert article.title == "Новый заголовок"
+    assert article.state is ArticleState.FETCHED
+    assert article.text == "Кратко."  # the feed's text until the page is extracted
+    assert article.published_offset_minutes == 180
+
+
+def test_extraction_detects_duplicates_across_outlets_only(store: Store):
+    first = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    second = store.add_source("https://b.test/rss", kind=SourceKind.FEED, name="B")
+    ids = [store.insert_article(draft(first.id, "1", "https://a.test/1")),
+           store.insert_article(draft(first.id, "2", "https://a.test/2")),
+           store.insert_article(draft(second.id, "1", "https://b.test/1"))]
+    for article_id in ids:
+        store.save_extraction(
+            article_id, text=LONG_TEXT, origin=TextOrigin.PAGE, raw_sha256=None,
+            canonical_url=None, title=None, author=None, published=None,
+            published_offset_minutes=None, language="ru", language_hint=None, error=None)
+    a1, a2, b1 = (store.article(i) for i in ids)
+    assert a1.duplicate_of is None
+    assert a2.duplicate_of is None  # same outlet twice is not a cross-outlet duplicate
+    assert b1.duplicate_of == a1.id
+    assert {a.state for a in (a1, a2, b1)} == {ArticleState.DETECTED}
+
+
+def test_raw_pages_are_kept_exactly_with_their_hash(store: Store):
+    content = "<html><meta charset=windows-1251>Привет</html>".encode("cp1251")
+    digest = store.save_raw_page(content, url="https://a.test/1", retrieved_at=NOW,
+                                 content_type="text/html", encoding="windows-1251")
+    assert digest == hashlib.sha256(content).hexdigest()
+    assert store.raw_page(digest) == content
+
+
+def test_change_log_records_new_changed_removed(store: Store):
+    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    article_id = store.insert_article(draft(source.id))
+    store.refresh_from_feed(article_id, ArticleDraft(source.id, "g1", "https://a.test/1", "T2",
+                                                     None, None, None, "", "", None))
+    store.remove_source(source.id)
+    kinds = [(article, kind) for _, article, kind in store.changes_since(0)]
+    assert kinds == [(article_id, "new"), (article_id, "changed"), (article_id, "removed")]
+    assert store.articles() == []
+
+
+def test_reopen_keeps_everything_and_uses_wal(tmp_path: Path):
+    path = tmp_path / "m.sqlite3"
+    first = Store(path, clock=lambda: NOW)
+    source = first.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    first.insert_article(draft(source.id))
+    first.close()
+    again = Store(path)
+    try:
+        assert [a.title for a in again.articles()] == ["Заголовок"]
+        assert again.integrity_check() == "ok"
+    finally:
+        again.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_second_writer_waits_for_the_first(tmp_path: Path):
+    path = tmp_path / "m.sqlite3"
+    cli = Store(path)
+    try:
+        source = cli.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+        locked, released = threading.Event(), threading.Event()
+
+        def gui_holds_the_lock() -> None:
+            gui = Store(path)  # a Store belongs to the thread that writes with it
+            try:
+                with gui.transaction():
+                    locked.set()
+                    released.wait(5)
+            finally:
+                gui.close()
+
+        holder = threading.Thread(target=gui_holds_the_lock)
+        holder.start()
+        assert locked.wait(5)
+        timer = threading.Timer(0.3, released.set)
+        timer.start()
+        cli.insert_article(draft(source.id))  # waits until the GUI's transaction ends
+        assert released.is_set()
+        holder.join()
+        timer.join()
+        assert len(cli.articles()) == 1
+    finally:
+        cli.close()
+
+
+def test_unusable_files_give_clear_errors(tmp_path: Path):
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be used"):
+        Store(garbage)
+    newer = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(newer) as raw:
+        raw.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError, match="newer Media Monitor"):
+        Store(newer)

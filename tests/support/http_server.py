@@ -1,0 +1,146 @@
+"""A real HTTP server on 127.0.0.1 for tests: serves routes with chosen status, headers and bodies.
+
+Each route is a :class:`Route`; a route may also be a callable that builds the answer from the
+request (for conditional GET, Retry-After and the like). Every request is logged so tests can
+assert what the client sent (User-Agent, If-None-Match, ...).
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Self
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds to wait between chunks of 64 bytes (slow body)
+    reset: bool = False  # send the headers and 64 bytes of body, then reset the connection (RST)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    time: float
+
+
+Handler = Callable[[Request], Route]
+
+
+class LocalServer:
+    """Serves ``routes`` (path -> Route or handler) on 127.0.0.1 in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route | Handler] = {}
+        self.requests: list[Request] = []
+        self.in_flight = 0  # requests being answered right now
+        self.peak_in_flight = 0  # the most requests ever answered at the same time
+        self._lock = threading.Lock()
+        server = self
+
+        class _Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                request = Request(
+                    "GET", self.path, {k.lower(): v for k, v in self.headers.items()}, time.time()
+                )
+                with server._lock:
+                    server.requests.append(request)
+                    route_or_handler = server.routes.get(self.path)
+                    server.in_flight += 1
+                    server.peak_in_flight = max(server.peak_in_flight, server.in_flight)
+                try:
+                    self._answer(request, route_or_handler)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self, request: Request, route_or_handler: Route | Handler | None) -> None:
+                if route_or_handler is None:
+                    route = Route(b"not found", 404, {"Content-Type": "text/plain"})
+                elif isinstance(route_or_handler, Route):
+                    route = route_or_handler
+                else:
+                    route = route_or_handler(request)
+                if route.delay:
+                    time.sleep(route.delay)
+                try:
+                    self.send_response(route.status)
+                    headers = {"Content-Length": str(len(route.body)), **route.headers}
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    if route.reset:
+                        self._reset(route.body[:64])
+                        return
+                    if not route.drip:
+                        self.wfile.write(route.body)
+                        return
+                    for start in range(0, len(route.body), 64):
+                        self.wfile.write(route.body[start : start + 64])
+                        self.wfile.flush()
+                        time.sleep(route.drip)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _reset(self, first_chunk: bytes) -> None:
+                self.wfile.write(first_chunk)
+                self.wfile.flush()
+                # Linger on with a zero timeout: close() then sends RST instead of FIN.
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                self.connection.close()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass  # keep test output clean
+
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def add(self, path: str, route: Route | Handler) -> str:
+        """Serve ``route`` at ``path``; returns the full URL."""
+        with self._lock:
+            self.routes[path] = route
+        return self.url(path)
+
+    def requests_to(self, path: str) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+def serve() -> Iterator[LocalServer]:
+    """Generator for a pytest fixture: ``server = pytest.fixture(serve)``."""
+    with LocalServer() as server:
+        yield server
