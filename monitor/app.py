@@ -16,7 +16,7 @@ import httpx
 from monitor import demo
 from monitor.catalog import CATALOG
 from monitor.clock import Clock, utc_now
-from monitor.errors import SourceError
+from monitor.errors import OPMLError, SourceError
 from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
 from monitor.opml import parse_opml, write_opml
 from monitor.paths import resolve_data_dir, store_path
@@ -84,7 +84,11 @@ class Monitor:
 
     def import_opml(self, path: Path) -> tuple[list[Source], int]:
         """Follow every feed in an OPML file. Returns the new sources and how many were known."""
-        outlines = parse_opml(path.read_bytes())
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise OPMLError(f"cannot read {path}: {error.strerror}") from error
+        outlines = parse_opml(data)
         added, known = [], 0
         for outline in outlines:
             if self.store.find_source_by_url(outline.url) is not None:
@@ -106,8 +110,11 @@ class Monitor:
         outlines = [OpmlOutline(s.url, s.name, s.language_hint, s.homepage) for s in feeds]
         data = write_opml(outlines, "Media Monitor sources")
         temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError as error:
+            raise OPMLError(f"cannot write {path}: {error.strerror}") from error
         return len(outlines)
 
     # Updates ---------------------------------------------------------------------------
