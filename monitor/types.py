@@ -106,6 +106,16 @@ class ParsedFeed:
 
 
 @dataclass(frozen=True, slots=True)
+class OpmlOutline:
+    """One feed subscription read from or written to an OPML file."""
+
+    url: str  # the feed's address (OPML ``xmlUrl``)
+    title: str
+    language: str | None = None
+    homepage: str | None = None  # the outlet's site (OPML ``htmlUrl``)
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractedPage:
     """The main content taken from an article page."""
 

@@ -1,0 +1,89 @@
+"""The command line, run in-process on a real data folder and a local HTTP server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from tests.support.http_server import LocalServer, Route
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Тестовое агентство</title><link>https://example.test/</link>
+<language>ru</language>
+<item><title>Ставка сохранена</title><link>{base}/missing.html</link><guid>a1</guid>
+<description>Банк России сохранил ключевую ставку на уровне 16 процентов годовых.</description>
+<pubDate>Fri, 20 Nov 2026 10:15:00 +0300</pubDate></item>
+</channel></rss>"""
+
+
+def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sources_update_articles_show(server: LocalServer, tmp_path: Path, capsys):
+    feed_url = server.add(
+        "/rss.xml",
+        Route(
+            FEED.format(base=server.base_url).encode(),
+            headers={"Content-Type": "application/rss+xml"},
+        ),
+    )
+    code, out, _ = run(capsys, tmp_path, "sources", "add", feed_url)
+    assert code == 0 and "Тестовое агентство" in out
+
+    code, out, _ = run(capsys, tmp_path, "sources", "list", "--json")
+    [source] = json.loads(out)
+    assert set(source) >= {"id", "url", "name", "lang", "last_checked", "last_error", "articles"}
+    assert (source["url"], source["lang"], source["articles"]) == (feed_url, "ru", 0)
+
+    code, out, _ = run(capsys, tmp_path, "update")
+    assert code == 0 and "Тестовое агентство" in out and "1 new articles" in out
+
+    code, out, _ = run(capsys, tmp_path, "articles", "list", "--json")
+    [article] = json.loads(out)
+    assert set(article) >= {"id", "source", "title", "lang", "url", "published", "state"}
+    assert (article["title"], article["lang"], article["state"]) == (
+        "Ставка сохранена",
+        "ru",
+        "detected",
+    )
+    assert article["published"] == "2026-11-20T07:15:00+00:00"
+
+    code, out, _ = run(capsys, tmp_path, "show", str(article["id"]), "--json")
+    shown = json.loads(out)
+    assert shown["text_origin"] == "feed"  # the page is missing: the feed's text, flagged
+    assert "404" in shown["error"]
+    assert shown["published_local"] == "2026-11-20T10:15:00+03:00"
+
+    code, out, _ = run(capsys, tmp_path, "show", str(article["id"]))
+    assert "Text from: the feed" in out
+
+
+def test_user_mistakes_are_one_line_errors(tmp_path: Path, capsys):
+    code, out, err = run(capsys, tmp_path, "show", "42")
+    assert code == 1 and err.strip() == "media-monitor: error: no article with id 42"
+    code, _, err = run(capsys, tmp_path, "sources", "add", "ftp://example.test/x")
+    assert code == 1 and err.count("\n") == 1 and "not a web address" in err
+    code, _, err = run(capsys, tmp_path, "sources", "import-opml", str(tmp_path / "nope.opml"))
+    assert code == 1 and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_catalog_and_opml_round_trip(tmp_path: Path, capsys):
+    code, out, _ = run(capsys, tmp_path, "sources", "catalog", "--lang", "uk", "--json")
+    outlets = json.loads(out)
+    assert outlets and {o["lang"] for o in outlets} == {"uk"}
+    code, out, _ = run(capsys, tmp_path, "sources", "catalog", "--lang", "uk", "--add-all")
+    assert code == 0
+    opml = tmp_path / "sources.opml"
+    code, out, _ = run(capsys, tmp_path, "sources", "export-opml", str(opml))
+    assert code == 0 and f"Wrote {len(outlets)} feeds" in out
+    other = tmp_path / "other"
+    code, out, _ = run(capsys, other, "sources", "import-opml", str(opml))
+    assert code == 0 and f"Imported {len(outlets)} sources" in out
+    code, out, _ = run(capsys, other, "sources", "list", "--json")
+    assert sorted(s["url"] for s in json.loads(out)) == sorted(o["url"] for o in outlets)
