@@ -121,6 +121,8 @@ def format_summary(reports: Sequence[SourceReport]) -> str:
     lines = [f"{'SOURCE':{width}}  {'NEW':>4}  {'UPDATED':>7}  {'FAILED':>6}  NOTE"]
     for report in reports:
         note = report.error or ("not modified" if report.not_modified else "")
+        if report.failed and not report.error:
+            note = f"{report.failed} pages unavailable; kept the feed's text"
         lines.append(
             f"{report.source_name[:40]:{width}}  {report.new:>4}  {report.updated:>7}  "
             f"{report.failed:>6}  {note}"
