@@ -23,8 +23,16 @@ from monitor.paths import resolve_data_dir, store_path
 from monitor.pipeline import Collector, Stage
 from monitor.sources import AddedSource, add_source_by_url
 from monitor.store import Store
-from monitor.types import Article, ArticleState, OpmlOutline, Outlet, Progress, Source, SourceKind
-from monitor.types import UpdateSummary
+from monitor.types import (
+    Article,
+    ArticleState,
+    OpmlOutline,
+    Outlet,
+    Progress,
+    Source,
+    SourceKind,
+    UpdateSummary,
+)
 
 
 class Monitor:

@@ -67,7 +67,7 @@ _KOREAN = (
 _RUSSIAN = (
     Outlet(
         key="tass-ru",
-        name="TASS (ТАСС)",  # noqa: RUF001 (Cyrillic on purpose)
+        name="TASS (ТАСС)",
         language="ru",
         country="RU",
         homepage="https://tass.ru/",
@@ -177,7 +177,7 @@ _UKRAINIAN = (
     ),
     Outlet(
         key="unian-uk",
-        name="UNIAN (УНІАН)",  # noqa: RUF001 (Cyrillic on purpose)
+        name="UNIAN (УНІАН)",
         language="uk",
         country="UA",
         homepage="https://www.unian.ua/",

@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sources = commands.add_parser("sources", help="list, add and remove followed sources")
-    source_commands = sources.add_subparsers(dest="sources_command", metavar="ACTION",
-                                             required=True)
+    source_commands = sources.add_subparsers(
+        dest="sources_command", metavar="ACTION", required=True
+    )
     listing = source_commands.add_parser("list", help="list followed sources")
     listing.add_argument("--json", action="store_true", help="JSON output")
     add = source_commands.add_parser("add", help="follow a feed or page URL")
@@ -54,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--no-check", action="store_true", help="add without fetching it now")
     remove = source_commands.add_parser("remove", help="stop following a source, drop its articles")
     remove.add_argument("id", type=int)
-    import_opml = source_commands.add_parser("import-opml", help="follow every feed in an OPML file")
+    import_opml = source_commands.add_parser(
+        "import-opml", help="follow every feed in an OPML file"
+    )
     import_opml.add_argument("file", type=Path)
     export_opml = source_commands.add_parser("export-opml", help="write followed feeds as OPML")
     export_opml.add_argument("file", type=Path)
@@ -65,13 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--json", action="store_true", help="JSON output")
 
     update = commands.add_parser("update", help="fetch new articles from sources")
-    update.add_argument("--source", type=int, action="append", metavar="ID",
-                        help="only this source (repeatable)")
+    update.add_argument(
+        "--source", type=int, action="append", metavar="ID", help="only this source (repeatable)"
+    )
     update.add_argument("--json", action="store_true", help="JSON summary")
 
     articles = commands.add_parser("articles", help="list stored articles")
-    article_commands = articles.add_subparsers(dest="articles_command", metavar="ACTION",
-                                               required=True)
+    article_commands = articles.add_subparsers(
+        dest="articles_command", metavar="ACTION", required=True
+    )
     article_list = article_commands.add_parser("list", help="list articles, newest first")
     article_list.add_argument("--json", action="store_true", help="JSON output")
     article_list.add_argument("--source", type=int, metavar="ID")
@@ -115,9 +120,13 @@ def _run(monitor: Monitor, args: argparse.Namespace) -> int:
             _print_json([article_json(article, with_text=False) for article in found])
         else:
             for article in found:
-                published = article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
-                print(f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
-                      f"{article.source_name[:24]:24}  {article.title}")
+                published = (
+                    article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
+                )
+                print(
+                    f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
+                    f"{article.source_name[:24]:24}  {article.title}"
+                )
         return 0
     if args.command == "show":
         article = monitor.article(args.id)
@@ -142,16 +151,19 @@ def _sources(monitor: Monitor, args: argparse.Namespace) -> int:
         else:
             print(format_sources(sources) if sources else "No sources yet: try `sources catalog`.")
     elif action == "add":
-        added = monitor.add_source(args.url, name=args.name, language=args.lang,
-                                   check=not args.no_check)
-        print(f"Added source {added.source.id}: {added.source.name} ({added.note})")
+        result = monitor.add_source(
+            args.url, name=args.name, language=args.lang, check=not args.no_check
+        )
+        print(f"Added source {result.source.id}: {result.source.name} ({result.note})")
     elif action == "remove":
         removed = monitor.remove_source(args.id)
         print(f"Removed source {removed.id}: {removed.name} and its articles")
     elif action == "import-opml":
-        added, known = monitor.import_opml(args.file)
-        print(f"Imported {len(added)} sources from {args.file}"
-              + (f"; {known} were already followed" if known else ""))
+        imported, known = monitor.import_opml(args.file)
+        print(
+            f"Imported {len(imported)} sources from {args.file}"
+            + (f"; {known} were already followed" if known else "")
+        )
     elif action == "export-opml":
         count = monitor.export_opml(args.file)
         print(f"Wrote {count} feeds to {args.file}")
@@ -166,25 +178,41 @@ def _catalog(monitor: Monitor, args: argparse.Namespace) -> int:
         by_key = {o.key: o for o in monitor.catalog()}
         unknown = [key for key in args.add if key not in by_key]
         if unknown:
-            raise MonitorError(f"not in the catalog: {', '.join(unknown)} "
-                               "(see `sources catalog` for keys)")
+            raise MonitorError(
+                f"not in the catalog: {', '.join(unknown)} (see `sources catalog` for keys)"
+            )
         outlets = [by_key[key] for key in args.add]
     if args.add or args.add_all:
         added = monitor.add_outlets(outlets)
-        print(f"Following {len(added)} new outlets"
-              + (f" ({len(outlets) - len(added)} already followed)" if len(added) < len(outlets)
-                 else ""))
+        print(
+            f"Following {len(added)} new outlets"
+            + (
+                f" ({len(outlets) - len(added)} already followed)"
+                if len(added) < len(outlets)
+                else ""
+            )
+        )
         return 0
     if args.json:
-        _print_json([
-            {"key": o.key, "name": o.name, "lang": o.language, "country": o.country,
-             "homepage": o.homepage, "url": o.feed_url}
-            for o in outlets
-        ])
+        _print_json(
+            [
+                {
+                    "key": o.key,
+                    "name": o.name,
+                    "lang": o.language,
+                    "country": o.country,
+                    "homepage": o.homepage,
+                    "url": o.feed_url,
+                }
+                for o in outlets
+            ]
+        )
         return 0
     for outlet in outlets:
-        print(f"{outlet.key:24} {outlet.language}  {outlet.country}  {outlet.name:28} "
-              f"{outlet.feed_url}")
+        print(
+            f"{outlet.key:24} {outlet.language}  {outlet.country}  {outlet.name:28} "
+            f"{outlet.feed_url}"
+        )
     return 0
 
 
@@ -203,12 +231,20 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     finally:
         line.clear()
     if as_json:
-        _print_json([
-            {"source_id": r.source_id, "source": r.source_name, "new": r.new,
-             "updated": r.updated, "failed": r.failed, "not_modified": r.not_modified,
-             "error": r.error}
-            for r in reports
-        ])
+        _print_json(
+            [
+                {
+                    "source_id": r.source_id,
+                    "source": r.source_name,
+                    "new": r.new,
+                    "updated": r.updated,
+                    "failed": r.failed,
+                    "not_modified": r.not_modified,
+                    "error": r.error,
+                }
+                for r in reports
+            ]
+        )
     else:
         print(format_summary(reports))
     return 0

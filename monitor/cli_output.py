@@ -67,7 +67,7 @@ def _in_original_zone(article: Article) -> str | None:
 
 
 def error_state(source: Source) -> str:
-    """"403 Forbidden since 10:02" — the error and when the trouble began (local time)."""
+    """ "403 Forbidden since 10:02" — the error and when the trouble began (local time)."""
     if not source.last_error:
         return ""
     if source.error_since is None:
@@ -105,7 +105,9 @@ def format_article(article: Article) -> str:
     lines.append(f"Language:  {article.language or 'unknown'}")
     lines.append(f"URL:       {article.url or '-'}")
     origin = "the article page" if article.text_origin.value == "page" else "the feed"
-    lines.append(f"Text from: {origin}" + (f" ({article.last_error})" if article.last_error else ""))
+    lines.append(
+        f"Text from: {origin}" + (f" ({article.last_error})" if article.last_error else "")
+    )
     lines.append(f"State:     {article.state.label}")
     if article.duplicate_of:
         lines.append(f"Duplicate: same text as article {article.duplicate_of}")
@@ -129,8 +131,10 @@ def format_summary(reports: Sequence[SourceReport]) -> str:
         )
     total_new = sum(r.new for r in reports)
     errors = sum(1 for r in reports if r.error)
-    lines.append(f"{total_new} new articles from {len(reports)} sources"
-                 + (f"; {errors} sources failed" if errors else ""))
+    lines.append(
+        f"{total_new} new articles from {len(reports)} sources"
+        + (f"; {errors} sources failed" if errors else "")
+    )
     return "\n".join(lines)
 
 

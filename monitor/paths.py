@@ -15,8 +15,10 @@ HOME_VARIABLE = "MEDIA_MONITOR_HOME"
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """``--data-dir`` first, then ``$MEDIA_MONITOR_HOME``, then the platform's user data folder."""
-    chosen = explicit or os.environ.get(HOME_VARIABLE) or platformdirs.user_data_dir(
-        APP_NAME, appauthor=False
+    chosen = (
+        explicit
+        or os.environ.get(HOME_VARIABLE)
+        or platformdirs.user_data_dir(APP_NAME, appauthor=False)
     )
     path = Path(chosen).expanduser()
     try:

@@ -74,6 +74,9 @@ class _PageOutcome:
     error: str | None
 
 
+_Outcome = _FeedOutcome | _PageOutcome
+
+
 class Collector:
     """Runs updates of sources into a store."""
 
@@ -148,7 +151,7 @@ class Collector:
 
     # Work done in the pool: no store access here.
 
-    def _fetch_feed(self, source: Source) -> _FeedOutcome:
+    def _fetch_feed(self, source: Source) -> _Outcome:
         try:
             document = self._fetcher.fetch(
                 source.url,
@@ -158,12 +161,14 @@ class Collector:
             )
             if document.not_modified:
                 return _FeedOutcome(source, document, None, None)
-            feed = parse_feed(document.content, url=document.url, content_type=document.content_type)
+            feed = parse_feed(
+                document.content, url=document.url, content_type=document.content_type
+            )
             return _FeedOutcome(source, document, feed, None)
         except MonitorError as error:
             return _FeedOutcome(source, None, None, error)
 
-    def _fetch_page(self, article: Article) -> _PageOutcome:
+    def _fetch_page(self, article: Article) -> _Outcome:
         document = None
         encoding = None
         page = None
@@ -189,7 +194,9 @@ class Collector:
 class _Run:
     """One update run: the futures in flight and the reports being built."""
 
-    def __init__(self, collector: Collector, sources: list[Source], cancel: threading.Event):
+    def __init__(
+        self, collector: Collector, sources: list[Source], cancel: threading.Event
+    ) -> None:
         self._collector = collector
         self._store = collector._store
         self._sources = sources
@@ -204,7 +211,7 @@ class _Run:
         if not self._sources:
             return
         with ThreadPoolExecutor(self._collector._workers, "monitor-fetch") as pool:
-            pending: set[Future[_FeedOutcome] | Future[_PageOutcome]] = set()
+            pending: set[Future[_Outcome]] = set()
             for source in self._sources:
                 yield Progress(ProgressKind.SOURCE_STARTED, source.id, message=source.name)
                 if source.kind is SourceKind.PAGE:
@@ -241,22 +248,28 @@ class _Run:
             kind, source_id, article_id, message, self._done, self._total, report=report
         )
 
-    def _start_page_source(
-        self, pool: ThreadPoolExecutor, source: Source
-    ) -> set[Future[_FeedOutcome] | Future[_PageOutcome]]:
+    def _start_page_source(self, pool: ThreadPoolExecutor, source: Source) -> set[Future[_Outcome]]:
         """A page source is its own single article."""
         if self._store.find_article(source.id, None, [source.url]) is None:
             self._store.insert_article(
-                ArticleDraft(source.id, None, source.url, source.name, None, None, None, "", "",
-                             source.language_hint)
+                ArticleDraft(
+                    source.id,
+                    None,
+                    source.url,
+                    source.name,
+                    None,
+                    None,
+                    None,
+                    "",
+                    "",
+                    source.language_hint,
+                )
             )
             self._bump(source.id, new=1)
         self._feed_done.add(source.id)
         return self._start_pages(pool, source.id)
 
-    def _start_pages(
-        self, pool: ThreadPoolExecutor, source_id: int
-    ) -> set[Future[_FeedOutcome] | Future[_PageOutcome]]:
+    def _start_pages(self, pool: ThreadPoolExecutor, source_id: int) -> set[Future[_Outcome]]:
         waiting = self._store.articles(source_id=source_id, below_state=ArticleState.DETECTED)
         self._pages_left[source_id] += len(waiting)
         self._total += len(waiting)
@@ -274,11 +287,13 @@ class _Run:
                 retry = next_attempt_after(
                     failures, outcome.error, now, timedelta(minutes=source.update_interval_minutes)
                 )
-            self._store.record_failure(source.id, error=str(outcome.error), at=now,
-                                       next_attempt_at=retry)
+            self._store.record_failure(
+                source.id, error=str(outcome.error), at=now, next_attempt_at=retry
+            )
             self._reports[source.id] = replace(self._reports[source.id], error=str(outcome.error))
-            yield self._progress(ProgressKind.FAILED, source_id=source.id,
-                                 message=f"{source.name}: {outcome.error}")
+            yield self._progress(
+                ProgressKind.FAILED, source_id=source.id, message=f"{source.name}: {outcome.error}"
+            )
             return
         document = outcome.document
         assert document is not None
@@ -287,8 +302,9 @@ class _Run:
         )
         if outcome.feed is None:
             self._reports[source.id] = replace(self._reports[source.id], not_modified=True)
-            yield self._progress(ProgressKind.FETCHED, source_id=source.id,
-                                 message=f"{source.name}: not modified")
+            yield self._progress(
+                ProgressKind.FETCHED, source_id=source.id, message=f"{source.name}: not modified"
+            )
             return
         self._adopt_feed_metadata(source, outcome.feed)
         for item in outcome.feed.items:

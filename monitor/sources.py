@@ -53,14 +53,16 @@ def add_source_by_url(
     if store.find_source_by_url(url) is not None:
         raise SourceError(f"{url} is already followed")
     if not check:
-        source = store.add_source(url, kind=SourceKind.FEED, name=name or url,
-                                  language_hint=language)
+        source = store.add_source(
+            url, kind=SourceKind.FEED, name=name or url, language_hint=language
+        )
         return AddedSource(source, "added without checking; it will be fetched on the next update")
     try:
         document = fetcher.fetch(url, accept=FEED_ACCEPT)
     except FetchError as error:
-        source = store.add_source(url, kind=SourceKind.FEED, name=name or url,
-                                  language_hint=language)
+        source = store.add_source(
+            url, kind=SourceKind.FEED, name=name or url, language_hint=language
+        )
         store.record_failure(source.id, error=str(error), at=clock(), next_attempt_at=None)
         return AddedSource(store.source(source.id), f"added, but could not check it now: {error}")
     try:

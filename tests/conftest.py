@@ -22,9 +22,7 @@ def _no_leaked_threads() -> Iterator[None]:
     """Fail a test that leaves non-daemon threads running (napari's guard)."""
     before = set(threading.enumerate())
     yield
-    leaked = [
-        t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon
-    ]
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
     for thread in leaked:
         thread.join(timeout=2)
     still = [t.name for t in leaked if t.is_alive()]

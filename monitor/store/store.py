@@ -38,9 +38,7 @@ class ArticleDraft:
     language_hint: str | None
 
 
-_SOURCE_COLUMNS = (
-    "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
-)
+_SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
 _ARTICLE_COLUMNS = "a.*, s.name AS source_name"
 _WHITESPACE = re.compile(r"\s+")
 
@@ -338,7 +336,8 @@ class Store:
                 duplicate_of = int(row[0]) if row else None
             db.execute(
                 "UPDATE articles SET text = ?, text_origin = ?, raw_sha256 = ?,"
-                " canonical_url = COALESCE(?, canonical_url), title = COALESCE(NULLIF(title, ''), ?),"
+                " canonical_url = COALESCE(?, canonical_url),"
+                " title = COALESCE(NULLIF(title, ''), ?),"
                 " author = COALESCE(author, ?), published = COALESCE(published, ?),"
                 " published_offset = COALESCE(published_offset, ?), language = ?,"
                 " language_hint = COALESCE(language_hint, ?), content_hash = ?, duplicate_of = ?,"
@@ -385,7 +384,8 @@ class Store:
         limit: int | None = None,
     ) -> list[Article]:
         """Articles newest first (by published time, then by id)."""
-        clauses, values = [], []
+        clauses: list[str] = []
+        values: list[object] = []
         if source_id is not None:
             clauses.append("a.source_id = ?")
             values.append(source_id)

@@ -65,7 +65,7 @@ def test_sources_update_articles_show(server: LocalServer, tmp_path: Path, capsy
 
 
 def test_user_mistakes_are_one_line_errors(tmp_path: Path, capsys):
-    code, out, err = run(capsys, tmp_path, "show", "42")
+    code, _, err = run(capsys, tmp_path, "show", "42")
     assert code == 1 and err.strip() == "media-monitor: error: no article with id 42"
     code, _, err = run(capsys, tmp_path, "sources", "add", "ftp://example.test/x")
     assert code == 1 and err.count("\n") == 1 and "not a web address" in err

@@ -1,7 +1,5 @@
 """Feed autodiscovery in HTML pages, and the quick "is this a feed?" check."""
 
-# ruff: noqa: RUF001  (Cyrillic and CJK test text is meant, not a confusable)
-
 from __future__ import annotations
 
 import codecs

@@ -1,7 +1,5 @@
 """Decoding bytes: order of authority, wrong declarations, sniffing, never raising."""
 
-# ruff: noqa: RUF001  (Cyrillic and CJK test text is meant, not a confusable)
-
 from __future__ import annotations
 
 import codecs

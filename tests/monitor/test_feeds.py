@@ -4,8 +4,6 @@ Each ``data/feeds/<name>.<ext>`` sits beside a hand-written ``<name>.expected.js
 names the URL and Content-Type it is served with and what parsing must produce.
 """
 
-# ruff: noqa: RUF001  (Cyrillic and CJK test text is meant, not a confusable)
-
 from __future__ import annotations
 
 import json

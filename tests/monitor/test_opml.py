@@ -1,7 +1,5 @@
 """OPML import and export: folders flattened, hostile files refused, round trips exact."""
 
-# ruff: noqa: RUF001  (Cyrillic and CJK test text is meant, not a confusable)
-
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

@@ -133,7 +133,7 @@ def test_second_update_uses_conditional_get_and_adds_only_new_items(
     )
     third = monitor.update()
     assert third.reports[0].new == 1
-    newest = [a for a in monitor.articles() if a.title == "Новая"][0]
+    newest = next(a for a in monitor.articles() if a.title == "Новая")
     assert newest.language == "uk"  # the feed says ru; the text is Ukrainian
     assert len(monitor.articles()) == 3
 
@@ -193,9 +193,9 @@ def test_page_url_with_advertised_feed_is_followed_through_the_feed(
 ):
     feed_url = serve_russian_feed(server)
     home = (
-        f'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
-        f"</head><body>Home</body></html>"
-    ).encode()
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+        b"</head><body>Home</body></html>"
+    )
     added = monitor.add_source(server.add("/", Route(home, headers={"Content-Type": "text/html"})))
     assert added.source.url == feed_url
     assert added.source.kind is SourceKind.FEED

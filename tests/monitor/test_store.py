@@ -25,13 +25,16 @@ def store(tmp_path: Path):
     opened.close()
 
 
-def draft(source_id: int, guid: str | None = "g1", url: str | None = "https://a.test/1") -> ArticleDraft:
-    return ArticleDraft(source_id, guid, url, "Заголовок", "Иванов", NOW, 180, "Кратко.", "",
-                        "ru")
+def draft(
+    source_id: int, guid: str | None = "g1", url: str | None = "https://a.test/1"
+) -> ArticleDraft:
+    return ArticleDraft(source_id, guid, url, "Заголовок", "Иванов", NOW, 180, "Кратко.", "", "ru")
 
 
 def test_sources_round_trip_and_refuse_duplicates(store: Store):
-    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A", language_hint="ko")
+    source = store.add_source(
+        "https://a.test/rss", kind=SourceKind.FEED, name="A", language_hint="ko"
+    )
     assert store.source(source.id) == source
     assert source.added_at == NOW
     with pytest.raises(SourceError, match="already followed"):
@@ -47,7 +50,10 @@ def test_failure_keeps_when_trouble_began_and_success_clears_it(store: Store):
     store.record_failure(source.id, error="403 Forbidden", at=later, next_attempt_at=None)
     failing = store.source(source.id)
     assert (failing.last_error, failing.error_since, failing.consecutive_failures) == (
-        "403 Forbidden", NOW, 2)
+        "403 Forbidden",
+        NOW,
+        2,
+    )
     store.record_success(source.id, etag='"v2"', last_modified=None, at=later)
     healed = store.source(source.id)
     assert (healed.last_error, healed.error_since, healed.consecutive_failures) == (None, None, 0)
@@ -61,8 +67,9 @@ def test_article_found_by_guid_or_url_and_refreshed(store: Store):
     assert store.find_article(source.id, "other", ["https://a.test/1"]) == article_id
     assert store.find_article(source.id, "other", ["https://a.test/2"]) is None
     assert not store.refresh_from_feed(article_id, draft(source.id))
-    changed = ArticleDraft(source.id, "g1", "https://a.test/1", "Новый заголовок", None, NOW, 180,
-                           "Кратко.", "", "ru")
+    changed = ArticleDraft(
+        source.id, "g1", "https://a.test/1", "Новый заголовок", None, NOW, 180, "Кратко.", "", "ru"
+    )
     assert store.refresh_from_feed(article_id, changed)
     article = store.article(article_id)
     assert article.title == "Новый заголовок"
@@ -74,14 +81,26 @@ def test_article_found_by_guid_or_url_and_refreshed(store: Store):
 def test_extraction_detects_duplicates_across_outlets_only(store: Store):
     first = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
     second = store.add_source("https://b.test/rss", kind=SourceKind.FEED, name="B")
-    ids = [store.insert_article(draft(first.id, "1", "https://a.test/1")),
-           store.insert_article(draft(first.id, "2", "https://a.test/2")),
-           store.insert_article(draft(second.id, "1", "https://b.test/1"))]
+    ids = [
+        store.insert_article(draft(first.id, "1", "https://a.test/1")),
+        store.insert_article(draft(first.id, "2", "https://a.test/2")),
+        store.insert_article(draft(second.id, "1", "https://b.test/1")),
+    ]
     for article_id in ids:
         store.save_extraction(
-            article_id, text=LONG_TEXT, origin=TextOrigin.PAGE, raw_sha256=None,
-            canonical_url=None, title=None, author=None, published=None,
-            published_offset_minutes=None, language="ru", language_hint=None, error=None)
+            article_id,
+            text=LONG_TEXT,
+            origin=TextOrigin.PAGE,
+            raw_sha256=None,
+            canonical_url=None,
+            title=None,
+            author=None,
+            published=None,
+            published_offset_minutes=None,
+            language="ru",
+            language_hint=None,
+            error=None,
+        )
     a1, a2, b1 = (store.article(i) for i in ids)
     assert a1.duplicate_of is None
     assert a2.duplicate_of is None  # same outlet twice is not a cross-outlet duplicate
@@ -91,8 +110,13 @@ def test_extraction_detects_duplicates_across_outlets_only(store: Store):
 
 def test_raw_pages_are_kept_exactly_with_their_hash(store: Store):
     content = "<html><meta charset=windows-1251>Привет</html>".encode("cp1251")
-    digest = store.save_raw_page(content, url="https://a.test/1", retrieved_at=NOW,
-                                 content_type="text/html", encoding="windows-1251")
+    digest = store.save_raw_page(
+        content,
+        url="https://a.test/1",
+        retrieved_at=NOW,
+        content_type="text/html",
+        encoding="windows-1251",
+    )
     assert digest == hashlib.sha256(content).hexdigest()
     assert store.raw_page(digest) == content
 
@@ -100,8 +124,10 @@ def test_raw_pages_are_kept_exactly_with_their_hash(store: Store):
 def test_change_log_records_new_changed_removed(store: Store):
     source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
     article_id = store.insert_article(draft(source.id))
-    store.refresh_from_feed(article_id, ArticleDraft(source.id, "g1", "https://a.test/1", "T2",
-                                                     None, None, None, "", "", None))
+    store.refresh_from_feed(
+        article_id,
+        ArticleDraft(source.id, "g1", "https://a.test/1", "T2", None, None, None, "", "", None),
+    )
     store.remove_source(source.id)
     kinds = [(article, kind) for _, article, kind in store.changes_since(0)]
     assert kinds == [(article_id, "new"), (article_id, "changed"), (article_id, "removed")]

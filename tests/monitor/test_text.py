@@ -1,7 +1,5 @@
 """Plain text from HTML: paragraphs kept, scripts dropped, entities and junk cleaned."""
 
-# ruff: noqa: RUF001  (Cyrillic and CJK test text is meant, not a confusable)
-
 from __future__ import annotations
 
 import pytest
