@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, open_app: Callable[[str | None], int] | None = None
+) -> int:
+    """Run a command. With none, ``open_app(data_dir)`` starts the desktop app.
+
+    The app is passed in by ``ui.launcher`` (the installed ``media-monitor`` script), so the
+    core never imports the UI layer.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        return _open_app(args.data_dir)
+        if open_app is None:
+            parser.print_help()
+            return 0
+        return open_app(args.data_dir)
     try:
         with open_monitor(args.data_dir) as monitor:
             return _run(monitor, args)
@@ -253,15 +263,6 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
 def _print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-
-
-def _open_app(data_dir: str | None) -> int:
-    try:
-        from ui.app import run
-    except ImportError as error:  # PySide6 missing or broken on this machine
-        print(f"media-monitor: error: the desktop app cannot start: {error}", file=sys.stderr)
-        return 1
-    return run(data_dir)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.http_server import LocalServer
+
+# Qt draws offscreen in tests: no display is needed, on CI or on a developer's machine.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture

@@ -1,0 +1,29 @@
+"""The installed ``media-monitor`` script: the core's CLI, with the desktop app as its default.
+
+Qt is imported only when the app is opened, so CLI commands start fast and work on machines
+where Qt cannot load.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from monitor.cli import main as cli_main
+
+
+def open_app(data_dir: str | None) -> int:
+    try:
+        from ui.app import run
+    except ImportError as error:  # PySide6 missing or its system libraries are
+        print(f"media-monitor: error: the desktop app cannot start: {error}", file=sys.stderr)
+        return 1
+    return run(data_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, open_app=open_app)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
