@@ -1,0 +1,257 @@
+"""Installed Argos packages: listing, validating, installing atomically, removing.
+
+We do not use ``argostranslate.package.install_from_path``: it extracts any zip as is, so a
+folder without ``metadata.json`` breaks the listing of every package, a zip may overwrite
+another package, and there is no size limit. Here every archive is checked before anything
+touches the packages folder, extracted into a temporary folder beside it, and renamed into
+place; a broken installed package is reported and skipped while the others keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from translations.errors import InvalidPackage, PackageConflict, PackageError
+from translations.types import InstallReport, PackageInfo, PackageProblem
+
+MAX_PACKAGE_BYTES = 3 * 1024**3  # uncompressed; real packages are 100-900 MB
+MAX_MEMBERS = 20_000
+PACKAGE_SUFFIX = ".argosmodel"
+_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
+_TOKENIZERS = ("sentencepiece.model", "bpe.model")
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    top: str
+    metadata: dict[str, Any]
+    size: int
+
+
+class PackageFolder:
+    """The folder that holds installed packages, one sub-folder each."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def installed(self) -> tuple[list[PackageInfo], list[PackageProblem]]:
+        """Usable packages, and the folders that are not (with the reason)."""
+        packages: list[PackageInfo] = []
+        problems: list[PackageProblem] = []
+        if not self.root.is_dir():
+            return packages, problems
+        for folder in sorted(self.root.iterdir()):
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            try:
+                packages.append(read_package(folder))
+            except PackageError as error:
+                problems.append(PackageProblem(folder, str(error)))
+        return packages, problems
+
+    def install_file(self, archive: Path) -> PackageInfo:
+        """Validate ``archive`` and install it; an upgrade of the same pair replaces the old."""
+        checked = check_archive(archive)
+        from_code, to_code = checked.metadata["from_code"], checked.metadata["to_code"]
+        target = self.root / checked.top
+        installed, _ = self.installed()
+        same_pair = [p for p in installed if (p.from_code, p.to_code) == (from_code, to_code)]
+        if target.exists() and not any(p.path == target for p in same_pair):
+            raise PackageConflict(
+                f"{archive.name} would overwrite the installed package {checked.top}, which is "
+                f"not a {from_code}→{to_code} package; remove it first if that is intended"
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=self.root))
+        try:
+            _extract(archive, staging, checked.size)
+            read_package(staging / checked.top)  # what we extracted is what we checked
+            graveyard = staging / "replaced"
+            graveyard.mkdir()
+            for old in same_pair:
+                old.path.rename(graveyard / old.path.name)
+            (staging / checked.top).rename(target)
+        except BaseException:
+            _restore(staging, self.root)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return read_package(target)
+
+    def install_many(self, paths: Iterable[Path]) -> InstallReport:
+        """Install every ``.argosmodel`` given or found in given folders (the USB-stick path)."""
+        installed: list[PackageInfo] = []
+        refused: list[PackageProblem] = []
+        for path in paths:
+            archives = sorted(path.glob(f"*{PACKAGE_SUFFIX}")) if path.is_dir() else [path]
+            if path.is_dir() and not archives:
+                refused.append(PackageProblem(path, f"no {PACKAGE_SUFFIX} files in this folder"))
+            for archive in archives:
+                try:
+                    installed.append(self.install_file(archive))
+                except PackageError as error:
+                    refused.append(PackageProblem(archive, str(error)))
+        return InstallReport(tuple(installed), tuple(refused))
+
+    def remove(self, name: str) -> PackageInfo:
+        """Remove a package by folder name or by pair ("ru-en", "ru_en", "ru→en")."""
+        installed, _ = self.installed()
+        pair = re.split(r"[-_→>]+", name)
+        for package in installed:
+            if package.name == name or pair == [package.from_code, package.to_code]:
+                trash = Path(tempfile.mkdtemp(prefix=".removing-", dir=self.root))
+                package.path.rename(trash / package.name)  # atomic: gone or still whole
+                shutil.rmtree(trash, ignore_errors=True)
+                return package
+        names = ", ".join(p.name for p in installed) or "none"
+        raise PackageError(f"no installed package named {name!r} (installed: {names})")
+
+
+def read_package(folder: Path) -> PackageInfo:
+    """An installed package's description, or :class:`InvalidPackage` saying what is wrong."""
+    metadata = _validate_metadata(_read_json(folder / "metadata.json", folder.name), folder.name)
+    model = folder / "model" / "model.bin"
+    if not model.is_file() or model.stat().st_size == 0:
+        raise InvalidPackage(f"package {folder.name} has no model (model/model.bin is missing)")
+    if not any((folder / name).is_file() for name in _TOKENIZERS):
+        raise InvalidPackage(f"package {folder.name} has no tokenizer (sentencepiece.model)")
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return PackageInfo(
+        name=folder.name,
+        from_code=metadata["from_code"],
+        to_code=metadata["to_code"],
+        version=str(metadata.get("package_version", "1.0")),
+        path=folder,
+        size_bytes=size,
+        from_name=str(metadata.get("from_name", "")),
+        to_name=str(metadata.get("to_name", "")),
+    )
+
+
+def check_archive(archive: Path) -> _Checked:
+    """Everything that can be known about a package before extracting a byte of it."""
+    label = archive.name
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = bundle.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise InvalidPackage(f"{label} has {len(members)} files; a package has far fewer")
+            tops = {_member_path(member, label).parts[0] for member in members}
+            if len(tops) != 1:
+                raise InvalidPackage(
+                    f"{label} must hold exactly one top folder, not {len(tops)} "
+                    f"({', '.join(sorted(tops)[:4])})"
+                )
+            top = tops.pop()
+            names = {member.filename.rstrip("/") for member in members}
+            size = sum(member.file_size for member in members)
+            if size > MAX_PACKAGE_BYTES:
+                raise InvalidPackage(
+                    f"{label} unpacks to {size / 1024**3:.1f} GB, over the "
+                    f"{MAX_PACKAGE_BYTES // 1024**3} GB limit for a package"
+                )
+            if f"{top}/metadata.json" not in names:
+                raise InvalidPackage(f"{label} has no metadata.json in its top folder {top}")
+            if f"{top}/model/model.bin" not in names:
+                raise InvalidPackage(f"{label} has no model (model/model.bin)")
+            if not any(f"{top}/{name}" in names for name in _TOKENIZERS):
+                raise InvalidPackage(f"{label} has no tokenizer (sentencepiece.model)")
+            raw = bundle.read(f"{top}/metadata.json")
+    except zipfile.BadZipFile as error:
+        raise InvalidPackage(f"{label} is not a valid .argosmodel (a zip file): {error}") from error
+    except OSError as error:
+        raise InvalidPackage(f"cannot read {archive}: {error.strerror or error}") from error
+    metadata = _validate_metadata(_parse_json(raw, label), label)
+    return _Checked(top, metadata, size)
+
+
+def _member_path(member: zipfile.ZipInfo, label: str) -> PurePosixPath:
+    name = member.filename
+    path = PurePosixPath(name)
+    if (
+        not name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or ":" in path.parts[0]
+        or ".." in path.parts
+    ):
+        raise InvalidPackage(f"{label} contains an unsafe file name: {name!r}")
+    if stat.S_ISLNK(member.external_attr >> 16):
+        raise InvalidPackage(f"{label} contains a symbolic link ({name}); packages may not")
+    return path
+
+
+def _extract(archive: Path, destination: Path, budget: int) -> None:
+    """Extract, never writing more than the sizes the archive declared (a lying zip bomb)."""
+    written = 0
+    with zipfile.ZipFile(archive) as bundle:
+        for member in bundle.infolist():
+            target = destination / member.filename
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with bundle.open(member) as source, target.open("wb") as sink:
+                    while chunk := source.read(1024 * 1024):
+                        written += len(chunk)
+                        if written > budget:
+                            raise InvalidPackage(
+                                f"{archive.name} unpacks to more than it declares; refused"
+                            )
+                        sink.write(chunk)
+            except zipfile.BadZipFile as error:
+                raise InvalidPackage(f"{archive.name} is damaged: {error}") from error
+            except OSError as error:
+                raise PackageError(f"cannot install {archive.name}: {error}") from error
+
+
+def _restore(staging: Path, root: Path) -> None:
+    """Put back packages moved aside when the install fails halfway."""
+    graveyard = staging / "replaced"
+    if graveyard.is_dir():
+        for old in graveyard.iterdir():
+            if not (root / old.name).exists():
+                old.rename(root / old.name)
+
+
+def _read_json(path: Path, label: str) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InvalidPackage(f"package {label} has no metadata.json") from error
+    except OSError as error:
+        raise InvalidPackage(f"cannot read {path}: {error.strerror}") from error
+    return _parse_json(raw, label)
+
+
+def _parse_json(raw: bytes, label: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidPackage(f"{label}: metadata.json is not valid JSON ({error})") from error
+    if not isinstance(value, dict):
+        raise InvalidPackage(f"{label}: metadata.json must be a JSON object")
+    return value
+
+
+def _validate_metadata(metadata: dict[str, Any], label: str) -> dict[str, Any]:
+    kind = metadata.get("type", "translate")
+    if kind != "translate":
+        raise InvalidPackage(f"{label} is a {kind!r} package, not a translation package")
+    for key in ("from_code", "to_code"):
+        code = metadata.get(key)
+        if not isinstance(code, str) or not _CODE.match(code):
+            raise InvalidPackage(f"{label}: metadata.json has no valid {key} (got {code!r})")
+    if metadata["from_code"] == metadata["to_code"]:
+        raise InvalidPackage(f"{label}: translates {metadata['from_code']} into itself")
+    return metadata
