@@ -19,10 +19,13 @@ from monitor.clock import Clock, utc_now
 from monitor.errors import OPMLError, SourceError
 from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
 from monitor.opml import parse_opml, write_opml
-from monitor.paths import resolve_data_dir, store_path
+from monitor.paths import models_dir, resolve_data_dir, store_path
 from monitor.pipeline import Collector, Stage
+from monitor.settings import Settings, load_settings
 from monitor.sources import AddedSource, add_source_by_url
 from monitor.store import Store
+from monitor.store.translations import StoredTranslation, TranslationStore
+from monitor.translation_stage import TranslationStage
 from monitor.types import (
     Article,
     ArticleState,
@@ -33,17 +36,38 @@ from monitor.types import (
     SourceKind,
     UpdateSummary,
 )
+from translations.align import translate_documents
+from translations.engine import Engine
+from translations.packages import PackageFolder
+from translations.types import InstallReport, PackageInfo, PackageProblem, SourceDocument
 
 
 class Monitor:
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time."""
 
-    def __init__(self, data_dir: Path, store: Store, fetcher: Fetcher, clock: Clock) -> None:
+    def __init__(
+        self, data_dir: Path, store: Store, fetcher: Fetcher, clock: Clock, settings: Settings
+    ) -> None:
         self.data_dir = data_dir
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
-        self.collector = Collector(store, fetcher, clock=clock)
+        self.settings = settings
+        self.translations = TranslationStore(store)
+        self.model_folder = PackageFolder(models_dir(data_dir))
+        self._engine: Engine | None = None
+        self.translation_stage = TranslationStage(
+            self.translations, self.engine, target=settings.target_language, clock=clock
+        )
+        self.collector = Collector(store, fetcher, clock=clock, stages=[self.translation_stage])
+
+    def engine(self) -> Engine:
+        """The translation engine, built on first use (models load only when needed)."""
+        if self._engine is None:
+            self._engine = Engine(
+                self.model_folder, self.settings.translation(), cache=self.translations
+            )
+        return self._engine
 
     def close(self) -> None:
         self.fetcher.close()
@@ -127,6 +151,44 @@ class Monitor:
 
     # Updates ---------------------------------------------------------------------------
 
+    # Translation -----------------------------------------------------------------------
+
+    def models(self) -> tuple[list[PackageInfo], list[PackageProblem]]:
+        """Installed translation packages, and the ones that are broken (with the reason)."""
+        return self.model_folder.installed()
+
+    def install_models(self, paths: Iterable[Path]) -> InstallReport:
+        """Install ``.argosmodel`` files, or every one in the given folders (a USB stick)."""
+        report = self.model_folder.install_many(paths)
+        self.engine().forget()
+        return report
+
+    def remove_model(self, name: str) -> PackageInfo:
+        removed = self.model_folder.remove(name)
+        self.engine().forget()
+        return removed
+
+    def translate_text(self, text: str, from_code: str, to_code: str | None = None) -> str:
+        """Translate plain text (paragraphs kept), e.g. for ``media-monitor translate``."""
+        document = SourceDocument(0, "", text, from_code)
+        target = to_code or self.settings.target_language
+        [result] = translate_documents(self.engine(), [document], target)
+        if isinstance(result, tuple):
+            raise result[1]
+        translated: str = result.text
+        return translated
+
+    def translation(self, article_id: int) -> StoredTranslation | None:
+        return self.translations.translation(article_id)
+
+    def prioritize(self, article_id: int) -> None:
+        """The user opened an untranslated article: translate it next."""
+        self.translations.prioritize(article_id)
+
+    def translate_iter(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
+        """Translate whatever is waiting, without collecting."""
+        return self.translation_stage.run(cancel or threading.Event())
+
     def add_stage(self, stage: Stage) -> None:
         """Plug in work that follows collection (translation, indexing)."""
         self.collector.stages.append(stage)
@@ -138,6 +200,7 @@ class Monitor:
         due_only: bool = False,
         cancel: threading.Event | None = None,
     ) -> Iterator[Progress]:
+        """Collect, then translate (and, later, index) what is new."""
         return self.collector.update_iter(source_ids, due_only=due_only, cancel=cancel)
 
     def update(
@@ -193,6 +256,7 @@ def open_monitor(
     ``transport`` replaces the network for everything but the bundled demo host.
     """
     directory = resolve_data_dir(data_dir)
+    settings = load_settings(directory)
     store = Store(store_path(directory), clock=clock)
     mounts: dict[str, httpx.BaseTransport] = {
         f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
@@ -204,7 +268,7 @@ def open_monitor(
     except BaseException:
         store.close()
         raise
-    return Monitor(directory, store, fetcher, clock)
+    return Monitor(directory, store, fetcher, clock, settings)
 
 
 __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]

@@ -10,12 +10,14 @@ import argparse
 import json
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from monitor import __version__
 from monitor.app import Monitor, open_monitor
+from monitor.cli_models import add_model_commands, run_models, run_translate
 from monitor.cli_output import (
     ProgressLine,
     article_json,
@@ -23,6 +25,7 @@ from monitor.cli_output import (
     format_sources,
     format_summary,
     source_json,
+    translation_json,
 )
 from monitor.errors import MonitorError
 from monitor.types import ProgressKind
@@ -88,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="JSON output")
 
     commands.add_parser("demo", help="load the bundled demo collection (no network needed)")
+    add_model_commands(commands)
     return parser
 
 
@@ -140,11 +144,16 @@ def _run(monitor: Monitor, args: argparse.Namespace) -> int:
         return 0
     if args.command == "show":
         article = monitor.article(args.id)
+        translation = monitor.translation(article.id)
         if args.json:
-            _print_json(article_json(article, with_text=True))
+            _print_json(article_json(article, with_text=True) | translation_json(translation))
         else:
-            print(format_article(article))
+            print(format_article(article, translation))
         return 0
+    if args.command == "models":
+        return run_models(monitor, args, _print_json)
+    if args.command == "translate":
+        return run_translate(monitor, args)
     if args.command == "demo":
         sources = monitor.add_demo_sources()
         print(f"Loading the demo collection: {len(sources)} outlets, served from the app itself.")
@@ -230,11 +239,17 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     cancel = threading.Event()
     line = ProgressLine(sys.stderr, enabled=not as_json)
     reports = []
+    translated = 0
+    untranslated: Counter[str] = Counter()
     try:
         for progress in monitor.update_iter(source_ids, cancel=cancel):
             line.show(progress)
             if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
                 reports.append(progress.report)
+            elif progress.kind is ProgressKind.TRANSLATED:
+                translated += 1
+            elif progress.kind is ProgressKind.UNTRANSLATED:
+                untranslated[progress.message] += 1
     except KeyboardInterrupt:
         cancel.set()
         raise
@@ -242,21 +257,29 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
         line.clear()
     if as_json:
         _print_json(
-            [
-                {
-                    "source_id": r.source_id,
-                    "source": r.source_name,
-                    "new": r.new,
-                    "updated": r.updated,
-                    "failed": r.failed,
-                    "not_modified": r.not_modified,
-                    "error": r.error,
-                }
-                for r in reports
-            ]
+            {
+                "sources": [
+                    {
+                        "source_id": r.source_id,
+                        "source": r.source_name,
+                        "new": r.new,
+                        "updated": r.updated,
+                        "failed": r.failed,
+                        "not_modified": r.not_modified,
+                        "error": r.error,
+                    }
+                    for r in reports
+                ],
+                "translated": translated,
+                "untranslated": dict(untranslated),
+            }
         )
-    else:
-        print(format_summary(reports))
+        return 0
+    print(format_summary(reports))
+    if translated or untranslated:
+        print(f"Translated {translated} articles.")
+    for note, count in sorted(untranslated.items()):
+        print(f"{count} articles {note} (see `media-monitor models list`)")
     return 0
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TextIO
 
 from monitor.clock import to_iso
+from monitor.store.translations import StoredTranslation
 from monitor.types import Article, Progress, ProgressKind, Source, SourceReport
 
 
@@ -50,10 +51,36 @@ def article_json(article: Article, *, with_text: bool) -> dict[str, Any]:
             "raw_sha256": article.raw_sha256,
             "duplicate_of": article.duplicate_of,
             "error": article.last_error,
+            "translation_note": article.translation_note,
             "summary": article.summary,
             "text": article.text,
         }
     return value
+
+
+def translation_json(translation: StoredTranslation | None) -> dict[str, Any]:
+    """The translation part of ``show --json``: aligned sentences and the model that made them."""
+    if translation is None:
+        return {"translation": None, "sentences": []}
+    return {
+        "translation": {
+            "title": translation.title,
+            "model": translation.route,
+            "pivot": translation.is_pivot,
+            "target": translation.target,
+            "translated_at": to_iso(translation.translated_at),
+            "degenerate": translation.degenerate,
+        },
+        "sentences": [
+            {
+                "paragraph": s.paragraph,
+                "original": s.original,
+                "translation": s.translation,
+                "degenerate": s.degenerate,
+            }
+            for s in translation.sentences
+        ],
+    }
 
 
 def _in_original_zone(article: Article) -> str | None:
@@ -95,7 +122,7 @@ def format_sources(sources: Sequence[Source]) -> str:
     return "\n".join(lines)
 
 
-def format_article(article: Article) -> str:
+def format_article(article: Article, translation: StoredTranslation | None = None) -> str:
     lines = [article.title, "=" * min(len(article.title) * 2, 80)]
     lines.append(f"Source:    {article.source_name}")
     if article.author:
@@ -111,8 +138,23 @@ def format_article(article: Article) -> str:
     lines.append(f"State:     {article.state.label}")
     if article.duplicate_of:
         lines.append(f"Duplicate: same text as article {article.duplicate_of}")
+    if translation is not None:
+        lines.append(f"Title ({translation.target}): {translation.title}")
+        lines.append(f"Model:     {translation.route}")
+    elif article.translation_note:
+        lines.append(f"Note:      {article.translation_note}")
     lines.append("")
-    lines.append(article.text or article.summary or "(no text)")
+    if translation is None or not translation.sentences:
+        lines.append(article.text or article.summary or "(no text)")
+        return "\n".join(lines)
+    paragraph = translation.sentences[0].paragraph
+    for sentence in translation.sentences:
+        if sentence.paragraph != paragraph:
+            lines.append("")
+            paragraph = sentence.paragraph
+        flag = "  [doubtful translation]" if sentence.degenerate else ""
+        lines.append(f"  {sentence.original}")
+        lines.append(f"→ {sentence.translation}{flag}")
     return "\n".join(lines)
 
 

@@ -155,6 +155,7 @@ class Fetcher:
         self._limiter = HostLimiter(
             settings.per_host_concurrency, settings.min_host_interval, clock=clock, sleep=sleep
         )
+        self._transport = transport
         self._all_local = isinstance(transport, LocalDirectoryTransport)
         self._local_hosts = {
             t.host for t in (mounts or {}).values() if isinstance(t, LocalDirectoryTransport)
@@ -181,6 +182,20 @@ class Fetcher:
     def close(self) -> None:
         """Close pooled connections; the fetcher cannot be used afterwards."""
         self._client.close()
+
+    def plain_client(self, *, timeout: float = 60.0) -> httpx.Client:
+        """A client for bulk downloads (model packages) with the same network and identity.
+
+        It follows redirects by itself and has no size cap or politeness: the caller streams
+        and bounds what it reads.
+        """
+        return httpx.Client(
+            trust_env=True,
+            transport=self._transport,
+            follow_redirects=True,
+            timeout=httpx.Timeout(timeout, connect=self.settings.connect_timeout),
+            headers={"User-Agent": self.settings.user_agent},
+        )
 
     def fetch(
         self,

@@ -1,36 +1,39 @@
-"""Language detection for article text, limited to the app's languages: ko, ru, zh, uk, en.
+"""Language detection for article text: script rules first, statistics where they help.
 
 The decision is made in steps, cheapest and surest first:
 
 1. Clean the text (markup, URLs, e-mail addresses, digits) and look at the first few
    thousand characters only, so one call per article stays fast.
 2. Count letters per script and take the dominant one. Hangul means Korean and Han means
-   Chinese (unless kana shows Japanese); Latin means English, the only Latin-script
-   language the app follows. These need no statistics.
-3. Cyrillic is Russian or Ukrainian, and that is where the real work is. Letters that only
-   one of the two has (``ы э ё ъ`` against ``і ї є ґ``) decide first; otherwise a
-   naive-Bayes score decides, word by word: how frequent the word is in each language
-   (jusText's Wikipedia frequency lists, installed with trafilatura) or, for a word on
-   no list, how likely its spelling is under a character model trained on those lists.
+   Chinese (unless kana shows Japanese). These need no statistics.
+3. Cyrillic is Russian or Ukrainian, and that is where the real work is; see
+   :mod:`monitor.language_cyrillic`.
+4. Latin script is English unless langdetect, run over all its languages, says otherwise
+   with enough text to say it: a German or French article gets "de" or "fr", so nothing
+   downstream treats it as English. A short Latin snippet stays English (langdetect is
+   no better than chance on two words) unless it has a letter English does not use.
 
-Everything is deterministic (no sampling, unlike langdetect) and needs no global state.
+Everything is deterministic: langdetect samples at random, so it runs with a fixed seed,
+and its profiles are loaded once, on first use, behind a lock.
 
-Text that is clearly in a language the app does not follow (Japanese, Belarusian,
-Bulgarian) gives ``None`` rather than a wrong label, so nothing downstream translates it
-with the wrong model. ``None`` also means "too little text to tell".
+Text that is clearly in a language the app does not follow gives its code if it is in
+Latin script and ``None`` otherwise (Japanese, Belarusian, Bulgarian, Greek), rather than
+a wrong label, so nothing downstream translates it with the wrong model. ``None`` also
+means "too little text to tell".
 """
 
 from __future__ import annotations
 
-import functools
 import html
-import math
-import pkgutil
 import re
-from dataclasses import dataclass
+import threading
 from typing import Final
 
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
 from monitor.errors import ConfigError
+from monitor.language_cyrillic import CyrillicVerdict, judge_cyrillic
 
 __all__ = ["SUPPORTED_LANGUAGES", "detect_language", "detect_language_with_hint"]
 
@@ -55,10 +58,14 @@ _HINT_ALIASES: Final = {"ua": "uk", "kr": "ko", "cn": "zh"}
 
 
 def detect_language(text: str) -> str | None:
-    """Return the ISO 639-1 code (ko, ru, zh, uk or en) of ``text``, or None.
+    """Return the ISO 639-1 code of ``text`` (ko, ru, zh, uk, en, or de, fr, ...), or None.
 
-    None means the text is too short or has no letters to tell by, or is clearly in a
-    language the app does not follow (Japanese, Belarusian, Bulgarian, ...).
+    Codes other than those in :data:`SUPPORTED_LANGUAGES` come only for Latin-script text
+    (German, French, Spanish, ...). None means the text is too short or has no letters to
+    tell by, or is clearly in a non-Latin language the app does not follow (Japanese,
+    Belarusian, Bulgarian, ...).
+
+    Raises :class:`ConfigError` only if an installed language profile is missing.
     """
     return detect_language_with_hint(text, None)
 
@@ -81,10 +88,10 @@ def detect_language_with_hint(text: str, hint: str | None) -> str | None:
     if script == "cjk":
         return _judge_cjk(counts)
     if script == "latin":
-        return "en"
+        return _judge_latin(cleaned, counts.latin)
     if script != "cyrillic":
         return None  # Greek, Arabic, Thai, ...: none of ours
-    verdict = _judge_cyrillic(cleaned)
+    verdict = judge_cyrillic(cleaned)
     return _apply_hint(verdict, hint_code)
 
 
@@ -96,7 +103,7 @@ def _normalise_hint(hint: str | None) -> str | None:
     return code if code in SUPPORTED_LANGUAGES else None
 
 
-def _apply_hint(verdict: _CyrillicVerdict, hint: str | None) -> str | None:
+def _apply_hint(verdict: CyrillicVerdict, hint: str | None) -> str | None:
     if hint is not None and verdict.close_call and hint in verdict.contenders:
         return hint
     return verdict.language
@@ -186,197 +193,60 @@ def _judge_cjk(counts: _ScriptCounts) -> str | None:
     return "zh"
 
 
-# --- Russian or Ukrainian -------------------------------------------------------------
+# --- Latin script: English or another language -----------------------------------------
 
-_RU_ONLY_LETTERS: Final = frozenset("ыэё")
-_UK_ONLY_LETTERS: Final = frozenset("іїєґ")
-_IOTATED: Final = frozenset("еёюяєї")
-# Letters of Cyrillic alphabets other than ours: Belarusian ў, Serbian and Macedonian
-# ј љ њ ђ ћ џ ѓ ќ ѕ, Kazakh, Tatar, Bashkir and others' extra letters.
-_FOREIGN_LETTERS: Final = frozenset("ўјљњђћџѓќѕәғқңөұүһҗҙҫӣӯҳҷ")
-# Russian has one of ы э ё in about every 45th letter and Ukrainian one of і ї є ґ in about
-# every 15th; fewer than one in 150 is a quotation more likely than the language itself.
-_LETTERS_PER_MARK: Final = 150
-# Ukrainian writes an apostrophe where Russian writes ъ: "об'єкт", "з'явився".
-_APOSTROPHES: Final = "'’ʼ"
-_WORD_RE: Final = re.compile(rf"[^\W\d_]+(?:[{_APOSTROPHES}][^\W\d_]+)*")
-_CYRILLIC_RE: Final = re.compile("[\u0400-\u052f]")
-# Latin letters typed for their Cyrillic twins; old Ukrainian web text often has Latin i.
-_LATIN_TWINS: Final = str.maketrans("aceiopxyk", "асеіорхук")
-# Log-odds added for Russian when no letter decides. The word lists' character model leans
-# Ukrainian on such text; this evens it out (checked on the tests' labelled set).
-_RUSSIAN_PRIOR: Final = 0.5
-# How much likelier Belarusian or Bulgarian must be than Russian or Ukrainian (log-odds)
-# before the text is called none of ours: short text in them is often Russian-like.
-_OTHER_LANGUAGE_MARGIN: Final = 4.0
-# Below this log-odds margin a feed's declared language may settle Russian vs Ukrainian.
-_CLOSE_CALL: Final = 1.0
+# Below this many Latin letters (about five words) langdetect's guesses are close to
+# random, and confidently so: it calls "budget approved" Danish. Such text stays English.
+_SHORT_LATIN_LETTERS: Final = 40
+# Fixed so that the same text always gets the same answer; the value itself is arbitrary.
+_LANGDETECT_SEED: Final = 0
+_LANGDETECT_CODES: Final = {"zh-cn": "zh", "zh-tw": "zh"}
+_latin_factory_lock = threading.Lock()
+_latin_factory: DetectorFactory | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _CyrillicVerdict:
-    language: str | None
-    close_call: bool
-    contenders: tuple[str, ...] = ("ru", "uk")
+def _judge_latin(text: str, latin_letters: int) -> str:
+    short = latin_letters < _SHORT_LATIN_LETTERS
+    # A short snippet is worth a second look only if it has a letter English does not
+    # write (ß, é, ñ, ...); otherwise it is English, the Latin language the app follows.
+    if short and not any(char.isalpha() and "\x7f" < char < "\u0250" for char in text):
+        return "en"
+    detector = _latin_detector_factory().create()
+    detector.append(text)
+    try:
+        guesses = detector.get_probabilities()
+    except LangDetectException:
+        return "en"  # no letters langdetect can use
+    if not guesses:
+        return "en"
+    code = str(guesses[0].lang)
+    return _LANGDETECT_CODES.get(code, code)
 
 
-def _judge_cyrillic(text: str) -> _CyrillicVerdict:
-    words = _cyrillic_words(text)
-    letters = sum(len(word) for word in words)
-    foreign = sum(char in _FOREIGN_LETTERS for word in words for char in word)
-    # One such letter in fifty is more than a quoted name in a Russian text would bring.
-    if foreign and foreign * 50 >= letters:
-        return _CyrillicVerdict(None, close_call=False)  # Belarusian, Serbian, Kazakh, ...
-    ru_marks, uk_marks, bulgarian_marks = _count_marks(words)
-    # One decisive letter in a long text can be a quoted name or title; letters decide
-    # alone only when there are as many as a text in that language would show.
-    enough = max(1, letters // _LETTERS_PER_MARK)
-    if uk_marks >= enough and not ru_marks:
-        return _CyrillicVerdict("uk", close_call=False)
-    if ru_marks >= enough and not uk_marks:
-        return _CyrillicVerdict("ru", close_call=False)
-    if bulgarian_marks >= enough and not uk_marks:
-        return _CyrillicVerdict(None, close_call=False)
-    # Both sets (a Ukrainian text quoting Russian, or Belarusian) or neither: let the
-    # statistics weigh every word.
-    scores = _cyrillic_model().score(words)
-    scores["ru"] += _RUSSIAN_PRIOR
-    ours = max(("ru", "uk"), key=lambda name: scores[name])
-    others = max(scores[name] for name in scores if name not in ("ru", "uk"))
-    if others - scores[ours] > _OTHER_LANGUAGE_MARGIN:
-        return _CyrillicVerdict(None, close_call=False)
-    margin = scores["ru"] - scores["uk"]
-    if margin == 0:
-        return _CyrillicVerdict(None, close_call=True)
-    return _CyrillicVerdict(ours, close_call=abs(margin) < _CLOSE_CALL)
+def _latin_detector_factory() -> DetectorFactory:
+    """langdetect's detector factory with every profile, loaded once for all threads.
+
+    A private factory, not langdetect's module-level one, so that no other code's seed
+    or profiles change our answers. Detectors made from it share the profiles read-only.
+    """
+    global _latin_factory
+    factory = _latin_factory
+    if factory is None:
+        with _latin_factory_lock:  # the first calls may come from several threads at once
+            if _latin_factory is None:
+                _latin_factory = _load_latin_factory()
+            factory = _latin_factory
+    return factory
 
 
-def _cyrillic_words(text: str) -> list[str]:
-    """The lower-cased words that have Cyrillic letters, Latin look-alikes made Cyrillic."""
-    return [
-        word.translate(_LATIN_TWINS)
-        for word in _WORD_RE.findall(text.lower())
-        if _CYRILLIC_RE.search(word)
-    ]
-
-
-def _count_marks(words: list[str]) -> tuple[int, int, int]:
-    """Letters only Russian, only Ukrainian, only Bulgarian would write, in that order."""
-    ru = uk = bulgarian = 0
-    for word in words:
-        for index, char in enumerate(word):
-            if char in _RU_ONLY_LETTERS:
-                ru += 1
-            elif char in _UK_ONLY_LETTERS:
-                uk += 1
-            elif char == "ъ":
-                # Russian writes ъ only before an iotated vowel (объявил, съезд);
-                # elsewhere it is the Bulgarian vowel (във, България).
-                following = word[index + 1 : index + 2]
-                if following and following in _IOTATED:
-                    ru += 1
-                else:
-                    bulgarian += 1
-            elif char in _APOSTROPHES:
-                uk += 1
-    return ru, uk, bulgarian
-
-
-# Frequent-word lists by language that jusText (installed with trafilatura) ships: about
-# 5,000 words each, most frequent first, counted on Wikipedia. Belarusian and Bulgarian
-# are there so that text in them is recognised as not ours instead of called Russian.
-_WORD_LISTS: Final = {
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "be": "Belarusian",
-    "bg": "Bulgarian",
-}
-_ORDER: Final = 4  # the character model predicts each letter from the three before it
-# A word's letters are not independent evidence, and a model trained on 5,000 words knows
-# few stems, so its log-likelihood counts for about a third of a listed word's.
-_SPELLING_WEIGHT: Final = 0.3
-
-
-class _LanguageModel:
-    """One language's word frequencies and letter-sequence statistics."""
-
-    def __init__(self, ranked_words: list[str]) -> None:
-        size = len(ranked_words)
-        # Zipf's law: the word at rank r is about 1/r as frequent as the first.
-        harmonic = math.log(size) + 0.5772
-        self.word_log_prob = {
-            word: -math.log(rank * harmonic) for rank, word in enumerate(ranked_words, start=1)
-        }
-        # A word off the list is rarer than its last one; twice that rank is a fair guess.
-        self.unlisted_log_prob = -math.log(2 * size * harmonic)
-        self.counts: dict[str, int] = {}
-        self.contexts: dict[str, int] = {}
-        followers: dict[str, set[str]] = {}
-        for word in ranked_words:
-            padded = " " * (_ORDER - 1) + word + " "
-            for end in range(_ORDER - 1, len(padded)):
-                for length in range(1, _ORDER + 1):
-                    gram = padded[end - length + 1 : end + 1]
-                    self.counts[gram] = self.counts.get(gram, 0) + 1
-                    self.contexts[gram[:-1]] = self.contexts.get(gram[:-1], 0) + 1
-                    followers.setdefault(gram[:-1], set()).add(gram[-1])
-        self.variety = {context: len(chars) for context, chars in followers.items()}
-        self.alphabet = len(followers[""]) + 1  # one more for letters never seen
-
-    def spelling_log_prob(self, word: str) -> float:
-        """log P(word's letters) under a Witten-Bell smoothed character model of the list."""
-        padded = " " * (_ORDER - 1) + word + " "
-        total = 0.0
-        for end in range(_ORDER - 1, len(padded)):
-            probability = 1.0 / self.alphabet
-            # From the shortest context to the longest, each backing off to the one before.
-            for start in range(end, end - _ORDER, -1):
-                context = padded[start:end]
-                seen = self.contexts.get(context, 0)
-                if seen:
-                    variety = self.variety[context]
-                    count = self.counts.get(context + padded[end], 0)
-                    probability = (count + variety * probability) / (seen + variety)
-            total += math.log(probability)
-        return total
-
-
-class _CyrillicModel:
-    """Scores words against every language in :data:`_WORD_LISTS`."""
-
-    def __init__(self, models: dict[str, _LanguageModel]) -> None:
-        self.models = models
-
-    def score(self, words: list[str]) -> dict[str, float]:
-        """Log-likelihood of ``words`` per language (only differences between them matter)."""
-        totals = dict.fromkeys(self.models, 0.0)
-        for word in words:
-            listed = any(word in model.word_log_prob for model in self.models.values())
-            for name, model in self.models.items():
-                if listed:
-                    totals[name] += model.word_log_prob.get(word, model.unlisted_log_prob)
-                else:
-                    totals[name] += _SPELLING_WEIGHT * model.spelling_log_prob(word)
-        return totals
-
-
-@functools.cache
-def _cyrillic_model() -> _CyrillicModel:
-    models = {}
-    for code, list_name in _WORD_LISTS.items():
-        try:
-            data = pkgutil.get_data("justext", f"stoplists/{list_name}.txt")
-        except (OSError, ImportError):
-            data = None
-        if data is None:
-            raise ConfigError(
-                f"The {list_name} word list of the jusText package is missing; "
-                "reinstall Media Monitor to restore it."
-            )
-        ranked: dict[str, None] = {}  # keeps first (most frequent) rank of each word
-        for line in data.decode("utf-8").splitlines():
-            word = line.strip().lower()
-            if _WORD_RE.fullmatch(word) and _CYRILLIC_RE.search(word):
-                ranked.setdefault(word)
-        models[code] = _LanguageModel(list(ranked))
-    return _CyrillicModel(models)
+def _load_latin_factory() -> DetectorFactory:
+    factory = DetectorFactory()
+    try:
+        factory.load_profile(PROFILES_DIRECTORY)
+    except (OSError, LangDetectException) as error:
+        raise ConfigError(
+            f"The language profiles of the langdetect package cannot be read ({error}); "
+            "reinstall Media Monitor to restore them."
+        ) from error
+    factory.set_seed(_LANGDETECT_SEED)
+    return factory

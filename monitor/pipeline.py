@@ -10,6 +10,7 @@ left below ``DETECTED`` are picked up again whatever their feed says.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -40,6 +41,8 @@ from monitor.types import (
     TextOrigin,
     UpdateSummary,
 )
+
+_log = logging.getLogger(__name__)
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
@@ -167,6 +170,9 @@ class Collector:
             return _FeedOutcome(source, document, feed, None)
         except MonitorError as error:
             return _FeedOutcome(source, None, None, error)
+        except Exception as bug:  # a bug must cost one source, not the whole update
+            _log.exception("unexpected error while reading %s", source.url)
+            return _FeedOutcome(source, None, None, MonitorError(f"unexpected error: {bug!r}"))
 
     def _fetch_page(self, article: Article) -> _Outcome:
         document = None
@@ -183,11 +189,18 @@ class Collector:
                 error = f"page not available: {fetch_error}"
             except MonitorError as other_error:
                 error = f"no article text on the page: {other_error}"
+            except Exception as bug:  # a bug must cost one page, not the whole update
+                _log.exception("unexpected error while extracting %s", article.url)
+                error = f"unexpected error reading the page: {bug!r}"
         else:
             error = "the feed item has no link"
         text = page.text if page else (article.text or article.summary)
         hint = article.language_hint or (page.language_hint if page else None)
-        language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+        try:
+            language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+        except Exception:
+            _log.exception("language detection failed on article %s", article.id)
+            language = None
         return _PageOutcome(article, document, encoding, page, language, error)
 
 

@@ -176,6 +176,7 @@ class Article:
     raw_sha256: str | None
     duplicate_of: int | None
     last_error: str | None = None
+    translation_note: str | None = None  # why it is not translated ("no ko→en model")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,7 @@ class ProgressKind(enum.StrEnum):
     STORED = "stored"
     FAILED = "failed"
     TRANSLATED = "translated"
+    UNTRANSLATED = "untranslated"  # no model (or a damaged one) for the article's language
     INDEXED = "indexed"
 
 

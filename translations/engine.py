@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from translations.cache import MemoryCache, SentenceCache
-from translations.errors import ModelLoadError, NoRouteError
+from translations.errors import ModelLoadError, NoRouteError, TranslationError
 from translations.models import LoadedModel, load_model
 from translations.packages import PackageFolder
 from translations.quality import is_degenerate
@@ -101,7 +102,7 @@ class Engine:
         tokenized = [model.tokenizer.encode(sentence)[:limit] for sentence in sentences]
         prefix = [[model.target_prefix] for _ in tokenized] if model.target_prefix else None
         longest = max(len(tokens) for tokens in tokenized)
-        with model.lock:
+        with model.lock, _engine_errors(package):
             outputs = model.translator.translate_batch(
                 tokenized,
                 target_prefix=prefix,
@@ -143,3 +144,14 @@ class Engine:
             while len(self._loaded) > self._max_loaded:
                 self._loaded.popitem(last=False)
         return model
+
+
+@contextmanager
+def _engine_errors(package: PackageInfo) -> Iterator[None]:
+    """CTranslate2 reports trouble as RuntimeError; say which model failed."""
+    try:
+        yield
+    except (RuntimeError, ValueError) as error:
+        raise TranslationError(
+            f"the {package.pair} model {package.name} failed: {error}"
+        ) from error

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -96,6 +96,44 @@ END;
 """
 
 
+# Version 2: translations aligned sentence by sentence, the sentence cache, the work queue.
+_SCHEMA_V2 = """
+ALTER TABLE articles ADD COLUMN translation_note TEXT;
+ALTER TABLE articles ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_queue ON articles(state, priority DESC, id);
+
+CREATE TABLE translations (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    title TEXT NOT NULL,
+    route TEXT NOT NULL,
+    is_pivot INTEGER NOT NULL,
+    translated_at TEXT NOT NULL,
+    degenerate INTEGER NOT NULL
+);
+CREATE TABLE translation_sentences (
+    article_id INTEGER NOT NULL REFERENCES translations(article_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    original TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    degenerate INTEGER NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+CREATE TABLE translation_cache (
+    model TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    PRIMARY KEY (model, sentence)
+) WITHOUT ROWID;
+CREATE TRIGGER translation_stored AFTER INSERT ON translations BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.article_id, 'changed');
+END;
+"""
+
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2}
+
+
 def open_database(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
     try:
@@ -130,8 +168,8 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         )
     connection.execute("BEGIN IMMEDIATE")
     try:
-        if version == 0:
-            for statement in _statements(_SCHEMA):
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(_MIGRATIONS[step]):
                 connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")

@@ -267,14 +267,18 @@ class Store:
             return False
         with self.transaction() as db:
             db.execute(
+                # A changed text makes its translation stale: back to the translation queue.
                 "UPDATE articles SET title = ?, summary = ?, feed_content = ?,"
-                " text = CASE WHEN text_origin = ? THEN ? ELSE text END WHERE id = ?",
+                " text = CASE WHEN text_origin = ? THEN ? ELSE text END,"
+                " state = CASE WHEN state > ? THEN ? ELSE state END WHERE id = ?",
                 (
                     draft.title,
                     draft.summary,
                     draft.feed_content,
                     TextOrigin.FEED.value,
                     draft.feed_content or draft.summary,
+                    int(ArticleState.DETECTED),
+                    int(ArticleState.DETECTED),
                     article_id,
                 ),
             )
@@ -465,6 +469,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
         raw_sha256=row["raw_sha256"],
         duplicate_of=row["duplicate_of"],
         last_error=row["last_error"],
+        translation_note=row["translation_note"],
     )
 
 

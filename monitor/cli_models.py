@@ -1,0 +1,154 @@
+"""``media-monitor models …`` and ``media-monitor translate``: translation models from the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from monitor.app import Monitor
+from monitor.errors import MonitorError
+from translations.errors import TranslationError
+from translations.online import AvailablePackage, download, fetch_index
+
+
+def add_model_commands(commands: Any) -> None:
+    models = commands.add_parser("models", help="offline translation models (Argos packages)")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="installed models and what they cover")
+    listing.add_argument("--json", action="store_true", help="JSON output")
+    install = actions.add_parser(
+        "install", help="install .argosmodel files, or every one in a folder (e.g. a USB stick)"
+    )
+    install.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    remove = actions.add_parser("remove", help="remove a model by name or pair (ru-en)")
+    remove.add_argument("name")
+    actions.add_parser("available", help="models on the Argos online index (needs a network)")
+    fetch = actions.add_parser("download", help="download and install a model (needs a network)")
+    fetch.add_argument("from_code", metavar="FROM")
+    fetch.add_argument("to_code", metavar="TO")
+
+    translate = commands.add_parser("translate", help="translate standard input to standard output")
+    translate.add_argument("--from", dest="from_code", required=True, metavar="LANG")
+    translate.add_argument("--to", dest="to_code", metavar="LANG", help="default: the settings'")
+
+
+def run_models(monitor: Monitor, args: argparse.Namespace, print_json: Any) -> int:
+    action = args.models_command
+    try:
+        if action == "list":
+            return _list(monitor, as_json=args.json, print_json=print_json)
+        if action == "install":
+            return _install(monitor, args.paths)
+        if action == "remove":
+            removed = monitor.remove_model(args.name)
+            print(f"Removed {removed.name} ({removed.pair})")
+            return 0
+        if action == "available":
+            with monitor.fetcher.plain_client() as client:
+                for package in sorted(fetch_index(client), key=_pair):
+                    print(
+                        f"{package.from_code}→{package.to_code}  {package.version:6}  "
+                        f"{package.from_name} → {package.to_name}"
+                    )
+            return 0
+        if action == "download":
+            return _download(monitor, args.from_code, args.to_code)
+    except TranslationError as error:
+        raise MonitorError(str(error)) from error
+    raise AssertionError(f"unhandled models action {action}")
+
+
+def run_translate(monitor: Monitor, args: argparse.Namespace) -> int:
+    text = sys.stdin.read()
+    try:
+        print(monitor.translate_text(text, args.from_code, args.to_code))
+    except TranslationError as error:
+        raise MonitorError(str(error)) from error
+    return 0
+
+
+def _pair(package: AvailablePackage) -> tuple[str, str]:
+    return package.from_code, package.to_code
+
+
+def _list(monitor: Monitor, *, as_json: bool, print_json: Any) -> int:
+    packages, problems = monitor.models()
+    waiting = monitor.translations.waiting_by_language()
+    covered = {p.from_code for p in packages}
+    target = monitor.settings.target_language
+    uncovered = {
+        language: count
+        for language, count in waiting.items()
+        if language and language != target and language not in covered
+    }
+    if as_json:
+        print_json(
+            {
+                "installed": [
+                    {
+                        "name": p.name,
+                        "pair": f"{p.from_code}-{p.to_code}",
+                        "version": p.version,
+                        "size": p.size_bytes,
+                        "path": str(p.path),
+                    }
+                    for p in packages
+                ],
+                "broken": [{"path": str(p.path), "reason": p.reason} for p in problems],
+                "waiting_without_model": uncovered,
+            }
+        )
+        return 0
+    if not packages:
+        print("No translation models installed.")
+    for package in packages:
+        print(
+            f"{package.pair:8} {package.version:6} {package.size_bytes / 1e6:8.1f} MB  "
+            f"{package.name}  ({package.path})"
+        )
+    for problem in problems:
+        print(f"BROKEN   {problem.path.name}: {problem.reason}")
+    for language, count in sorted(uncovered.items()):
+        print(
+            f"No model for {language}→{target}: {count} articles waiting "
+            f"(`media-monitor models install FILE`)"
+        )
+    return 0
+
+
+def _install(monitor: Monitor, paths: list[Path]) -> int:
+    report = monitor.install_models(paths)
+    for package in report.installed:
+        print(f"Installed {package.name} ({package.pair}, version {package.version})")
+    for problem in report.refused:
+        print(f"media-monitor: refused {problem.path}: {problem.reason}", file=sys.stderr)
+    if report.installed and monitor.translations.waiting():
+        print("Run `media-monitor update` to translate the articles waiting for these models.")
+    return 0 if report.installed or not report.refused else 1
+
+
+def _download(monitor: Monitor, from_code: str, to_code: str) -> int:
+    with monitor.fetcher.plain_client() as client:
+        offered = [
+            p for p in fetch_index(client) if (p.from_code, p.to_code) == (from_code, to_code)
+        ]
+        if not offered:
+            raise MonitorError(f"the online index has no {from_code}→{to_code} model")
+        newest = max(
+            offered, key=lambda p: [int(x) if x.isdigit() else 0 for x in p.version.split(".")]
+        )
+
+        def show(received: int, total: int | None) -> None:
+            if sys.stderr.isatty():
+                share = f" {100 * received / total:5.1f}%" if total else ""
+                sys.stderr.write(
+                    f"\rDownloading {newest.file_name}{share} ({received / 1e6:.1f} MB)"
+                )
+                sys.stderr.flush()
+
+        archive = download(client, newest, monitor.data_dir / "downloads", progress=show)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    return _install(monitor, [archive])

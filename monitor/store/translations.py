@@ -1,0 +1,182 @@
+"""Stored translations: the aligned sentences, the work queue and the sentence cache.
+
+Shares the :class:`~monitor.store.Store`'s connection (and thread). The reader, the search
+index and the exports all read translations from here, so they always agree.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.clock import from_iso, to_iso
+from monitor.store.store import Store
+from monitor.types import ArticleState
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSentence:
+    paragraph: int
+    original: str
+    translation: str
+    degenerate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTranslation:
+    article_id: int
+    target: str
+    title: str
+    route: str  # "ru→en (translate-ru_en-1_9 1.9)": the model that made it, and its version
+    is_pivot: bool
+    translated_at: datetime
+    degenerate: bool
+    sentences: tuple[StoredSentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedArticle:
+    id: int
+    title: str
+    text: str
+    language: str | None
+
+
+class TranslationStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._db: sqlite3.Connection = store._db
+
+    def next_batch(self, limit: int, skip_languages: Iterable[str] = ()) -> list[QueuedArticle]:
+        """Articles waiting for translation, the ones a user asked for first."""
+        skipped = list(skip_languages)
+        marks = ", ".join("?" for _ in skipped)
+        clause = f"AND COALESCE(language, '') NOT IN ({marks})" if skipped else ""
+        rows = self._db.execute(
+            "SELECT id, title, text, language FROM articles WHERE state = ? "
+            f"{clause} ORDER BY priority DESC, id LIMIT ?",
+            (int(ArticleState.DETECTED), *skipped, limit),
+        )
+        return [QueuedArticle(r["id"], r["title"], r["text"], r["language"]) for r in rows]
+
+    def waiting(self) -> int:
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM articles WHERE state = ?", (int(ArticleState.DETECTED),)
+        ).fetchone()
+        return int(row[0])
+
+    def waiting_by_language(self) -> dict[str | None, int]:
+        rows = self._db.execute(
+            "SELECT language, COUNT(*) FROM articles WHERE state = ? GROUP BY language",
+            (int(ArticleState.DETECTED),),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    def prioritize(self, article_id: int) -> None:
+        """Move an article to the front of the queue (the user opened it)."""
+        with self._store.transaction() as db:
+            db.execute(
+                "UPDATE articles SET priority = (SELECT MAX(priority) FROM articles) + 1"
+                " WHERE id = ?",
+                (article_id,),
+            )
+
+    def save(
+        self,
+        article_id: int,
+        *,
+        target: str,
+        title: str,
+        route: str,
+        is_pivot: bool,
+        at: datetime,
+        sentences: Iterable[StoredSentence],
+    ) -> None:
+        rows = list(sentences)
+        degenerate = any(s.degenerate for s in rows)
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+            db.execute(
+                "INSERT INTO translations (article_id, target, title, route, is_pivot,"
+                " translated_at, degenerate) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, target, title, route, is_pivot, to_iso(at), degenerate),
+            )
+            db.executemany(
+                "INSERT INTO translation_sentences (article_id, position, paragraph, original,"
+                " translation, degenerate) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (article_id, index, s.paragraph, s.original, s.translation, s.degenerate)
+                    for index, s in enumerate(rows)
+                ],
+            )
+            db.execute(
+                "UPDATE articles SET state = MAX(state, ?), translation_note = NULL,"
+                " priority = 0 WHERE id = ?",
+                (int(ArticleState.TRANSLATED), article_id),
+            )
+
+    def note_untranslated(self, article_ids: Iterable[int], note: str) -> None:
+        """Say why articles stay untranslated ("untranslated: no ru→en model")."""
+        with self._store.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET translation_note = ? WHERE id = ?",
+                [(note, article_id) for article_id in article_ids],
+            )
+
+    def note(self, article_id: int) -> str | None:
+        row = self._db.execute(
+            "SELECT translation_note FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def translation(self, article_id: int) -> StoredTranslation | None:
+        row = self._db.execute(
+            "SELECT * FROM translations WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        sentences = self._db.execute(
+            "SELECT paragraph, original, translation, degenerate FROM translation_sentences"
+            " WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+        translated_at = from_iso(row["translated_at"])
+        assert translated_at is not None
+        return StoredTranslation(
+            article_id=article_id,
+            target=row["target"],
+            title=row["title"],
+            route=row["route"],
+            is_pivot=bool(row["is_pivot"]),
+            translated_at=translated_at,
+            degenerate=bool(row["degenerate"]),
+            sentences=tuple(StoredSentence(s[0], s[1], s[2], bool(s[3])) for s in sentences),
+        )
+
+    # The sentence cache (translations.cache.SentenceCache) -----------------------------
+
+    def get_many(self, model: str, sentences: Iterable[str]) -> dict[str, str]:
+        wanted = list(sentences)
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(
+                "SELECT sentence, translation FROM translation_cache"
+                f" WHERE model = ? AND sentence IN ({marks})",
+                (model, *chunk),
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def put_many(self, model: str, translations: Mapping[str, str]) -> None:
+        if not translations:
+            return
+        with self._store.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO translation_cache (model, sentence, translation)"
+                " VALUES (?, ?, ?)",
+                [(model, sentence, text) for sentence, text in translations.items()],
+            )
