@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -240,7 +239,6 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     line = ProgressLine(sys.stderr, enabled=not as_json)
     reports = []
     translated = 0
-    untranslated: Counter[str] = Counter()
     try:
         for progress in monitor.update_iter(source_ids, cancel=cancel):
             line.show(progress)
@@ -248,13 +246,12 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
                 reports.append(progress.report)
             elif progress.kind is ProgressKind.TRANSLATED:
                 translated += 1
-            elif progress.kind is ProgressKind.UNTRANSLATED:
-                untranslated[progress.message] += 1
     except KeyboardInterrupt:
         cancel.set()
         raise
     finally:
         line.clear()
+    waiting = monitor.translations.waiting_by_language()
     if as_json:
         _print_json(
             {
@@ -271,15 +268,21 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
                     for r in reports
                 ],
                 "translated": translated,
-                "untranslated": dict(untranslated),
+                "waiting_for_translation": {
+                    language or "unknown": count for language, count in waiting.items()
+                },
             }
         )
         return 0
     print(format_summary(reports))
-    if translated or untranslated:
+    if translated:
         print(f"Translated {translated} articles.")
-    for note, count in sorted(untranslated.items()):
-        print(f"{count} articles {note} (see `media-monitor models list`)")
+    target = monitor.settings.target_language
+    for language, count in sorted(waiting.items(), key=lambda item: str(item[0])):
+        print(
+            f"{count} articles wait for a {language}→{target} model "
+            "(see `media-monitor models list`)"
+        )
     return 0
 
 

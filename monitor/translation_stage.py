@@ -68,8 +68,10 @@ class TranslationStage:
                     )
                     continue
                 document, error = result
-                blocked.add(document.language)
-                self._translations.note_untranslated([document.key], _note(error))
+                if document.language not in blocked:
+                    blocked.add(document.language)
+                    # Every waiting article in this language says why, not just this batch's.
+                    self._translations.note_language(document.language, _note(error))
                 yield Progress(
                     ProgressKind.UNTRANSLATED, None, document.key, _note(error), done, total
                 )

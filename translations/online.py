@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,14 @@ from typing import Any
 import httpx
 
 from translations.errors import PackageIndexError
-from translations.packages import MAX_PACKAGE_BYTES, check_archive
+from translations.packages import MAX_PACKAGE_BYTES, check_archive, is_language_code
 
 INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 MAX_INDEX_BYTES = 5 * 1024 * 1024
+# The version becomes part of a file name, so it may hold nothing that leaves the folder.
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+_OFFLINE_HINT = "without a network, install models from files with `media-monitor models install`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,53 +41,68 @@ class AvailablePackage:
 
     @property
     def file_name(self) -> str:
-        return (
-            f"translate-{self.from_code}_{self.to_code}-{self.version.replace('.', '_')}.argosmodel"
-        )
+        stem = f"translate-{self.from_code}_{self.to_code}-{self.version.replace('.', '_')}"
+        return re.sub(r"[^0-9A-Za-z_+-]", "_", stem) + ".argosmodel"
 
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes if known)
 
 
 def fetch_index(client: httpx.Client, url: str = INDEX_URL) -> list[AvailablePackage]:
-    """The translation packages the index offers."""
+    """The translation packages the index offers; malformed entries are left out."""
     try:
-        response = client.get(url)
-        response.raise_for_status()
-        if len(response.content) > MAX_INDEX_BYTES:
-            raise PackageIndexError(f"the package index at {url} is implausibly large")
-        entries: Any = json.loads(response.content)
-    except httpx.HTTPError as error:
+        with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise PackageIndexError(
+                    f"the package index at {url} answered HTTP {response.status_code}; "
+                    f"{_OFFLINE_HINT}"
+                )
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_INDEX_BYTES:
+                    raise PackageIndexError(f"the package index at {url} is implausibly large")
+        entries: Any = json.loads(bytes(body))
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise PackageIndexError(
-            f"cannot reach the package index ({error}); without a network, install models "
-            "from files with `media-monitor models install`"
+            f"cannot reach the package index ({str(error) or type(error).__name__}); {_OFFLINE_HINT}"
         ) from error
     except ValueError as error:
         raise PackageIndexError(f"the package index at {url} is not valid JSON") from error
     if not isinstance(entries, list):
         raise PackageIndexError(f"the package index at {url} is not a list of packages")
-    packages = []
-    for entry in entries:
-        if not isinstance(entry, dict) or entry.get("type", "translate") != "translate":
-            continue
-        links = entry.get("links")
-        if not (isinstance(links, list) and links and all(isinstance(x, str) for x in links)):
-            continue
-        try:
-            packages.append(
-                AvailablePackage(
-                    from_code=str(entry["from_code"]),
-                    to_code=str(entry["to_code"]),
-                    version=str(entry.get("package_version", "1.0")),
-                    from_name=str(entry.get("from_name", "")),
-                    to_name=str(entry.get("to_name", "")),
-                    links=tuple(links),
-                    sha256=entry.get("sha256") or entry.get("checksum"),
-                )
-            )
-        except KeyError:
-            continue
-    return packages
+    return [package for entry in entries if (package := _parse_entry(entry)) is not None]
+
+
+def _parse_entry(entry: object) -> AvailablePackage | None:
+    """One index entry, or None when it is not a translation package we could safely fetch."""
+    if not isinstance(entry, dict) or entry.get("type", "translate") != "translate":
+        return None
+    from_code, to_code = entry.get("from_code"), entry.get("to_code")
+    if not (is_language_code(from_code) and is_language_code(to_code)) or from_code == to_code:
+        return None
+    version = str(entry.get("package_version", "1.0"))
+    if not _VERSION.fullmatch(version):
+        return None
+    links = entry.get("links")
+    if not (isinstance(links, list) and links and all(_is_http(x) for x in links)):
+        return None
+    checksum = entry.get("sha256") or entry.get("checksum")
+    if checksum is not None and not (isinstance(checksum, str) and _SHA256.fullmatch(checksum)):
+        return None  # a checksum we cannot use must not silently turn into no check at all
+    return AvailablePackage(
+        from_code=str(from_code),
+        to_code=str(to_code),
+        version=version,
+        from_name=str(entry.get("from_name", "")),
+        to_name=str(entry.get("to_name", "")),
+        links=tuple(links),
+        sha256=checksum,
+    )
+
+
+def _is_http(link: object) -> bool:
+    return isinstance(link, str) and link.lower().startswith(("https://", "http://"))
 
 
 def download(
@@ -94,17 +114,19 @@ def download(
     cancel: threading.Event | None = None,
 ) -> Path:
     """Download ``package`` into ``folder`` and verify it; returns the ``.argosmodel`` path."""
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / package.file_name
     partial = target.with_name(target.name + ".part")
     failures = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for link in package.links:
+            if cancel is not None and cancel.is_set():
+                raise PackageIndexError("download cancelled")
             try:
                 _fetch(client, link, partial, progress, cancel)
                 break
-            except httpx.HTTPError as error:
-                failures.append(f"{link}: {error}")
+            except (httpx.HTTPError, httpx.InvalidURL) as error:
+                failures.append(f"{link}: {str(error) or type(error).__name__}")
         else:
             raise PackageIndexError(
                 f"could not download {package.file_name}: {'; '.join(failures)}"
@@ -120,6 +142,9 @@ def download(
                 )
         check_archive(partial)
         partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise PackageIndexError(f"cannot save {package.file_name} in {folder}: {error}") from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -136,7 +161,11 @@ def _fetch(
     with client.stream("GET", url) as response:
         response.raise_for_status()
         declared = response.headers.get("content-length")
-        total = int(declared) if declared and declared.isdigit() else None
+        encoded = response.headers.get("content-encoding", "identity").lower() != "identity"
+        # With a Content-Encoding the length counts compressed bytes, not the ones we write.
+        total = int(declared) if declared and declared.isdigit() and not encoded else None
+        if total is not None and total > MAX_PACKAGE_BYTES:
+            raise PackageIndexError(f"{url} is larger than any package should be")
         received = 0
         with destination.open("wb") as sink:
             for chunk in response.iter_bytes(1024 * 256):

@@ -13,8 +13,10 @@ import json
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,6 +30,18 @@ MAX_MEMBERS = 20_000
 PACKAGE_SUFFIX = ".argosmodel"
 _CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 _TOKENIZERS = ("sentencepiece.model", "bpe.model")
+# What reading a damaged or exotic zip can raise besides BadZipFile: corrupt deflate data
+# (zlib.error), unsupported compression (NotImplementedError), encrypted members
+# (RuntimeError), and garbage in the headers (EOFError, ValueError, struct.error).
+_ZIP_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    ValueError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,8 @@ class PackageFolder:
                 packages.append(read_package(folder))
             except PackageError as error:
                 problems.append(PackageProblem(folder, str(error)))
+            except OSError as error:
+                problems.append(PackageProblem(folder, f"cannot read {folder}: {error}"))
         return packages, problems
 
     def install_file(self, archive: Path) -> PackageInfo:
@@ -66,22 +82,33 @@ class PackageFolder:
         installed, _ = self.installed()
         same_pair = [p for p in installed if (p.from_code, p.to_code) == (from_code, to_code)]
         if target.exists() and not any(p.path == target for p in same_pair):
+            other = next((p for p in installed if p.path == target), None)
+            what = f"the {other.pair} package" if other else "a folder that is not a usable package"
             raise PackageConflict(
-                f"{archive.name} would overwrite the installed package {checked.top}, which is "
-                f"not a {from_code}→{to_code} package; remove it first if that is intended"
+                f"{archive.name} ({from_code}→{to_code}) would overwrite {checked.top}, "
+                f"which is {what}; remove it first if that is intended"
             )
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=self.root))
         try:
-            _extract(archive, staging, checked.size)
-            read_package(staging / checked.top)  # what we extracted is what we checked
-            graveyard = staging / "replaced"
+            self.root.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=self.root))
+        except OSError as error:
+            raise PackageError(f"cannot write to the models folder {self.root}: {error}") from error
+        # The archive goes into its own sub-folder so its top folder can never collide with
+        # the one holding the packages it replaces (a package may be named anything).
+        unpacked = staging / "new"
+        graveyard = staging / "replaced"
+        try:
+            _extract(archive, unpacked, checked.size)
+            read_package(unpacked / checked.top)  # what we extracted is what we checked
             graveyard.mkdir()
             for old in same_pair:
                 old.path.rename(graveyard / old.path.name)
-            (staging / checked.top).rename(target)
+            (unpacked / checked.top).rename(target)
+        except OSError as error:
+            _restore(graveyard, self.root)
+            raise PackageError(f"cannot install {archive.name}: {error}") from error
         except BaseException:
-            _restore(staging, self.root)
+            _restore(graveyard, self.root)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -103,17 +130,52 @@ class PackageFolder:
         return InstallReport(tuple(installed), tuple(refused))
 
     def remove(self, name: str) -> PackageInfo:
-        """Remove a package by folder name or by pair ("ru-en", "ru_en", "ru→en")."""
-        installed, _ = self.installed()
-        pair = re.split(r"[-_→>]+", name)
+        """Remove a package by folder name or by pair ("ru-en", "ru_en", "ru→en").
+
+        A broken package (listed under problems) can be removed by its folder name; what is
+        returned for it then carries whatever its metadata still says ("?" when unreadable).
+        """
+        installed, problems = self.installed()
+        wanted = name.strip().casefold()
         for package in installed:
-            if package.name == name or pair == [package.from_code, package.to_code]:
-                trash = Path(tempfile.mkdtemp(prefix=".removing-", dir=self.root))
-                package.path.rename(trash / package.name)  # atomic: gone or still whole
-                shutil.rmtree(trash, ignore_errors=True)
+            pairs = {f"{package.from_code}{sep}{package.to_code}".casefold() for sep in _SEPS}
+            if package.name == name or wanted in pairs:
+                self._delete(package.path)
                 return package
+        for problem in problems:
+            if problem.path.name == name:
+                broken = _describe_broken(problem.path)
+                self._delete(problem.path)
+                return broken
         names = ", ".join(p.name for p in installed) or "none"
         raise PackageError(f"no installed package named {name!r} (installed: {names})")
+
+    def _delete(self, folder: Path) -> None:
+        try:
+            trash = Path(tempfile.mkdtemp(prefix=".removing-", dir=self.root))
+            folder.rename(trash / folder.name)  # atomic: gone or still whole
+        except OSError as error:
+            raise PackageError(f"cannot remove {folder}: {error}") from error
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+_SEPS = ("-", "_", "→", "->", ">", " ")
+
+
+def _describe_broken(folder: Path) -> PackageInfo:
+    """A broken package's description, as far as its metadata can still be read."""
+    try:
+        metadata: dict[str, Any] = _read_json(folder / "metadata.json", folder.name)
+    except PackageError:
+        metadata = {}
+    return PackageInfo(
+        name=folder.name,
+        from_code=str(metadata.get("from_code") or "?"),
+        to_code=str(metadata.get("to_code") or "?"),
+        version=str(metadata.get("package_version") or "?"),
+        path=folder,
+        size_bytes=0,
+    )
 
 
 def read_package(folder: Path) -> PackageInfo:
@@ -152,12 +214,15 @@ def check_archive(archive: Path) -> _Checked:
                     f"({', '.join(sorted(tops)[:4])})"
                 )
             top = tops.pop()
+            if top.startswith("."):
+                # Hidden folders are never listed, and .installing-* is our own staging.
+                raise InvalidPackage(f"{label} has a hidden top folder {top!r}; refused")
             names = {member.filename.rstrip("/") for member in members}
             size = sum(member.file_size for member in members)
             if size > MAX_PACKAGE_BYTES:
                 raise InvalidPackage(
-                    f"{label} unpacks to {size / 1024**3:.1f} GB, over the "
-                    f"{MAX_PACKAGE_BYTES // 1024**3} GB limit for a package"
+                    f"{label} unpacks to {_human(size)}, over the "
+                    f"{_human(MAX_PACKAGE_BYTES)} limit for a package"
                 )
             if f"{top}/metadata.json" not in names:
                 raise InvalidPackage(f"{label} has no metadata.json in its top folder {top}")
@@ -170,6 +235,8 @@ def check_archive(archive: Path) -> _Checked:
         raise InvalidPackage(f"{label} is not a valid .argosmodel (a zip file): {error}") from error
     except OSError as error:
         raise InvalidPackage(f"cannot read {archive}: {error.strerror or error}") from error
+    except _ZIP_DAMAGE as error:
+        raise InvalidPackage(f"{label} is damaged and cannot be read: {error}") from error
     metadata = _validate_metadata(_parse_json(raw, label), label)
     return _Checked(top, metadata, size)
 
@@ -193,14 +260,14 @@ def _member_path(member: zipfile.ZipInfo, label: str) -> PurePosixPath:
 def _extract(archive: Path, destination: Path, budget: int) -> None:
     """Extract, never writing more than the sizes the archive declared (a lying zip bomb)."""
     written = 0
-    with zipfile.ZipFile(archive) as bundle:
-        for member in bundle.infolist():
-            target = destination / member.filename
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            for member in bundle.infolist():
+                target = destination / member.filename
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with bundle.open(member) as source, target.open("wb") as sink:
                     while chunk := source.read(1024 * 1024):
                         written += len(chunk)
@@ -209,15 +276,14 @@ def _extract(archive: Path, destination: Path, budget: int) -> None:
                                 f"{archive.name} unpacks to more than it declares; refused"
                             )
                         sink.write(chunk)
-            except zipfile.BadZipFile as error:
-                raise InvalidPackage(f"{archive.name} is damaged: {error}") from error
-            except OSError as error:
-                raise PackageError(f"cannot install {archive.name}: {error}") from error
+    except OSError as error:
+        raise PackageError(f"cannot install {archive.name}: {error}") from error
+    except _ZIP_DAMAGE as error:
+        raise InvalidPackage(f"{archive.name} is damaged: {error}") from error
 
 
-def _restore(staging: Path, root: Path) -> None:
+def _restore(graveyard: Path, root: Path) -> None:
     """Put back packages moved aside when the install fails halfway."""
-    graveyard = staging / "replaced"
     if graveyard.is_dir():
         for old in graveyard.iterdir():
             if not (root / old.name).exists():
@@ -244,13 +310,24 @@ def _parse_json(raw: bytes, label: str) -> dict[str, Any]:
     return value
 
 
+def _human(size: int) -> str:
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    return f"{size / 1024**2:.1f} MB"
+
+
+def is_language_code(value: object) -> bool:
+    """Whether ``value`` looks like a language code Argos uses ("ru", "zh", "pt-BR", "zt")."""
+    return isinstance(value, str) and _CODE.fullmatch(value) is not None
+
+
 def _validate_metadata(metadata: dict[str, Any], label: str) -> dict[str, Any]:
     kind = metadata.get("type", "translate")
     if kind != "translate":
         raise InvalidPackage(f"{label} is a {kind!r} package, not a translation package")
     for key in ("from_code", "to_code"):
         code = metadata.get(key)
-        if not isinstance(code, str) or not _CODE.match(code):
+        if not is_language_code(code):
             raise InvalidPackage(f"{label}: metadata.json has no valid {key} (got {code!r})")
     if metadata["from_code"] == metadata["to_code"]:
         raise InvalidPackage(f"{label}: translates {metadata['from_code']} into itself")

@@ -117,12 +117,12 @@ class TranslationStore:
                 (int(ArticleState.TRANSLATED), article_id),
             )
 
-    def note_untranslated(self, article_ids: Iterable[int], note: str) -> None:
-        """Say why articles stay untranslated ("untranslated: no ru→en model")."""
+    def note_language(self, language: str, note: str) -> None:
+        """Say why waiting articles in ``language`` stay untranslated ("no ru→en model")."""
         with self._store.transaction() as db:
-            db.executemany(
-                "UPDATE articles SET translation_note = ? WHERE id = ?",
-                [(note, article_id) for article_id in article_ids],
+            db.execute(
+                "UPDATE articles SET translation_note = ? WHERE state = ? AND language = ?",
+                (note, int(ArticleState.DETECTED), language),
             )
 
     def note(self, article_id: int) -> str | None:

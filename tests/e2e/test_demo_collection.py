@@ -52,7 +52,8 @@ def test_demo_then_articles_list_shows_every_item_with_its_language(tmp_path: Pa
         if article["url"] == demo.RUSSIAN_ITEM_IN_UKRAINIAN_FEED_URL:
             language = "ru"  # a Ukrainian outlet publishing in Russian: the text decides
         assert (article["source"], article["lang"]) == (outlet, language), article["title"]
-        assert article["state"] == "detected"
+        # No model is installed: English needs none; the rest wait, saying why.
+        assert article["state"] == ("translated" if language == "en" else "detected")
 
     for article in listed:
         assert main(["--data-dir", str(tmp_path), "show", str(article["id"]), "--json"]) == 0
@@ -63,6 +64,8 @@ def test_demo_then_articles_list_shows_every_item_with_its_language(tmp_path: Pa
         assert "\ufffd" not in shown["text"] + shown["title"]  # no mojibake, legacy pages included
         if not missing:
             assert shown["raw_sha256"]
+        if shown["lang"] != "en":
+            assert shown["translation_note"] == f"untranslated: no {shown['lang']}→en model"
 
     again = cli(tmp_path, "update")
     assert "0 new articles" in again  # served again with ETags: nothing is duplicated

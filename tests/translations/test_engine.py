@@ -1,0 +1,138 @@
+"""The engine with genuine tiny Argos packages: alignment, batching, cache, routes, failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.argos_factory import build_package
+from translations.align import translate_documents
+from translations.cache import MemoryCache
+from translations.engine import Engine
+from translations.errors import ModelLoadError, NoRouteError
+from translations.packages import PackageFolder
+from translations.quality import is_degenerate
+from translations.types import DocumentTranslation, SourceDocument
+
+RUSSIAN = (
+    "Ракета стартовала с космодрома в 10:15 по местному времени. Запуск прошёл штатно!\n\n"
+    "По данным ведомства, спутник весит 3.5 т. Он будет следить за погодой."
+)
+KOREAN = "누리호가 12일 발사됐다. 위성은 정상 궤도에 진입했다.\n\n교신은 오후 3시에 이뤄졌다."
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> PackageFolder:
+    packages = PackageFolder(tmp_path / "models")
+    for source in ("ru", "ko"):
+        packages.install_file(build_package(tmp_path / "built", source, "en"))
+    return packages
+
+
+def test_documents_come_back_aligned_sentence_by_sentence(folder: PackageFolder):
+    documents = [
+        SourceDocument(1, "Запуск ракеты", RUSSIAN, "ru"),
+        SourceDocument(2, "누리호 발사", KOREAN, "ko"),
+        SourceDocument(3, "Второй запуск", "Ещё одна ракета. И ещё одна.", "ru"),
+    ]
+    results = {
+        r.key: r
+        for r in translate_documents(Engine(folder), documents, "en")
+        if isinstance(r, DocumentTranslation)
+    }
+    assert set(results) == {1, 2, 3}
+    russian = results[1]
+    assert [s.original for s in russian.sentences] == [
+        "Ракета стартовала с космодрома в 10:15 по местному времени.",
+        "Запуск прошёл штатно!",
+        "По данным ведомства, спутник весит 3.5 т.",
+        "Он будет следить за погодой.",
+    ]
+    assert [s.paragraph for s in russian.sentences] == [0, 0, 1, 1]
+    # The copy model returns its input: sentence i of the translation is sentence i.
+    assert all(s.translation == s.original for s in russian.sentences)
+    assert russian.title == "Запуск ракеты"
+    assert russian.route.description == "ru→en (translate-ru_en-1_0 1.0)"
+    assert results[2].text == KOREAN  # sentences rejoined, paragraphs kept
+    assert not any(r.degenerate for r in results.values())
+
+
+def test_repeated_sentences_come_from_the_cache_without_the_model(
+    folder: PackageFolder, tmp_path: Path
+):
+    cache = MemoryCache()
+    Engine(folder, cache=cache).translate(
+        Engine(folder).route("ru", "en"), ["Ракета стартовала.", "Ракета стартовала."]
+    )
+    assert len(cache) == 1  # wire copies share one entry
+    model = next(p for p in folder.installed()[0] if p.from_code == "ru").path / "model"
+    (model / "model.bin").write_bytes(b"")  # the model is gone; the cache still answers
+    engine = Engine(folder, cache=cache)
+    route = engine.route("ko", "en")  # ru no longer loads, ko does
+    assert engine.translate(route, ["누리호"]) == [("누리호", False)]
+    with pytest.raises(NoRouteError):
+        engine.route("ru", "en")  # a package without a model is not offered
+
+
+def test_pivot_route_through_english_is_marked(tmp_path: Path):
+    packages = PackageFolder(tmp_path / "models")
+    packages.install_file(build_package(tmp_path / "b", "uk", "en"))
+    packages.install_file(build_package(tmp_path / "b", "en", "ru"))
+    engine = Engine(packages)
+    route = engine.route("uk", "ru")
+    assert route.is_pivot
+    assert route.description.startswith("uk→en→ru (pivot: ")
+    [result] = translate_documents(
+        engine, [SourceDocument(7, "Заголовок", "Ракета злетіла.", "uk")], "ru"
+    )
+    assert isinstance(result, DocumentTranslation)
+    assert result.sentences[0].translation == "Ракета злетіла."
+    assert result.route.is_pivot
+
+
+def test_glossary_model_translates_words(tmp_path: Path):
+    packages = PackageFolder(tmp_path / "models")
+    packages.install_file(build_package(tmp_path / "b", "ru", "en", glossary={"ракета": "missile"}))
+    [result] = translate_documents(
+        Engine(packages), [SourceDocument(1, "", "Вчера ракета упала в море.", "ru")], "en"
+    )
+    assert isinstance(result, DocumentTranslation)
+    assert result.sentences[0].translation == "Вчера missile упала в море."
+
+
+def test_no_model_and_damaged_model_are_reported_and_others_keep_working(
+    folder: PackageFolder,
+):
+    russian = next(p for p in folder.installed()[0] if p.from_code == "ru")
+    model_file = russian.path / "model" / "model.bin"
+    model_file.write_bytes(model_file.read_bytes()[:1000])  # truncated on a bad USB copy
+    documents = [
+        SourceDocument(1, "Т", "Ракета стартовала.", "ru"),
+        SourceDocument(2, "제목", "누리호가 발사됐다.", "ko"),
+        SourceDocument(3, "标题", "火箭发射成功。", "zh"),
+    ]
+    results = list(translate_documents(Engine(folder), documents, "en"))
+    outcomes = {r.key if isinstance(r, DocumentTranslation) else r[0].key: r for r in results}
+    assert isinstance(outcomes[2], DocumentTranslation)
+    damaged = outcomes[1]
+    assert isinstance(damaged, tuple) and isinstance(damaged[1], ModelLoadError)
+    assert "translate-ru_en-1_0" in str(damaged[1]) and "install it again" in str(damaged[1])
+    missing = outcomes[3]
+    assert isinstance(missing, tuple) and isinstance(missing[1], NoRouteError)
+    assert str(missing[1]).startswith("no zh→en model installed")
+
+
+@pytest.mark.parametrize(
+    ("source_tokens", "translation", "output_tokens", "expected"),
+    [
+        (5, "The rocket took off.", 6, False),
+        (5, "", 0, True),
+        (3, "the the the the the", 5, True),
+        (8, "We will, we will, we will, we will, we will rock", 16, True),
+        (4, "A very long answer " * 10, 40, True),
+        (2, "Yes, it is, indeed.", 7, False),
+    ],
+)
+def test_degenerate_output_is_flagged(source_tokens, translation, output_tokens, expected):
+    assert is_degenerate(source_tokens, translation, output_tokens) is expected
