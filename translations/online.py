@@ -65,7 +65,7 @@ def fetch_index(client: httpx.Client, url: str = INDEX_URL) -> list[AvailablePac
         entries: Any = json.loads(bytes(body))
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise PackageIndexError(
-            f"cannot reach the package index ({str(error) or type(error).__name__}); {_OFFLINE_HINT}"
+            f"cannot reach the package index ({_reason(error)}); {_OFFLINE_HINT}"
         ) from error
     except ValueError as error:
         raise PackageIndexError(f"the package index at {url} is not valid JSON") from error
@@ -101,6 +101,13 @@ def _parse_entry(entry: object) -> AvailablePackage | None:
     )
 
 
+def _reason(error: Exception) -> str:
+    """A one-line reason: httpx's status errors span lines and link to documentation."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"HTTP {error.response.status_code}"
+    return str(error) or type(error).__name__
+
+
 def _is_http(link: object) -> bool:
     return isinstance(link, str) and link.lower().startswith(("https://", "http://"))
 
@@ -126,7 +133,7 @@ def download(
                 _fetch(client, link, partial, progress, cancel)
                 break
             except (httpx.HTTPError, httpx.InvalidURL) as error:
-                failures.append(f"{link}: {str(error) or type(error).__name__}")
+                failures.append(f"{link}: {_reason(error)}")
         else:
             raise PackageIndexError(
                 f"could not download {package.file_name}: {'; '.join(failures)}"
