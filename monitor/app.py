@@ -13,14 +13,18 @@ from pathlib import Path
 
 import httpx
 
+from indexes.index import SearchIndex
+from indexes.types import SearchRequest, SearchResult
 from monitor import demo
 from monitor.catalog import CATALOG
 from monitor.clock import Clock, utc_now
 from monitor.errors import OPMLError, SourceError
 from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
+from monitor.index_stage import IndexStage
 from monitor.opml import parse_opml, write_opml
-from monitor.paths import models_dir, resolve_data_dir, store_path
+from monitor.paths import index_dir, models_dir, resolve_data_dir, store_path
 from monitor.pipeline import Collector, Stage
+from monitor.searching import Finder
 from monitor.settings import Settings, load_settings
 from monitor.sources import AddedSource, add_source_by_url
 from monitor.store import Store
@@ -55,11 +59,17 @@ class Monitor:
         self.settings = settings
         self.translations = TranslationStore(store)
         self.model_folder = PackageFolder(models_dir(data_dir))
+        self.model_folder.recover()
         self._engine: Engine | None = None
         self.translation_stage = TranslationStage(
             self.translations, self.engine, target=settings.target_language, clock=clock
         )
-        self.collector = Collector(store, fetcher, clock=clock, stages=[self.translation_stage])
+        self.index = SearchIndex(index_dir(data_dir))
+        self.index_stage = IndexStage(store, self.index)
+        self.finder = Finder(store, self.index)
+        self.collector = Collector(
+            store, fetcher, clock=clock, stages=[self.translation_stage, self.index_stage]
+        )
 
     def engine(self) -> Engine:
         """The translation engine, built on first use (models load only when needed)."""
@@ -71,6 +81,7 @@ class Monitor:
 
     def close(self) -> None:
         self.fetcher.close()
+        self.index.close()
         self.store.close()
 
     def __enter__(self) -> Monitor:
@@ -188,6 +199,24 @@ class Monitor:
     def translate_iter(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
         """Translate whatever is waiting, without collecting."""
         return self.translation_stage.run(cancel or threading.Event())
+
+    # Search ----------------------------------------------------------------------------
+
+    def sync_index(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
+        """Bring the index up to date with the store (rebuilding it if it was lost)."""
+        return self.index_stage.run(cancel or threading.Event())
+
+    def reindex(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
+        """Rebuild the index from the store."""
+        return self.index_stage.rebuild(cancel or threading.Event())
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Search originals and translations. The CLI syncs first; the UI syncs in background."""
+        return self.finder.search(request)
+
+    def related(self, article_id: int, *, limit: int = 5) -> list[tuple[Article, float]]:
+        """The most similar articles from other outlets and languages, near in time."""
+        return self.finder.related(article_id, limit=limit)
 
     def add_stage(self, stage: Stage) -> None:
         """Plug in work that follows collection (translation, indexing)."""

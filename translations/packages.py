@@ -114,6 +114,16 @@ class PackageFolder:
             shutil.rmtree(staging, ignore_errors=True)
         return read_package(target)
 
+    def recover(self) -> None:
+        """Finish what a killed install or removal left: put replaced packages back, tidy up."""
+        if not self.root.is_dir():
+            return
+        for leftover in self.root.iterdir():
+            if leftover.name.startswith(".installing-"):
+                _restore(leftover / "replaced", self.root)
+            if leftover.name.startswith((".installing-", ".removing-")):
+                shutil.rmtree(leftover, ignore_errors=True)
+
     def install_many(self, paths: Iterable[Path]) -> InstallReport:
         """Install every ``.argosmodel`` given or found in given folders (the USB-stick path)."""
         installed: list[PackageInfo] = []

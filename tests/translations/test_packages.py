@@ -473,3 +473,15 @@ def test_check_archive_reads_without_extracting(ru_en: Path, tmp_path: Path) -> 
     assert checked.size == _declared_file_bytes(ru_en)
     assert json.loads(_members(ru_en)[f"{RU_TOP}/metadata.json"]) == checked.metadata
     assert sorted(p.name for p in ru_en.parent.iterdir()) == [ru_en.name]
+
+
+def test_recover_puts_back_a_package_a_killed_upgrade_had_moved_aside(tmp_path):
+    folder = PackageFolder(tmp_path / "models")
+    installed = folder.install_file(build_package(tmp_path / "b", "ru", "en"))
+    staging = folder.root / ".installing-killed"
+    (staging / "replaced").mkdir(parents=True)
+    installed.path.rename(staging / "replaced" / installed.path.name)  # killed right here
+    (folder.root / ".removing-killed").mkdir()
+    folder.recover()
+    assert [p.name for p in folder.installed()[0]] == [installed.name]
+    assert sorted(p.name for p in folder.root.iterdir()) == [installed.name]
