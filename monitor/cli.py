@@ -26,6 +26,7 @@ from monitor.cli_output import (
     source_json,
     translation_json,
 )
+from monitor.cli_search import add_search_commands, run_reindex, run_related, run_search
 from monitor.errors import MonitorError
 from monitor.types import ProgressKind
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="load the bundled demo collection (no network needed)")
     add_model_commands(commands)
+    add_search_commands(commands)
     return parser
 
 
@@ -149,6 +151,12 @@ def _run(monitor: Monitor, args: argparse.Namespace) -> int:
         else:
             print(format_article(article, translation))
         return 0
+    if args.command == "search":
+        return run_search(monitor, args, _print_json)
+    if args.command == "related":
+        return run_related(monitor, args, _print_json)
+    if args.command == "reindex":
+        return run_reindex(monitor)
     if args.command == "models":
         return run_models(monitor, args, _print_json)
     if args.command == "translate":

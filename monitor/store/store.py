@@ -10,7 +10,7 @@ import hashlib
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -408,6 +408,50 @@ class Store:
             values,
         )
         return [_article_from_row(row) for row in rows]
+
+    def articles_by_ids(self, ids: Iterable[int]) -> list[Article]:
+        wanted = list(ids)
+        found: list[Article] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f" WHERE a.id IN ({marks})",
+                chunk,
+            )
+            found.extend(_article_from_row(row) for row in rows)
+        return found
+
+    def article_chunks(self, size: int) -> Iterator[list[Article]]:
+        """Every article, in id order, ``size`` at a time (for rebuilding the index)."""
+        last = 0
+        while True:
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                (last, size),
+            ).fetchall()
+            if not rows:
+                return
+            chunk = [_article_from_row(row) for row in rows]
+            last = chunk[-1].id
+            yield chunk
+
+    def mark_indexed(self, ids: Iterable[int]) -> None:
+        """Translated articles now in the index move on to INDEXED (others stay queued)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET state = ? WHERE id = ? AND state = ?",
+                [(int(ArticleState.INDEXED), i, int(ArticleState.TRANSLATED)) for i in ids],
+            )
+
+    def last_change_seq(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+    def count_changes_since(self, seq: int) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM changes WHERE seq > ?", (seq,)).fetchone()
+        return int(row[0])
 
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

@@ -1,0 +1,198 @@
+"""The Whoosh index on disk: open or create, apply changes, rebuild, hand out searchers.
+
+The index is derived data. It records, beside itself, the last change-log position it has
+absorbed (``synced.json``, written only after a commit), so a crash between the store's commit
+and the index's commit is repaired by replaying the log: updates are by unique article id, so
+replaying is harmless. A missing, damaged or outdated index is set aside and rebuilt, never
+fatal. Writes wait for Whoosh's writer lock (the GUI and a CLI ``update`` at once) and give
+up with :class:`IndexBusy` only after a long wait.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Iterable
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from indexes.errors import IndexBusy
+from indexes.schema import (
+    SCHEMA_VERSION,
+    TRANSLATION_FIELD,
+    build_schema,
+    original_field,
+)
+from indexes.types import IndexDocument
+
+STATE_FILE = "synced.json"
+WRITER_TIMEOUT = 60.0  # seconds to wait for another process's writer
+
+
+class SearchIndex:
+    """One index folder. Writes from one thread at a time; searchers from any thread."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.needs_rebuild = False
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._index = self._open()
+
+    def _open(self) -> Any:
+        state = self._read_state()
+        if state is not None and state.get("schema") == SCHEMA_VERSION:
+            # Whoosh leaves a damaged file open when opening fails; it is closed, quietly, as
+            # the exception is dropped.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                try:
+                    return whoosh_index.open_dir(str(self.directory))
+                except Exception:  # any damage means: rebuild from the store
+                    pass
+        self.needs_rebuild = True
+        return self._create_fresh(self.directory)
+
+    def _create_fresh(self, directory: Path) -> Any:
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        created = whoosh_index.create_in(str(directory), build_schema())
+        self._write_state(directory, synced=0)
+        return created
+
+    # The change-log position -------------------------------------------------------------
+
+    def _read_state(self) -> dict[str, Any] | None:
+        try:
+            value = json.loads((self.directory / STATE_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    @staticmethod
+    def _write_state(directory: Path, *, synced: int) -> None:
+        path = directory / STATE_FILE
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(json.dumps({"schema": SCHEMA_VERSION, "synced": synced}), "utf-8")
+        os.replace(temporary, path)
+
+    @property
+    def synced(self) -> int:
+        """The last change-log position whose changes are committed in the index."""
+        state = self._read_state()
+        return int(state.get("synced", 0)) if state else 0
+
+    # Writing -----------------------------------------------------------------------------
+
+    def apply(
+        self, documents: Iterable[IndexDocument], removed: Iterable[int], *, synced: int
+    ) -> None:
+        """Add or replace ``documents``, delete ``removed`` ids, commit, then record ``synced``."""
+        with self._lock:
+            writer = self._writer()
+            try:
+                for article_id in removed:
+                    writer.delete_by_term("id", article_id)
+                for document in documents:
+                    writer.update_document(**_fields(document))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            self._write_state(self.directory, synced=synced)
+
+    def rebuild(self, documents: Iterable[IndexDocument], *, synced: int) -> int:
+        """Build a new index beside the old one, then swap: a crash leaves the old one whole."""
+        staging = self.directory.with_name(self.directory.name + ".rebuilding")
+        with self._lock:
+            fresh = self._create_fresh(staging)
+            writer = fresh.writer(limitmb=256)
+            count = 0
+            try:
+                for document in documents:
+                    writer.add_document(**_fields(document))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            writer.commit()
+            self._write_state(staging, synced=synced)
+            self._close_searcher()
+            retired = self.directory.with_name(self.directory.name + ".old")
+            shutil.rmtree(retired, ignore_errors=True)
+            if self.directory.exists():
+                self.directory.rename(retired)
+            staging.rename(self.directory)
+            shutil.rmtree(retired, ignore_errors=True)
+            self._index = whoosh_index.open_dir(str(self.directory))
+            self.needs_rebuild = False
+        return count
+
+    def _writer(self) -> Any:
+        deadline = time.monotonic() + WRITER_TIMEOUT
+        while True:
+            try:
+                return self._index.writer()
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(
+                        "the search index is being written by another Media Monitor for over a "
+                        "minute; try again when it has finished"
+                    ) from None
+                time.sleep(0.25)
+
+    # Reading -----------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """A searcher on the latest commit (reused while the index has not changed)."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self._index.searcher()
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    def document_count(self) -> int:
+        return int(self._index.doc_count())
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_searcher()
+            self._index.close()
+
+
+def _fields(document: IndexDocument) -> dict[str, Any]:
+    original = f"{document.title}\n{document.text}"
+    fields: dict[str, Any] = {
+        "id": document.article_id,
+        "source_id": document.source_id,
+        "outlet": document.outlet,
+        "outlet_name": document.outlet,
+        "lang": document.language or "",
+        "translated": document.translated,
+        "degenerate": document.degenerate,
+        original_field(document.language): original,
+    }
+    if document.translated:
+        fields[TRANSLATION_FIELD] = f"{document.title_translated}\n{document.text_translated}"
+    if document.published is not None:
+        published = document.published.astimezone(UTC).replace(tzinfo=None)
+        fields["published"] = published
+        fields["day"] = published.date().isoformat()
+    return fields

@@ -1,0 +1,73 @@
+"""Public value types of the search layer: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """What the index needs of one article: the original, its translation, and filters."""
+
+    article_id: int
+    source_id: int
+    outlet: str
+    language: str | None
+    published: datetime | None  # UTC
+    title: str
+    text: str
+    title_translated: str = ""
+    text_translated: str = ""
+    translated: bool = False
+    degenerate: bool = False
+
+
+class SortOrder(enum.StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A query in the query language, plus filters given as parameters."""
+
+    text: str
+    languages: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()  # outlet names (case-insensitive)
+    since: date | None = None
+    until: date | None = None  # inclusive
+    sort: SortOrder = SortOrder.RELEVANCE
+    page: int = 1
+    page_size: int = 20
+
+
+class MatchedIn(enum.StrEnum):
+    ORIGINAL = "original"
+    TRANSLATION = "translation"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: int
+    score: float
+    matched_in: MatchedIn
+    snippet_original: str = ""  # highlighted with <b>…</b>, HTML-escaped otherwise
+    snippet_translation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: tuple[Hit, ...]
+    total: int
+    page: int
+    page_size: int
+    by_outlet: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_day: dict[str, int] = field(default_factory=dict)  # "2026-11-20" -> count
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))

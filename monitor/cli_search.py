@@ -1,0 +1,154 @@
+"""``media-monitor search``, ``related`` and ``reindex``."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from indexes.errors import SearchError
+from indexes.types import Hit, SearchRequest, SortOrder
+from monitor.app import Monitor
+from monitor.clock import to_iso
+from monitor.errors import MonitorError
+from monitor.types import Article
+
+_TAG = re.compile(r"</?b[^>]*>")
+
+
+def add_search_commands(commands: Any) -> None:
+    finder = commands.add_parser(
+        "search",
+        help="search originals and translations",
+        description='Words, "phrases", AND/OR/NOT, prefix*, outlet:NAME, lang:ru, '
+        "date:[2026-11-01 TO 2026-11-20]. English words also find foreign articles through "
+        "their translations.",
+    )
+    finder.add_argument("query", nargs="+")
+    finder.add_argument("--lang", action="append", default=[], help="only this language")
+    finder.add_argument("--outlet", action="append", default=[], help="only this outlet")
+    finder.add_argument("--since", type=_day, help="published on or after (YYYY-MM-DD)")
+    finder.add_argument("--until", type=_day, help="published on or before (YYYY-MM-DD)")
+    finder.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    finder.add_argument("--limit", type=int, default=20, help="hits per page")
+    finder.add_argument("--page", type=int, default=1)
+    finder.add_argument("--json", action="store_true", help="JSON output")
+    similar = commands.add_parser("related", help="coverage of the same story by other outlets")
+    similar.add_argument("id", type=int)
+    similar.add_argument("--limit", type=int, default=5)
+    similar.add_argument("--json", action="store_true", help="JSON output")
+    commands.add_parser("reindex", help="rebuild the search index from the store")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
+
+
+def run_search(
+    monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
+) -> int:
+    for _ in monitor.sync_index():
+        pass
+    request = SearchRequest(
+        text=" ".join(args.query),
+        languages=tuple(args.lang),
+        outlets=tuple(args.outlet),
+        since=args.since,
+        until=args.until,
+        sort=SortOrder(args.sort),
+        page=args.page,
+        page_size=args.limit,
+    )
+    try:
+        result = monitor.search(request)
+    except SearchError as error:
+        raise MonitorError(str(error)) from error
+    articles = {a.id: a for a in monitor.store.articles_by_ids([h.article_id for h in result.hits])}
+    rows = [(hit, articles[hit.article_id]) for hit in result.hits if hit.article_id in articles]
+    if args.json:
+        print_json([_hit_json(monitor, hit, article) for hit, article in rows])
+        return 0
+    print(f"{result.total} matches (page {result.page} of {result.pages})")
+    for hit, article in rows:
+        translation = monitor.translation(article.id)
+        translated_title = translation.title if translation else ""
+        published = article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
+        print(
+            f"\n{article.id:>5}  {article.language or '??'}  {published}  {article.source_name}"
+            f"  [matched in the {hit.matched_in.value}]"
+        )
+        print(f"       {article.title}")
+        if translated_title and translated_title != article.title:
+            print(f"       {translated_title}")
+        for snippet in (hit.snippet_original, hit.snippet_translation):
+            if snippet:
+                print(f"       … {_plain(snippet)}")
+    if result.by_language:
+        print("\nBy language: " + ", ".join(f"{k} {v}" for k, v in result.by_language.items()))
+    return 0
+
+
+def _plain(snippet: str) -> str:
+    """Highlights as *word* on a terminal."""
+    return html.unescape(_TAG.sub("*", snippet)).replace("\n", " ")
+
+
+def _hit_json(monitor: Monitor, hit: Hit, article: Article) -> dict[str, Any]:
+    translation = monitor.translation(article.id)
+    return {
+        "id": article.id,
+        "title": article.title,
+        "title_translated": translation.title if translation else None,
+        "outlet": article.source_name,
+        "lang": article.language,
+        "published": to_iso(article.published),
+        "url": article.url,
+        "score": round(hit.score, 4),
+        "matched_in": hit.matched_in.value,
+        "snippet_original": hit.snippet_original,
+        "snippet_translation": hit.snippet_translation,
+    }
+
+
+def run_related(
+    monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
+) -> int:
+    for _ in monitor.sync_index():
+        pass
+    found = monitor.related(args.id, limit=args.limit)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "outlet": a.source_name,
+                    "lang": a.language,
+                    "published": to_iso(a.published),
+                    "url": a.url,
+                    "score": round(score, 4),
+                }
+                for a, score in found
+            ]
+        )
+        return 0
+    if not found:
+        print("No related coverage from other outlets in the collection.")
+    for article, score in found:
+        print(
+            f"{article.id:>5}  {article.language or '??'}  {score:6.2f}  "
+            f"{article.source_name[:24]:24}  {article.title}"
+        )
+    return 0
+
+
+def run_reindex(monitor: Monitor) -> int:
+    for progress in monitor.reindex():
+        print(progress.message[:1].upper() + progress.message[1:] + ".")
+    return 0

@@ -1,0 +1,114 @@
+"""Keeping the search index in step with the store, through the store's change log.
+
+The last step of an update (a :class:`~monitor.pipeline.Stage`): read the changes the index
+has not absorbed, turn the articles into index documents (original and translation),
+commit them in batches, then record how far the index got. A missing or damaged index is
+rebuilt from the store, which is always the source of truth.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+
+from indexes.index import SearchIndex
+from indexes.types import IndexDocument
+from monitor.store import Store
+from monitor.store.translations import StoredTranslation, TranslationStore
+from monitor.types import Article, ArticleState, Progress, ProgressKind
+
+BATCH_CHANGES = 500
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class IndexStage:
+    def __init__(self, store: Store, index: SearchIndex, *, batch: int = BATCH_CHANGES) -> None:
+        self._store = store
+        self._translations = TranslationStore(store)
+        self._index = index
+        self._batch = batch
+
+    def pending(self) -> int:
+        return self._store.count_changes_since(self._index.synced)
+
+    def run(self, cancel: threading.Event) -> Iterator[Progress]:
+        if self._index.needs_rebuild:
+            yield from self.rebuild(cancel)
+            return
+        total = self.pending()
+        done = 0
+        while not cancel.is_set():
+            changes = self._store.changes_since(self._index.synced, limit=self._batch)
+            if not changes:
+                return
+            last_seq = changes[-1][0]
+            touched = {article_id for _, article_id, _ in changes}
+            articles = self._store.articles_by_ids(touched)
+            removed = touched - {article.id for article in articles}
+            self._index.apply(self._documents(articles), removed, synced=last_seq)
+            self._store.mark_indexed([a.id for a in articles])
+            done += len(changes)
+            yield Progress(
+                ProgressKind.INDEXED,
+                None,
+                None,
+                f"indexed {len(touched)} articles",
+                min(done, total),
+                total,
+            )
+
+    def rebuild(self, cancel: threading.Event) -> Iterator[Progress]:
+        """Index every stored article afresh (``media-monitor reindex``)."""
+        synced = self._store.last_change_seq()
+        total = self._store.count_articles()
+
+        def everything() -> Iterator[IndexDocument]:
+            for chunk in self._store.article_chunks(self._batch):
+                if cancel.is_set():
+                    raise _Cancelled
+                yield from self._documents(chunk)
+
+        try:
+            count = self._index.rebuild(everything(), synced=synced)
+        except _Cancelled:
+            return
+        for chunk in self._store.article_chunks(self._batch):
+            self._store.mark_indexed([a.id for a in chunk])
+        yield Progress(
+            ProgressKind.INDEXED, None, None, f"rebuilt the index: {count} articles", count, total
+        )
+
+    def _documents(self, articles: Iterable[Article]) -> Iterator[IndexDocument]:
+        for article in articles:
+            yield index_document(article, self._translations.translation(article.id))
+
+
+def index_document(article: Article, translation: StoredTranslation | None) -> IndexDocument:
+    translated = translation is not None and translation.route != "original language"
+    return IndexDocument(
+        article_id=article.id,
+        source_id=article.source_id,
+        outlet=article.source_name,
+        language=article.language,
+        published=article.published or article.retrieved_at,
+        title=article.title,
+        text=article.text,
+        title_translated=translation.title if translation and translated else "",
+        text_translated=translation_text(translation) if translation and translated else "",
+        translated=translated,
+        degenerate=bool(translation and translation.degenerate),
+    )
+
+
+def translation_text(translation: StoredTranslation) -> str:
+    """The translation with the original's paragraphs."""
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in translation.sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence.translation)
+    return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+
+
+__all__ = ["ArticleState", "IndexStage", "index_document", "translation_text"]
