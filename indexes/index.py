@@ -160,7 +160,10 @@ class SearchIndex:
             if self._searcher is None:
                 self._searcher = self._index.searcher()
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                # Not Searcher.refresh(): after a commit of deletions only, it kept serving
+                # the old generation. A new searcher reads the latest commit.
+                self._searcher.close()
+                self._searcher = self._index.searcher()
             return self._searcher
 
     def document_count(self) -> int:

@@ -1,0 +1,405 @@
+"""The query language of the search box, turned into a Whoosh query.
+
+What users may type (operators are UPPERCASE; lowercase "and"/"or"/"not" are plain words):
+
+- ``ракеты запуск`` — every word must occur (implicit AND).
+- ``"ключевую ставку"`` — a phrase, words next to each other (``"…"~3`` allows gaps).
+- ``missile OR rocket``, ``missile AND launch``, ``NOT drill`` or ``-drill``, and
+  ``(a OR b) c`` for grouping. ``a b OR c`` means ``a AND (b OR c)``.
+- ``ракет*`` — words starting with ``ракет``; at least 2 letters before the ``*``.
+- ``outlet:yonhap``, ``outlet:"seoul daily"`` — outlet name words (case-insensitive).
+- ``lang:ru``, ``lang:ru,uk`` (either), ``language:korean`` — language of the original.
+- ``date:2026-11-20`` (that day), ``date:2026-11`` (that month), ``date:2026`` (that year),
+  ``date:[2026-11-01 TO 2026-11-20]`` (both ends included; ``{…}`` excludes an end, and an
+  end may be left out: ``[2026-11-01 TO]``), ``date:>=2026-11-01``, ``date:>2026-11-01``
+  (from the next day), ``date:<2026-11-20`` (up to the day before), ``date:<=2026-11-20``.
+  Days are UTC calendar days of publication; articles without a date never match a date.
+
+Any other ``word:word`` (``foo:bar``, ``10:30``) is plain text, not an error: colons occur
+in what people search for.
+
+Unfielded words and phrases are routed by their script (:func:`fields_for_term`), so a
+Latin word finds an article through its English translation as well as through an English
+original, and a Cyrillic word searches Russian and Ukrainian originals. A word that gives
+nothing to search for in one of its fields (a lone "-") is left out of the query rather than
+required in the fields that keep it.
+
+Mistakes (unbalanced quotes or parentheses, a dangling operator, an empty query, a query
+that only excludes, a bad date or language) raise :class:`QuerySyntaxError` saying where
+and how to fix it. Whoosh's own parser is lenient and would silently guess, so the text is
+checked first by a small tokenizer that mirrors the parser's taggers.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import QueryParser, plugins, syntax
+from whoosh.qparser.taggers import RegexTagger
+
+from indexes.errors import QuerySyntaxError
+from indexes.query_filters import date_query, date_range, language_query, parameter_filters
+from indexes.schema import TRANSLATION_FIELD, original_field
+from indexes.types import SearchRequest
+
+__all__ = ["build_query", "fields_for_term", "parse_query"]
+
+_LATIN_FIELDS = (TRANSLATION_FIELD, original_field("en"), original_field(None))
+_FIELDS_BY_SCRIPT: dict[str, tuple[str, ...]] = {
+    "latin": _LATIN_FIELDS,
+    "cyrillic": (original_field("ru"), original_field("uk")),
+    "hangul": (original_field("ko"),),
+    "han": (original_field("zh"),),
+    "other": (original_field(None),),
+}
+_FIELD_ORDER = tuple(dict.fromkeys(f for fields in _FIELDS_BY_SCRIPT.values() for f in fields))
+
+# What users type before the colon -> the schema field it means.
+_FIELD_ALIASES = {"outlet": "outlet", "lang": "lang", "language": "lang", "date": "day"}
+_EXAMPLES = {
+    "outlet": 'FIELD:yonhap or FIELD:"seoul daily"',
+    "lang": "FIELD:ru",
+    "day": "FIELD:2026-11-20 or FIELD:[2026-11-01 TO 2026-11-20]",
+}
+_MIN_PREFIX = 2  # a 1-letter prefix would expand to a large part of the vocabulary
+
+# Taggers, all anchored so they only fire where the pre-check tokenizer sees the same token.
+_FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date)):"
+_PREFIX_EXPR = r"(?P<text>[^\s*()\"]+)[*](?=\s|$|\))"
+_GTLT_EXPR = r"(?<=:)(?P<rel><=|>=|=<|=>|<|>)"
+_RANGE_EXPR = re.compile(
+    r"(?<=:)(?P<open>[\[{])\s*(?P<start>[^\s\[\]{}]+?)?\s*(?<![^\s\[{])[Tt][Oo](?=[\s\]}])"
+    r"\s*(?P<end>[^\s\[\]{}]+)?\s*(?P<close>[\]}])"
+)
+_MINUS_EXPR = r"(?:^|(?<=[\s(]))-(?=[^\s)\-])"
+_OPERATORS = {
+    "And": r"(?<=[\s)\"])AND(?=[\s(\"])",
+    "Or": r"(?<=[\s)\"])OR(?=[\s(\"])",
+    "Not": r"(?:^|(?<=[\s(\"]))NOT(?=[\s(\"])",
+}
+
+
+def parse_query(text: str, schema: Schema) -> wq.Query:
+    """The Whoosh query for ``text`` in the query language; raises QuerySyntaxError."""
+    return _parse(text, schema, needs_positive=True)
+
+
+def build_query(request: SearchRequest, schema: Schema) -> wq.Query:
+    """The request's query text AND its filters (languages, outlets, days since/until).
+
+    With filters, the text may be empty (everything within the filters) or only exclude
+    (``-drill``): the filters say what to include.
+    """
+    filters = parameter_filters(request, schema)
+    if not request.text.strip():
+        if not filters:
+            raise QuerySyntaxError("The query is empty: type a word to search for.")
+        return wq.And(filters).normalize()  # (And with Every() normalizes to a bare Every)
+    parsed = _parse(request.text, schema, needs_positive=not filters)
+    return wq.And([parsed, *filters]).normalize() if filters else parsed
+
+
+def fields_for_term(text: str) -> tuple[str, ...]:
+    """The text fields an unfielded word or phrase is searched in, by the scripts it uses.
+
+    Latin letters and digits (also text with no letters at all) go to the translation and
+    the English and other originals, Cyrillic to Russian and Ukrainian, Hangul to Korean,
+    Han to Chinese, other scripts to the other-language original; mixed text to the union.
+    """
+    scripts = {script for script in map(_script, text) if script is not None} or {"latin"}
+    wanted = {field for script in scripts for field in _FIELDS_BY_SCRIPT[script]}
+    return tuple(field for field in _FIELD_ORDER if field in wanted)
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str | None:
+    if char.isdigit():
+        return "latin"
+    if not char.isalpha():
+        return None  # punctuation, marks, apostrophes: the analyzers drop them anyway
+    words = unicodedata.name(char, "").split()
+    for marker, script in (("LATIN", "latin"), ("CYRILLIC", "cyrillic"), ("HANGUL", "hangul")):
+        if marker in words:
+            return script
+    return "han" if "CJK" in words else "other"
+
+
+def _parse(text: str, schema: Schema, *, needs_positive: bool) -> wq.Query:
+    _check_text(text)
+    result: wq.Query = _Parser(schema).parse(text)
+    if result is wq.NullQuery:
+        raise QuerySyntaxError(
+            f"Nothing to search for in “{text.strip()}”: type a word with letters or digits."
+        )
+    if needs_positive and not _has_positive(result):
+        raise QuerySyntaxError(
+            f"“{text.strip()}” only excludes (NOT or -word): add a word to search for, "
+            "e.g. “missile -drill”."
+        )
+    return result
+
+
+def _has_positive(query: wq.Query) -> bool:
+    """Whether ``query`` can match on its own rather than only rule documents out."""
+    if isinstance(query, wq.Not):
+        return False
+    if isinstance(query, wq.AndNot | wq.AndMaybe):
+        return _has_positive(query.a)
+    if isinstance(query, wq.And):
+        return any(_has_positive(sub) for sub in query.subqueries)
+    if isinstance(query, wq.Or):
+        return all(_has_positive(sub) for sub in query.subqueries)
+    return True
+
+
+# --- pre-check: the mistakes Whoosh's lenient parser would silently guess around ---
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # "word", "phrase", "(", ")", "AND", "OR", "NOT"
+    text: str
+    start: int
+
+
+def _near(text: str, position: int) -> str:
+    fragment = text[position : position + 30].rstrip()
+    return f"“{fragment}{'…' if position + 30 < len(text) else ''}”"
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, length = 0, len(text)
+    while i < length:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QuerySyntaxError(
+                    f'Unbalanced quote in {_near(text, i)}: add the closing " or remove '
+                    "the opening one."
+                )
+            tokens.append(_Token("phrase", text[i : end + 1], i))
+            i = end + 1
+        elif char in "()":
+            tokens.append(_Token(char, char, i))
+            i += 1
+        elif re.compile(_MINUS_EXPR).match(text, i):
+            tokens.append(_Token("NOT", "-", i))
+            i += 1
+        else:
+            end = i
+            while end < length and not text[end].isspace() and text[end] not in '()"':
+                end += 1
+            word = text[i:end]
+            tokens.append(_Token(word if word in ("AND", "OR", "NOT") else "word", word, i))
+            i = end
+    return tokens
+
+
+def _check_text(text: str) -> None:
+    tokens = _tokens(text)
+    if not tokens:
+        raise QuerySyntaxError("The query is empty: type a word to search for.")
+    open_parens: list[int] = []
+    for index, token in enumerate(tokens):
+        before = tokens[index - 1] if index else None
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.kind == "(":
+            open_parens.append(token.start)
+            if after is not None and after.kind == ")":
+                raise QuerySyntaxError(
+                    f"Empty parentheses in {_near(text, token.start)}: put words inside "
+                    "or remove them."
+                )
+        elif token.kind == ")":
+            if not open_parens:
+                raise QuerySyntaxError(
+                    f"Unbalanced parenthesis in {_near(text, token.start)}: this ) has no ( "
+                    "before it."
+                )
+            open_parens.pop()
+        elif token.kind in ("AND", "OR"):
+            if (
+                before is None
+                or before.kind in ("(", "AND", "OR", "NOT")
+                or (after is None or after.kind in (")", "AND", "OR"))
+            ):
+                raise QuerySyntaxError(
+                    f"{token.kind} needs a word or phrase on both sides, in "
+                    f"{_near(text, before.start if before else token.start)}."
+                )
+        elif token.kind == "NOT":
+            if after is None or after.kind in (")", "AND", "OR", "NOT"):
+                raise QuerySyntaxError(
+                    f"NOT (or -) must be followed by a word, phrase or (group) to exclude, in "
+                    f"{_near(text, before.start if before else token.start)}."
+                )
+        elif token.kind == "word":
+            _check_word(text, token, after)
+    if open_parens:
+        raise QuerySyntaxError(
+            f"Unbalanced parenthesis in {_near(text, open_parens[-1])}: this ( is never closed."
+        )
+
+
+def _check_word(text: str, token: _Token, after: _Token | None) -> None:
+    field = re.match(_FIELD_EXPR, token.text)
+    body = token.text[field.end() :] if field else token.text
+    glued = after is not None and after.start == token.start + len(token.text)
+    if field and not body.strip("<>=") and not (glued and after and after.kind in ("phrase", "(")):
+        name = field.group("text")
+        example = _EXAMPLES[_FIELD_ALIASES[name.lower()]].replace("FIELD", name)
+        raise QuerySyntaxError(
+            f"{name}: needs a value right after the colon (no space), e.g. {example}."
+        )
+    if body.endswith("*") and len(body.rstrip("*")) < _MIN_PREFIX:
+        raise QuerySyntaxError(
+            f"“{token.text}” is too short for a prefix search: put at least {_MIN_PREFIX} "
+            "letters before the *, e.g. ракет*."
+        )
+
+
+# --- the Whoosh parser and its plugins ---
+
+
+class _Parser(QueryParser):  # type: ignore[misc]
+    def __init__(self, schema: Schema) -> None:
+        operators = plugins.OperatorsPlugin(
+            ops=[(plugins.OperatorsPlugin.OpTagger(
+                _MINUS_EXPR, syntax.NotGroup, syntax.PrefixOperator, memo="minus"), 0)],
+            AndNot=None, AndMaybe=None, Require=None, **_OPERATORS,
+        )  # fmt: skip
+        # Order matters among taggers of equal priority: fields, operators and groups must
+        # win over the prefix tagger, which would otherwise swallow "outlet:ab*" or "(ab*".
+        super().__init__(
+            None,
+            schema,
+            plugins=[
+                _FieldsPlugin(_FIELD_EXPR),
+                operators,
+                plugins.GroupPlugin(),
+                plugins.PhrasePlugin(),
+                plugins.RangePlugin(_RANGE_EXPR),
+                plugins.GtLtPlugin(_GTLT_EXPR),
+                plugins.PrefixPlugin(_PREFIX_EXPR),
+                _FilterFieldsPlugin(),
+                _ScriptRoutingPlugin(),
+            ],
+        )
+
+    def multitoken_query(
+        self, spec: str, texts: list[str], fieldname: str, termclass: type, boost: float
+    ) -> wq.Query:
+        # One typed word the analyzer splits ("COVID-19", CJK n-grams) is a phrase, not an
+        # AND of its pieces in any order.
+        if self.schema[fieldname].format.supports("positions"):
+            return wq.Phrase(fieldname, texts, boost=boost)
+        return wq.And([termclass(fieldname, text, boost=boost) for text in texts])
+
+
+class _FieldsPlugin(plugins.FieldsPlugin):  # type: ignore[misc]
+    class FieldnameTagger(RegexTagger):  # type: ignore[misc]
+        def create(self, parser: QueryParser, match: re.Match[str]) -> Any:
+            field = _FIELD_ALIASES[match.group("text").lower()]
+            return syntax.FieldnameNode(field, match.group(0))
+
+
+class _QueryNode(syntax.SyntaxNode):  # type: ignore[misc]
+    """A node whose query is already built (filters) or built per field (routing)."""
+
+    has_fieldname = False
+
+    def __init__(self, source: Any, built: wq.Query | None = None) -> None:
+        self.source = source
+        self.built = built
+        self.startchar, self.endchar = source.startchar, source.endchar
+
+    def r(self) -> str:
+        return f"{self.__class__.__name__} {self.source!r}"
+
+    def query(self, parser: QueryParser) -> wq.Query | None:
+        return self.built
+
+
+class _RoutedNode(_QueryNode):
+    def __init__(self, source: Any, fields: tuple[str, ...]) -> None:
+        super().__init__(source)
+        self.fields = fields
+
+    def query(self, parser: QueryParser) -> wq.Query | None:
+        subqueries = []
+        for field in self.fields:
+            if isinstance(self.source, plugins.PrefixPlugin.PrefixNode):
+                subquery = _prefix_query(parser, field, self.source.text)
+            else:
+                fielded = copy.copy(self.source)
+                fielded.set_fieldname(field, override=True)
+                subquery = fielded.query(parser)
+            if subquery is None or subquery.normalize() is wq.NullQuery:
+                return None  # nothing searchable in one of its languages: cannot require it
+            subqueries.append(subquery)
+        return syntax.attach(wq.Or(subqueries), self)
+
+
+def _prefix_query(parser: QueryParser, fieldname: str, text: str) -> wq.Query | None:
+    field = parser.schema[fieldname]
+    analyzed = list(field.process_text(text, mode="query"))
+    if len(analyzed) > 1:
+        # CJK runs index as bigrams, so a plain word query already matches inside longer words.
+        return parser.multitoken_query("", analyzed, fieldname, wq.Term, 1.0)
+    # The index holds stems ("missiles" -> "missil"): "missile*" must also try its own stem.
+    folded = list(field.process_text(text, mode="query", tokenize=False))
+    prefixes = [wq.Prefix(fieldname, stem) for stem in dict.fromkeys([*folded, *analyzed])]
+    if not prefixes:
+        return None
+    return prefixes[0] if len(prefixes) == 1 else wq.Or(prefixes)
+
+
+class _ScriptRoutingPlugin(plugins.Plugin):  # type: ignore[misc]
+    """Like MultifieldPlugin, but the fields of each unfielded node depend on its script."""
+
+    def filters(self, parser: QueryParser) -> list[tuple[Any, int]]:
+        return [(self.route, 110)]  # after fields are applied (100) and filters built (105)
+
+    def route(self, parser: QueryParser, group: Any) -> Any:
+        for index, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[index] = self.route(parser, node)
+            elif node.has_fieldname and node.has_text and node.fieldname is None:
+                group[index] = _RoutedNode(node, fields_for_term(node.text))
+        return group
+
+
+class _FilterFieldsPlugin(plugins.Plugin):  # type: ignore[misc]
+    """Turns ``lang:`` and ``date:`` clauses into exact filter queries, checking values."""
+
+    def filters(self, parser: QueryParser) -> list[tuple[Any, int]]:
+        return [(self.convert, 105)]
+
+    def convert(self, parser: QueryParser, group: Any) -> Any:
+        for index, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[index] = self.convert(parser, node)
+            elif isinstance(node, syntax.RangeNode):
+                if node.fieldname != "day":
+                    raise QuerySyntaxError(
+                        f"A range like [2026-11-01 TO 2026-11-20] only works after date:, "
+                        f"not in “{node.fieldname or ''}:[…]”."
+                    )
+                bounds = (node.start or None, node.end or None, node.startexcl, node.endexcl)
+                group[index] = _QueryNode(node, date_range(*bounds))
+            elif node.has_text and node.fieldname == "day":
+                group[index] = _QueryNode(node, date_query(node.text))
+            elif node.has_text and node.fieldname == "lang":
+                group[index] = _QueryNode(node, language_query(node.text))
+        return group

@@ -1,0 +1,142 @@
+"""Search over the collection: index sync from the store's change log, and cross-language hits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexes.types import MatchedIn, SearchRequest
+from monitor import Monitor, open_monitor
+from monitor.cli import main
+from monitor.fetch import FetchSettings
+from monitor.paths import index_dir
+from tests.support.argos_factory import build_package
+from tests.support.http_server import LocalServer, Route
+
+FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5, min_host_interval=0)
+GLOSSARY = {"ракета": "missile", "упала": "fell", "море": "sea"}
+
+
+def feed(server: LocalServer, items: list[tuple[str, str, str]]) -> str:
+    entries = "".join(
+        f"<item><title>{title}</title><guid>{guid}</guid><description>{text}</description>"
+        f"<pubDate>Fri, 20 Nov 2026 10:15:00 +0300</pubDate></item>"
+        for guid, title, text in items
+    )
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Вести (тест)</title><language>ru</language>{entries}</channel></rss>"
+    )
+    return server.add(
+        "/rss.xml", Route(body.encode(), headers={"Content-Type": "application/rss+xml"})
+    )
+
+
+ITEMS = [
+    ("a1", "Учения на флоте", "Вчера ракета упала в море во время учений. Пострадавших нет."),
+    ("a2", "Ставка сохранена", "Банк России сохранил ключевую ставку на прежнем уровне."),
+]
+
+
+@pytest.fixture
+def monitor(tmp_path: Path, server: LocalServer) -> Iterator[Monitor]:
+    with open_monitor(tmp_path / "data", fetch_settings=FAST) as opened:
+        opened.install_models([build_package(tmp_path / "b", "ru", "en", glossary=GLOSSARY)])
+        opened.add_source(feed(server, ITEMS))
+        opened.update()
+        yield opened
+
+
+def titles(monitor: Monitor, query: str) -> list[str]:
+    result = monitor.search(SearchRequest(query))
+    return [monitor.article(hit.article_id).title for hit in result.hits]
+
+
+def test_english_query_finds_the_russian_article_through_its_translation(monitor: Monitor):
+    result = monitor.search(SearchRequest("missile"))
+    [hit] = result.hits
+    assert monitor.article(hit.article_id).title == "Учения на флоте"
+    assert hit.matched_in is MatchedIn.TRANSLATION
+    assert "<b>missile</b> fell" in hit.snippet_translation
+    assert "ракета упала" in hit.snippet_original
+    assert titles(monitor, "ракеты") == ["Учения на флоте"]  # Russian word forms
+
+
+def test_index_follows_changes_and_removals(monitor: Monitor, server: LocalServer):
+    feed(
+        server,
+        [
+            ("a1", "Учения завершены", ITEMS[0][2]),
+            ITEMS[1],
+            ("a3", "Новая статья", "Морской порт открылся после ремонта."),
+        ],
+    )
+    monitor.update()
+    assert titles(monitor, "завершены") == ["Учения завершены"]
+    assert titles(monitor, "флоте") == []  # the old title is gone from the index
+    assert titles(monitor, "порт") == ["Новая статья"]
+    monitor.remove_source(monitor.sources()[0].id)
+    list(monitor.sync_index())
+    assert titles(monitor, "ставка") == []
+    assert monitor.index.document_count() == 0
+
+
+def test_crash_between_store_and_index_commit_is_resynced(monitor: Monitor, tmp_path: Path):
+    synced = monitor.index.synced
+    # The store committed more than the index recorded (killed before the index commit):
+    monitor.index._write_state(monitor.index.directory, synced=0)
+    reopened = open_monitor(monitor.data_dir)
+    try:
+        assert reopened.index_stage.pending() > 0
+        list(reopened.sync_index())
+        assert reopened.index.synced == synced
+        assert reopened.index.document_count() == 2  # replayed, not duplicated
+    finally:
+        reopened.close()
+
+
+def test_lost_index_is_rebuilt_from_the_store(monitor: Monitor):
+    data_dir = monitor.data_dir
+    monitor.close()
+    shutil.rmtree(index_dir(data_dir))
+    with open_monitor(data_dir) as reopened:
+        assert reopened.index.needs_rebuild
+        list(reopened.sync_index())
+        assert [
+            reopened.article(h.article_id).title
+            for h in reopened.search(SearchRequest("missile")).hits
+        ] == ["Учения на флоте"]
+
+
+def test_cli_search_json_and_errors(monitor: Monitor, capsys):
+    data = ["--data-dir", str(monitor.data_dir)]
+    monitor.close()
+    assert main([*data, "search", "missile", "--json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)
+    assert set(hit) == {
+        "id",
+        "title",
+        "title_translated",
+        "outlet",
+        "lang",
+        "published",
+        "url",
+        "score",
+        "matched_in",
+        "snippet_original",
+        "snippet_translation",
+    }
+    assert (hit["matched_in"], hit["lang"], hit["title_translated"]) == (
+        "translation",
+        "ru",
+        "Учения на флоте",
+    )
+    assert main([*data, "search", '"unclosed']) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("media-monitor: error:") and err.count("\n") == 1
+    assert main([*data, "reindex"]) == 0
+    assert "Rebuilt the index: 2 articles." in capsys.readouterr().out
