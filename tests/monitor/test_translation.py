@@ -52,7 +52,7 @@ def test_update_translates_the_demo_offline_with_aligned_sentences(
     }
 
     articles = monitor.articles()
-    assert {a.state for a in articles} == {ArticleState.TRANSLATED}
+    assert {a.state for a in articles} == {ArticleState.INDEXED}  # translated, then indexed
     for article in articles:
         translation = monitor.translation(article.id)
         assert translation is not None
