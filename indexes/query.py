@@ -19,10 +19,10 @@ Any other ``word:word`` (``foo:bar``, ``10:30``) is plain text, not an error: co
 in what people search for.
 
 Unfielded words and phrases are routed by their script (:func:`fields_for_term`), so a
-Latin word finds an article through its English translation as well as through an English
-original, and a Cyrillic word searches Russian and Ukrainian originals. A word that gives
-nothing to search for in one of its fields (a lone "-") is left out of the query rather than
-required in the fields that keep it.
+Latin word finds an article through its English translation as well as through an original
+that contains it, and a Cyrillic word searches the Russian and Ukrainian originals. A word
+that gives nothing to search for in one of its fields (a lone "-") is left out of the query
+rather than required in the fields that keep it.
 
 Mistakes (unbalanced quotes or parentheses, a dangling operator, an empty query, a query
 that only excludes, a bad date or language) raise :class:`QuerySyntaxError` saying where
@@ -46,20 +46,27 @@ from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
-from indexes.schema import TRANSLATION_FIELD, original_field
+from indexes.schema import ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
 
 __all__ = ["build_query", "fields_for_term", "parse_query"]
 
-_LATIN_FIELDS = (TRANSLATION_FIELD, original_field("en"), original_field(None))
+# Every script also searches orig_other: Belarusian, Bulgarian or Japanese originals land
+# there. Latin names, acronyms and numbers turn up in originals of every language (GDP, 5G,
+# Rangoon), and Korean writes Hanja (北, 美), so those reach further than their own language.
+_OTHER_FIELD = original_field(None)
+_FIELD_ORDER = (
+    TRANSLATION_FIELD,
+    *(original_field(code) for code in ORIGINAL_LANGUAGES),
+    _OTHER_FIELD,
+)
 _FIELDS_BY_SCRIPT: dict[str, tuple[str, ...]] = {
-    "latin": _LATIN_FIELDS,
-    "cyrillic": (original_field("ru"), original_field("uk")),
-    "hangul": (original_field("ko"),),
-    "han": (original_field("zh"),),
-    "other": (original_field(None),),
+    "latin": _FIELD_ORDER,
+    "cyrillic": (original_field("ru"), original_field("uk"), _OTHER_FIELD),
+    "hangul": (original_field("ko"), _OTHER_FIELD),
+    "han": (original_field("zh"), original_field("ko"), _OTHER_FIELD),
+    "other": (_OTHER_FIELD,),
 }
-_FIELD_ORDER = tuple(dict.fromkeys(f for fields in _FIELDS_BY_SCRIPT.values() for f in fields))
 
 # What users type before the colon -> the schema field it means.
 _FIELD_ALIASES = {"outlet": "outlet", "lang": "lang", "language": "lang", "date": "day"}
@@ -101,7 +108,7 @@ def build_query(request: SearchRequest, schema: Schema) -> wq.Query:
     if not request.text.strip():
         if not filters:
             raise QuerySyntaxError("The query is empty: type a word to search for.")
-        return wq.And(filters).normalize()  # (And with Every() normalizes to a bare Every)
+        return wq.And(filters).normalize()  # no Every(): And([Every(), f]) normalizes to Every
     parsed = _parse(request.text, schema, needs_positive=not filters)
     return wq.And([parsed, *filters]).normalize() if filters else parsed
 
@@ -110,8 +117,9 @@ def fields_for_term(text: str) -> tuple[str, ...]:
     """The text fields an unfielded word or phrase is searched in, by the scripts it uses.
 
     Latin letters and digits (also text with no letters at all) go to the translation and
-    the English and other originals, Cyrillic to Russian and Ukrainian, Hangul to Korean,
-    Han to Chinese, other scripts to the other-language original; mixed text to the union.
+    every original; Cyrillic to the Russian and Ukrainian originals, Hangul to Korean, Han
+    to Chinese and Korean, each also to the other-language original, which is all that other
+    scripts search; mixed text goes to the union.
     """
     scripts = {script for script in map(_script, text) if script is not None} or {"latin"}
     wanted = {field for script in scripts for field in _FIELDS_BY_SCRIPT[script]}

@@ -16,11 +16,13 @@ from whoosh.index import Index
 
 from indexes.errors import QuerySyntaxError
 from indexes.query import build_query, fields_for_term, parse_query
-from indexes.schema import build_schema
+from indexes.schema import build_schema, original_field
 from indexes.types import SearchRequest
 
-LATIN = ("trans", "orig_en", "orig_other")
-CYRILLIC = ("orig_ru", "orig_uk")
+ALL = ("trans", "orig_en", "orig_ru", "orig_uk", "orig_ko", "orig_zh", "orig_other")
+CYRILLIC = ("orig_ru", "orig_uk", "orig_other")
+HANGUL = ("orig_ko", "orig_other")
+HAN = ("orig_zh", "orig_ko", "orig_other")
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +51,22 @@ def fields_of(query: wq.Query) -> set[str]:
     [
         ("ракеты", CYRILLIC),
         ("п'ять", CYRILLIC),
-        ("발사", ("orig_ko",)),
-        ("火箭", ("orig_zh",)),
-        ("missile", LATIN),
-        ("Zelenskyy", LATIN),
-        ("2026", LATIN),
-        ("—", LATIN),  # nothing to tell by: searched like Latin text
+        ("발사", HANGUL),
+        ("火箭", HAN),
+        ("missile", ALL),
+        ("Zelenskyy", ALL),
+        ("2026", ALL),
+        ("—", ALL),  # nothing to tell by: searched like Latin text
         ("Ελλάδα", ("orig_other",)),
-        ("G20에서", (*LATIN, "orig_ko")),
-        ("尹錫悅 윤석열", ("orig_ko", "orig_zh")),
-        ("iPhone-ракеты", (*LATIN, *CYRILLIC)),
+        ("G20에서", ALL),
+        ("尹錫悅 윤석열", HAN),
+        ("ракеты 火箭", (*CYRILLIC, *HAN)),
     ],
 )
 def test_fields_for_term_follows_the_script(text: str, fields: tuple[str, ...]) -> None:
-    assert set(fields_for_term(text)) == set(fields)
-    assert len(fields_for_term(text)) == len(fields)
+    routed = fields_for_term(text)
+    assert set(routed) == set(fields)
+    assert len(set(routed)) == len(routed)
 
 
 def test_unfielded_words_are_anded_and_each_routed_by_its_script(schema: Schema) -> None:
@@ -72,7 +75,7 @@ def test_unfielded_words_are_anded_and_each_routed_by_its_script(schema: Schema)
     russian, english = query.subqueries
     assert isinstance(russian, wq.Or)
     assert fields_of(russian) == set(CYRILLIC)
-    assert fields_of(english) == set(LATIN)
+    assert fields_of(english) == set(ALL)
 
 
 def test_a_phrase_is_a_phrase_query_in_each_routed_field(schema: Schema) -> None:
@@ -213,7 +216,7 @@ def test_filters_combine_with_words(schema: Schema) -> None:
 @pytest.mark.parametrize("text", ["foo:bar", "10:30"])
 def test_unknown_fields_are_plain_text(schema: Schema, text: str) -> None:
     query = parse_query(text, schema)
-    assert fields_of(query) == set(LATIN)
+    assert fields_of(query) == set(ALL)
     assert all(len(leaf.words) == 2 for leaf in leaves(query))
 
 
@@ -324,6 +327,8 @@ DOCS = [
      "China successfully launched a Long March 5 carrier rocket."),
     (6, "en", "Yonhap English", "2026-10-30", "Seoul stocks rose on strong chip exports.", ""),
     (7, "ru", "TASS", None, "Запуск ракеты-носителя перенесли.", ""),
+    (8, "ko", "KBS", "2026-11-21", "北 ICBM 발사 임박", ""),  # Hanja and Latin, untranslated
+    (9, "bg", "BTA", "2026-11-19", "Ракетата е изстреляна успешно.", ""),  # in orig_other
 ]  # fmt: skip
 
 
@@ -339,7 +344,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
             "outlet": outlet,
             "outlet_name": outlet,
             "lang": lang,
-            f"orig_{lang}": original,
+            original_field(lang): original,
             "translated": bool(translation),
         }
         if translation:
@@ -372,7 +377,10 @@ def found(index: Index, text: str, **filters: object) -> set[int]:
         ("банк", {2, 3}),
         ("lang:uk банк", {3}),
         ("lang:ru,uk банк", {2, 3}),
-        ("발사", {4}),
+        ("발사", {4, 8}),
+        ("北", {8}),  # Hanja in a Korean headline
+        ("ICBM", {8}),  # Latin inside an untranslated Korean original
+        ("ракетата", {9}),  # Cyrillic reaches the other-language original
         ("미사일", {4}),
         ("火箭", {5}),
         ("运载火箭", {5}),
@@ -380,7 +388,7 @@ def found(index: Index, text: str, **filters: object) -> set[int]:
         ("missile NOT ballistic", {1}),
         ("rocket OR missile", {1, 4, 5}),
         ("(rocket OR missile) lang:zh", {5}),
-        ("ракет*", {1, 7}),
+        ("ракет*", {1, 7, 9}),
         ("missile*", {1, 4}),
         ("launch*", {5}),
         ('outlet:"seoul daily"', {4}),
@@ -390,7 +398,7 @@ def found(index: Index, text: str, **filters: object) -> set[int]:
         ("date:[2026-11-10 TO 2026-11-18]", {3, 4, 5}),
         ("date:{2026-11-10 TO 2026-11-18}", {5}),
         ("date:<2026-11-10", {2, 6}),
-        ("date:>=2026-11-18", {1, 3}),
+        ("date:>=2026-11-18", {1, 3, 8, 9}),
         ("date:2026-11-20", {1}),
         ("date:2026-10", {6}),
         ("lang:ru -date:2026-11", {7}),
