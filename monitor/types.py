@@ -177,6 +177,8 @@ class Article:
     duplicate_of: int | None
     last_error: str | None = None
     translation_note: str | None = None  # why it is not translated ("no ko→en model")
+    is_read: bool = False
+    is_starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,13 @@ CREATE TABLE translation_cache (
     translation TEXT NOT NULL,
     PRIMARY KEY (model, sentence)
 ) WITHOUT ROWID;
+-- Read and starred flags are the user's, not searchable text: they need no reindexing.
+DROP TRIGGER articles_changed;
+CREATE TRIGGER articles_changed AFTER UPDATE OF
+    title, text, language, published, source_id, url, duplicate_of
+    ON articles BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.id, 'changed');
+END;
 CREATE TRIGGER translation_stored AFTER INSERT ON translations BEGIN
     INSERT INTO changes (article_id, kind) VALUES (new.article_id, 'changed');
 END;

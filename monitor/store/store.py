@@ -446,6 +446,22 @@ class Store:
                 [(int(ArticleState.INDEXED), i, int(ArticleState.TRANSLATED)) for i in ids],
             )
 
+    def set_flags(
+        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """Mark an article read/unread or starred/unstarred (the user's own state)."""
+        with self.transaction() as db:
+            if read is not None:
+                db.execute("UPDATE articles SET is_read = ? WHERE id = ?", (read, article_id))
+            if starred is not None:
+                db.execute("UPDATE articles SET is_starred = ? WHERE id = ?", (starred, article_id))
+
+    def unread_counts(self) -> dict[int, int]:
+        rows = self._db.execute(
+            "SELECT source_id, COUNT(*) FROM articles WHERE is_read = 0 GROUP BY source_id"
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
     def last_change_seq(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 
@@ -514,6 +530,8 @@ def _article_from_row(row: sqlite3.Row) -> Article:
         duplicate_of=row["duplicate_of"],
         last_error=row["last_error"],
         translation_note=row["translation_note"],
+        is_read=bool(row["is_read"]),
+        is_starred=bool(row["is_starred"]),
     )
 
 

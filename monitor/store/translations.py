@@ -74,6 +74,20 @@ class TranslationStore:
         )
         return {row[0]: int(row[1]) for row in rows}
 
+    def queue_position(self, article_id: int) -> int | None:
+        """1 for the next article to translate; None if the article is not waiting."""
+        row = self._db.execute(
+            "SELECT state, priority FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None or row["state"] != int(ArticleState.DETECTED):
+            return None
+        ahead = self._db.execute(
+            "SELECT COUNT(*) FROM articles WHERE state = ? AND"
+            " (priority > ? OR (priority = ? AND id < ?))",
+            (int(ArticleState.DETECTED), row["priority"], row["priority"], article_id),
+        ).fetchone()[0]
+        return int(ahead) + 1
+
     def prioritize(self, article_id: int) -> None:
         """Move an article to the front of the queue (the user opened it)."""
         with self._store.transaction() as db:

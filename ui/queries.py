@@ -1,0 +1,110 @@
+"""Building what the views show, on the reader thread (each function takes that Monitor)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from indexes.types import SearchRequest
+from monitor import Monitor
+from monitor.cli_output import error_state
+from monitor.types import Article
+from ui.viewdata import ArticleRow, ReaderContent, SentenceView, SourceRow, TextSourceKind
+
+LIST_LIMIT = 500
+
+
+def source_rows(monitor: Monitor) -> list[SourceRow]:
+    unread = monitor.store.unread_counts()
+    return [
+        SourceRow(
+            id=source.id,
+            name=source.name,
+            language=source.language_hint,
+            country=source.country,
+            url=source.url,
+            unread=unread.get(source.id, 0),
+            articles=source.article_count,
+            error=error_state(source) or None,
+        )
+        for source in monitor.sources()
+    ]
+
+
+def article_rows(
+    monitor: Monitor, *, source_id: int | None = None, language: str | None = None
+) -> list[ArticleRow]:
+    articles = monitor.articles(source_id=source_id, language=language, limit=LIST_LIMIT)
+    return [_row(monitor, article) for article in articles]
+
+
+def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleRow], int]:
+    """One page of hits as rows, and the total count."""
+    for _ in monitor.sync_index():  # cheap when nothing is pending
+        pass
+    result = monitor.search(request)
+    articles = {a.id: a for a in monitor.store.articles_by_ids([h.article_id for h in result.hits])}
+    rows = []
+    for hit in result.hits:
+        article = articles.get(hit.article_id)
+        if article is None:
+            continue
+        rows.append(
+            replace(
+                _row(monitor, article),
+                matched_in=hit.matched_in.value,
+                snippet_original=hit.snippet_original,
+                snippet_translation=hit.snippet_translation,
+            )
+        )
+    return rows, result.total
+
+
+def _row(monitor: Monitor, article: Article) -> ArticleRow:
+    translation = monitor.translation(article.id)
+    translated_title = None
+    if translation is not None and translation.route != "original language":
+        translated_title = translation.title
+    return ArticleRow(
+        id=article.id,
+        title=article.title,
+        title_translated=translated_title,
+        outlet=article.source_name,
+        language=article.language,
+        published=article.published,
+        is_read=article.is_read,
+        is_starred=article.is_starred,
+    )
+
+
+def reader_content(
+    monitor: Monitor, article_id: int, highlight_terms: tuple[str, ...] = ()
+) -> ReaderContent:
+    article = monitor.article(article_id)
+    translation = monitor.translation(article_id)
+    queue_position = None
+    if translation is None and article.translation_note is None:
+        queue_position = monitor.translations.queue_position(article_id)
+    translated = translation is not None and translation.route != "original language"
+    return ReaderContent(
+        article_id=article.id,
+        title=article.title,
+        title_translated=translation.title if translation and translated else None,
+        outlet=article.source_name,
+        author=article.author,
+        published=article.published,
+        published_offset_minutes=article.published_offset_minutes,
+        url=article.url,
+        language=article.language,
+        target_language=monitor.settings.target_language,
+        text_origin=TextSourceKind(article.text_origin.value),
+        model=translation.route if translation and translated else None,
+        degenerate=bool(translation and translation.degenerate),
+        sentences=tuple(
+            SentenceView(s.paragraph, s.original, s.translation, s.degenerate)
+            for s in (translation.sentences if translation and translated else ())
+        ),
+        original_text=article.text,
+        untranslated_note=article.translation_note,
+        queue_position=queue_position,
+        highlight_terms=highlight_terms,
+    )

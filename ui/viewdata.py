@@ -1,0 +1,75 @@
+"""What the views show: plain frozen dataclasses built on the reader thread from the core.
+
+Views never query the core themselves; :mod:`ui.queries` builds these in a worker and the
+main window hands them to the views.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    id: int
+    name: str
+    language: str | None
+    country: str | None
+    url: str
+    unread: int
+    articles: int
+    error: str | None  # "403 Forbidden since 10:02", shown on hover of the error badge
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: int
+    title: str
+    title_translated: str | None  # None when untranslated or already in the target language
+    outlet: str
+    language: str | None
+    published: datetime | None  # UTC; views show local time
+    is_read: bool
+    is_starred: bool
+    matched_in: str | None = None  # "original" | "translation" | "both" in search results
+    snippet_original: str = ""  # HTML with <b> highlights (search results only)
+    snippet_translation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    paragraph: int
+    original: str
+    translation: str
+    degenerate: bool
+
+
+class TextSourceKind(enum.StrEnum):
+    PAGE = "page"
+    FEED = "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderContent:
+    """Everything the side-by-side reader needs for one article."""
+
+    article_id: int
+    title: str
+    title_translated: str | None
+    outlet: str
+    author: str | None
+    published: datetime | None  # UTC
+    published_offset_minutes: int | None  # the outlet's own UTC offset
+    url: str | None
+    language: str | None
+    target_language: str
+    text_origin: TextSourceKind
+    model: str | None  # "ru→en (translate-ru_en-1_9 1.9)"; None when untranslated
+    degenerate: bool
+    sentences: tuple[SentenceView, ...]  # empty when untranslated
+    original_text: str  # paragraphs separated by blank lines, for the untranslated view
+    untranslated_note: str | None  # "untranslated: no ko→en model"
+    queue_position: int | None  # place in the translation queue when waiting
+    highlight_terms: tuple[str, ...] = field(default_factory=tuple)  # search words to mark
