@@ -1,62 +1,48 @@
-"""Starting the desktop app. A placeholder window until the desktop-app issue builds the real one.
-
-The window already runs over the real core: it lists the collection's articles, loaded with
-:func:`monitor.open_monitor`.
-"""
+"""Starting the desktop app: Qt application, data folder, workers, main window."""
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from monitor import Monitor, open_monitor
+from monitor import open_monitor
 from monitor.errors import MonitorError
+from monitor.paths import resolve_data_dir
+from ui.main_window import MainWindow
+from ui.tasks import TaskManager
 
 
-class PlaceholderWindow(QMainWindow):
-    """Shows the stored articles, newest first. No signals yet."""
+def _prepare_environment(settings: QSettings) -> None:
+    """A proxy chosen in Settings reaches the core the way every proxy does: the environment."""
+    proxy = settings.value("proxy")
+    if isinstance(proxy, str) and proxy.strip():
+        os.environ.setdefault("HTTPS_PROXY", proxy.strip())
+        os.environ.setdefault("HTTP_PROXY", proxy.strip())
 
-    def __init__(self, monitor: Monitor) -> None:
-        super().__init__()
-        self.setWindowTitle("Media Monitor")
-        self.resize(900, 600)
-        articles = monitor.articles(limit=500)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        count = len(articles)
-        layout.addWidget(
-            QLabel(
-                f"{count} articles in {monitor.data_dir}. "
-                + ("Run `media-monitor demo` to load the demo collection." if not count else "")
-            )
-        )
-        self.article_list = QListWidget()
-        for article in articles:
-            self.article_list.addItem(
-                f"[{article.language or '??'}] {article.source_name} — {article.title}"
-            )
-        layout.addWidget(self.article_list)
-        self.setCentralWidget(body)
+
+def create_window(data_dir: str | None) -> MainWindow:
+    """Open the collection and build the window (raises MonitorError for a bad data folder)."""
+    settings = QSettings()
+    _prepare_environment(settings)
+    chosen = data_dir or os.environ.get("MEDIA_MONITOR_HOME") or settings.value("data_dir")
+    directory = resolve_data_dir(str(chosen) if chosen else None)
+    with open_monitor(directory) as monitor:  # fail here, on the main thread, with a message
+        interval = monitor.settings.update_interval_minutes
+    tasks = TaskManager(directory)
+    return MainWindow(tasks, update_interval_minutes=interval)
 
 
 def run(data_dir: str | None) -> int:
+    QCoreApplication.setOrganizationName("Media Monitor")
+    QCoreApplication.setApplicationName("Media Monitor")
     app = QApplication.instance() or QApplication(sys.argv)
     try:
-        monitor = open_monitor(data_dir)
+        window = create_window(data_dir)
     except MonitorError as error:
-        print(f"media-monitor: error: {error}", file=sys.stderr)
+        QMessageBox.critical(None, "Media Monitor", str(error))
         return 1
-    try:
-        window = PlaceholderWindow(monitor)
-        window.show()
-        return int(app.exec())
-    finally:
-        monitor.close()
+    window.show()
+    return int(app.exec())

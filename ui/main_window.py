@@ -1,0 +1,270 @@
+"""The main window: sidebar, search bar, article list and reader, over background workers.
+
+Every query goes to the reader thread and every change to the writer thread
+(:class:`~ui.tasks.TaskManager`); results come back by signal, so the window never waits.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from indexes.types import SearchRequest
+from ui import jobs, queries
+from ui.actions import install_actions
+from ui.article_list import ArticleList
+from ui.reader import ReaderLayout, ReaderView
+from ui.search_bar import SearchBar
+from ui.sidebar import Sidebar
+from ui.status import WorkPanel
+from ui.tasks import TaskManager
+from ui.viewdata import ArticleRow, ReaderContent, SourceRow
+from ui.welcome import WelcomeView
+
+_WORD = re.compile(r'[^\s"()]+')
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+class MainWindow(QMainWindow):
+    """The monitor's window. No signals of its own: it is the top of the tree."""
+
+    def __init__(self, tasks: TaskManager, *, update_interval_minutes: int = 60) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.setWindowTitle("Media Monitor")
+        self.resize(1400, 860)
+        self._filter: dict[str, Any] = {}
+        self._request: SearchRequest | None = None
+        self._current: int | None = None
+
+        self.sidebar = Sidebar()
+        self.search_bar = SearchBar()
+        self.article_list = ArticleList()
+        self.reader = ReaderView()
+        self.welcome = WelcomeView()
+        self.work = WorkPanel()
+        self.statusBar().addPermanentWidget(self.work, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.article_list)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([230, 420, 750])
+        browser = QWidget()
+        column = QVBoxLayout(browser)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.addWidget(self.search_bar)
+        column.addWidget(self.splitter, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(browser)
+        self.pages.addWidget(self.welcome)
+        self.setCentralWidget(self.pages)
+
+        self._connect()
+        install_actions(self)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(lambda: self.update_sources(due_only=True))
+        self._timer.start(max(1, update_interval_minutes) * 60_000)
+        self._restore_state()
+        self.refresh()
+
+    def _connect(self) -> None:
+        self.sidebar.all_selected.connect(lambda: self._browse())
+        self.sidebar.source_selected.connect(lambda source_id: self._browse(source_id=source_id))
+        self.sidebar.language_selected.connect(lambda language: self._browse(language=language))
+        self.sidebar.saved_search_selected.connect(self.search_bar.set_query)
+        self.search_bar.search_requested.connect(self.search)
+        self.search_bar.search_cleared.connect(lambda: self._browse(**self._filter))
+        self.article_list.article_selected.connect(self.open_article)
+        self.article_list.article_activated.connect(self.open_article)
+        self.reader.link_activated.connect(self.open_url)
+        self.reader.open_original_requested.connect(self.open_url)
+        self.reader.install_models_requested.connect(self.show_models)
+        self.welcome.demo_requested.connect(self.load_demo)
+        self.welcome.catalog_requested.connect(self.show_sources)
+        self.welcome.models_requested.connect(self.show_models)
+        self.work.cancel_requested.connect(self.tasks.cancel)
+        self.tasks.progressed.connect(self.work.show_progress)
+        self.tasks.busy_changed.connect(self.work.set_busy)
+
+    # Loading what the views show --------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the sidebar and the list (after an update, an install, an edit)."""
+        self.tasks.read(queries.source_rows, self._sources_loaded)
+        if self._request is not None:
+            self.search(self._request)
+        else:
+            self._browse(**self._filter)
+
+    def _sources_loaded(self, future: Future[list[SourceRow]]) -> None:
+        rows = future.result()
+        self.sidebar.set_sources(rows)
+        self.search_bar.set_outlets(sorted({row.name for row in rows}))
+        self.pages.setCurrentWidget(self.welcome if not rows and not self.tasks.busy else
+                                    self.pages.widget(0))
+
+    def _browse(self, *, source_id: int | None = None, language: str | None = None) -> None:
+        self._filter = {"source_id": source_id, "language": language}
+        self._request = None
+        self.tasks.read(
+            lambda monitor: queries.article_rows(monitor, source_id=source_id, language=language),
+            self._rows_loaded,
+        )
+
+    def _rows_loaded(self, future: Future[list[ArticleRow]]) -> None:
+        self.article_list.set_rows(future.result())
+
+    def search(self, request: SearchRequest) -> None:
+        self._request = request
+
+        def loaded(future: Future[tuple[list[ArticleRow], int]]) -> None:
+            try:
+                rows, total = future.result()
+            except Exception as error:  # a query the user can fix: say so in the status bar
+                self.statusBar().showMessage(str(error), 8000)
+                return
+            self.article_list.set_rows(rows, total=total)
+            self.statusBar().showMessage(f"{total} matches", 4000)
+
+        self.tasks.read(lambda monitor: queries.search_rows(monitor, request), loaded)
+
+    def open_article(self, article_id: int) -> None:
+        self._current = article_id
+        terms = self._highlight_terms()
+
+        def loaded(future: Future[ReaderContent]) -> None:
+            content = future.result()
+            if content.article_id != self._current:
+                return  # the user has moved on
+            self.reader.show_content(content)
+            if content.queue_position is not None:
+                self.tasks.write(lambda monitor: monitor.prioritize(article_id))
+                self.translate_waiting()
+
+        self.tasks.read(lambda monitor: queries.reader_content(monitor, article_id, terms), loaded)
+        self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, read=True))
+
+    def _highlight_terms(self) -> tuple[str, ...]:
+        if self._request is None:
+            return ()
+        words = [w for w in _WORD.findall(self._request.text) if w not in _OPERATORS]
+        return tuple(w.strip("*-").split(":")[-1] for w in words if ":" not in w or
+                     not w.split(":")[0].isalpha())
+
+    # Work --------------------------------------------------------------------------------
+
+    def update_sources(self, *, due_only: bool = False) -> None:
+        if self.tasks.busy:
+            return
+        self.tasks.run_long(
+            "Collecting",
+            lambda monitor, report, cancel: jobs.update(monitor, report, cancel, due_only=due_only),
+            self._work_done,
+        )
+
+    def load_demo(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.tasks.run_long("Loading the demo", jobs.load_demo, self._work_done)
+
+    def translate_waiting(self) -> None:
+        if not self.tasks.busy:
+            self.tasks.run_long("Translating", jobs.translate_waiting, self._work_done)
+
+    def _work_done(self, future: Future[str]) -> None:
+        try:
+            summary = future.result()
+        except Exception as error:
+            QMessageBox.warning(self, "Media Monitor", f"The update stopped: {error}")
+            return
+        self.work.set_last_update(datetime.now(UTC))
+        self.statusBar().showMessage(summary, 6000)
+        self.refresh()
+        if self._current is not None:
+            self.open_article(self._current)
+
+    # Dialogs and actions ------------------------------------------------------------------
+
+    def show_sources(self) -> None:
+        from ui.dialogs.sources import SourcesDialog
+
+        dialog = SourcesDialog(self.tasks, self)
+        dialog.sources_changed.connect(self.refresh)
+        dialog.exec()
+        self.refresh()
+
+    def show_models(self) -> None:
+        from ui.dialogs.models import ModelsDialog
+
+        dialog = ModelsDialog(self.tasks, self)
+        dialog.models_changed.connect(self.translate_waiting)
+        dialog.exec()
+
+    def show_settings(self) -> None:
+        from ui.dialogs.settings import SettingsDialog
+
+        SettingsDialog(self.tasks, self).exec()
+
+    def open_url(self, url: str) -> None:
+        if url.startswith(("http://", "https://")):
+            QDesktopServices.openUrl(QUrl(url))
+
+    def toggle_star(self) -> None:
+        self._toggle("is_starred", "starred")
+
+    def toggle_read(self) -> None:
+        self._toggle("is_read", "read")
+
+    def _toggle(self, field: str, flag: str) -> None:
+        article_id = self.article_list.current_id()
+        if article_id is None:
+            return
+        row = next((r for r in self.article_list.rows() if r.id == article_id), None)
+        if row is None:
+            return
+        value = not getattr(row, field)
+        from dataclasses import replace
+
+        self.article_list.update_row(replace(row, **{field: value}))
+        self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, **{flag: value}))
+
+    def open_current_original(self) -> None:
+        article_id = self.article_list.current_id()
+        if article_id is not None:
+            self.tasks.read(lambda m: m.article(article_id).url,
+                            lambda future: self.open_url(future.result() or ""))
+
+    def set_reader_layout(self, layout: ReaderLayout) -> None:
+        self.reader.set_layout(layout)
+
+    # Window state --------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        history = settings.value("search/history")
+        if isinstance(history, list):
+            self.search_bar.set_history([str(item) for item in history])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("search/history", self.search_bar.history())
+        self._timer.stop()
+        self.tasks.shutdown()  # cancel, let the running step finish, close cleanly
+        super().closeEvent(event)
