@@ -107,20 +107,23 @@ class Monitor:
 
     def add_outlets(self, outlets: Iterable[Outlet]) -> list[Source]:
         """Follow catalog outlets; ones already followed are left as they are."""
-        added = []
-        for outlet in outlets:
-            if self.store.find_source_by_url(outlet.feed_url) is None:
-                added.append(
-                    self.store.add_source(
-                        outlet.feed_url,
-                        kind=SourceKind.FEED,
-                        name=outlet.name,
-                        language_hint=outlet.language,
-                        country=outlet.country,
-                        homepage=outlet.homepage,
-                    )
-                )
-        return added
+        followed = [self._follow(outlet) for outlet in outlets]
+        return [source for source, new in followed if new]
+
+    def _follow(self, outlet: Outlet) -> tuple[Source, bool]:
+        """The source for ``outlet``, added if new (and whether it was)."""
+        existing = self.store.find_source_by_url(outlet.feed_url)
+        if existing is not None:
+            return existing, False
+        added = self.store.add_source(
+            outlet.feed_url,
+            kind=SourceKind.FEED,
+            name=outlet.name,
+            language_hint=outlet.language,
+            country=outlet.country,
+            homepage=outlet.homepage,
+        )
+        return added, True
 
     def catalog(self) -> Sequence[Outlet]:
         return CATALOG
@@ -239,21 +242,7 @@ class Monitor:
 
     def add_demo_sources(self) -> list[Source]:
         """Follow the bundled demo outlets (served from package data, no network)."""
-        sources = []
-        for outlet in demo.DEMO_OUTLETS:
-            existing = self.store.find_source_by_url(outlet.feed_url)
-            sources.append(
-                existing
-                or self.store.add_source(
-                    outlet.feed_url,
-                    kind=SourceKind.FEED,
-                    name=outlet.name,
-                    language_hint=outlet.language,
-                    country=outlet.country,
-                    homepage=outlet.homepage,
-                )
-            )
-        return sources
+        return [self._follow(outlet.as_outlet())[0] for outlet in demo.DEMO_OUTLETS]
 
     # Articles --------------------------------------------------------------------------
 

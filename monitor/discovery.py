@@ -11,7 +11,9 @@ import codecs
 import json
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from monitor.text import absolute_http_url
 
 FEED_TYPES = frozenset(
     {
@@ -105,12 +107,7 @@ def _absolute_feed_url(href: str, base: str) -> str | None:
         # feed://host/path and feed:https://host/path are old browser conventions.
         rest = href[5:]
         href = rest if rest.lower().startswith(("http:", "https:")) else "http:" + rest
-    try:
-        url = urljoin(base, href)
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in ("http", "https") else None
+    return absolute_http_url(href, base)
 
 
 def _head_text(data: bytes) -> str:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 from feedparser.datetimes import _parse_date as feedparser_parse_date
@@ -26,7 +26,7 @@ from feedparser.datetimes import _parse_date as feedparser_parse_date
 from monitor.discovery import discover_feeds, looks_like_feed, looks_like_html
 from monitor.encoding import decode_document, utf8_without_declared_encoding
 from monitor.errors import FeedError, NotAFeedError
-from monitor.text import html_to_text, normalize_text, single_line
+from monitor.text import absolute_http_url, html_to_text, normalize_text, single_line
 from monitor.types import DecodedText, FeedItem, ParsedFeed
 
 MAX_ITEMS = 2000  # a feed longer than this is an archive dump; the newest come first
@@ -234,14 +234,7 @@ def _derived_title(body: str) -> str:
 
 def _absolute_link(value: Any, base: str) -> str | None:
     href = str(value or "").strip()
-    if not href:
-        return None
-    try:
-        url = urljoin(base, href)
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in ("http", "https") else None
+    return absolute_http_url(href, base) if href else None
 
 
 def _host(url: str) -> str:

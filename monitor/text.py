@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 # Elements that end a paragraph: their text is separated from what follows by a blank line.
 _BLOCK_TAGS = frozenset(
@@ -133,3 +134,13 @@ def _from_cp1252(match: re.Match[str]) -> str:
         return match.group().encode("latin-1").decode("cp1252")
     except UnicodeDecodeError:
         return ""
+
+
+def absolute_http_url(href: str, base: str) -> str | None:
+    """``href`` resolved against ``base`` if it is an http(s) address, else ``None``."""
+    try:
+        url = urljoin(base, href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
