@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor.language import SUPPORTED_LANGUAGES, detect_language, detect_language_with_hint
-from monitor.language_cyrillic import _ending_log_odds, judge_cyrillic
+from monitor.language_cyrillic import _dictionary_log_odds, _ending_log_odds, judge_cyrillic
 
 LABELLED = Path(__file__).parent / "data" / "langid" / "labelled.tsv"
 GRANULARITIES = ("sentence", "pair")
@@ -55,26 +55,9 @@ def test_labelled_set_has_russian_and_ukrainian_without_decisive_letters() -> No
         assert len(hard) >= 20, lang
 
 
-def _accuracy_case(lang: str, granularity: str) -> object:
-    if (lang, granularity) == ("uk", "pair"):
-        # Measured 93% here (84 of 90; 97.7% on the held-out corpus): a third of these
-        # pairs have none of і ї є ґ, and their stems ("ракетний", "телефонна") are on
-        # no word list, so only the ending can tell, and it often cannot.
-        return pytest.param(
-            lang,
-            granularity,
-            marks=pytest.mark.xfail(reason="Ukrainian pairs without і/ї/є: 93% < 95% target"),
-        )
-    return pytest.param(lang, granularity)
-
-
 @pytest.mark.parametrize(
     ("lang", "granularity"),
-    [
-        _accuracy_case(lang, granularity)
-        for lang in SUPPORTED_LANGUAGES
-        for granularity in GRANULARITIES
-    ],
+    [(lang, granularity) for lang in SUPPORTED_LANGUAGES for granularity in GRANULARITIES],
 )
 def test_accuracy_on_labelled_set(lang: str, granularity: str) -> None:
     answers: Counter[str | None] = Counter()
@@ -295,3 +278,43 @@ def test_endings_tell_russian_from_ukrainian(text: str, expected: str) -> None:
 def test_word_endings_lean_the_way_grammar_says(word: str, sign: int) -> None:
     odds = _ending_log_odds(word)
     assert (odds > 0) - (odds < 0) == sign
+
+
+@pytest.mark.parametrize(
+    ("word", "sign"),
+    [
+        ("ракетний", 1),  # Ukrainian adjective; Russian "ракетный"
+        ("небезпека", 1),
+        ("зв’язок", 1),  # typographic apostrophe, as news sites write it
+        ("дождь", -1),
+        ("рассеялся", -1),
+        ("президента", 0),  # a form of both languages
+        ("кракозябра", 0),  # in neither dictionary
+    ],
+)
+def test_dictionaries_tell_which_language_has_the_word_form(word: str, sign: int) -> None:
+    odds = _dictionary_log_odds(word)
+    assert (odds > 0) - (odds < 0) == sign
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No decisive letter, and stems on neither frequency list: only a dictionary knows.
+        ("паливна криза", "uk"),
+        ("ракетна небезпека", "uk"),
+        ("туман рассеялся", "ru"),
+        ("поезд задерживается", "ru"),
+    ],
+)
+def test_dictionary_words_tell_short_snippets_apart(text: str, expected: str) -> None:
+    assert not set("іїєґыэёъ'") & set(text.lower())
+    assert detect_language(text) == expected
+
+
+def test_dictionaries_load_once_for_many_threads() -> None:
+    texts = ["паливна криза", "туман рассеялся", "ракетна небезпека", "поезд задерживается"] * 8
+    expected = [judge_cyrillic(text).language for text in texts]
+    _dictionary_log_odds.cache_clear()  # every thread now looks words up afresh
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert [verdict.language for verdict in pool.map(judge_cyrillic, texts)] == expected
