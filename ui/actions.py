@@ -63,7 +63,12 @@ def install_actions(window: MainWindow) -> None:
         ],
         start=1,
     ):
-        action(label, f"Ctrl+{number}", lambda _=False, chosen=layout: window.set_reader_layout(chosen), view)
+        action(
+            label,
+            f"Ctrl+{number}",
+            lambda _=False, chosen=layout: window.set_reader_layout(chosen),
+            view,
+        )
     help_menu = bar.addMenu("&Help")
     action("&Keyboard shortcuts", "F1", lambda: ShortcutsDialog(window).exec(), help_menu)
 

@@ -15,7 +15,9 @@ from monitor.types import Progress, ProgressKind
 Report = Callable[[Progress], None]
 
 
-def update(monitor: Monitor, report: Report, cancel: threading.Event, *, due_only: bool = False) -> str:
+def update(
+    monitor: Monitor, report: Report, cancel: threading.Event, *, due_only: bool = False
+) -> str:
     new = 0
     for progress in monitor.update_iter(due_only=due_only, cancel=cancel):
         report(progress)

@@ -13,8 +13,16 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from indexes.errors import SearchError
 from indexes.types import SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
@@ -110,8 +118,9 @@ class MainWindow(QMainWindow):
         rows = future.result()
         self.sidebar.set_sources(rows)
         self.search_bar.set_outlets(sorted({row.name for row in rows}))
-        self.pages.setCurrentWidget(self.welcome if not rows and not self.tasks.busy else
-                                    self.pages.widget(0))
+        self.pages.setCurrentWidget(
+            self.welcome if not rows and not self.tasks.busy else self.pages.widget(0)
+        )
 
     def _browse(self, *, source_id: int | None = None, language: str | None = None) -> None:
         self._filter = {"source_id": source_id, "language": language}
@@ -130,9 +139,10 @@ class MainWindow(QMainWindow):
         def loaded(future: Future[tuple[list[ArticleRow], int]]) -> None:
             try:
                 rows, total = future.result()
-            except Exception as error:  # a query the user can fix: say so in the status bar
-                self.statusBar().showMessage(str(error), 8000)
+            except SearchError as error:  # a query the user can fix: say so under the field
+                self.search_bar.set_error(str(error))
                 return
+            self.search_bar.set_error(None)
             self.article_list.set_rows(rows, total=total)
             self.statusBar().showMessage(f"{total} matches", 4000)
 
@@ -158,8 +168,11 @@ class MainWindow(QMainWindow):
         if self._request is None:
             return ()
         words = [w for w in _WORD.findall(self._request.text) if w not in _OPERATORS]
-        return tuple(w.strip("*-").split(":")[-1] for w in words if ":" not in w or
-                     not w.split(":")[0].isalpha())
+        return tuple(
+            w.strip("*-").split(":")[-1]
+            for w in words
+            if ":" not in w or not w.split(":")[0].isalpha()
+        )
 
     # Work --------------------------------------------------------------------------------
 
@@ -240,8 +253,10 @@ class MainWindow(QMainWindow):
     def open_current_original(self) -> None:
         article_id = self.article_list.current_id()
         if article_id is not None:
-            self.tasks.read(lambda m: m.article(article_id).url,
-                            lambda future: self.open_url(future.result() or ""))
+            self.tasks.read(
+                lambda m: m.article(article_id).url,
+                lambda future: self.open_url(future.result() or ""),
+            )
 
     def set_reader_layout(self, layout: ReaderLayout) -> None:
         self.reader.set_layout(layout)
