@@ -37,7 +37,7 @@ def install_actions(window: MainWindow) -> None:
         created = QAction(text, window)
         if shortcut:
             created.setShortcut(QKeySequence(shortcut))
-        created.triggered.connect(slot)  # type: ignore[arg-type]
+        created.triggered.connect(slot)
         window.addAction(created)
         if menu is not None:
             menu.addAction(created)  # type: ignore[attr-defined]

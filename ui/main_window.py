@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([230, 420, 750])
-        browser = QWidget()
+        self.browser = browser = QWidget()
         column = QVBoxLayout(browser)
         column.setContentsMargins(6, 6, 6, 0)
         column.addWidget(self.search_bar)
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_sources(rows)
         self.search_bar.set_outlets(sorted({row.name for row in rows}))
         self.pages.setCurrentWidget(
-            self.welcome if not rows and not self.tasks.busy else self.pages.widget(0)
+            self.welcome if not rows and not self.tasks.busy else self.browser
         )
 
     def _browse(self, *, source_id: int | None = None, language: str | None = None) -> None:
@@ -162,7 +163,10 @@ class MainWindow(QMainWindow):
                 self.translate_waiting()
 
         self.tasks.read(lambda monitor: queries.reader_content(monitor, article_id, terms), loaded)
-        self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, read=True))
+        row = next((r for r in self.article_list.rows() if r.id == article_id), None)
+        if row is not None and not row.is_read:
+            self.article_list.update_row(replace(row, is_read=True))
+            self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, read=True))
 
     def _highlight_terms(self) -> tuple[str, ...]:
         if self._request is None:
@@ -186,7 +190,7 @@ class MainWindow(QMainWindow):
         )
 
     def load_demo(self) -> None:
-        self.pages.setCurrentIndex(0)
+        self.pages.setCurrentWidget(self.browser)
         self.tasks.run_long("Loading the demo", jobs.load_demo, self._work_done)
 
     def translate_waiting(self) -> None:
@@ -232,23 +236,22 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl(url))
 
     def toggle_star(self) -> None:
-        self._toggle("is_starred", "starred")
+        row = self._current_row()
+        if row is not None:
+            starred = not row.is_starred
+            self.article_list.update_row(replace(row, is_starred=starred))
+            self.tasks.write(lambda monitor: monitor.store.set_flags(row.id, starred=starred))
 
     def toggle_read(self) -> None:
-        self._toggle("is_read", "read")
+        row = self._current_row()
+        if row is not None:
+            read = not row.is_read
+            self.article_list.update_row(replace(row, is_read=read))
+            self.tasks.write(lambda monitor: monitor.store.set_flags(row.id, read=read))
 
-    def _toggle(self, field: str, flag: str) -> None:
+    def _current_row(self) -> ArticleRow | None:
         article_id = self.article_list.current_id()
-        if article_id is None:
-            return
-        row = next((r for r in self.article_list.rows() if r.id == article_id), None)
-        if row is None:
-            return
-        value = not getattr(row, field)
-        from dataclasses import replace
-
-        self.article_list.update_row(replace(row, **{field: value}))
-        self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, **{flag: value}))
+        return next((r for r in self.article_list.rows() if r.id == article_id), None)
 
     def open_current_original(self) -> None:
         article_id = self.article_list.current_id()
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
         if isinstance(history, list):
             self.search_bar.set_history([str(item) for item in history])
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())

@@ -1,0 +1,103 @@
+"""The whole window over a real collection: browse, read, search, update — without stalls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from monitor import open_monitor
+from tests.support.argos_factory import build_package
+from ui.main_window import MainWindow
+from ui.tasks import TaskManager
+
+GLOSSARIES = {"ru": {"спутник": "satellite"}, "uk": {"супутник": "satellite"},
+              "zh": {"卫星": "satellite"}, "ko": {"위성": "satellite"}}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    with open_monitor(data) as monitor:
+        for language, glossary in GLOSSARIES.items():
+            monitor.install_models([build_package(tmp_path / "stick", language, "en",
+                                                  glossary=glossary)])
+        monitor.update([s.id for s in monitor.add_demo_sources()])
+    return data
+
+
+@pytest.fixture
+def window(qtbot, data_dir: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    QCoreApplication.setOrganizationName("Media Monitor Tests")
+    QCoreApplication.setApplicationName(f"window-{tmp_path.name}")
+    shown = MainWindow(TaskManager(data_dir))
+    qtbot.addWidget(shown)
+    shown.resize(1500, 900)
+    shown.show()
+    qtbot.waitUntil(lambda: len(shown.article_list.rows()) > 0, timeout=10_000)
+    yield shown
+    shown.close()  # cancels and joins the workers
+
+
+def test_browse_select_read_side_by_side_and_screenshot(qtbot, window: MainWindow):
+    rows = window.article_list.rows()
+    korean = next(row for row in rows if row.language == "ko" and "누리호" in row.title)
+    window.article_list.select_id(korean.id)
+    qtbot.waitUntil(lambda: window.reader.content is not None
+                    and window.reader.content.article_id == korean.id, timeout=10_000)
+    content = window.reader.content
+    assert content is not None and content.sentences
+    assert any("satellite" in s.translation for s in content.sentences)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    assert window.grab().save(str(SCREENSHOTS / "screenshot-reader.png"))
+
+
+def test_search_fills_the_list_through_translations(qtbot, window: MainWindow):
+    window.search_bar.set_query("satellite")
+    qtbot.waitUntil(lambda: window.article_list.rows()
+                    and all(r.matched_in for r in window.article_list.rows()), timeout=10_000)
+    languages = {row.language for row in window.article_list.rows()}
+    assert {"ko", "ru", "zh", "uk"} <= languages
+    window.article_list.select_id(window.article_list.rows()[0].id)
+    qtbot.waitUntil(lambda: window.reader.content is not None, timeout=10_000)
+    assert window.reader.content is not None
+    assert "satellite" in window.reader.content.highlight_terms
+    assert window.grab().save(str(SCREENSHOTS / "screenshot-search.png"))
+
+
+def test_window_stays_responsive_while_an_update_runs(qtbot, window: MainWindow):
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    with qtbot.waitSignal(window.tasks.busy_changed, timeout=5_000):
+        window.update_sources()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=30_000)
+    timer.stop()
+    assert len(gaps) > 5
+    assert max(gaps) < 0.5  # the event loop kept ticking: no work on the main thread
+
+
+def test_first_run_shows_the_welcome_view(qtbot, tmp_path: Path):
+    QCoreApplication.setOrganizationName("Media Monitor Tests")
+    QCoreApplication.setApplicationName(f"welcome-{tmp_path.name}")
+    empty = MainWindow(TaskManager(tmp_path / "empty"))
+    qtbot.addWidget(empty)
+    empty.show()
+    qtbot.waitUntil(lambda: empty.pages.currentWidget() is empty.welcome, timeout=10_000)
+    assert empty.grab().save(str(tmp_path / "welcome.png"))
+    with qtbot.waitSignal(empty.tasks.busy_changed, timeout=5_000):
+        empty.welcome.demo_requested.emit()
+    qtbot.waitUntil(lambda: len(empty.article_list.rows()) > 0, timeout=30_000)
+    empty.close()

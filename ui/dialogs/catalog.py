@@ -1,0 +1,152 @@
+"""The built-in catalog of outlets as a tickable list, grouped by language and filterable.
+
+A widget only: it shows :class:`~monitor.types.Outlet` entries and says which ones are ticked;
+the sources dialog does the following.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.types import Outlet
+from ui.dialogs.common import language_label
+
+_OUTLET = Qt.ItemDataRole.UserRole
+_ALL = ""
+
+
+class CatalogView(QWidget):
+    """Outlets grouped by language, each with a tick box; followed ones are ticked and greyed.
+
+    Signals:
+        ticks_changed(int): how many outlets not yet followed are ticked now.
+    """
+
+    ticks_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._outlets: list[Outlet] = []
+        self._followed: set[str] = set()
+        self._ticked: set[str] = set()
+
+        self.language_filter = QComboBox()
+        self.language_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.text_filter = QLineEdit()
+        self.text_filter.setPlaceholderText("Filter by name or country")
+        self.text_filter.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Language:"))
+        filters.addWidget(self.language_filter)
+        filters.addWidget(self.text_filter, 1)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Outlet", "Country", "Feed"])
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.resizeSection(2, 260)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.tree)
+
+        self.language_filter.currentIndexChanged.connect(self._rebuild)
+        self.text_filter.textChanged.connect(self._rebuild)
+        self.tree.itemChanged.connect(self._on_item_changed)
+
+    def set_outlets(self, outlets: Sequence[Outlet], followed_urls: Iterable[str]) -> None:
+        """Show ``outlets``; those whose feed is in ``followed_urls`` are marked as followed."""
+        self._outlets = list(outlets)
+        followed = set(followed_urls)
+        self._followed = {o.key for o in outlets if o.feed_url in followed}
+        self._ticked -= self._followed
+        chosen = self.language_filter.currentData()
+        languages = sorted({o.language for o in outlets}, key=language_label)
+        self.language_filter.blockSignals(True)  # one rebuild below, not one per entry
+        self.language_filter.clear()
+        self.language_filter.addItem("All languages", _ALL)
+        for code in languages:
+            count = sum(1 for o in outlets if o.language == code)
+            self.language_filter.addItem(f"{language_label(code)} — {count}", code)
+        index = self.language_filter.findData(chosen) if chosen is not None else 0
+        self.language_filter.setCurrentIndex(max(index, 0))
+        self.language_filter.blockSignals(False)
+        self._rebuild()
+
+    def ticked(self) -> list[Outlet]:
+        """The ticked outlets that are not followed yet, in catalog order."""
+        return [o for o in self._outlets if o.key in self._ticked]
+
+    def set_ticked(self, keys: Iterable[str]) -> None:
+        """Tick these outlets (by catalog key), as a user would."""
+        self._ticked = set(keys) - self._followed
+        self._rebuild()
+        self.ticks_changed.emit(len(self._ticked))
+
+    def _visible(self) -> list[Outlet]:
+        language = self.language_filter.currentData() or _ALL
+        words = self.text_filter.text().strip().casefold()
+        return [
+            o
+            for o in self._outlets
+            if (language == _ALL or o.language == language)
+            and (not words or words in f"{o.name} {o.country} {o.key}".casefold())
+        ]
+
+    def _rebuild(self) -> None:
+        self.tree.blockSignals(True)  # building ticks the boxes; only the user's ticks count
+        self.tree.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for outlet in self._visible():
+            group = groups.get(outlet.language)
+            if group is None:
+                group = QTreeWidgetItem(self.tree, [language_label(outlet.language)])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setFirstColumnSpanned(True)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                groups[outlet.language] = group
+            item = QTreeWidgetItem(group, [outlet.name, outlet.country, outlet.feed_url])
+            item.setData(0, _OUTLET, outlet.key)
+            item.setToolTip(0, outlet.homepage)
+            item.setToolTip(2, outlet.feed_url)
+            if outlet.key in self._followed:
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setCheckState(0, Qt.CheckState.Checked)
+                item.setText(1, f"{outlet.country} · following")
+            else:
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                ticked = outlet.key in self._ticked
+                item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        key = item.data(0, _OUTLET)
+        if column != 0 or not isinstance(key, str) or key in self._followed:
+            return
+        if item.checkState(0) == Qt.CheckState.Checked:
+            self._ticked.add(key)
+        else:
+            self._ticked.discard(key)
+        self.ticks_changed.emit(len(self._ticked))

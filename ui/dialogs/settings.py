@@ -1,0 +1,260 @@
+"""The settings dialog: target language, schedule, translation effort, data folder, proxy.
+
+Collection settings live in ``settings.json`` in the data folder and are saved on the writer
+thread. Two choices must be known before the data folder is opened, so they are kept in the
+app's own preferences (:func:`app_preferences`) and take effect on the next start:
+
+* ``data_dir`` — the data folder to open;
+* ``proxy`` — a proxy URL the launcher exports as ``HTTP_PROXY``/``HTTPS_PROXY`` (the core's
+  HTTP client reads proxies from the environment).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor import Monitor
+from monitor.errors import ConfigError
+from monitor.settings import Settings, load_settings, save_settings
+from translations.packages import is_language_code
+from ui.dialogs.common import LANGUAGE_NAMES, Callbacks, failure
+from ui.tasks import TaskManager
+
+ORGANIZATION = "media-monitor"
+APPLICATION = "media-monitor"
+DATA_DIR_KEY = "data_dir"
+PROXY_KEY = "proxy"
+COMPUTE_TYPES = ("int8", "float32", "auto")
+_PROXY_SCHEMES = ("http", "https", "socks5")
+
+
+def app_preferences() -> QSettings:
+    """The app's own preferences (QSettings), read by the launcher before the data folder."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def proxy_problem(proxy: str) -> str | None:
+    """Why ``proxy`` cannot be used as a proxy URL, or None when it can (or is empty)."""
+    if not proxy:
+        return None
+    parts = urlsplit(proxy)
+    if parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+        return "Write the proxy as http://host:port (or https://, socks5://)."
+    try:
+        parts.port  # noqa: B018  # reading it validates the port
+    except ValueError:
+        return "The proxy's port must be a number from 1 to 65535."
+    return None
+
+
+class SettingsDialog(QDialog):
+    """Edit and save the settings.
+
+    Signals:
+        settings_saved(object): the :class:`~monitor.settings.Settings` just saved.
+    """
+
+    settings_saved = Signal(object)
+
+    def __init__(
+        self,
+        tasks: TaskManager,
+        parent: QWidget | None = None,
+        *,
+        preferences: QSettings | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._callbacks = Callbacks(self)
+        self.setWindowTitle("Settings")
+        self._tasks = tasks
+        self._preferences = preferences if preferences is not None else app_preferences()
+        self._loaded: Settings | None = None
+        self.restart_required = False  # after saving: a choice waits for the next start
+
+        self.target_language = QComboBox()
+        self.target_language.setEditable(True)  # any code Argos has a model for
+        for code, name in LANGUAGE_NAMES.items():
+            self.target_language.addItem(f"{name} ({code})", code)
+        self.interval = QSpinBox()
+        self.interval.setRange(5, 7 * 24 * 60)
+        self.interval.setSingleStep(15)
+        self.interval.setSuffix(" minutes")
+        self.threads = QSpinBox()
+        self.threads.setRange(1, max(1, os.cpu_count() or 1))
+        self.beam_size = QSpinBox()
+        self.beam_size.setRange(1, 8)
+        self.beam_size.setToolTip("Higher is slightly better and slower; 1 is greedy")
+        self.compute_type = QComboBox()
+        for compute_type in COMPUTE_TYPES:
+            self.compute_type.addItem(compute_type, compute_type)
+        self.compute_type.setToolTip("int8 is fastest on a laptop; float32 is the most exact")
+
+        self.data_dir = QLineEdit()
+        self.data_dir.setReadOnly(True)
+        self.data_dir.textChanged.connect(self._show_folder_start)
+        self.data_dir.setText(str(tasks.data_dir))
+        choose = QPushButton("Change…")
+        choose.clicked.connect(self._choose_data_dir)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.data_dir, 1)
+        folder_row.addWidget(choose)
+        self.proxy = QLineEdit(str(self._preferences.value(PROXY_KEY, "") or ""))
+        self.proxy.setPlaceholderText("http://proxy.example.org:3128 (empty: from the system)")
+
+        form = QFormLayout()
+        form.addRow("Translate into:", self.target_language)
+        form.addRow("Check sources every:", self.interval)
+        form.addRow("Translation threads:", self.threads)
+        form.addRow("Beam size:", self.beam_size)
+        form.addRow("Compute type:", self.compute_type)
+        form.addRow("Data folder:", folder_row)
+        form.addRow("Proxy:", self.proxy)
+
+        self.restart_note = QLabel(
+            "The data folder and the proxy take effect the next time the app starts. "
+            "Without a proxy here, the app uses HTTP_PROXY and HTTPS_PROXY from the environment."
+        )
+        self.restart_note.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.setEnabled(False)  # until the saved settings are shown
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.restart_note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        chosen = self._preferences.value(DATA_DIR_KEY, "")
+        if isinstance(chosen, str) and chosen and chosen != str(tasks.data_dir):
+            self.data_dir.setText(chosen)
+            self.message.setText(f"The data folder {chosen} will be used after a restart.")
+        self._load()
+
+    def _show_folder_start(self, folder: str) -> None:
+        # A long path is clearer from its start; the whole of it is in the tooltip.
+        self.data_dir.setCursorPosition(0)
+        self.data_dir.setToolTip(folder)
+
+    def _load(self) -> None:
+        # From the file, not the thread's Monitor: that one keeps the settings it opened with.
+        def job(monitor: Monitor) -> Settings:
+            return load_settings(monitor.data_dir)
+
+        self._tasks.read(job, self._callbacks.on_main(self._show))
+
+    def _show(self, future: Future[Settings]) -> None:
+        error = failure(future)
+        if error is not None:
+            self.message.setText(f"{error} Saving writes fresh settings.")
+        settings = Settings() if error is not None else future.result()
+        self._loaded = settings
+        index = self.target_language.findData(settings.target_language)
+        if index >= 0:
+            self.target_language.setCurrentIndex(index)
+        else:
+            self.target_language.setEditText(settings.target_language)
+        self.interval.setValue(settings.update_interval_minutes)
+        self.threads.setMaximum(max(self.threads.maximum(), settings.translation_threads))
+        self.threads.setValue(settings.translation_threads)
+        self.beam_size.setValue(settings.beam_size)
+        compute = self.compute_type.findData(settings.compute_type)
+        self.compute_type.setCurrentIndex(max(compute, 0))
+        self.buttons.setEnabled(True)
+
+    def chosen_target_language(self) -> str:
+        """The code in the box: the chosen entry's, or what the user typed ("ko", "Korean (ko)")."""
+        text = self.target_language.currentText().strip()
+        index = self.target_language.findText(text)
+        if index >= 0:
+            return str(self.target_language.itemData(index))
+        if text.endswith(")") and "(" in text:
+            text = text[text.rindex("(") + 1 : -1]
+        return text.lower()
+
+    def settings(self) -> Settings:
+        """The settings as the form shows them."""
+        return Settings(
+            target_language=self.chosen_target_language(),
+            update_interval_minutes=self.interval.value(),
+            translation_threads=self.threads.value(),
+            beam_size=self.beam_size.value(),
+            compute_type=str(self.compute_type.currentData()),
+        )
+
+    def _choose_data_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Data folder", self.data_dir.text())
+        if folder and folder != self.data_dir.text():
+            self.data_dir.setText(folder)
+            self.message.setText(
+                f"The app will open {folder} the next time it starts; "
+                f"this session keeps using {self._tasks.data_dir}."
+            )
+
+    def save(self) -> None:
+        """Check the form, keep the start-up choices, save the settings on the writer."""
+        target = self.chosen_target_language()
+        if not is_language_code(target):
+            self.message.setText(f"“{target}” is not a language code; write one like en or ko.")
+            return
+        proxy = self.proxy.text().strip()
+        problem = proxy_problem(proxy)
+        if problem is not None:
+            self.message.setText(problem)
+            return
+        folder = self.data_dir.text().strip()
+        current = str(self._tasks.data_dir)
+        folder_changed = folder != current
+        proxy_changed = proxy != str(self._preferences.value(PROXY_KEY, "") or "")
+        if folder != current or self._preferences.contains(DATA_DIR_KEY):
+            self._preferences.setValue(DATA_DIR_KEY, folder)
+        self._preferences.setValue(PROXY_KEY, proxy)
+        self._preferences.sync()
+        self.restart_required = folder_changed or proxy_changed
+        settings = self.settings()
+
+        def job(monitor: Monitor) -> Settings:
+            try:
+                save_settings(monitor.data_dir, settings)
+            except OSError as error:
+                raise ConfigError(
+                    f"cannot write the settings in {monitor.data_dir}: {error.strerror}"
+                ) from error
+            return settings
+
+        def done(future: Future[Settings]) -> None:
+            error = failure(future)
+            if error is not None:
+                self.buttons.setEnabled(True)
+                self.message.setText(f"The settings were not saved: {error}")
+                return
+            self.settings_saved.emit(future.result())
+            self.accept()
+
+        self.buttons.setEnabled(False)
+        self.message.setText("Saving…")
+        self._tasks.write(job, self._callbacks.on_main(done))
