@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from monitor import open_monitor
 from monitor.errors import MonitorError
 from monitor.paths import resolve_data_dir
+from ui.dialogs.settings import APPLICATION, ORGANIZATION, app_preferences
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
 
@@ -25,7 +26,7 @@ def _prepare_environment(settings: QSettings) -> None:
 
 def create_window(data_dir: str | None) -> MainWindow:
     """Open the collection and build the window (raises MonitorError for a bad data folder)."""
-    settings = QSettings()
+    settings = app_preferences()
     _prepare_environment(settings)
     chosen = data_dir or os.environ.get("MEDIA_MONITOR_HOME") or settings.value("data_dir")
     directory = resolve_data_dir(str(chosen) if chosen else None)
@@ -36,8 +37,8 @@ def create_window(data_dir: str | None) -> MainWindow:
 
 
 def run(data_dir: str | None) -> int:
-    QCoreApplication.setOrganizationName("Media Monitor")
-    QCoreApplication.setApplicationName("Media Monitor")
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(sys.argv)
     try:
         window = create_window(data_dir)

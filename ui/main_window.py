@@ -229,7 +229,9 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from ui.dialogs.settings import SettingsDialog
 
-        SettingsDialog(self.tasks, self).exec()
+        dialog = SettingsDialog(self.tasks, self)
+        dialog.settings_saved.connect(lambda _: self.tasks.reload())
+        dialog.exec()
 
     def open_url(self, url: str) -> None:
         if url.startswith(("http://", "https://")):

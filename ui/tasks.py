@@ -53,6 +53,8 @@ class TaskManager(QObject):
         self._long_running = 0
         self._closed = False
         self._pending: set[Future[Any]] = set()
+        self._callbacks: dict[int, Callable[[Future[Any]], None]] = {}
+        self._next_key = 0
         self.delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def _open(self) -> None:
@@ -117,12 +119,27 @@ class TaskManager(QObject):
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
         if on_done is not None:
-            future.add_done_callback(lambda done: self.delivered.emit((on_done, done)))
+            # The worker sees only a number: callbacks often hold widgets, and a widget's last
+            # reference must never be dropped on a worker thread.
+            self._next_key += 1
+            key = self._next_key
+            self._callbacks[key] = on_done
+            future.add_done_callback(lambda done: self.delivered.emit((key, done)))
 
-    def _deliver(self, payload: tuple[Callable[[Future[Any]], None], Future[Any]]) -> None:
-        callback, future = payload
-        if not self._closed:
+    def _deliver(self, payload: tuple[int, Future[Any]]) -> None:
+        key, future = payload
+        callback = self._callbacks.pop(key, None)
+        if callback is not None and not self._closed:
             callback(future)
+
+    def reload(self) -> None:
+        """Reopen each thread's Monitor after queued work (new settings take effect)."""
+        for executor in (self._writer, self._reader):
+            executor.submit(self._reopen_local)
+
+    def _reopen_local(self) -> None:
+        self._close_local()
+        self._open()
 
     # Closing ----------------------------------------------------------------------------
 
@@ -135,6 +152,7 @@ class TaskManager(QObject):
         for executor in (self._writer, self._reader):
             executor.submit(self._close_local)
             executor.shutdown(wait=True)
+        self._callbacks.clear()
 
     def _close_local(self) -> None:
         monitor = getattr(self._local, "monitor", None)

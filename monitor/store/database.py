@@ -175,6 +175,8 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         )
     connection.execute("BEGIN IMMEDIATE")
     try:
+        # Another connection may have migrated while we waited for the write lock.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _statements(_MIGRATIONS[step]):
                 connection.execute(statement)

@@ -190,3 +190,28 @@ def test_unusable_files_give_clear_errors(tmp_path: Path):
         raw.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer Media Monitor"):
         Store(newer)
+
+
+def test_two_connections_creating_one_new_store_at_once(tmp_path: Path):
+    path = tmp_path / "new.sqlite3"
+    errors: list[BaseException] = []
+    ready = threading.Barrier(4)
+
+    def open_store() -> None:
+        ready.wait()
+        try:
+            Store(path).close()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    again = Store(path)
+    try:
+        assert again.integrity_check() == "ok"
+    finally:
+        again.close()

@@ -190,7 +190,10 @@ class SourcesDialog(QDialog):
         form.addRow("Address:", self.url_edit)
         form.addRow("Name:", self.new_name_edit)
         form.addRow("Language:", self.new_language)
-        form.addRow("", self.add_button)
+        add_row = QHBoxLayout()
+        add_row.addStretch(1)
+        add_row.addWidget(self.add_button)
+        form.addRow(add_row)
         self.add_message = QLabel(
             "Paste a feed address, or a site's address: its feed is found for you."
         )

@@ -1,0 +1,118 @@
+"""The settings dialog: saved to settings.json on the writer, start-up choices in QSettings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+from monitor.settings import Settings, load_settings
+from tests.ui.dialog_support import demo_collection, screenshot, task_manager  # noqa: F401
+from ui.dialogs.settings import DATA_DIR_KEY, PROXY_KEY, SettingsDialog, proxy_problem
+from ui.tasks import TaskManager
+
+
+@pytest.fixture
+def preferences(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "preferences.ini"), QSettings.Format.IniFormat)
+
+
+def _open(qtbot, tasks: TaskManager, preferences: QSettings) -> SettingsDialog:
+    dialog = SettingsDialog(tasks, preferences=preferences)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled())
+    return dialog
+
+
+def _save_button(dialog: SettingsDialog):
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_saves_the_settings_and_shows_them_again(qtbot, tasks: TaskManager, preferences):
+    dialog = _open(qtbot, tasks, preferences)
+    assert dialog.settings() == Settings(
+        translation_threads=dialog.threads.value()  # the default depends on the CPU count
+    )
+    dialog.target_language.setCurrentIndex(dialog.target_language.findData("ru"))
+    dialog.interval.setValue(30)
+    dialog.threads.setValue(1)
+    dialog.beam_size.setValue(4)
+    dialog.compute_type.setCurrentIndex(dialog.compute_type.findData("float32"))
+    dialog.proxy.setText("http://proxy.internal:3128")
+    screenshot(dialog, "settings.png")
+    with qtbot.waitSignal(dialog.settings_saved) as saved:
+        qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    expected = Settings("ru", 30, 1, 4, "float32")
+    assert saved.args == [expected]
+    assert load_settings(tasks.data_dir) == expected
+    assert preferences.value(PROXY_KEY) == "http://proxy.internal:3128"
+    assert not preferences.contains(DATA_DIR_KEY)  # unchanged: the default stays the default
+    assert dialog.restart_required
+    assert not dialog.isVisible()
+
+    again = _open(qtbot, tasks, preferences)
+    assert again.settings() == expected
+    assert again.proxy.text() == "http://proxy.internal:3128"
+
+
+def test_a_typed_language_code_is_accepted(qtbot, tasks: TaskManager, preferences):
+    dialog = _open(qtbot, tasks, preferences)
+    dialog.target_language.setEditText("nl")
+    with qtbot.waitSignal(dialog.settings_saved):
+        qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert load_settings(tasks.data_dir).target_language == "nl"
+    assert not dialog.restart_required
+
+
+def test_bad_input_is_explained_and_nothing_is_saved(qtbot, tasks: TaskManager, preferences):
+    dialog = _open(qtbot, tasks, preferences)
+    dialog.target_language.setEditText("English please")
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert (
+        dialog.message.text() == "“english please” is not a language code; write one like en or ko."
+    )
+    dialog.target_language.setCurrentIndex(0)
+    dialog.proxy.setText("proxy.internal:3128")
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Write the proxy as http://host:port (or https://, socks5://)."
+    assert dialog.isVisible()
+    assert not (tasks.data_dir / "settings.json").exists()
+    assert not preferences.contains(PROXY_KEY)
+
+
+def test_a_new_data_folder_waits_for_a_restart(
+    qtbot, tasks: TaskManager, preferences, tmp_path: Path, monkeypatch
+):
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(elsewhere))
+    dialog = _open(qtbot, tasks, preferences)
+    [change] = [b for b in dialog.findChildren(type(_save_button(dialog))) if b.text() == "Change…"]
+    qtbot.mouseClick(change, Qt.MouseButton.LeftButton)
+    assert dialog.data_dir.text() == str(elsewhere)
+    assert "next time it starts" in dialog.message.text()
+    with qtbot.waitSignal(dialog.settings_saved):
+        qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert preferences.value(DATA_DIR_KEY) == str(elsewhere)
+    assert dialog.restart_required
+    assert (tasks.data_dir / "settings.json").exists()  # this session's folder, until restart
+
+    reopened = _open(qtbot, tasks, preferences)
+    assert reopened.data_dir.text() == str(elsewhere)
+    assert "after a restart" in reopened.message.text()
+
+
+@pytest.mark.parametrize(
+    ("proxy", "problem"),
+    [
+        ("", None),
+        ("http://10.0.0.1:8080", None),
+        ("socks5://proxy.example.org:1080", None),
+        ("ftp://proxy:21", "Write the proxy as http://host:port (or https://, socks5://)."),
+        ("http://proxy:port", "The proxy's port must be a number from 1 to 65535."),
+    ],
+)
+def test_proxy_problems(proxy: str, problem: str | None):
+    assert proxy_problem(proxy) == problem
