@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,14 @@ GLOSSARIES = {
     "zh": {"卫星": "satellite"},
     "ko": {"위성": "satellite"},
 }
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """Where screenshots go: tmp_path, or $MEDIA_MONITOR_SCREENSHOTS (scripts/screenshots)."""
+    chosen = os.environ.get("MEDIA_MONITOR_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -48,7 +56,7 @@ def window(qtbot, data_dir: Path, tmp_path: Path) -> Iterator[MainWindow]:
     shown.close()  # cancels and joins the workers
 
 
-def test_browse_select_read_side_by_side_and_screenshot(qtbot, window: MainWindow):
+def test_browse_select_read_side_by_side_and_screenshot(qtbot, window: MainWindow, tmp_path):
     rows = window.article_list.rows()
     korean = next(row for row in rows if row.language == "ko" and "누리호" in row.title)
     window.article_list.select_id(korean.id)
@@ -59,11 +67,12 @@ def test_browse_select_read_side_by_side_and_screenshot(qtbot, window: MainWindo
     content = window.reader.content
     assert content is not None and content.sentences
     assert any("satellite" in s.translation for s in content.sentences)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    assert window.grab().save(str(SCREENSHOTS / "screenshot-reader.png"))
+    shot = screenshot_folder(tmp_path) / "screenshot-reader.png"
+    assert window.grab().save(str(shot))
+    assert shot.stat().st_size > 50_000
 
 
-def test_search_fills_the_list_through_translations(qtbot, window: MainWindow):
+def test_search_fills_the_list_through_translations(qtbot, window: MainWindow, tmp_path):
     window.search_bar.set_query("satellite")
     qtbot.waitUntil(
         lambda: (
@@ -77,7 +86,7 @@ def test_search_fills_the_list_through_translations(qtbot, window: MainWindow):
     qtbot.waitUntil(lambda: window.reader.content is not None, timeout=10_000)
     assert window.reader.content is not None
     assert "satellite" in window.reader.content.highlight_terms
-    assert window.grab().save(str(SCREENSHOTS / "screenshot-search.png"))
+    assert window.grab().save(str(screenshot_folder(tmp_path) / "screenshot-search.png"))
 
 
 def test_window_stays_responsive_while_collecting_translating_indexing(qtbot, tmp_path: Path):
