@@ -28,6 +28,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+3", "Reader: translation only"),
     ("Ctrl+4", "Reader: stacked"),
     ("Ctrl+R", "Update all sources now"),
+    ("Ctrl+D", "Save the current search in the sidebar"),
     ("F1", "This list"),
 ]
 
@@ -47,6 +48,7 @@ def install_actions(window: MainWindow) -> None:
     file_menu = bar.addMenu("&File")
     action("&Update now", "Ctrl+R", window.update_sources, file_menu)
     action("Load the &demo collection", None, window.load_demo, file_menu)
+    action("&Save this search…", "Ctrl+D", window.save_search, file_menu)
     file_menu.addSeparator()
     action("&Quit", "Ctrl+Q", window.close, file_menu)
     tools = bar.addMenu("&Tools")

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -211,6 +212,25 @@ class MainWindow(QMainWindow):
 
     # Dialogs and actions ------------------------------------------------------------------
 
+    def save_search(self) -> None:
+        """Keep the current query in the sidebar under a name."""
+        query = self.search_bar.text().strip()
+        if not query:
+            self.statusBar().showMessage("Type a search first, then save it.", 4000)
+            return
+        name, accepted = QInputDialog.getText(self, "Save search", "Name:", text=query)
+        if accepted and name.strip():
+            saved = [(n, q) for n, q in self._saved_searches() if n != name.strip()]
+            saved.append((name.strip(), query))
+            QSettings().setValue("search/saved", [list(pair) for pair in saved])
+            self.sidebar.set_saved_searches(saved)
+
+    def _saved_searches(self) -> list[tuple[str, str]]:
+        stored = QSettings().value("search/saved")
+        if not isinstance(stored, list):
+            return []
+        return [(str(p[0]), str(p[1])) for p in stored if isinstance(p, list) and len(p) == 2]
+
     def show_sources(self) -> None:
         from ui.dialogs.sources import SourcesDialog
 
@@ -276,6 +296,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        self.sidebar.set_saved_searches(self._saved_searches())
         history = settings.value("search/history")
         if isinstance(history, list):
             self.search_bar.set_history([str(item) for item in history])

@@ -134,3 +134,16 @@ def test_first_run_shows_the_welcome_view(qtbot, tmp_path: Path):
         empty.welcome.demo_requested.emit()
     qtbot.waitUntil(lambda: len(empty.article_list.rows()) > 0, timeout=30_000)
     empty.close()
+
+
+def test_a_saved_search_appears_in_the_sidebar_and_runs_again(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window.search_bar.set_query("satellite")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Space launches", True))
+    window.save_search()
+    assert ("Space launches", "satellite") in window._saved_searches()
+    window.search_bar.set_query("")
+    with qtbot.waitSignal(window.search_bar.search_requested, timeout=5_000):
+        window.sidebar.saved_search_selected.emit("satellite")
+    assert window.search_bar.text() == "satellite"
