@@ -16,6 +16,13 @@ from typing import Any
 
 from monitor import __version__
 from monitor.app import Monitor, open_monitor
+from monitor.cli_collection import (
+    add_collection_commands,
+    run_export,
+    run_export_bundle,
+    run_import_bundle,
+    run_watch,
+)
 from monitor.cli_models import add_model_commands, run_models, run_translate
 from monitor.cli_output import (
     ProgressLine,
@@ -28,6 +35,7 @@ from monitor.cli_output import (
 )
 from monitor.cli_search import add_search_commands, run_reindex, run_related, run_search
 from monitor.errors import MonitorError
+from monitor.export import PdfRenderer
 from monitor.types import ProgressKind
 
 
@@ -93,11 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="load the bundled demo collection (no network needed)")
     add_model_commands(commands)
     add_search_commands(commands)
+    add_collection_commands(commands)
     return parser
 
 
 def main(
-    argv: Sequence[str] | None = None, *, open_app: Callable[[str | None], int] | None = None
+    argv: Sequence[str] | None = None,
+    *,
+    open_app: Callable[[str | None], int] | None = None,
+    pdf_renderer: PdfRenderer | None = None,
 ) -> int:
     """Run a command. With none, ``open_app(data_dir)`` starts the desktop app.
 
@@ -113,7 +125,7 @@ def main(
         return open_app(args.data_dir)
     try:
         with open_monitor(args.data_dir) as monitor:
-            return _run(monitor, args)
+            return _run(monitor, args, pdf_renderer)
     except MonitorError as error:
         print(f"media-monitor: error: {error}", file=sys.stderr)
         return 1
@@ -124,7 +136,7 @@ def main(
         return 0  # the reader of our output went away (e.g. `| head`)
 
 
-def _run(monitor: Monitor, args: argparse.Namespace) -> int:
+def _run(monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None) -> int:
     if args.command == "sources":
         return _sources(monitor, args)
     if args.command == "update":
@@ -151,6 +163,14 @@ def _run(monitor: Monitor, args: argparse.Namespace) -> int:
         else:
             print(format_article(article, translation))
         return 0
+    if args.command == "watch":
+        return run_watch(monitor, args, _print_json)
+    if args.command == "export-bundle":
+        return run_export_bundle(monitor, args)
+    if args.command == "import-bundle":
+        return run_import_bundle(monitor, args)
+    if args.command == "export":
+        return run_export(monitor, args, pdf_renderer)
     if args.command == "search":
         return run_search(monitor, args, _print_json)
     if args.command == "related":

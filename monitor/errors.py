@@ -16,7 +16,8 @@ Every message is written for the user and says what to do where something can be
     ├── FeedError              the document is not a feed, or beyond recovery
     │   └── NotAFeedError
     ├── ExtractionError        no main text could be taken from a page
-    └── OPMLError              an OPML file cannot be read
+    ├── OPMLError              an OPML file cannot be read
+    └── BundleError            an air-gap bundle cannot be written, or is refused on import
 """
 
 from __future__ import annotations
@@ -91,3 +92,7 @@ class ExtractionError(MonitorError):
 
 class OPMLError(MonitorError):
     pass
+
+
+class BundleError(MonitorError):
+    """A bundle cannot be written, or is refused on import (damaged, tampered, unknown)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from monitor.cli import main as cli_main
 
@@ -21,8 +22,15 @@ def open_app(data_dir: str | None) -> int:
     return run(data_dir)
 
 
+def render_pdf(html: str, out: Path) -> None:
+    """PDF dossiers are drawn by Qt, imported only when one is asked for."""
+    from ui.pdf import render_pdf as qt_render_pdf
+
+    qt_render_pdf(html, out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli_main(argv, open_app=open_app)
+    return cli_main(argv, open_app=open_app, pdf_renderer=render_pdf)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -138,7 +138,33 @@ CREATE TRIGGER translation_stored AFTER INSERT ON translations BEGIN
 END;
 """
 
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2}
+# Version 3: watchlists (saved searches) and, per watchlist, which articles matched and were seen.
+_SCHEMA_V3 = """
+CREATE TABLE watchlists (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query TEXT NOT NULL,
+    filters TEXT NOT NULL DEFAULT '{}',  -- JSON: languages, outlets, since, until
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    last_checked_at TEXT,
+    muted INTEGER NOT NULL DEFAULT 0
+);
+-- One row per article that ever matched a watchlist. ``matching``: it matched at the last
+-- check; ``seen``: it was among the matches when the user last viewed the watchlist.
+-- Deleting an article deletes its rows, so a reused article id is never taken as seen.
+CREATE TABLE watchlist_matches (
+    watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    first_matched_at TEXT NOT NULL,
+    matching INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    PRIMARY KEY (watchlist_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX watchlist_matches_article ON watchlist_matches(article_id);
+"""
+
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 
 def open_database(path: Path) -> sqlite3.Connection:

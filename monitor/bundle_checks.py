@@ -1,0 +1,164 @@
+"""Checking the rows of a bundle field by field before they reach the store.
+
+A bundle's hashes prove it arrived as it was made, not that whoever made it was careful:
+every row is checked for the fields and types the store expects, and times are rewritten
+in the store's own form (UTC ISO-8601) so that comparing them as text is comparing times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from monitor.clock import to_iso
+from monitor.errors import BundleError
+from monitor.types import ArticleState, SourceKind, TextOrigin
+
+Row = dict[str, Any]
+# A field's kind: "str", "int", "bool", "time", "sha256"; a trailing "?" allows null.
+Spec = Mapping[str, str]
+
+SOURCE_SPEC: Spec = {
+    "url": "str",
+    "kind": "str",
+    "name": "str",
+    "language_hint": "str?",
+    "country": "str?",
+    "homepage": "str?",
+    "added_at": "time",
+    "update_interval_minutes": "int",
+}
+RAW_PAGE_SPEC: Spec = {
+    "sha256": "sha256",
+    "url": "str",
+    "retrieved_at": "time",
+    "content_type": "str?",
+    "encoding": "str?",
+}
+ARTICLE_SPEC: Spec = {
+    "id": "int",
+    "source_url": "str",
+    "duplicate_of": "int?",
+    "guid": "str?",
+    "url": "str?",
+    "retrieved_at": "time",
+    "canonical_url": "str?",
+    "title": "str",
+    "author": "str?",
+    "published": "time?",
+    "published_offset": "int?",
+    "summary": "str",
+    "feed_content": "str",
+    "text": "str",
+    "text_origin": "str",
+    "language": "str?",
+    "language_hint": "str?",
+    "raw_sha256": "sha256?",
+    "content_hash": "str?",
+    "last_error": "str?",
+    "translation_note": "str?",
+    "state": "int",
+    "is_read": "bool",
+    "is_starred": "bool",
+}
+TRANSLATION_SPEC: Spec = {
+    "target": "str",
+    "title": "str",
+    "route": "str",
+    "is_pivot": "bool",
+    "translated_at": "time",
+    "degenerate": "bool",
+}
+SENTENCE_SPEC: Spec = {
+    "paragraph": "int",
+    "original": "str",
+    "translation": "str",
+    "degenerate": "bool",
+}
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def check_source(row: Row, where: str) -> Row:
+    source = fields(row, SOURCE_SPEC, where)
+    _one_of(source, "kind", {k.value for k in SourceKind}, where)
+    if not source["url"] or source["update_interval_minutes"] < 1:
+        raise BundleError(f"{where}: a source needs a URL and an update interval of 1+ minutes")
+    return source
+
+
+def check_raw_page(row: Row, where: str, members: Mapping[str, object]) -> Row:
+    page = fields(row, RAW_PAGE_SPEC, where)
+    if f"raw/{page['sha256']}" not in members:
+        raise BundleError(f"{where}: the page's bytes (raw/{page['sha256']}) are missing")
+    return page
+
+
+def check_article(row: Row, where: str) -> Row:
+    article = fields(row, ARTICLE_SPEC, where)
+    _one_of(article, "text_origin", {o.value for o in TextOrigin}, where)
+    _one_of(article, "state", {int(s) for s in ArticleState}, where)
+    translation = row.get("translation")
+    if translation is None:
+        article["translation"] = None
+        return article
+    if not isinstance(translation, dict):
+        raise BundleError(f"{where}: the translation is not a JSON object")
+    checked = fields(translation, TRANSLATION_SPEC, f"{where} (translation)")
+    sentences = translation.get("sentences")
+    if not isinstance(sentences, list) or not all(isinstance(s, dict) for s in sentences):
+        raise BundleError(f"{where}: the translation's sentences are not a list of objects")
+    checked["sentences"] = [
+        fields(sentence, SENTENCE_SPEC, f"{where} (sentence {number})")
+        for number, sentence in enumerate(sentences, 1)
+    ]
+    article["translation"] = checked
+    return article
+
+
+def fields(row: Row, spec: Spec, where: str) -> Row:
+    """The fields of ``spec`` from ``row``, type-checked; times in the store's form."""
+    checked: Row = {}
+    for name, kind in spec.items():
+        if name not in row:
+            raise BundleError(f"{where}: the field {name!r} is missing")
+        checked[name] = _value(row[name], kind, f"{where}: field {name!r}")
+    return checked
+
+
+def _value(value: Any, kind: str, where: str) -> Any:
+    if kind.endswith("?"):
+        if value is None:
+            return None
+        kind = kind[:-1]
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "sha256" and isinstance(value, str) and _SHA256.match(value):
+        return value
+    if kind == "time" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return to_iso(moment)
+    raise BundleError(f"{where} should be {_KIND_NAMES[kind]}, not {value!r:.60}")
+
+
+def _one_of(row: Row, name: str, allowed: set[Any], where: str) -> None:
+    if row[name] not in allowed:
+        raise BundleError(f"{where}: {name} {row[name]!r} is not one this version knows")
+
+
+_KIND_NAMES = {
+    "str": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "sha256": "a SHA-256 in hex",
+    "time": "a time with its UTC offset",
+}

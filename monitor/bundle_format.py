@@ -1,0 +1,231 @@
+"""The air-gap bundle format: member names, the manifest, size caps and the report type.
+
+A bundle is one zip file (``.mmbundle``) that carries a collection to a machine without
+network::
+
+    manifest.json          format name and version, app version, creation time, counts,
+                           and the SHA-256 and size of every other member
+    sources.jsonl          one followed source per line
+    raw_pages.jsonl        one raw page's metadata per line; its bytes are raw/<sha256>
+    raw/<sha256>           a page exactly as it was received (the name is its own hash)
+    articles.jsonl         one article per line, its aligned translation (if any) inside
+    watchlists.jsonl       optional; reserved for saved topics (see the watchlist hooks)
+    models/<name>.argosmodel   optional; installed translation packages, re-zipped
+
+Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
+Anything the manifest does not list, or that is not one of these names, makes the bundle
+refused: reading is strict so that a tampered or foreign file never reaches the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from monitor.errors import BundleError
+from translations.packages import MAX_PACKAGE_BYTES, PACKAGE_SUFFIX
+from translations.types import PackageProblem
+
+FORMAT_NAME = "media-monitor-bundle"
+FORMAT_VERSION = 1
+BUNDLE_SUFFIX = ".mmbundle"
+
+MANIFEST = "manifest.json"
+SOURCES = "sources.jsonl"
+RAW_PAGES = "raw_pages.jsonl"
+ARTICLES = "articles.jsonl"
+WATCHLISTS = "watchlists.jsonl"
+ROW_MEMBERS = (SOURCES, RAW_PAGES, ARTICLES, WATCHLISTS)  # also the order of the merge
+RAW_PREFIX = "raw/"
+MODELS_PREFIX = "models/"
+
+# Caps that keep a hostile bundle from filling the disk or memory. Generous for real use:
+# the fetcher keeps pages under 10 MB, a package unpacks to at most a few GB.
+MAX_MEMBERS = 2_000_000
+MAX_MANIFEST_BYTES = 256 * 1024**2
+MAX_LINE_BYTES = 64 * 1024**2  # one JSON row: an article with its translation
+MAX_RAW_PAGE_BYTES = 64 * 1024**2
+MAX_MODEL_BYTES = MAX_PACKAGE_BYTES
+MAX_TOTAL_BYTES = 64 * 1024**3
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDigest:
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    format_version: int
+    app_version: str
+    created_at: datetime
+    counts: dict[str, int]
+    members: dict[str, MemberDigest]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many rows of one kind. For an export, ``added`` is how many went into the bundle."""
+
+    added: int = 0
+    merged: int = 0  # already here; something was taken from the bundle (a newer translation)
+    skipped: int = 0  # already here; the local copy was kept as it was
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    """What an export wrote, or what an import added, merged and skipped."""
+
+    path: str
+    sources: Tally = Tally()
+    articles: Tally = Tally()
+    translations: Tally = Tally()
+    raw_pages: Tally = Tally()
+    watchlists: Tally = Tally()
+    models_installed: tuple[str, ...] = ()  # package names (with an export: the ones bundled)
+    models_skipped: tuple[str, ...] = ()  # a package for the same pair is already installed
+    models_refused: tuple[PackageProblem, ...] = field(default_factory=tuple)
+
+    def lines(self) -> list[str]:
+        """A plain-text summary for the CLI and the UI."""
+        rows = [
+            ("sources", self.sources),
+            ("articles", self.articles),
+            ("translations", self.translations),
+            ("raw pages", self.raw_pages),
+        ]
+        if self.watchlists != Tally():
+            rows.append(("watchlists", self.watchlists))
+        text = [
+            f"{label}: {t.added} added, {t.merged} merged, {t.skipped} already here"
+            for label, t in rows
+        ]
+        if self.models_installed:
+            text.append(f"models: {', '.join(self.models_installed)}")
+        if self.models_skipped:
+            text.append(f"models already installed: {', '.join(self.models_skipped)}")
+        text.extend(f"model refused: {p.path.name}: {p.reason}" for p in self.models_refused)
+        return text
+
+
+def member_role(name: str) -> str:
+    """``"manifest"``, ``"rows"``, ``"raw"`` or ``"model"``; :class:`BundleError` otherwise."""
+    path = PurePosixPath(name)
+    if (
+        not name
+        or name.startswith(("/", "\\"))
+        or "\\" in name
+        or ":" in name
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    ):
+        raise BundleError(f"the bundle contains an unsafe file name {name!r}; it was refused")
+    if name == MANIFEST:
+        return "manifest"
+    if name in ROW_MEMBERS:
+        return "rows"
+    if name.startswith(RAW_PREFIX) and len(path.parts) == 2 and _SHA256.match(path.name):
+        return "raw"
+    if (
+        name.startswith(MODELS_PREFIX)
+        and len(path.parts) == 2
+        and name.endswith(PACKAGE_SUFFIX)
+        and _MODEL_NAME.match(path.name)
+    ):
+        return "model"
+    raise BundleError(f"the bundle contains {name!r}, which is not part of a bundle; refused")
+
+
+def size_cap(name: str) -> int:
+    role = member_role(name)
+    if role == "raw":
+        return MAX_RAW_PAGE_BYTES
+    if role == "model":
+        return MAX_MODEL_BYTES
+    if role == "manifest":
+        return MAX_MANIFEST_BYTES
+    return MAX_TOTAL_BYTES
+
+
+def manifest_bytes(
+    app_version: str, created_at: datetime, counts: dict[str, int], members: dict[str, MemberDigest]
+) -> bytes:
+    document = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": app_version,
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "counts": counts,
+        "members": {
+            name: {"sha256": digest.sha256, "size": digest.size}
+            for name, digest in sorted(members.items())
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def parse_manifest(raw: bytes, label: str) -> Manifest:
+    """Check the manifest's shape and version; the members it lists are checked by the reader."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BundleError(f"{label}: the bundle's manifest is not valid JSON ({error})") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise BundleError(f"{label} is not a Media Monitor bundle (its manifest says otherwise)")
+    version = document.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise BundleError(f"{label}: the bundle's manifest has no format version")
+    if version > FORMAT_VERSION:
+        raise BundleError(
+            f"{label} was made by a newer Media Monitor (bundle format {version}; this version "
+            f"reads format {FORMAT_VERSION}); upgrade Media Monitor to import it"
+        )
+    if version < 1:
+        raise BundleError(f"{label}: unknown bundle format version {version}")
+    members = document.get("members")
+    counts = document.get("counts")
+    if not isinstance(members, dict) or not isinstance(counts, dict):
+        raise BundleError(f"{label}: the bundle's manifest lacks its member list or counts")
+    return Manifest(
+        format_version=version,
+        app_version=str(document.get("app_version", "?")),
+        created_at=_moment(document.get("created_at"), label),
+        counts={str(k): _count(v, label) for k, v in counts.items()},
+        members={str(name): _digest(entry, name, label) for name, entry in members.items()},
+    )
+
+
+def _moment(value: Any, label: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BundleError(f"{label}: the bundle's manifest has no valid creation time")
+    return moment
+
+
+def _count(value: Any, label: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise BundleError(f"{label}: the bundle's manifest has a bad count {value!r}")
+    return value
+
+
+def _digest(entry: Any, name: str, label: str) -> MemberDigest:
+    if (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and _SHA256.match(entry["sha256"])
+        and isinstance(entry.get("size"), int)
+        and not isinstance(entry["size"], bool)
+        and entry["size"] >= 0
+    ):
+        return MemberDigest(entry["sha256"], entry["size"])
+    raise BundleError(f"{label}: the manifest entry for {name!r} has no valid SHA-256 and size")

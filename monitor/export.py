@@ -1,0 +1,222 @@
+"""Exporting articles: CSV and JSON Lines for analysis, an HTML or PDF dossier for citing.
+
+Every format carries the same facts (see :data:`FIELDS`): metadata, where the text came
+from, the SHA-256 of the page as received, the model that translated it, and both texts.
+Files are written to a temporary name beside the target and renamed into place, so an
+interrupted export never leaves a half-written file under the name asked for.
+
+The core has no Qt, so PDF is made by a renderer the desktop app passes in
+(:func:`ui.pdf.render_pdf`), which prints the HTML dossier.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexes.types import SearchRequest
+from monitor.dossier import ExportedArticle, local_iso, paragraphs_of, render_dossier, utc_iso
+from monitor.errors import MonitorError, NotFoundError
+from monitor.watchlists import matching_ids
+
+if TYPE_CHECKING:
+    from monitor.app import Monitor
+
+PdfRenderer = Callable[[str, Path], None]  # (dossier HTML, output file)
+
+FIELDS = (
+    "id",
+    "outlet",
+    "lang",
+    "title",
+    "title_translated",
+    "url",
+    "canonical_url",
+    "author",
+    "published",  # UTC, ISO 8601
+    "published_local",  # in the offset the outlet gave, when it gave one
+    "retrieved_at",  # UTC
+    "text_origin",  # "page" or "feed"
+    "raw_sha256",
+    "model",  # the translation route, e.g. "ru→en (translate-ru_en-1_9 1.9)"
+    "original_text",
+    "translated_text",
+)
+
+NO_RENDERER_MESSAGE = (
+    "PDF export needs the desktop app's renderer; export HTML and print it, "
+    "or run `media-monitor` from the full install"
+)
+
+
+class ExportFormat(enum.StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+    HTML = "html"
+    PDF = "pdf"
+
+
+Record = dict[str, str | int | None]
+
+
+def export_format(name: str) -> ExportFormat:
+    """The format called ``name`` (case-insensitive); MonitorError names the choices."""
+    try:
+        return ExportFormat(name.strip().lower())
+    except ValueError:
+        choices = ", ".join(f.value for f in ExportFormat)
+        raise MonitorError(f"unknown export format “{name}”: choose one of {choices}") from None
+
+
+def collect(monitor: Monitor, ids: Iterable[int] | None = None) -> list[ExportedArticle]:
+    """The articles ``ids`` in that order (every article, newest first, when None)."""
+    if ids is None:
+        articles = monitor.articles()
+    else:
+        wanted = list(dict.fromkeys(ids))
+        found = {article.id: article for article in monitor.store.articles_by_ids(wanted)}
+        missing = [str(i) for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"no article with id {', '.join(missing)}; nothing was exported")
+        articles = [found[i] for i in wanted]
+    return [ExportedArticle(article, monitor.translation(article.id)) for article in articles]
+
+
+def record(item: ExportedArticle) -> Record:
+    """One article as a flat record with the keys of :data:`FIELDS`."""
+    article, translation = item.article, item.translation
+    return {
+        "id": article.id,
+        "outlet": article.source_name,
+        "lang": article.language,
+        "title": article.title,
+        "title_translated": translation.title if translation else None,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "author": article.author,
+        "published": utc_iso(article.published),
+        "published_local": local_iso(article),
+        "retrieved_at": utc_iso(article.retrieved_at),
+        "text_origin": article.text_origin.value,
+        "raw_sha256": article.raw_sha256,
+        "model": translation.route if translation else None,
+        "original_text": article.text,
+        "translated_text": paragraphs_of(translation, "translation") if translation else None,
+    }
+
+
+def to_csv(items: list[ExportedArticle]) -> bytes:
+    """UTF-8 with a byte order mark, so spreadsheet programs read Cyrillic and Hangul right."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for item in items:
+        writer.writerow(
+            {key: "" if value is None else value for key, value in record(item).items()}
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_jsonl(items: list[ExportedArticle]) -> bytes:
+    lines = (json.dumps(record(item), ensure_ascii=False) + "\n" for item in items)
+    return "".join(lines).encode("utf-8")
+
+
+def dossier_html(
+    monitor: Monitor, items: list[ExportedArticle], *, query: str | None = None
+) -> str:
+    from monitor import __version__
+
+    return render_dossier(
+        items,
+        exported_at=monitor.clock(),
+        version=__version__,
+        query=query,
+        target_language=monitor.settings.target_language,
+    )
+
+
+def export_articles(
+    monitor: Monitor,
+    ids: Iterable[int] | None,
+    out: Path,
+    fmt: str | ExportFormat,
+    *,
+    pdf_renderer: PdfRenderer | None = None,
+    query: str | None = None,
+) -> int:
+    """Write the articles ``ids`` (every article when None) to ``out``; returns how many.
+
+    ``query`` is only noted in the dossier's header. PDF needs ``pdf_renderer`` (the desktop
+    app's); without it a :class:`MonitorError` says what to do instead.
+    """
+    chosen = fmt if isinstance(fmt, ExportFormat) else export_format(fmt)
+    if chosen is ExportFormat.PDF and pdf_renderer is None:
+        raise MonitorError(NO_RENDERER_MESSAGE)
+    items = collect(monitor, ids)
+    if chosen is ExportFormat.CSV:
+        _write_atomically(out, lambda part: part.write_bytes(to_csv(items)))
+    elif chosen is ExportFormat.JSONL:
+        _write_atomically(out, lambda part: part.write_bytes(to_jsonl(items)))
+    else:
+        html = dossier_html(monitor, items, query=query)
+        if chosen is ExportFormat.HTML:
+            _write_atomically(out, lambda part: part.write_text(html, encoding="utf-8"))
+        else:
+            assert pdf_renderer is not None
+            renderer = pdf_renderer
+            _write_atomically(out, lambda part: renderer(html, part))
+    return len(items)
+
+
+def export_search(
+    monitor: Monitor,
+    request: SearchRequest,
+    out: Path,
+    fmt: str | ExportFormat,
+    *,
+    pdf_renderer: PdfRenderer | None = None,
+) -> int:
+    """Export every article ``request`` matches (all pages), newest first; returns how many."""
+    articles = monitor.store.articles_by_ids(matching_ids(monitor, request))
+    # Newest first (by publication, else retrieval): the order of the article list.
+    articles.sort(key=lambda a: (a.published or a.retrieved_at, a.id), reverse=True)
+    return export_articles(
+        monitor,
+        [a.id for a in articles],
+        out,
+        fmt,
+        pdf_renderer=pdf_renderer,
+        query=request.text or None,
+    )
+
+
+def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+    part = out.with_name(out.name + ".part")
+    try:
+        write(part)
+        if not part.is_file():
+            raise MonitorError(f"the export to {out} produced no file; nothing was written")
+        os.replace(part, out)
+    except OSError as error:
+        raise MonitorError(f"cannot write {out}: {error.strerror or error}") from error
+    finally:
+        part.unlink(missing_ok=True)
+
+
+__all__ = [
+    "FIELDS",
+    "ExportFormat",
+    "PdfRenderer",
+    "collect",
+    "export_articles",
+    "export_format",
+    "export_search",
+    "record",
+]

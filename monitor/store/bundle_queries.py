@@ -1,0 +1,290 @@
+"""The SQL behind air-gap bundles: rows out of one store, merged into another.
+
+Rows are plain dicts with stable keys (the JSON Lines of a bundle). Exports read from any
+connection (a read-only snapshot); merges run on the connection of an open
+:meth:`Store.transaction`, so a refused bundle rolls back as a whole.
+
+Merge rules (kept here, next to the SQL that applies them):
+
+* A source is the same source when its URL is. A local source is kept exactly as it is (its
+  name, update interval and fetch state are the user's); a new one is added without fetch
+  state (no ETag), so its first update on this machine fetches afresh.
+* An article is matched like :meth:`Store.find_article` matches a feed item: by GUID within
+  its source, else by URL or canonical URL. A new article comes in with its state, text,
+  translation and read/star flags. A known article keeps its read/star flags, priority and
+  duplicate link whatever happens; it takes the bundle's text and state only when the bundle
+  got further with it (e.g. extracted and translated there, still waiting here).
+* A translation is taken when the local article has none (the bundle's text comes with it:
+  aligned sentences belong to the text they were made from), or when the bundle's is newer
+  and was made from the same text. Otherwise the local translation is kept.
+* A raw page is its SHA-256: present or added, never changed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.types import ArticleState
+
+Row = dict[str, Any]
+FindArticle = Callable[[int, str | None, Sequence[str | None]], int | None]
+
+SOURCE_FIELDS = (
+    "url",
+    "kind",
+    "name",
+    "language_hint",
+    "country",
+    "homepage",
+    "added_at",
+    "update_interval_minutes",
+)
+# Content columns: what an article's text and pipeline state are made of.
+CONTENT_FIELDS = (
+    "canonical_url",
+    "title",
+    "author",
+    "published",
+    "published_offset",
+    "summary",
+    "feed_content",
+    "text",
+    "text_origin",
+    "language",
+    "language_hint",
+    "raw_sha256",
+    "content_hash",
+    "last_error",
+    "translation_note",
+)
+ARTICLE_FIELDS = ("guid", "url", "retrieved_at", *CONTENT_FIELDS, "state", "is_read", "is_starred")
+TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "degenerate")
+SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
+RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
+_CHUNK = 500
+
+
+# Export ------------------------------------------------------------------------------
+
+
+def all_article_ids(db: sqlite3.Connection) -> list[int]:
+    return [int(row[0]) for row in db.execute("SELECT id FROM articles ORDER BY id")]
+
+
+def missing_article_ids(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    missing: list[int] = []
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        found = {r[0] for r in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)}
+        missing.extend(i for i in chunk if i not in found)
+    return missing
+
+
+def source_rows(db: sqlite3.Connection, article_ids: Sequence[int] | None) -> list[Row]:
+    """Every source, or only those the given articles come from."""
+    columns = ", ".join(SOURCE_FIELDS)
+    if article_ids is None:
+        rows = db.execute(f"SELECT {columns} FROM sources ORDER BY id").fetchall()
+        return [dict(zip(SOURCE_FIELDS, row, strict=True)) for row in rows]
+    wanted: dict[str, Row] = {}
+    for chunk in _chunks(article_ids):
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.execute(
+            f"SELECT {columns} FROM sources WHERE id IN"
+            f" (SELECT source_id FROM articles WHERE id IN ({marks})) ORDER BY id",
+            chunk,
+        ):
+            wanted[row[0]] = dict(zip(SOURCE_FIELDS, row, strict=True))
+    return list(wanted.values())
+
+
+def raw_page_hashes(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[str]:
+    hashes: set[str] = set()
+    for chunk in _chunks(article_ids):
+        marks = ", ".join("?" for _ in chunk)
+        hashes.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT raw_sha256 FROM articles WHERE raw_sha256 IS NOT NULL AND id IN ({marks})",
+                chunk,
+            )
+        )
+    return sorted(hashes)
+
+
+def raw_page_row(db: sqlite3.Connection, sha256: str) -> tuple[Row, bytes]:
+    """A raw page's metadata and its bytes exactly as received."""
+    row = db.execute(
+        f"SELECT {', '.join(RAW_PAGE_FIELDS)}, content FROM raw_pages WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return dict(zip(RAW_PAGE_FIELDS, row[:-1], strict=True)), zlib.decompress(row[-1])
+
+
+def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
+    """The articles with their source URL and translation, ``id`` being the bundle's key."""
+    columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+    for chunk in _chunks(sorted(ids)):
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT a.id, s.url, a.duplicate_of, {columns} FROM articles a"
+            f" JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}) ORDER BY a.id",
+            chunk,
+        ).fetchall()
+        for row in rows:
+            article: Row = {"id": row[0], "source_url": row[1], "duplicate_of": row[2]}
+            article.update(zip(ARTICLE_FIELDS, row[3:], strict=True))
+            article["is_read"] = bool(article["is_read"])
+            article["is_starred"] = bool(article["is_starred"])
+            article["translation"] = _translation_row(db, row[0])
+            yield article
+
+
+def _translation_row(db: sqlite3.Connection, article_id: int) -> Row | None:
+    row = db.execute(
+        f"SELECT {', '.join(TRANSLATION_FIELDS)} FROM translations WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    translation: Row = dict(zip(TRANSLATION_FIELDS, row, strict=True))
+    translation["is_pivot"] = bool(translation["is_pivot"])
+    translation["degenerate"] = bool(translation["degenerate"])
+    translation["sentences"] = [
+        {"paragraph": s[0], "original": s[1], "translation": s[2], "degenerate": bool(s[3])}
+        for s in db.execute(
+            f"SELECT {', '.join(SENTENCE_FIELDS)} FROM translation_sentences"
+            " WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+    ]
+    return translation
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield list(ids[start : start + _CHUNK])
+
+
+# Merge -------------------------------------------------------------------------------
+
+
+def merge_source(db: sqlite3.Connection, row: Row) -> tuple[int, bool]:
+    """The local id of the bundle's source, and whether it was added."""
+    found = db.execute("SELECT id FROM sources WHERE url = ?", (row["url"],)).fetchone()
+    if found is not None:
+        return int(found[0]), False
+    cursor = db.execute(
+        f"INSERT INTO sources ({', '.join(SOURCE_FIELDS)})"
+        f" VALUES ({', '.join('?' for _ in SOURCE_FIELDS)})",
+        [row[name] for name in SOURCE_FIELDS],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid, True
+
+
+def has_raw_page(db: sqlite3.Connection, sha256: str) -> bool:
+    return db.execute("SELECT 1 FROM raw_pages WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+
+def add_raw_page(db: sqlite3.Connection, row: Row, content: bytes) -> None:
+    db.execute(
+        f"INSERT INTO raw_pages ({', '.join(RAW_PAGE_FIELDS)}, content) VALUES (?, ?, ?, ?, ?, ?)",
+        (*(row[name] for name in RAW_PAGE_FIELDS), zlib.compress(content)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleOutcome:
+    local_id: int
+    article: str  # "added", "merged" or "skipped"
+    translation: str | None  # the same, or None when the bundle has no translation
+
+
+def merge_article(
+    db: sqlite3.Connection, row: Row, source_id: int, find_article: FindArticle
+) -> ArticleOutcome:
+    """Add or merge one bundle article (see the module's rules); ``row`` is already checked."""
+    translation: Row | None = row["translation"]
+    state = bundle_state(row)
+    local_id = find_article(source_id, row["guid"], [row["url"], row["canonical_url"]])
+    if local_id is None:
+        names = ("source_id", *ARTICLE_FIELDS)
+        values = [source_id, *(row[name] for name in ARTICLE_FIELDS)]
+        values[names.index("state")] = state
+        cursor = db.execute(
+            f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            values,
+        )
+        assert cursor.lastrowid is not None
+        if translation is not None:
+            _insert_translation(db, cursor.lastrowid, translation)
+        return ArticleOutcome(cursor.lastrowid, "added", None if translation is None else "added")
+
+    local = db.execute(
+        "SELECT a.state, a.text, t.translated_at FROM articles a"
+        " LEFT JOIN translations t ON t.article_id = a.id WHERE a.id = ?",
+        (local_id,),
+    ).fetchone()
+    local_state = min(int(local[0]), int(ArticleState.TRANSLATED))
+    if translation is not None and local[2] is None:
+        _take_content(db, local_id, row, max(int(local[0]), state))
+        _insert_translation(db, local_id, translation)
+        return ArticleOutcome(local_id, "merged", "added")
+    if (
+        translation is not None
+        and translation["translated_at"] > local[2]
+        and row["text"] == local[1]
+    ):
+        db.execute("DELETE FROM translations WHERE article_id = ?", (local_id,))
+        _insert_translation(db, local_id, translation)
+        return ArticleOutcome(local_id, "merged", "merged")
+    outcome_translation = None if translation is None else "skipped"
+    if state > local_state:
+        _take_content(db, local_id, row, state)
+        return ArticleOutcome(local_id, "merged", outcome_translation)
+    return ArticleOutcome(local_id, "skipped", outcome_translation)
+
+
+def bundle_state(row: Row) -> int:
+    """The state an imported article may claim here.
+
+    INDEXED means "in the index of the machine that made the bundle": here it is translated
+    until the local index takes it. Without its translation an article is only detected.
+    """
+    state = min(int(row["state"]), int(ArticleState.TRANSLATED))
+    if row["translation"] is None:
+        state = min(state, int(ArticleState.DETECTED))
+    return state
+
+
+def set_duplicate(db: sqlite3.Connection, article_id: int, duplicate_of: int) -> None:
+    db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (duplicate_of, article_id))
+
+
+def _take_content(db: sqlite3.Connection, article_id: int, row: Row, state: int) -> None:
+    # The user's own columns (is_read, is_starred, priority) and the identity columns stay.
+    assignments = ", ".join(f"{name} = ?" for name in CONTENT_FIELDS)
+    db.execute(
+        f"UPDATE articles SET {assignments}, state = ? WHERE id = ?",
+        (*(row[name] for name in CONTENT_FIELDS), state, article_id),
+    )
+
+
+def _insert_translation(db: sqlite3.Connection, article_id: int, translation: Row) -> None:
+    db.execute(
+        f"INSERT INTO translations (article_id, {', '.join(TRANSLATION_FIELDS)})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (article_id, *(translation[name] for name in TRANSLATION_FIELDS)),
+    )
+    db.executemany(
+        "INSERT INTO translation_sentences (article_id, position, paragraph, original,"
+        " translation, degenerate) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, position, *(s[name] for name in SENTENCE_FIELDS))
+            for position, s in enumerate(translation["sentences"])
+        ],
+    )

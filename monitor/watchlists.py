@@ -1,0 +1,241 @@
+"""Watchlists: named saved searches, counted after each update, and match timelines.
+
+What "new" means: a watchlist remembers every article that ever matched it and whether that
+article was among its matches when the user last viewed it (:func:`mark_seen`). Its new
+matches are the articles matching now that were not seen then: an article collected since,
+and also an older article that matches only now (its translation arrived when a model was
+installed). Article ids alone would miss the second kind. Deleting an article forgets it, so
+an id SQLite reuses later is not taken as seen.
+
+Matching goes through the search index, so a watchlist in English finds Russian, Korean and
+Chinese articles through their English translations, exactly as a search does. Every match
+is counted (not one page of hits): the index is read directly for ids, without snippets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from indexes.errors import SearchError
+from indexes.query import build_query
+from indexes.types import SearchRequest
+from monitor.errors import MonitorError
+from monitor.store.watchlist_store import (
+    MatchCounts,
+    WatchFilters,
+    Watchlist,
+    WatchlistStore,
+)
+
+if TYPE_CHECKING:
+    from monitor.app import Monitor
+
+MAX_NAME_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One article a search matches, with what the index knows of it for a timeline."""
+
+    article_id: int
+    day: str | None  # UTC day of publication, "2026-11-20"; None when undated
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistStatus:
+    """A watchlist and its counts, for the sidebar and the tray notification."""
+
+    watchlist: Watchlist
+    total_matches: int
+    new_matches: int  # matching now, not seen at the last view
+    fresh_matches: int = 0  # matched for the first time at this check
+    error: str | None = None  # the search failed (the count is then the last known one)
+
+    @property
+    def name(self) -> str:
+        return self.watchlist.name
+
+    @property
+    def notify(self) -> bool:
+        """Worth a tray notification: something matched for the first time, and not muted."""
+        return self.fresh_matches > 0 and not self.watchlist.muted
+
+
+def request_for(watchlist: Watchlist) -> SearchRequest:
+    """The search a watchlist saves (for showing its matches, or its :func:`timeline`)."""
+    filters = watchlist.filters
+    return SearchRequest(
+        watchlist.query,
+        languages=filters.languages,
+        outlets=filters.outlets,
+        since=filters.since,
+        until=filters.until,
+    )
+
+
+def filters_of(request: SearchRequest) -> WatchFilters:
+    """The filters of a search the user wants to save as a watchlist."""
+    return WatchFilters(request.languages, request.outlets, request.since, request.until)
+
+
+def all_matches(monitor: Monitor, request: SearchRequest) -> Iterator[Match]:
+    """Every article ``request`` matches (its paging is ignored), in no particular order.
+
+    Raises :class:`MonitorError` for a query the index cannot understand.
+    """
+    searcher = monitor.index.searcher()
+    try:
+        query = build_query(request, searcher.schema)
+    except SearchError as error:
+        raise MonitorError(str(error)) from error
+    results = searcher.search(query, limit=None, scored=False)
+    for hit in results:
+        fields = hit.fields()
+        yield Match(
+            int(fields["id"]), fields.get("day") or None, str(fields.get("outlet_name", ""))
+        )
+
+
+def matching_ids(monitor: Monitor, request: SearchRequest) -> list[int]:
+    """The ids of every article ``request`` matches, ascending."""
+    return sorted({match.article_id for match in all_matches(monitor, request)})
+
+
+def timeline(monitor: Monitor, request: SearchRequest) -> dict[str, dict[str, int]]:
+    """Matches per UTC day per outlet: ``{"2026-11-20": {"TASS": 3, ...}, ...}``, days ascending.
+
+    Days without matches are absent; undated articles are left out (they have no day).
+    """
+    days: dict[str, dict[str, int]] = {}
+    for match in all_matches(monitor, request):
+        if match.day is None:
+            continue
+        outlets = days.setdefault(match.day, {})
+        outlets[match.outlet] = outlets.get(match.outlet, 0) + 1
+    return {day: dict(sorted(days[day].items())) for day in sorted(days)}
+
+
+def add_watchlist(
+    monitor: Monitor,
+    name: str,
+    query: str,
+    filters: WatchFilters | None = None,
+    *,
+    existing_seen: bool = True,
+) -> WatchlistStatus:
+    """Save a search as a watchlist. Its present matches count as seen (the user has just
+    looked at this search) unless ``existing_seen`` is false.
+
+    Raises :class:`MonitorError` for an empty or taken name or a query that cannot be searched.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise MonitorError("a watchlist needs a name: type a few words that say what it watches")
+    if len(name) > MAX_NAME_LENGTH:
+        raise MonitorError(
+            f"the watchlist name is too long: keep it under {MAX_NAME_LENGTH} letters"
+        )
+    chosen = filters or WatchFilters()
+    request = SearchRequest(query, chosen.languages, chosen.outlets, chosen.since, chosen.until)
+    _sync(monitor)
+    ids = matching_ids(monitor, request)  # checks the query before anything is stored
+    store = WatchlistStore(monitor.store)
+    watchlist = store.add(name, query.strip(), chosen, monitor.clock())
+    counts = store.record_matches(watchlist.id, ids, monitor.clock(), seen=existing_seen)
+    return _status(store.get_by_id(watchlist.id), counts)
+
+
+def remove_watchlist(monitor: Monitor, name: str) -> Watchlist:
+    """Forget a watchlist (and what it had matched). Raises NotFoundError for an unknown name."""
+    return WatchlistStore(monitor.store).remove(name)
+
+
+def get_watchlist(monitor: Monitor, name: str) -> Watchlist:
+    return WatchlistStore(monitor.store).get(name)
+
+
+def list_watchlists(monitor: Monitor) -> list[WatchlistStatus]:
+    """Every watchlist by name, with the counts of its last check (no searching: fast)."""
+    store = WatchlistStore(monitor.store)
+    return [_status(w, store.counts(w.id)) for w in store.all()]
+
+
+def check_watchlists(monitor: Monitor, *, sync: bool = True) -> list[WatchlistStatus]:
+    """Run every watchlist's search and count its new matches; call after each update.
+
+    ``sync`` first brings the index up to date with the store. A watchlist whose search
+    fails keeps its last counts and says why in ``error``; the others are still checked.
+    """
+    if sync:
+        _sync(monitor)
+    store = WatchlistStore(monitor.store)
+    statuses = []
+    for watchlist in store.all():
+        try:
+            ids = matching_ids(monitor, request_for(watchlist))
+        except MonitorError as error:
+            statuses.append(_status(watchlist, store.counts(watchlist.id), error=str(error)))
+            continue
+        counts = store.record_matches(watchlist.id, ids, monitor.clock())
+        statuses.append(_status(store.get_by_id(watchlist.id), counts))
+    return statuses
+
+
+def mark_seen(monitor: Monitor, name: str) -> WatchlistStatus:
+    """The user viewed the watchlist: its present matches are no longer new."""
+    store = WatchlistStore(monitor.store)
+    watchlist = store.get(name)
+    _sync(monitor)
+    ids = matching_ids(monitor, request_for(watchlist))
+    counts = store.record_matches(watchlist.id, ids, monitor.clock(), seen=True)
+    return _status(store.get_by_id(watchlist.id), counts)
+
+
+def new_article_ids(monitor: Monitor, name: str) -> list[int]:
+    """The new matches of a watchlist as of its last check, newest first (to mark them)."""
+    store = WatchlistStore(monitor.store)
+    return store.new_article_ids(store.get(name).id)
+
+
+def set_muted(monitor: Monitor, name: str, muted: bool = True) -> Watchlist:
+    """A muted watchlist is still counted but never asks for a notification."""
+    store = WatchlistStore(monitor.store)
+    watchlist = store.get(name)
+    store.set_muted(watchlist.id, muted)
+    return replace(watchlist, muted=muted)
+
+
+def _sync(monitor: Monitor) -> None:
+    try:
+        for _ in monitor.sync_index():
+            pass
+    except SearchError as error:  # the index is busy (another Media Monitor) or damaged
+        raise MonitorError(str(error)) from error
+
+
+def _status(watchlist: Watchlist, counts: MatchCounts, error: str | None = None) -> WatchlistStatus:
+    return WatchlistStatus(watchlist, counts.total, counts.new, counts.fresh, error)
+
+
+__all__ = [
+    "Match",
+    "WatchFilters",
+    "Watchlist",
+    "WatchlistStatus",
+    "add_watchlist",
+    "all_matches",
+    "check_watchlists",
+    "filters_of",
+    "get_watchlist",
+    "list_watchlists",
+    "mark_seen",
+    "matching_ids",
+    "new_article_ids",
+    "remove_watchlist",
+    "request_for",
+    "set_muted",
+    "timeline",
+]
