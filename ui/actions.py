@@ -27,6 +27,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+2", "Reader: original only"),
     ("Ctrl+3", "Reader: translation only"),
     ("Ctrl+4", "Reader: stacked"),
+    ("C", "Compare the article's coverage across outlets"),
+    ("T", "Timeline of the current search"),
     ("Ctrl+R", "Update all sources now"),
     ("Ctrl+D", "Save the current search in the sidebar"),
     ("F1", "This list"),
@@ -71,6 +73,9 @@ def install_actions(window: MainWindow) -> None:
             lambda _=False, chosen=layout: window.set_reader_layout(chosen),
             view,
         )
+    view.addSeparator()
+    action("&Compare coverage…", "C", window.compare_current, view)
+    action("&Timeline of this search…", "T", window.show_timeline, view)
     help_menu = bar.addMenu("&Help")
     action("&Keyboard shortcuts", "F1", lambda: ShortcutsDialog(window).exec(), help_menu)
 

@@ -9,11 +9,12 @@ a snippet with the matched words highlighted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.compare_view import ARTICLE_MIME_TYPE, article_mime_data
 from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
 from ui.viewdata import ArticleRow
 
@@ -125,6 +127,16 @@ class ArticleModel(QAbstractListModel):
             return "\n".join(lines)
         return None
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        # Articles can be dragged into the compare view to pin them as columns.
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+
+    def mimeTypes(self) -> list[str]:
+        return [ARTICLE_MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        return article_mime_data([self.rows[i.row()].id for i in indexes if i.isValid()])
+
     def set_rows(self, rows: list[ArticleRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
@@ -168,6 +180,8 @@ class ArticleList(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(self.delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setFrameShape(QListView.Shape.NoFrame)

@@ -9,23 +9,27 @@ from __future__ import annotations
 import re
 from concurrent.futures import Future
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
 from indexes.errors import SearchError
 from indexes.types import SearchRequest
+from monitor import Monitor, watchlists
+from monitor.errors import MonitorError
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
@@ -52,6 +56,8 @@ class MainWindow(QMainWindow):
         self._filter: dict[str, Any] = {}
         self._request: SearchRequest | None = None
         self._current: int | None = None
+        self._watchlist_by_query: dict[str, str] = {}
+        self._tray: QSystemTrayIcon | None = None
 
         self.sidebar = Sidebar()
         self.search_bar = SearchBar()
@@ -86,12 +92,13 @@ class MainWindow(QMainWindow):
         self._timer.start(max(1, update_interval_minutes) * 60_000)
         self._restore_state()
         self.refresh()
+        self.refresh_watchlists()
 
     def _connect(self) -> None:
         self.sidebar.all_selected.connect(lambda: self._browse())
         self.sidebar.source_selected.connect(lambda source_id: self._browse(source_id=source_id))
         self.sidebar.language_selected.connect(lambda language: self._browse(language=language))
-        self.sidebar.saved_search_selected.connect(self.search_bar.set_query)
+        self.sidebar.saved_search_selected.connect(self._watchlist_opened)
         self.search_bar.search_requested.connect(self.search)
         self.search_bar.search_cleared.connect(lambda: self._browse(**self._filter))
         self.article_list.article_selected.connect(self.open_article)
@@ -207,29 +214,127 @@ class MainWindow(QMainWindow):
         self.work.set_last_update(datetime.now(UTC))
         self.statusBar().showMessage(summary, 6000)
         self.refresh()
+        self.refresh_watchlists(check=True)
         if self._current is not None:
             self.open_article(self._current)
 
     # Dialogs and actions ------------------------------------------------------------------
 
     def save_search(self) -> None:
-        """Keep the current query in the sidebar under a name."""
-        query = self.search_bar.text().strip()
-        if not query:
-            self.statusBar().showMessage("Type a search first, then save it.", 4000)
+        """Save the current search as a watchlist: the sidebar counts its new matches."""
+        request = self._request
+        if request is None or not request.text.strip():
+            self.statusBar().showMessage("Search first, then save the search.", 4000)
             return
-        name, accepted = QInputDialog.getText(self, "Save search", "Name:", text=query)
-        if accepted and name.strip():
-            saved = [(n, q) for n, q in self._saved_searches() if n != name.strip()]
-            saved.append((name.strip(), query))
-            QSettings().setValue("search/saved", [list(pair) for pair in saved])
-            self.sidebar.set_saved_searches(saved)
+        name, accepted = QInputDialog.getText(self, "Save search", "Name:", text=request.text)
+        if not (accepted and name.strip()):
+            return
+        chosen = name.strip()
 
-    def _saved_searches(self) -> list[tuple[str, str]]:
-        stored = QSettings().value("search/saved")
-        if not isinstance(stored, list):
-            return []
-        return [(str(p[0]), str(p[1])) for p in stored if isinstance(p, list) and len(p) == 2]
+        def saved(future: Future[object]) -> None:
+            try:
+                future.result()
+            except MonitorError as error:
+                QMessageBox.warning(self, "Save search", str(error))
+                return
+            self.refresh_watchlists()
+
+        self.tasks.write(
+            lambda m: watchlists.add_watchlist(
+                m, chosen, request.text, watchlists.filters_of(request)
+            ),
+            saved,
+        )
+
+    def refresh_watchlists(self, *, check: bool = False) -> None:
+        """Show the watchlists with their counts; ``check`` re-runs them (after an update)."""
+
+        def job(monitor: Monitor) -> list[watchlists.WatchlistStatus]:
+            if check:
+                return watchlists.check_watchlists(monitor)
+            return watchlists.list_watchlists(monitor)
+
+        self.tasks.write(job, self._watchlists_loaded)
+
+    def _watchlists_loaded(self, future: Future[list[watchlists.WatchlistStatus]]) -> None:
+        statuses = future.result()
+        self._watchlist_by_query = {s.watchlist.query: s.name for s in statuses}
+        self.sidebar.set_saved_searches(
+            [
+                (f"{s.name} · {s.new_matches} new" if s.new_matches else s.name, s.watchlist.query)
+                for s in statuses
+            ]
+        )
+        fresh = [s for s in statuses if s.notify]
+        if fresh:
+            self._notify(", ".join(f"{s.name}: {s.fresh_matches} new" for s in fresh))
+
+    def _notify(self, message: str) -> None:
+        if QSettings().value("notifications/muted", False, type=bool):
+            return
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.windowIcon(), self)
+                self._tray.show()
+            self._tray.showMessage("Media Monitor: new matches", message)
+        self.statusBar().showMessage(f"New matches — {message}", 10_000)
+
+    def _watchlist_opened(self, query: str) -> None:
+        self.search_bar.set_query(query)
+        name = self._watchlist_by_query.get(query)
+        if name is not None:
+            self.tasks.write(
+                lambda m: watchlists.mark_seen(m, name), lambda _: self.refresh_watchlists()
+            )
+
+    def compare_current(self) -> None:
+        """Open "Compare coverage" for the current article in its own window."""
+        article_id = self.article_list.current_id()
+        if article_id is None:
+            self.statusBar().showMessage("Select an article to compare its coverage.", 4000)
+            return
+        from ui.compare_view import CompareView
+
+        window = QDialog(self)
+        window.setWindowTitle("Compare coverage")
+        window.resize(1400, 800)
+        layout = QVBoxLayout(window)
+        view = CompareView(self.tasks, article_id, window)
+        view.article_opened.connect(self._show_in_reader)
+        layout.addWidget(view)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
+    def _show_in_reader(self, article_id: int) -> None:
+        if not self.article_list.select_id(article_id):
+            self.open_article(article_id)
+        self.activateWindow()
+
+    def show_timeline(self) -> None:
+        """Matches per day and outlet for the current search; a bar filters to its day."""
+        request = self._request
+        if request is None:
+            self.statusBar().showMessage("Search first: the timeline charts its matches.", 4000)
+            return
+        from monitor.watchlists import timeline
+        from ui.timeline import TimelineChart
+
+        window = QDialog(self)
+        window.setWindowTitle(f"Timeline: {request.text}")
+        window.resize(900, 420)
+        chart = TimelineChart(window)
+        QVBoxLayout(window).addWidget(chart)
+        chart.day_selected.connect(lambda day: self._search_day(request, day))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.tasks.read(
+            lambda monitor: timeline(monitor, request),
+            lambda future: chart.set_data(future.result()),
+        )
+        window.show()
+
+    def _search_day(self, request: SearchRequest, day: str) -> None:
+        chosen = date.fromisoformat(day)
+        self.search(replace(request, since=chosen, until=chosen, page=1))
 
     def show_sources(self) -> None:
         from ui.dialogs.sources import SourcesDialog
@@ -296,7 +401,6 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
-        self.sidebar.set_saved_searches(self._saved_searches())
         history = settings.value("search/history")
         if isinstance(history, list):
             self.search_bar.set_history([str(item) for item in history])

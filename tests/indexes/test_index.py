@@ -197,3 +197,28 @@ def test_related_coverage_comes_from_other_outlets_near_in_time(index):
     assert [article_id for article_id, _ in found][:1] == [2]
     assert 5 not in [a for a, _ in found]  # same outlet
     assert 4 not in [a for a, _ in found]  # a month earlier
+
+
+def test_threads_opening_a_missing_index_at_once_share_one(tmp_path: Path):
+    ready = threading.Barrier(4)
+    opened: list[SearchIndex] = []
+    errors: list[BaseException] = []
+
+    def open_index() -> None:
+        ready.wait()
+        try:
+            opened.append(SearchIndex(tmp_path / "index"))
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_index) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert len(opened) == 4
+    finally:
+        for index in opened:
+            index.close()

@@ -136,13 +136,15 @@ def test_first_run_shows_the_welcome_view(qtbot, tmp_path: Path):
     empty.close()
 
 
-def test_a_saved_search_appears_in_the_sidebar_and_runs_again(qtbot, window, monkeypatch):
+def test_a_saved_search_is_a_watchlist_in_the_sidebar_and_runs_again(qtbot, window, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
     window.search_bar.set_query("satellite")
+    qtbot.waitUntil(lambda: window._request is not None, timeout=5_000)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Space launches", True))
     window.save_search()
-    assert ("Space launches", "satellite") in window._saved_searches()
+    qtbot.waitUntil(lambda: "satellite" in window._watchlist_by_query, timeout=10_000)
+    assert window._watchlist_by_query["satellite"] == "Space launches"
     window.search_bar.set_query("")
     with qtbot.waitSignal(window.search_bar.search_requested, timeout=5_000):
         window.sidebar.saved_search_selected.emit("satellite")
