@@ -16,12 +16,14 @@ import shutil
 import threading
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
@@ -49,6 +51,11 @@ class SearchIndex:
         self._index = self._open()
 
     def _open(self) -> Any:
+        # Two threads or processes opening a missing index at once must not both create it.
+        with _creation_lock(self.directory):
+            return self._open_or_create()
+
+    def _open_or_create(self) -> Any:
         state = self._read_state()
         if state is not None and state.get("schema") == SCHEMA_VERSION:
             # Whoosh leaves a damaged file open when opening fails; it is closed, quietly, as
@@ -116,7 +123,7 @@ class SearchIndex:
         staging = self.directory.with_name(self.directory.name + ".rebuilding")
         with self._lock:
             fresh = self._create_fresh(staging)
-            writer = fresh.writer(limitmb=256)
+            writer = fresh.writer(limitmb=256, codec=_bulk_codec())
             count = 0
             try:
                 for document in documents:
@@ -178,6 +185,40 @@ class SearchIndex:
         with self._lock:
             self._close_searcher()
             self._index.close()
+
+
+def _bulk_codec() -> Any:
+    """Whoosh's codec without per-block field-length statistics, for rebuilds.
+
+    Writing them looks up every posting's field length in the lengths file (seek and read,
+    one posting at a time): a third of the commit time of a rebuild. They only let a top-N
+    search skip blocks that cannot score high enough; without them a block's bound is the
+    highest possible score, which skips less but never drops a hit, and our searches count
+    every hit for the facets anyway. Segments written later by ``apply`` have them again.
+    """
+    codec = W3Codec()
+    codec.length_stats = False
+    return codec
+
+
+_THREAD_CREATION_LOCK = threading.Lock()
+
+
+@contextmanager
+def _creation_lock(directory: Path) -> Iterator[None]:
+    """Exclusive across threads, and across processes where the OS offers file locks."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with _THREAD_CREATION_LOCK, open(directory.with_name(directory.name + ".lock"), "a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the thread lock is what we have
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _fields(document: IndexDocument) -> dict[str, Any]:
