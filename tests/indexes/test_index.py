@@ -208,7 +208,7 @@ def test_threads_opening_a_missing_index_at_once_share_one(tmp_path: Path):
         ready.wait()
         try:
             opened.append(SearchIndex(tmp_path / "index"))
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=open_index) for _ in range(4)]

@@ -201,7 +201,7 @@ def test_two_connections_creating_one_new_store_at_once(tmp_path: Path):
         ready.wait()
         try:
             Store(path).close()
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=open_store) for _ in range(4)]
