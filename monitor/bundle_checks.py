@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from monitor.clock import to_iso
 from monitor.errors import BundleError
+from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState, SourceKind, TextOrigin
+from monitor.watchlists import MAX_NAME_LENGTH
 
 Row = dict[str, Any]
 # A field's kind: "str", "int", "bool", "time", "sha256"; a trailing "?" allows null.
@@ -77,6 +79,12 @@ SENTENCE_SPEC: Spec = {
     "translation": "str",
     "degenerate": "bool",
 }
+WATCHLIST_SPEC: Spec = {
+    "name": "str",
+    "query": "str",
+    "muted": "bool",
+    "created_at": "time",
+}
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -115,6 +123,57 @@ def check_article(row: Row, where: str) -> Row:
     ]
     article["translation"] = checked
     return article
+
+
+def check_watchlist(row: Row, where: str, article_ids: Mapping[int, object]) -> Row:
+    """A watchlist row; ``filters`` becomes the store's JSON text, ``matches`` bundle ids.
+
+    ``article_ids`` are the ids of the bundle's articles: a watchlist may only claim to
+    match articles the bundle carries.
+    """
+    watchlist = fields(row, WATCHLIST_SPEC, where)
+    # Names are stored with their spaces collapsed (see monitor.watchlists.add_watchlist).
+    watchlist["name"] = " ".join(watchlist["name"].split())
+    if not watchlist["name"] or len(watchlist["name"]) > MAX_NAME_LENGTH:
+        raise BundleError(f"{where}: a watchlist needs a name of 1 to {MAX_NAME_LENGTH} letters")
+    watchlist["query"] = watchlist["query"].strip()
+    watchlist["filters"] = _watch_filters(row.get("filters"), f"{where}: field 'filters'")
+    matches = row.get("matches")
+    if not isinstance(matches, list):
+        raise BundleError(f"{where}: field 'matches' should be a list of article ids")
+    for match in matches:
+        _value(match, "int", f"{where}: field 'matches'")
+        if match not in article_ids:
+            raise BundleError(f"{where}: the watchlist matches article {match}, not in the bundle")
+    watchlist["matches"] = matches
+    return watchlist
+
+
+def watchlist_key(name: str) -> str:
+    """What makes two watchlist names the same: the store's NOCASE folds ASCII letters only."""
+    return "".join(c.lower() if c.isascii() else c for c in name)
+
+
+def _watch_filters(value: Any, where: str) -> str:
+    """The filters object of a watchlist row, as :meth:`WatchFilters.to_json` writes it."""
+    if not isinstance(value, dict):
+        raise BundleError(f"{where} should be a JSON object")
+    lists: dict[str, tuple[str, ...]] = {}
+    for name in ("languages", "outlets"):
+        items = value.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise BundleError(f"{where}: {name!r} should be a list of text")
+        lists[name] = tuple(items)
+    days: dict[str, date | None] = {}
+    for name in ("since", "until"):
+        day = value.get(name)
+        try:
+            days[name] = None if day is None else date.fromisoformat(day)
+        except (TypeError, ValueError):
+            raise BundleError(f"{where}: {name!r} should be a date like 2026-11-20") from None
+    return WatchFilters(
+        lists["languages"], lists["outlets"], days["since"], days["until"]
+    ).to_json()
 
 
 def fields(row: Row, spec: Spec, where: str) -> Row:

@@ -9,8 +9,12 @@ network::
     raw_pages.jsonl        one raw page's metadata per line; its bytes are raw/<sha256>
     raw/<sha256>           a page exactly as it was received (the name is its own hash)
     articles.jsonl         one article per line, its aligned translation (if any) inside
-    watchlists.jsonl       optional; reserved for saved topics (see the watchlist hooks)
+    watchlists.jsonl       optional; one watchlist (saved search) per line, with the ids
+                           of the bundled articles it matched
     models/<name>.argosmodel   optional; installed translation packages, re-zipped
+
+``watchlists.jsonl`` was reserved from format 1 on, so it does not change the format
+version: a reader from before watchlists counts the bundled ones as skipped.
 
 Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
 Anything the manifest does not list, or that is not one of these names, makes the bundle

@@ -10,7 +10,8 @@ Order of work, so that a bad bundle changes nothing:
    field by field: any problem rolls the whole merge back;
 4. only then are the bundled models installed (each install is atomic on its own).
 
-The merge rules are in :mod:`monitor.store.bundle_queries`.
+Watchlists are merged last in step 3, after the articles, because their matches are named
+by the bundle's article ids. The merge rules are in :mod:`monitor.store.bundle_queries`.
 """
 
 from __future__ import annotations
@@ -23,12 +24,19 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from monitor.bundle_checks import check_article, check_raw_page, check_source
+from monitor.bundle_checks import (
+    check_article,
+    check_raw_page,
+    check_source,
+    check_watchlist,
+    watchlist_key,
+)
 from monitor.bundle_format import (
     ARTICLES,
     MANIFEST,
@@ -70,15 +78,35 @@ _ZIP_DAMAGE = (
 _COPY_CHUNK = 1024 * 1024
 
 
-def merge_watchlists(db: sqlite3.Connection, rows: list[dict[str, Any]]) -> Tally:
-    """HOOK for watchlists (saved topics) carried in ``watchlists.jsonl``.
+def merge_watchlists(
+    db: sqlite3.Connection,
+    rows: Iterable[tuple[str, dict[str, Any]]],
+    local_ids: Mapping[int, int],
+    at: datetime,
+) -> Tally:
+    """Merge the watchlists of ``watchlists.jsonl`` on ``db``, inside the import's transaction.
 
-    Watchlists are not stored yet, so bundled ones are counted as skipped. When they are,
-    merge them here (by name; keep a local watchlist of the same name as it is), on ``db``,
-    inside the import's transaction. See :func:`monitor.bundle_write.watchlist_rows`.
+    ``rows`` are the member's rows with "where" for messages; ``local_ids`` maps the bundle's
+    article ids to this store's. By name: a local watchlist of the same name is kept as it is
+    (skipped), a new one is added with its bundled matches counted as seen at ``at`` (the
+    rules are in :mod:`monitor.store.bundle_queries`). A bad row raises :class:`BundleError`,
+    and the caller's transaction rolls the whole import back.
     """
-    del db
-    return Tally(skipped=len(rows))
+    moment = queries.now_iso(at)
+    names: set[str] = set()
+    added = skipped = 0
+    for where, row in rows:
+        watchlist = check_watchlist(row, where, local_ids)
+        key = watchlist_key(watchlist["name"])
+        if key in names:
+            raise BundleError(f"{where}: the watchlist “{watchlist['name']}” appears twice")
+        names.add(key)
+        matches = [local_ids[bundle_id] for bundle_id in watchlist["matches"]]
+        if queries.merge_watchlist(db, watchlist, matches, moment):
+            added += 1
+        else:
+            skipped += 1
+    return Tally(added=added, skipped=skipped)
 
 
 def import_bundle(
@@ -282,7 +310,7 @@ def _merge(
                 if target is not None and target != local_id:
                     queries.set_duplicate(db, local_id, target)
             if WATCHLISTS in manifest.members:
-                watchlists = merge_watchlists(db, [row for _, row in rows(WATCHLISTS)])
+                watchlists = merge_watchlists(db, rows(WATCHLISTS), local_ids, monitor.clock())
                 counts["watchlists.added"] += watchlists.added
                 counts["watchlists.merged"] += watchlists.merged
                 counts["watchlists.skipped"] += watchlists.skipped

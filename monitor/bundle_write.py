@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -45,15 +45,14 @@ Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
 
 
-def watchlist_rows(monitor: Monitor) -> Iterator[dict[str, object]]:
-    """HOOK for watchlists (saved topics): yield one JSON row per watchlist to carry along.
+def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[dict[str, object]]:
+    """One JSON row per watchlist (saved search) to carry along, read from ``db``.
 
-    Watchlists are not stored yet, so there is nothing to yield. When they are, yield their
-    rows here and merge them in :func:`monitor.bundle_read.merge_watchlists`; the member is
-    optional, so bundles of format 1 stay readable either way.
+    A row holds the name, query, filters (a JSON object), muted flag, creation time, and
+    ``matches``: which of ``article_ids`` (the bundle's articles) it matched at its last
+    check, so the importer can count them as seen (see :mod:`monitor.store.bundle_queries`).
     """
-    del monitor
-    return iter(())
+    return queries.watchlist_rows(db, article_ids)
 
 
 def export_bundle(
@@ -62,9 +61,15 @@ def export_bundle(
     *,
     article_ids: Iterable[int] | None = None,
     with_models: bool = False,
+    with_watchlists: bool | None = None,
     progress: Progress | None = None,
 ) -> BundleReport:
-    """Write the collection (or the given articles) to the bundle file ``out``."""
+    """Write the collection (or the given articles) to the bundle file ``out``.
+
+    Watchlists go along with the whole collection, and not with chosen articles unless
+    ``with_watchlists`` says so: a few articles handed to someone else should not also
+    tell them everything the user watches. They are small, so all of them go, never some.
+    """
     out = Path(out)
     if out.is_dir():
         raise BundleError(f"{out} is a folder; give the bundle a file name, e.g. news.mmbundle")
@@ -74,7 +79,9 @@ def export_bundle(
         with _snapshot(monitor.store.path) as db:
             writer = _Writer(temporary, monitor.clock().replace(microsecond=0))
             with writer:
-                report = _write_everything(writer, db, monitor, article_ids, models, progress)
+                report = _write_everything(
+                    writer, db, article_ids, models, with_watchlists, progress
+                )
         os.replace(temporary, out)
     except OSError as error:
         raise BundleError(f"cannot write the bundle {out}: {error.strerror or error}") from error
@@ -88,11 +95,13 @@ def export_bundle(
 def _write_everything(
     writer: _Writer,
     db: sqlite3.Connection,
-    monitor: Monitor,
     article_ids: Iterable[int] | None,
     models: list[PackageInfo],
+    with_watchlists: bool | None,
     progress: Progress | None,
 ) -> BundleReport:
+    if with_watchlists is None:
+        with_watchlists = article_ids is None
     if article_ids is None:
         ids = queries.all_article_ids(db)
         sources = queries.source_rows(db, None)
@@ -126,8 +135,8 @@ def _write_everything(
         translations += article["translation"] is not None
         writer.article(article)
     writer.close_articles()
-    watchlists = list(watchlist_rows(monitor))
-    if watchlists:
+    watchlists = watchlist_rows(db, ids) if with_watchlists else []
+    if watchlists:  # the member is optional: a bundle without watchlists does not have it
         writer.rows(WATCHLISTS, watchlists)
     for package in models:
         writer.model(package)

@@ -18,16 +18,29 @@ Merge rules (kept here, next to the SQL that applies them):
   aligned sentences belong to the text they were made from), or when the bundle's is newer
   and was made from the same text. Otherwise the local translation is kept.
 * A raw page is its SHA-256: present or added, never changed.
+* A watchlist is the same watchlist when its name is (without regard to ASCII case, as the
+  store's unique name does). A local watchlist is kept exactly as it is, matches and all:
+  the user's edits win. A new one comes in with its query, filters, muted flag and creation
+  time; the bundled articles it matched on the machine that made the bundle are recorded as
+  matching *and seen* now. The user of this machine has not looked at them, but "new" on a
+  sidebar is only useful for what arrives after the watchlist did: a count of every article
+  of a freshly carried collection says nothing. Local articles it matches that the bundle
+  did not carry are counted by the next :func:`monitor.watchlists.check_watchlists` as new,
+  as are bundled articles it matches only here.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from monitor.clock import to_iso
+from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState
 
 Row = dict[str, Any]
@@ -65,6 +78,7 @@ ARTICLE_FIELDS = ("guid", "url", "retrieved_at", *CONTENT_FIELDS, "state", "is_r
 TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "degenerate")
 SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
 RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
+WATCHLIST_FIELDS = ("name", "query", "filters", "muted", "created_at")
 _CHUNK = 500
 
 
@@ -162,6 +176,33 @@ def _translation_row(db: sqlite3.Connection, article_id: int) -> Row | None:
         )
     ]
     return translation
+
+
+def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[Row]:
+    """Every watchlist, with ``matches``: those of ``article_ids`` it matched at its last check.
+
+    ``filters`` is a JSON object (not the stored text), so a bundle reads as plain JSON Lines.
+    """
+    exported = set(article_ids)
+    rows = db.execute(
+        f"SELECT id, {', '.join(WATCHLIST_FIELDS)} FROM watchlists ORDER BY name COLLATE NOCASE, id"
+    ).fetchall()
+    watchlists: list[Row] = []
+    for watchlist_id, *values in rows:
+        row: Row = dict(zip(WATCHLIST_FIELDS, values, strict=True))
+        row["filters"] = json.loads(WatchFilters.from_json(row["filters"]).to_json())
+        row["muted"] = bool(row["muted"])
+        row["matches"] = [
+            int(match[0])
+            for match in db.execute(
+                "SELECT article_id FROM watchlist_matches WHERE watchlist_id = ? AND matching"
+                " ORDER BY article_id",
+                (watchlist_id,),
+            )
+            if match[0] in exported
+        ]
+        watchlists.append(row)
+    return watchlists
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -288,3 +329,33 @@ def _insert_translation(db: sqlite3.Connection, article_id: int, translation: Ro
             for position, s in enumerate(translation["sentences"])
         ],
     )
+
+
+def merge_watchlist(db: sqlite3.Connection, row: Row, matches: Sequence[int], at: str) -> bool:
+    """Add the bundle's watchlist unless one of its name is here; whether it was added.
+
+    ``row`` is checked (``filters`` is the stored JSON text); ``matches`` are local article
+    ids, recorded as matching and seen at ``at`` (see the module's rules).
+    """
+    found = db.execute("SELECT 1 FROM watchlists WHERE name = ?", (row["name"],)).fetchone()
+    if found is not None:
+        return False
+    cursor = db.execute(
+        "INSERT INTO watchlists (name, query, filters, muted, created_at, last_seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (row["name"], row["query"], row["filters"], row["muted"], row["created_at"], at),
+    )
+    assert cursor.lastrowid is not None
+    db.executemany(
+        "INSERT OR IGNORE INTO watchlist_matches"
+        " (watchlist_id, article_id, first_matched_at, matching, seen) VALUES (?, ?, ?, 1, 1)",
+        [(cursor.lastrowid, article_id, at) for article_id in sorted(set(matches))],
+    )
+    return True
+
+
+def now_iso(moment: datetime) -> str:
+    """``moment`` in the store's form, for the times a merge writes."""
+    text = to_iso(moment)
+    assert text is not None
+    return text

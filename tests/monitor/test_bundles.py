@@ -7,16 +7,24 @@ import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from indexes.types import SearchRequest
 from monitor import Monitor, open_monitor
-from monitor.bundles import FORMAT_VERSION, export_bundle, import_bundle, read_manifest
+from monitor.bundles import FORMAT_VERSION, Tally, export_bundle, import_bundle, read_manifest
 from monitor.errors import BundleError, NotFoundError
 from monitor.store import ArticleDraft
 from monitor.types import ArticleState, SourceKind
+from monitor.watchlists import (
+    WatchFilters,
+    add_watchlist,
+    check_watchlists,
+    list_watchlists,
+    set_muted,
+)
 from tests.support.argos_factory import build_package
 from tests.support.no_network import network_blocked
 
@@ -27,6 +35,8 @@ TABLES = (
     "translations",
     "translation_sentences",
     "changes",
+    "watchlists",
+    "watchlist_matches",
 )
 
 
@@ -56,6 +66,16 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
             monitor.store.set_flags(article.id, read=True)
         for article in articles[1::4]:
             monitor.store.set_flags(article.id, starred=True)
+        add_watchlist(monitor, "Kimchi cabbage", "배추", WatchFilters(languages=("ko",)))
+        set_muted(monitor, "Kimchi cabbage")
+        # Not seen here: the import must still not show these matches as new.
+        add_watchlist(
+            monitor,
+            "Interest rates",
+            "rate",
+            WatchFilters(outlets=tuple(s.name for s in monitor.sources()), since=date(2020, 1, 1)),
+            existing_seen=False,
+        )
         export_bundle(monitor, root / "full.mmbundle")
         export_bundle(monitor, root / "models.mmbundle", with_models=True)
         korean_ids = tuple(a.id for a in monitor.articles(language="ko"))
@@ -156,6 +176,64 @@ def test_round_trip_carries_texts_translations_states_and_raw_pages(
         assert hit_urls(target, query) == hit_urls(origin, query) != set()
 
 
+def saved(monitor: Monitor) -> list[tuple[object, ...]]:
+    """What a watchlist is, apart from its local ids and check times."""
+    return [
+        (w.name, w.query, w.filters, w.muted, w.created_at)
+        for w in (status.watchlist for status in list_watchlists(monitor))
+    ]
+
+
+def matched_urls(monitor: Monitor, name: str) -> set[str | None]:
+    db = monitor.store._db
+    rows = db.execute(
+        "SELECT a.url FROM watchlist_matches m JOIN watchlists w ON w.id = m.watchlist_id"
+        " JOIN articles a ON a.id = m.article_id WHERE w.name = ? AND m.matching",
+        (name,),
+    )
+    return {row[0] for row in rows}
+
+
+def test_watchlists_travel_with_the_collection_and_their_matches_arrive_seen(
+    origin: Monitor, target: Monitor, collection: Collection
+) -> None:
+    assert any(status.new_matches for status in list_watchlists(origin))
+    report = import_bundle(target, collection.full)
+    assert report.watchlists == Tally(added=len(list_watchlists(origin))) != Tally()
+    assert any("watchlists: 2 added" in line for line in report.lines())
+    assert saved(target) == saved(origin)
+    for mine, theirs in zip(list_watchlists(target), list_watchlists(origin), strict=True):
+        assert mine.total_matches == theirs.total_matches > 0
+        assert mine.new_matches == 0
+        assert matched_urls(target, mine.name) == matched_urls(origin, mine.name)
+    # Searched here, the same articles match: none of them is new, nothing to notify.
+    for status in check_watchlists(target):
+        assert status.error is None
+        assert (status.new_matches, status.fresh_matches) == (0, 0)
+        assert status.total_matches == len(matched_urls(origin, status.name))
+
+
+def test_chosen_articles_carry_watchlists_only_when_asked(
+    origin: Monitor, target: Monitor, collection: Collection, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(collection.korean) as archive:
+        assert "watchlists.jsonl" not in archive.namelist()
+    assert import_bundle(target, collection.korean).watchlists == Tally()
+    assert list_watchlists(target) == []
+
+    bundle = tmp_path / "korean-with-watchlists.mmbundle"
+    written = export_bundle(origin, bundle, article_ids=collection.korean_ids, with_watchlists=True)
+    assert written.watchlists.added == read_manifest(bundle).counts["watchlists"] == 2
+    report = import_bundle(target, bundle)
+    assert report.watchlists == Tally(added=2)
+    korean_urls = {a.url for a in target.articles()}
+    cabbage = matched_urls(origin, "Kimchi cabbage")
+    assert matched_urls(target, "Kimchi cabbage") == cabbage & korean_urls != set()
+    assert matched_urls(target, "Interest rates") == matched_urls(origin, "Interest rates") & (
+        korean_urls
+    )
+
+
 def test_a_subset_carries_only_its_articles_sources_and_pages(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
@@ -234,6 +312,22 @@ def test_overlapping_imports_add_no_duplicates_and_keep_local_edits(
     assert target.store.source(renamed.id).name == "My name for it"
     assert target.store.source(renamed.id).update_interval_minutes == 7
     assert target.article(local_only).title == "Local"
+
+
+def test_a_local_watchlist_of_the_same_name_is_kept_as_it_is(
+    origin: Monitor, target: Monitor, collection: Collection
+) -> None:
+    mine = add_watchlist(target, "interest RATES", "ставку", WatchFilters(languages=("ru",)))
+    report = import_bundle(target, collection.full)
+    assert report.watchlists == Tally(added=1, skipped=1)
+    kept = {status.name: status.watchlist for status in list_watchlists(target)}
+    assert set(kept) == {"interest RATES", "Kimchi cabbage"}
+    assert kept["interest RATES"] == mine.watchlist
+    assert matched_urls(target, "interest RATES") == set()  # its matches were not taken over
+    cabbage = [w for w in saved(origin) if w[0] == "Kimchi cabbage"]
+    assert [w for w in saved(target) if w[0] == "Kimchi cabbage"] == cabbage != []
+    assert import_bundle(target, collection.full).watchlists == Tally(skipped=2)
+    assert len(list_watchlists(target)) == 2
 
 
 def test_a_translation_made_elsewhere_is_taken_when_the_local_article_has_none(
@@ -392,6 +486,55 @@ def bad_last_row(bundle: Path, out: Path) -> Path:
         members["articles.jsonl"] = f"{chr(10).join(rows)}{chr(10)}".encode()
 
     return rebuild(bundle, out, edit=spoil)
+
+
+def edit_watchlists(
+    change: Callable[[list[dict[str, object]]], None],
+) -> Callable[[Path, Path], Path]:
+    """A bundle maker whose watchlist rows are edited (and rehashed: only the rows are bad)."""
+
+    def make(bundle: Path, out: Path) -> Path:
+        def edit(members: dict[str, bytes]) -> None:
+            rows = [json.loads(line) for line in members["watchlists.jsonl"].splitlines()]
+            change(rows)
+            members["watchlists.jsonl"] = "".join(json.dumps(r) + "\n" for r in rows).encode()
+
+        return rebuild(bundle, out, edit=edit)
+
+    return make
+
+
+def _set_last(name: str, value: object) -> Callable[[list[dict[str, object]]], None]:
+    return lambda rows: rows[-1].update({name: value})
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (edit_watchlists(_set_last("muted", "yes")), r"field 'muted' should be true or false"),
+        (
+            edit_watchlists(_set_last("filters", {"since": "last week"})),
+            r"'since' should be a date",
+        ),
+        (edit_watchlists(_set_last("matches", [10**9])), r"article 1000000000, not in the bundle"),
+        (edit_watchlists(_set_last("name", "   ")), "a watchlist needs a name"),
+        (edit_watchlists(lambda rows: rows.append(dict(rows[0]))), "appears twice"),
+    ],
+)
+def test_a_bad_watchlist_row_refuses_the_whole_bundle(
+    target: Monitor,
+    collection: Collection,
+    tmp_path: Path,
+    make: Callable[[Path, Path], Path],
+    message: str,
+) -> None:
+    add_watchlist(target, "Mine", "rate")
+    before = (counts(target), saved(target))
+    bad = make(collection.full, tmp_path / "bad.mmbundle")
+    with pytest.raises(BundleError, match=rf"watchlists\.jsonl line \d+: .*{message}"):
+        import_bundle(target, bad)
+    assert (counts(target), saved(target)) == before
+    assert counts(target)["articles"] == 0  # the articles before the bad row were rolled back
 
 
 @pytest.mark.parametrize(
