@@ -38,6 +38,7 @@ class IndexStage:
         if self._index.needs_rebuild:
             yield from self.rebuild(cancel)
             return
+        self._store.mark_indexed_up_to(self._index.synced)
         total = self.pending()
         done = 0
         while not cancel.is_set():

@@ -462,6 +462,18 @@ class Store:
         )
         return {int(r[0]): int(r[1]) for r in rows}
 
+    def mark_indexed_up_to(self, seq: int) -> None:
+        """Translated articles with no change after ``seq`` are in the index: INDEXED.
+
+        Repairs a run killed between the index's commit and :meth:`mark_indexed`.
+        """
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE articles SET state = ? WHERE state = ? AND id NOT IN"
+                " (SELECT article_id FROM changes WHERE seq > ?)",
+                (int(ArticleState.INDEXED), int(ArticleState.TRANSLATED), seq),
+            )
+
     def last_change_seq(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 

@@ -140,3 +140,15 @@ def test_cli_search_json_and_errors(monitor: Monitor, capsys):
     assert err.startswith("media-monitor: error:") and err.count("\n") == 1
     assert main([*data, "reindex"]) == 0
     assert "Rebuilt the index: 2 articles." in capsys.readouterr().out
+
+
+def test_articles_left_translated_by_a_kill_after_the_index_commit_are_marked_indexed(
+    monitor: Monitor,
+):
+    from monitor.types import ArticleState
+
+    ids = [a.id for a in monitor.articles()]
+    for article_id in ids:  # killed after the index committed, before the states were saved
+        monitor.store.set_state(article_id, ArticleState.TRANSLATED)
+    list(monitor.sync_index())
+    assert {a.state for a in monitor.articles()} == {ArticleState.INDEXED}
