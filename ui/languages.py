@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 # The languages the app is built around, in the order menus and the sidebar list them.
 FOLLOWED_LANGUAGES: tuple[str, ...] = ("ko", "ru", "zh", "uk", "en")
 
-_NAMES: dict[str, str] = {
+LANGUAGE_NAMES: dict[str, str] = {
     "ko": "Korean",
     "ru": "Russian",
     "zh": "Chinese",
@@ -44,7 +44,7 @@ def language_name(code: str | None) -> str:
     """ "ko" → "Korean"; a code we have no name for is shown as itself, upper-cased."""
     if not code:
         return UNKNOWN_LANGUAGE
-    return _NAMES.get(code.lower(), code.upper())
+    return LANGUAGE_NAMES.get(code.lower(), code.upper())
 
 
 def badge_text(code: str | None) -> str:

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.languages import language_name
 from ui.reader_document import (
     DOCUMENT_MARGIN,
     build_pane,
-    language_name,
     sentence_joiner,
     sentence_paragraphs,
     term_pattern,

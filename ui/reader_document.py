@@ -28,17 +28,6 @@ from PySide6.QtGui import (
 
 from ui.viewdata import SentenceView
 
-LANGUAGE_NAMES = {
-    "ko": "Korean",
-    "ru": "Russian",
-    "zh": "Chinese",
-    "uk": "Ukrainian",
-    "en": "English",
-    "ja": "Japanese",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-}
 # Languages written without spaces between sentences.
 _UNSPACED_LANGUAGES = {"zh", "ja"}
 
@@ -57,13 +46,6 @@ DEGENERATE_TIP = (
     "This sentence's translation looks unreliable (repeated, cut short or copied from the "
     "original). Check it against the original."
 )
-
-
-def language_name(code: str | None) -> str:
-    """'Korean' for 'ko'; the code itself for languages without a name here."""
-    if not code:
-        return "Unknown language"
-    return LANGUAGE_NAMES.get(code.lower(), code)
 
 
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

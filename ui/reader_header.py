@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.reader_document import language_name, marked_html, published_text, term_pattern
+from ui.languages import language_name
+from ui.reader_document import marked_html, published_text, term_pattern
 from ui.viewdata import ReaderContent, TextSourceKind
 
 # Tinted, semi-transparent frames: readable with light and dark palettes.

@@ -14,9 +14,10 @@ from PySide6.QtTest import QTest
 
 from monitor import open_monitor
 from tests.support.argos_factory import build_package
+from ui.languages import language_name
 from ui.queries import reader_content
 from ui.reader import ReaderLayout, ReaderView
-from ui.reader_document import language_name, published_text, term_marks
+from ui.reader_document import published_text, term_marks
 from ui.reader_pane import SentencePane
 from ui.viewdata import ReaderContent, SentenceView, TextSourceKind
 
@@ -326,7 +327,7 @@ def test_language_names_and_times_without_an_offset():
         "Chinese",
         "Ukrainian",
         "English",
-        "xx",
+        "XX",  # codes without a name are shown upper-cased
         "Unknown language",
     ]
     assert published_text(None, 60) == "Date unknown"

@@ -19,35 +19,17 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from monitor.errors import MonitorError
 from translations.errors import TranslationError
+from ui.languages import LANGUAGE_NAMES
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-# Languages the app is built for first, then others the Argos index offers often.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ko": "Korean",
-    "ru": "Russian",
-    "zh": "Chinese",
-    "uk": "Ukrainian",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "ja": "Japanese",
-    "ar": "Arabic",
-    "fa": "Persian",
-    "tr": "Turkish",
-    "pl": "Polish",
-    "it": "Italian",
-    "pt": "Portuguese",
-}
 
 
 def language_name(code: str | None) -> str:
     """ "Korean" for "ko"; the code itself when the name is not known; "Unknown" for None."""
     if not code:
         return "Unknown"
-    return LANGUAGE_NAMES.get(code, code)
+    return LANGUAGE_NAMES.get(code.lower(), code)
 
 
 def language_label(code: str | None) -> str:

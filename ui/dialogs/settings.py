@@ -35,7 +35,8 @@ from monitor import Monitor
 from monitor.errors import ConfigError
 from monitor.settings import Settings, load_settings, save_settings
 from translations.packages import is_language_code
-from ui.dialogs.common import LANGUAGE_NAMES, Callbacks, failure
+from ui.dialogs.common import Callbacks, failure
+from ui.languages import LANGUAGE_NAMES
 from ui.tasks import TaskManager
 
 ORGANIZATION = "media-monitor"

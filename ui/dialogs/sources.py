@@ -40,7 +40,8 @@ from monitor import Monitor
 from monitor.cli_output import error_state
 from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
-from ui.dialogs.common import LANGUAGE_NAMES, Callbacks, confirm, failure, language_name
+from ui.dialogs.common import Callbacks, confirm, failure, language_name
+from ui.languages import LANGUAGE_NAMES
 from ui.tasks import TaskManager
 
 T = TypeVar("T")
