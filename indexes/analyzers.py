@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from whoosh.analysis import Analyzer, Token
@@ -84,6 +84,7 @@ _TOKEN = re.compile(
     rf"|({_WORD_CHAR}+(?:[{APOSTROPHES}]{_WORD_CHAR}+)*)"  # 3: a word
 )
 _CJK_RUN = 2
+_CJK_ONLY = re.compile(rf"[{_CJK_RANGES}]+")
 
 
 class LanguageAnalyzer(Analyzer):  # type: ignore[misc]  # whoosh ships no type hints
@@ -186,6 +187,32 @@ class LanguageAnalyzer(Analyzer):  # type: ignore[misc]  # whoosh ships no type 
                 token.startchar = offset + index
                 token.endchar = offset + index + len(gram)
                 yield token
+
+
+def match_spans(language: str, text: str, terms: Collection[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the index-mode analyzer of ``language`` yields one of ``terms``.
+
+    The same answer as running the analyzer and keeping the matching tokens' characters,
+    several times faster, for snippets: a CJK term (a bigram or one character) occurs
+    exactly where its characters do, so it is found with ``str.find``; only when a term is
+    a word is the text tokenized, and CJK runs are then skipped. Spans are sorted.
+    """
+    cjk_terms = [term for term in terms if _CJK_ONLY.fullmatch(term)]
+    spans: list[tuple[int, int]] = []
+    for term in cjk_terms:
+        start = text.find(term)
+        while start >= 0:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    if len(cjk_terms) < len(terms):
+        word_terms = terms_for(language)
+        for match in _TOKEN.finditer(text):
+            if match.lastindex != _CJK_RUN and any(
+                term in terms for term in word_terms(match.group())
+            ):
+                spans.append(match.span())
+    spans.sort()
+    return spans
 
 
 def analyzer_for(language: str) -> Analyzer:

@@ -10,8 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh import highlight, sorting
+from whoosh import query as wq
 from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import ResultsPage, Searcher
 
+from indexes.analyzers import LanguageAnalyzer, match_spans
 from indexes.index import SearchIndex
 from indexes.query import build_query
 from indexes.schema import ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
@@ -46,19 +49,23 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
     sortedby = (
         sorting.FieldFacet("published", reverse=True) if request.sort is SortOrder.DATE else None
     )
-    page = searcher.search_page(
-        query,
-        max(1, request.page),
-        pagelen=request.page_size,
+    pagenum = max(1, request.page)
+    collector = searcher.collector(
+        limit=pagenum * request.page_size,
         sortedby=sortedby,
         groupedby=facets,
         maptype=sorting.Count,
-        terms=True,
     )
-    results = page.results
+    # needs_current keeps prefix expansions scored by how often they occur (Whoosh reads a
+    # union of many terms into a constant-score array otherwise, in indexes of up to 5,000
+    # documents), as it was when every hit's matched terms were recorded.
+    searcher.search_with_collector(query, collector, searcher.context(needs_current=True))
+    results = collector.results()
+    page = ResultsPage(results, pagenum, request.page_size)
     shown = list(page)
     display = texts([int(hit["id"]) for hit in shown])
-    hits = tuple(_hit(hit, display.get(int(hit["id"]))) for hit in shown)
+    matched = _matched_terms(searcher, query, [hit.docnum for hit in shown])
+    hits = tuple(_hit(hit, display.get(int(hit["id"])), matched[hit.docnum]) for hit in shown)
     return SearchResult(
         hits=hits,
         total=len(results),
@@ -74,8 +81,42 @@ def _counts(groups: Mapping[object, object]) -> dict[str, int]:
     return {str(key): int(value) for key, value in groups.items() if key not in (None, "")}  # type: ignore[call-overload]
 
 
-def _hit(hit: WhooshHit, text: DisplayText | None) -> Hit:
-    fields = {field for field, _ in (hit.matched_terms() or [])}
+def _matched_terms(
+    searcher: Searcher, query: wq.Query, docnums: Sequence[int]
+) -> dict[int, set[tuple[str, bytes]]]:
+    """The query terms each of ``docnums`` (hits of the query) contains, as (field, term).
+
+    Whoosh's ``terms=True`` records this for every hit, checking each of the query's terms
+    at each one: with a prefix that expands to hundreds of terms and thousands of hits,
+    that was most of the search. Here the query's matcher is moved to each hit of the page
+    only, and the term matchers standing on it are the terms it contains.
+    """
+    found: dict[int, set[tuple[str, bytes]]] = {docnum: set() for docnum in docnums}
+    wanted = sorted(found)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.doc_count_all()
+        local = [docnum - offset for docnum in wanted if offset <= docnum < end]
+        if not local:
+            continue
+        # needs_current: otherwise Whoosh may read a union of terms into one array at once,
+        # and its term matchers no longer stand on any document.
+        matcher = query.matcher(leaf, leaf.boolean_context().set(needs_current=True))
+        terms = list(matcher.term_matchers())
+        for docnum in local:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() != docnum:
+                continue
+            for term in terms:
+                if term.is_active() and term.id() == docnum:
+                    found[docnum + offset].add(term.term())
+    return found
+
+
+def _hit(hit: WhooshHit, text: DisplayText | None, terms: set[tuple[str, bytes]]) -> Hit:
+    fields = {field for field, _ in terms}
     in_original = bool(fields & set(ORIGINAL_FIELDS))
     in_translation = TRANSLATION_FIELD in fields
     if in_original and in_translation:
@@ -86,18 +127,48 @@ def _hit(hit: WhooshHit, text: DisplayText | None) -> Hit:
         matched = MatchedIn.ORIGINAL
     snippet_original = snippet_translation = ""
     if text is not None:
-        snippet_original = _snippet(hit, original_field(text.language), text.original)
+        snippet_original = _snippet(hit, terms, original_field(text.language), text.original)
         if text.translation:
-            snippet_translation = _snippet(hit, TRANSLATION_FIELD, text.translation)
+            snippet_translation = _snippet(hit, terms, TRANSLATION_FIELD, text.translation)
     return Hit(
         int(hit["id"]), float(hit.score or 0.0), matched, snippet_original, snippet_translation
     )
 
 
-def _snippet(hit: WhooshHit, field: str, text: str) -> str:
-    hit.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=SNIPPET_CONTEXT)
-    hit.results.formatter = MergingHtmlFormatter()
-    highlighted = hit.highlights(field, text=text, top=SNIPPET_FRAGMENTS)
-    if highlighted:
-        return str(highlighted)
+def _snippet(hit: WhooshHit, terms: set[tuple[str, bytes]], field: str, text: str) -> str:
+    # Only this hit's matched terms in this field are looked for, with match_spans rather
+    # than Whoosh's re-analysis of the whole text through its token filters: that took
+    # most of a page's time (two texts for each of 20 hits).
+    field_object = hit.searcher.schema[field]
+    words = {field_object.from_bytes(term) for name, term in terms if name == field}
+    analyzer = field_object.analyzer
+    language = analyzer.language if isinstance(analyzer, LanguageAnalyzer) else "other"
+    spans = match_spans(language, text, words) if words else []
+    if spans:
+        tokens = [
+            highlight.Token(text=text[start:end].casefold(), startchar=start, endchar=end)
+            for start, end in _longest_per_start(spans)
+        ]
+        fragments = _FRAGMENTER.fragment_matches(text, tokens)
+        best = highlight.top_fragments(
+            fragments, SNIPPET_FRAGMENTS, _SCORER, highlight.FIRST, minscore=1
+        )
+        if best:
+            return str(_FORMATTER.format(best))
     return str(highlight.htmlescape(text[: 2 * SNIPPET_CONTEXT].strip()))  # no match here
+
+
+def _longest_per_start(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    # A bigram and its first character start together; the bigram is the match to draw.
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and kept[-1][0] == start:
+            kept[-1] = (start, max(end, kept[-1][1]))
+        else:
+            kept.append((start, end))
+    return kept
+
+
+_FRAGMENTER = highlight.PinpointFragmenter(maxchars=300, surround=SNIPPET_CONTEXT, autotrim=True)
+_SCORER = highlight.BasicFragmentScorer()
+_FORMATTER = MergingHtmlFormatter()
