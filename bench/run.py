@@ -22,14 +22,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import search_bench
+from bench import search_bench, translation_bench
 from bench.search_bench import Settings
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
-# name -> (title, function). Later: translation, ingest, UI, memory.
+
+def _translation(settings: Settings) -> str:
+    return translation_bench.run(settings.quick)
+
+
+# name -> (title, function). Later: ingest, UI, memory.
 BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "search": ("Search (indexes/)", search_bench.run),
+    "translation": ("Translation throughput (translations/)", _translation),
 }
 
 _HEADER = """# Benchmark results
