@@ -7,7 +7,6 @@ consistent and everything committed before it.
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,9 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from monitor.clock import Clock, from_iso, to_iso, utc_now
+from monitor.clock import Clock, to_iso, utc_now
 from monitor.errors import NotFoundError, SourceError, StoreError
 from monitor.store.database import open_database
+from monitor.store.rows import (
+    ARTICLE_COLUMNS,
+    SOURCE_COLUMNS,
+    article_from_row,
+    content_hash,
+    source_from_row,
+)
 from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
 
 
@@ -36,19 +42,6 @@ class ArticleDraft:
     summary: str
     feed_content: str
     language_hint: str | None
-
-
-_SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
-_ARTICLE_COLUMNS = "a.*, s.name AS source_name"
-_WHITESPACE = re.compile(r"\s+")
-
-
-def content_hash(text: str) -> str | None:
-    """A hash of the text with whitespace folded: equal for wire copies, ``None`` if too short."""
-    folded = _WHITESPACE.sub(" ", text).strip().casefold()
-    if len(folded) < 200:
-        return None  # short texts (titles only, teasers) collide by chance; not a duplicate signal
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 class Store:
@@ -124,21 +117,21 @@ class Store:
 
     def source(self, source_id: int) -> Source:
         row = self._db.execute(
-            f"SELECT {_SOURCE_COLUMNS} FROM sources s WHERE s.id = ?", (source_id,)
+            f"SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.id = ?", (source_id,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no source with id {source_id}")
-        return _source_from_row(row)
+        return source_from_row(row)
 
     def find_source_by_url(self, url: str) -> Source | None:
         row = self._db.execute(
-            f"SELECT {_SOURCE_COLUMNS} FROM sources s WHERE s.url = ?", (url,)
+            f"SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.url = ?", (url,)
         ).fetchone()
-        return None if row is None else _source_from_row(row)
+        return None if row is None else source_from_row(row)
 
     def sources(self) -> list[Source]:
-        rows = self._db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources s ORDER BY s.id")
-        return [_source_from_row(row) for row in rows]
+        rows = self._db.execute(f"SELECT {SOURCE_COLUMNS} FROM sources s ORDER BY s.id")
+        return [source_from_row(row) for row in rows]
 
     def remove_source(self, source_id: int) -> Source:
         source = self.source(source_id)
@@ -371,13 +364,13 @@ class Store:
 
     def article(self, article_id: int) -> Article:
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
             " WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        return _article_from_row(row)
+        return article_from_row(row)
 
     def articles(
         self,
@@ -402,12 +395,12 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         limit_clause = f"LIMIT {int(limit)}" if limit is not None else ""
         rows = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
             f" {where} ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC"
             f" {limit_clause}",
             values,
         )
-        return [_article_from_row(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     def articles_by_ids(self, ids: Iterable[int]) -> list[Article]:
         wanted = list(ids)
@@ -416,11 +409,11 @@ class Store:
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             rows = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
                 f" WHERE a.id IN ({marks})",
                 chunk,
             )
-            found.extend(_article_from_row(row) for row in rows)
+            found.extend(article_from_row(row) for row in rows)
         return found
 
     def article_chunks(self, size: int) -> Iterator[list[Article]]:
@@ -428,13 +421,13 @@ class Store:
         last = 0
         while True:
             rows = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
                 " WHERE a.id > ? ORDER BY a.id LIMIT ?",
                 (last, size),
             ).fetchall()
             if not rows:
                 return
-            chunk = [_article_from_row(row) for row in rows]
+            chunk = [article_from_row(row) for row in rows]
             last = chunk[-1].id
             yield chunk
 
@@ -494,60 +487,3 @@ class Store:
 
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
-
-
-def _source_from_row(row: sqlite3.Row) -> Source:
-    return Source(
-        id=row["id"],
-        url=row["url"],
-        kind=SourceKind(row["kind"]),
-        name=row["name"],
-        language_hint=row["language_hint"],
-        country=row["country"],
-        homepage=row["homepage"],
-        added_at=_required(from_iso(row["added_at"])),
-        update_interval_minutes=row["update_interval_minutes"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_checked=from_iso(row["last_checked"]),
-        last_success=from_iso(row["last_success"]),
-        last_error=row["last_error"],
-        error_since=from_iso(row["error_since"]),
-        consecutive_failures=row["consecutive_failures"],
-        next_attempt_at=from_iso(row["next_attempt_at"]),
-        article_count=row["article_count"],
-    )
-
-
-def _article_from_row(row: sqlite3.Row) -> Article:
-    return Article(
-        id=row["id"],
-        source_id=row["source_id"],
-        source_name=row["source_name"],
-        guid=row["guid"],
-        url=row["url"],
-        canonical_url=row["canonical_url"],
-        title=row["title"],
-        author=row["author"],
-        published=from_iso(row["published"]),
-        published_offset_minutes=row["published_offset"],
-        retrieved_at=_required(from_iso(row["retrieved_at"])),
-        summary=row["summary"],
-        text=row["text"],
-        text_origin=TextOrigin(row["text_origin"]),
-        language=row["language"],
-        language_hint=row["language_hint"],
-        state=ArticleState(row["state"]),
-        raw_sha256=row["raw_sha256"],
-        duplicate_of=row["duplicate_of"],
-        last_error=row["last_error"],
-        translation_note=row["translation_note"],
-        is_read=bool(row["is_read"]),
-        is_starred=bool(row["is_starred"]),
-    )
-
-
-def _required(moment: datetime | None) -> datetime:
-    if moment is None:
-        raise StoreError("a required time is missing in the store")
-    return moment

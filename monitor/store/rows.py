@@ -1,0 +1,81 @@
+"""Turning SQLite rows into the core's value types, and the columns the queries select."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from datetime import datetime
+
+from monitor.clock import from_iso
+from monitor.errors import StoreError
+from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
+
+SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
+ARTICLE_COLUMNS = "a.*, s.name AS source_name"
+_WHITESPACE = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str | None:
+    """A hash of the text with whitespace folded: equal for wire copies, ``None`` if too short."""
+    folded = _WHITESPACE.sub(" ", text).strip().casefold()
+    if len(folded) < 200:
+        return None  # short texts (titles only, teasers) collide by chance; not a duplicate signal
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def source_from_row(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"],
+        url=row["url"],
+        kind=SourceKind(row["kind"]),
+        name=row["name"],
+        language_hint=row["language_hint"],
+        country=row["country"],
+        homepage=row["homepage"],
+        added_at=_required(from_iso(row["added_at"])),
+        update_interval_minutes=row["update_interval_minutes"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked=from_iso(row["last_checked"]),
+        last_success=from_iso(row["last_success"]),
+        last_error=row["last_error"],
+        error_since=from_iso(row["error_since"]),
+        consecutive_failures=row["consecutive_failures"],
+        next_attempt_at=from_iso(row["next_attempt_at"]),
+        article_count=row["article_count"],
+    )
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        source_name=row["source_name"],
+        guid=row["guid"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        title=row["title"],
+        author=row["author"],
+        published=from_iso(row["published"]),
+        published_offset_minutes=row["published_offset"],
+        retrieved_at=_required(from_iso(row["retrieved_at"])),
+        summary=row["summary"],
+        text=row["text"],
+        text_origin=TextOrigin(row["text_origin"]),
+        language=row["language"],
+        language_hint=row["language_hint"],
+        state=ArticleState(row["state"]),
+        raw_sha256=row["raw_sha256"],
+        duplicate_of=row["duplicate_of"],
+        last_error=row["last_error"],
+        translation_note=row["translation_note"],
+        is_read=bool(row["is_read"]),
+        is_starred=bool(row["is_starred"]),
+    )
+
+
+def _required(moment: datetime | None) -> datetime:
+    if moment is None:
+        raise StoreError("a required time is missing in the store")
+    return moment
