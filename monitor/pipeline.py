@@ -263,21 +263,19 @@ class _Run:
 
     def _start_page_source(self, pool: ThreadPoolExecutor, source: Source) -> set[Future[_Outcome]]:
         """A page source is its own single article."""
-        if self._store.find_article(source.id, None, [source.url]) is None:
-            self._store.insert_article(
-                ArticleDraft(
-                    source.id,
-                    None,
-                    source.url,
-                    source.name,
-                    None,
-                    None,
-                    None,
-                    "",
-                    "",
-                    source.language_hint,
-                )
-            )
+        draft = ArticleDraft(
+            source.id,
+            None,
+            source.url,
+            source.name,
+            None,
+            None,
+            None,
+            "",
+            "",
+            source.language_hint,
+        )
+        if self._store.insert_unless_known(draft)[1]:
             self._bump(source.id, new=1)
         self._feed_done.add(source.id)
         return self._start_pages(pool, source.id)
@@ -352,11 +350,10 @@ class _Run:
             feed_content=item.content,
             language_hint=item.language_hint or feed.language_hint or source.language_hint,
         )
-        existing = self._store.find_article(source.id, item.guid, [item.url])
-        if existing is None:
-            self._store.insert_article(draft)
+        article_id, inserted = self._store.insert_unless_known(draft)
+        if inserted:
             self._bump(source.id, new=1)
-        elif self._store.refresh_from_feed(existing, draft):
+        elif self._store.refresh_from_feed(article_id, draft):
             self._bump(source.id, updated=1)
 
     def _on_page(self, outcome: _PageOutcome) -> Iterator[Progress]:

@@ -217,29 +217,44 @@ class Store:
         return None
 
     def insert_article(self, draft: ArticleDraft) -> int:
-        text = draft.feed_content or draft.summary
         with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO articles (source_id, guid, url, title, author, published,"
-                " published_offset, retrieved_at, summary, feed_content, text, text_origin,"
-                " language_hint, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft.source_id,
-                    draft.guid,
-                    draft.url,
-                    draft.title,
-                    draft.author,
-                    to_iso(draft.published),
-                    draft.published_offset_minutes,
-                    to_iso(self._clock()),
-                    draft.summary,
-                    draft.feed_content,
-                    text,
-                    TextOrigin.FEED.value,
-                    draft.language_hint,
-                    int(ArticleState.FETCHED),
-                ),
-            )
+            return self._insert(db, draft)
+
+    def insert_unless_known(self, draft: ArticleDraft) -> tuple[int, bool]:
+        """Insert the item unless the store knows it already: (article id, inserted).
+
+        Looking and inserting happen in one write transaction, so two processes updating
+        at once (the GUI and a CLI) cannot both insert the same item.
+        """
+        with self.transaction() as db:
+            existing = self.find_article(draft.source_id, draft.guid, [draft.url])
+            if existing is not None:
+                return existing, False
+            return self._insert(db, draft), True
+
+    def _insert(self, db: sqlite3.Connection, draft: ArticleDraft) -> int:
+        text = draft.feed_content or draft.summary
+        cursor = db.execute(
+            "INSERT INTO articles (source_id, guid, url, title, author, published,"
+            " published_offset, retrieved_at, summary, feed_content, text, text_origin,"
+            " language_hint, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.source_id,
+                draft.guid,
+                draft.url,
+                draft.title,
+                draft.author,
+                to_iso(draft.published),
+                draft.published_offset_minutes,
+                to_iso(self._clock()),
+                draft.summary,
+                draft.feed_content,
+                text,
+                TextOrigin.FEED.value,
+                draft.language_hint,
+                int(ArticleState.FETCHED),
+            ),
+        )
         article_id = cursor.lastrowid
         assert article_id is not None
         return article_id
