@@ -64,9 +64,9 @@ def test_two_updates_at_once_store_every_article_once(
 ) -> None:
     follow_collection(tmp_path, servers)
     first, second = cli(tmp_path, "update"), cli(tmp_path, "update")
-    for process in (first, second):
-        _, stderr = process.communicate(timeout=120)
-        assert process.returncode == 0, stderr
+    outcomes = [(p.communicate(timeout=120)[1], p.returncode) for p in (first, second)]
+    for stderr, returncode in outcomes:  # both waited for first: none outlives a failure
+        assert returncode == 0, stderr
         assert "Traceback" not in stderr
     states = check_store(store_path(tmp_path), {})
     assert len(states) == len(PARAGRAPHS) * ARTICLES_PER_FEED
