@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
 from monitor.store import Store
+from monitor.store.changelog import IndexProgress
 from monitor.store.translations import StoredTranslation, TranslationStore
 from monitor.types import Article, ArticleState, Progress, ProgressKind
 
@@ -28,17 +29,18 @@ class IndexStage:
     def __init__(self, store: Store, index: SearchIndex, *, batch: int = BATCH_CHANGES) -> None:
         self._store = store
         self._translations = TranslationStore(store)
+        self._progress = IndexProgress(store)
         self._index = index
         self._batch = batch
 
     def pending(self) -> int:
-        return self._store.count_changes_since(self._index.synced)
+        return self._progress.count_changes_since(self._index.synced)
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         if self._index.needs_rebuild:
             yield from self.rebuild(cancel)
             return
-        self._store.mark_indexed_up_to(self._index.synced)
+        self._progress.mark_indexed_up_to(self._index.synced)
         total = self.pending()
         done = 0
         while not cancel.is_set():
@@ -50,7 +52,7 @@ class IndexStage:
             articles = self._store.articles_by_ids(touched)
             removed = touched - {article.id for article in articles}
             self._index.apply(self._documents(articles), removed, synced=last_seq)
-            self._store.mark_indexed([a.id for a in articles])
+            self._progress.mark_indexed([a.id for a in articles])
             done += len(changes)
             yield Progress(
                 ProgressKind.INDEXED,
@@ -63,7 +65,7 @@ class IndexStage:
 
     def rebuild(self, cancel: threading.Event) -> Iterator[Progress]:
         """Index every stored article afresh (``media-monitor reindex``)."""
-        synced = self._store.last_change_seq()
+        synced = self._progress.last_change_seq()
         total = self._store.count_articles()
 
         def everything() -> Iterator[IndexDocument]:
@@ -77,7 +79,7 @@ class IndexStage:
         except _Cancelled:
             return
         for chunk in self._store.article_chunks(self._batch):
-            self._store.mark_indexed([a.id for a in chunk])
+            self._progress.mark_indexed([a.id for a in chunk])
         yield Progress(
             ProgressKind.INDEXED, None, None, f"rebuilt the index: {count} articles", count, total
         )

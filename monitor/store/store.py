@@ -446,14 +446,6 @@ class Store:
             last = chunk[-1].id
             yield chunk
 
-    def mark_indexed(self, ids: Iterable[int]) -> None:
-        """Translated articles now in the index move on to INDEXED (others stay queued)."""
-        with self.transaction() as db:
-            db.executemany(
-                "UPDATE articles SET state = ? WHERE id = ? AND state = ?",
-                [(int(ArticleState.INDEXED), i, int(ArticleState.TRANSLATED)) for i in ids],
-            )
-
     def set_flags(
         self, article_id: int, *, read: bool | None = None, starred: bool | None = None
     ) -> None:
@@ -469,25 +461,6 @@ class Store:
             "SELECT source_id, COUNT(*) FROM articles WHERE is_read = 0 GROUP BY source_id"
         )
         return {int(r[0]): int(r[1]) for r in rows}
-
-    def mark_indexed_up_to(self, seq: int) -> None:
-        """Translated articles with no change after ``seq`` are in the index: INDEXED.
-
-        Repairs a run killed between the index's commit and :meth:`mark_indexed`.
-        """
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE articles SET state = ? WHERE state = ? AND id NOT IN"
-                " (SELECT article_id FROM changes WHERE seq > ?)",
-                (int(ArticleState.INDEXED), int(ArticleState.TRANSLATED), seq),
-            )
-
-    def last_change_seq(self) -> int:
-        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
-
-    def count_changes_since(self, seq: int) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM changes WHERE seq > ?", (seq,)).fetchone()
-        return int(row[0])
 
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
