@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 
-from monitor.store.translations import StoredTranslation
+from monitor.store.translations import ORIGINAL_LANGUAGE_ROUTE, StoredTranslation
 from monitor.types import Article, TextOrigin
 
 # Routes the translation stage stores for text it did not translate (see translation_stage).
-UNTRANSLATED_ROUTES = frozenset({"original language", "language unknown; not translated"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,7 @@ class ExportedArticle:
     @property
     def translation(self) -> StoredTranslation | None:
         """The translation made by a model; None for originals kept as they are."""
-        if self.stored is None or self.stored.route in UNTRANSLATED_ROUTES:
+        if self.stored is None or not self.stored.by_model:
             return None
         return self.stored
 
@@ -183,7 +182,7 @@ def _text_table(item: ExportedArticle, target: str) -> str:
     article, translation = item.article, item.translation
     language = escape(article.language or "unknown")
     if translation is None:
-        if item.stored is not None and item.stored.route == "original language":
+        if item.stored is not None and item.stored.route == ORIGINAL_LANGUAGE_ROUTE:
             note = f"Written in {language}, the translation language: shown as published."
         else:
             reason = article.translation_note or "not translated yet"

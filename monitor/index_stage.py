@@ -90,7 +90,7 @@ class IndexStage:
 
 
 def index_document(article: Article, translation: StoredTranslation | None) -> IndexDocument:
-    translated = translation is not None and translation.route != "original language"
+    translated = translation is not None and translation.by_model
     return IndexDocument(
         article_id=article.id,
         source_id=article.source_id,
@@ -100,18 +100,10 @@ def index_document(article: Article, translation: StoredTranslation | None) -> I
         title=article.title,
         text=article.text,
         title_translated=translation.title if translation and translated else "",
-        text_translated=translation_text(translation) if translation and translated else "",
+        text_translated=translation.text if translation and translated else "",
         translated=translated,
         degenerate=bool(translation and translation.degenerate),
     )
 
 
-def translation_text(translation: StoredTranslation) -> str:
-    """The translation with the original's paragraphs."""
-    paragraphs: dict[int, list[str]] = {}
-    for sentence in translation.sentences:
-        paragraphs.setdefault(sentence.paragraph, []).append(sentence.translation)
-    return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
-
-
-__all__ = ["ArticleState", "IndexStage", "index_document", "translation_text"]
+__all__ = ["ArticleState", "IndexStage", "index_document"]

@@ -9,7 +9,6 @@ from indexes.index import SearchIndex
 from indexes.related import related
 from indexes.search import DisplayText, search
 from indexes.types import SearchRequest, SearchResult
-from monitor.index_stage import translation_text
 from monitor.store import Store
 from monitor.store.translations import TranslationStore
 from monitor.types import Article
@@ -29,9 +28,9 @@ class Finder:
     ) -> list[tuple[Article, float]]:
         article = self._store.article(article_id)
         translation = self._translations.translation(article_id)
-        translated = translation is not None and translation.route != "original language"
+        translated = translation is not None and translation.by_model
         if translation is not None and translated:
-            text = f"{translation.title}\n{translation_text(translation)}"
+            text = f"{translation.title}\n{translation.text}"
         else:
             text = f"{article.title}\n{article.text}"
         if article.language == "en":
@@ -53,8 +52,8 @@ class Finder:
         for article in self._store.articles_by_ids(ids):
             translation = self._translations.translation(article.id)
             translated = ""
-            if translation is not None and translation.route != "original language":
-                translated = f"{translation.title}\n{translation_text(translation)}"
+            if translation is not None and translation.by_model:
+                translated = f"{translation.title}\n{translation.text}"
             texts[article.id] = DisplayText(
                 article.language, f"{article.title}\n{article.text}", translated
             )

@@ -12,7 +12,12 @@ import threading
 from collections.abc import Callable, Iterator
 
 from monitor.clock import Clock
-from monitor.store.translations import StoredSentence, TranslationStore
+from monitor.store.translations import (
+    ORIGINAL_LANGUAGE_ROUTE,
+    UNKNOWN_LANGUAGE_ROUTE,
+    StoredSentence,
+    TranslationStore,
+)
 from monitor.types import Progress, ProgressKind
 from translations.align import translate_documents
 from translations.engine import Engine
@@ -95,7 +100,7 @@ class TranslationStage:
     ) -> None:
         """Already in the target language (or unknown): aligned with itself, so the reader and
         the index treat every article alike."""
-        route = "original language" if language else "language unknown; not translated"
+        route = ORIGINAL_LANGUAGE_ROUTE if language else UNKNOWN_LANGUAGE_ROUTE
         sentences = [
             StoredSentence(paragraph.index, sentence.text, sentence.text, False)
             for paragraph in segment(text, language)

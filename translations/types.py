@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +116,12 @@ class DocumentTranslation:
     @property
     def text(self) -> str:
         """The translation with the original's paragraphs."""
-        paragraphs: dict[int, list[str]] = {}
-        for pair in self.sentences:
-            paragraphs.setdefault(pair.paragraph, []).append(pair.translation)
-        return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+        return join_paragraphs((s.paragraph, s.translation) for s in self.sentences)
+
+
+def join_paragraphs(sentences: Iterable[tuple[int, str]]) -> str:
+    """(paragraph, sentence) pairs back into text: sentences joined, paragraphs apart."""
+    paragraphs: dict[int, list[str]] = {}
+    for paragraph, sentence in sentences:
+        paragraphs.setdefault(paragraph, []).append(sentence)
+    return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))

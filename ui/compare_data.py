@@ -35,7 +35,6 @@ MAX_COLUMNS = 4
 # Related articles looked at: the best few become columns, the rest still count as coverage
 # (an outlet with a matching story has covered it even if it got no column).
 RELATED_LOOKUP = 6
-ORIGINAL_LANGUAGE_ROUTE = "original language"
 MIN_SIMILARITY = 0.08
 # A runner-up sentence is shown too when it is nearly as close as the best one.
 RUNNER_UP_RATIO = 0.8
@@ -224,7 +223,7 @@ def _draft(
         sentences = tuple(
             (s.paragraph, s.original, s.translation, s.degenerate) for s in translation.sentences
         )
-        if translation.route != ORIGINAL_LANGUAGE_ROUTE:
+        if translation.by_model:
             return _Draft(
                 article,
                 role,

@@ -62,7 +62,7 @@ def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleR
 def _row(monitor: Monitor, article: Article) -> ArticleRow:
     translation = monitor.translation(article.id)
     translated_title = None
-    if translation is not None and translation.route != "original language":
+    if translation is not None and translation.by_model:
         translated_title = translation.title
     return ArticleRow(
         id=article.id,
@@ -84,7 +84,7 @@ def reader_content(
     queue_position = None
     if translation is None and article.translation_note is None:
         queue_position = monitor.translations.queue_position(article_id)
-    translated = translation is not None and translation.route != "original language"
+    translated = translation is not None and translation.by_model
     return ReaderContent(
         article_id=article.id,
         title=article.title,

@@ -14,6 +14,11 @@ from datetime import datetime
 from monitor.clock import from_iso, to_iso
 from monitor.store.store import Store
 from monitor.types import ArticleState
+from translations.types import join_paragraphs
+
+ORIGINAL_LANGUAGE_ROUTE = "original language"
+UNKNOWN_LANGUAGE_ROUTE = "language unknown; not translated"
+UNTRANSLATED_ROUTES = frozenset({ORIGINAL_LANGUAGE_ROUTE, UNKNOWN_LANGUAGE_ROUTE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,17 @@ class StoredTranslation:
     translated_at: datetime
     degenerate: bool
     sentences: tuple[StoredSentence, ...]
+
+    @property
+    def by_model(self) -> bool:
+        """False for articles aligned with themselves (already in the target language, or in
+        an unknown one): there is no machine translation to show, index or export."""
+        return self.route not in UNTRANSLATED_ROUTES
+
+    @property
+    def text(self) -> str:
+        """The translation with the original's paragraphs."""
+        return join_paragraphs((s.paragraph, s.translation) for s in self.sentences)
 
 
 @dataclass(frozen=True, slots=True)
