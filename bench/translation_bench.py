@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.translation_corpus import LANGUAGES, Workload, build_workload
+from bench.translation_corpus import LANGUAGES, Workload, build_workload, tokenizer_text
 from translations.align import translate_documents
 from translations.cache import MemoryCache
 from translations.engine import Engine
@@ -50,6 +50,7 @@ MODEL_SHAPE: dict[str, Any] = {
     "quantization": "int8",
 }
 REPEATS = 3
+TOKENIZER_LINES = 2000  # paragraphs of generated news text per language
 RESULTS_FILE = Path(__file__).resolve().parent / "results-translation.md"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +65,13 @@ class Bench:
         self.folder = PackageFolder(workdir / "packages")
         self.archives: list[Path] = []
         for language in LANGUAGES:
-            archive = build_package(workdir / "archives", language, "en", **MODEL_SHAPE)
+            archive = build_package(
+                workdir / "archives",
+                language,
+                "en",
+                tokenizer_text=tokenizer_text(language, TOKENIZER_LINES),
+                **MODEL_SHAPE,
+            )
             self.archives.append(archive)
             self.folder.install_file(archive)
         self.engines: dict[TranslationSettings, Engine] = {}
@@ -265,10 +272,10 @@ def run(
 ) -> str:
     """Measure and return the benchmark's Markdown section (``log`` gets progress lines)."""
     say = log or (lambda message: print(message, file=sys.stderr, flush=True))
-    # Sized to the time budget (quick ≈ 2 min, full ≈ 8 min on a shared 2-core machine): these
-    # copy models run at about 1.5 sentences/s there, so 2,000 sentences would take 20 min
-    # per measurement. Use --per-language 500 for that, on a quiet machine.
-    workload = build_workload(per_language or (4 if quick else 8))
+    # Sized to the time budget (quick ≈ 1 min, full ≈ 6 min on a shared 2-core machine): these
+    # models run at about 5–8 sentences/s there, so the 2,000 sentences of the issue would
+    # take 5 min per path and round, an hour in all. Use --per-language 500 for that.
+    workload = build_workload(per_language or (8 if quick else 40))
     small = build_workload(4)
     defaults = TranslationSettings()
     with tempfile.TemporaryDirectory(prefix="translation-bench-") as tmp:
@@ -334,7 +341,9 @@ def _report(
         f"({tokens:,} source tokens, {tokens / sentences:.0f} per sentence) in "
         f"{', '.join(LANGUAGES)}, sentences from the {workload.source}"
         f"{' (quick run)' if quick else ''}. Models: transformer-base copy models (6+6 layers, "
-        "d_model 512, 8 heads, FFN 2048, 32k vocabulary, int8). Settings: the app's defaults "
+        "d_model 512, 8 heads, FFN 2048, 32k vocabulary, int8; SentencePiece tokenizers trained "
+        f"on {TOKENIZER_LINES:,} paragraphs of generated news text per language, not on these "
+        "sentences). Settings: the app's defaults "
         f"(threads {defaults.threads}, beam {defaults.beam_size}, {defaults.compute_type}, "
         f"max_batch_tokens {defaults.max_batch_tokens}). {REPEATS} interleaved rounds; "
         "median (min–max).",

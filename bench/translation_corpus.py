@@ -75,6 +75,25 @@ def _generated_lines(language: str) -> Iterator[str]:
             yield from article.text.split("\n\n")
 
 
+def tokenizer_text(language: str, count: int, *, use_eval: bool = True) -> tuple[str, ...]:
+    """``count`` generated lines in ``language`` to train the copy models' tokenizers on.
+
+    Not the sentences that are translated: :class:`bench.corpus.Corpus` strings together words
+    with the frequencies of real news text, so frequent words become single pieces, as in a
+    real package's tokenizer, and measured sentences are about as many pieces long as with
+    one (see ``tokenizer_text`` in ``tests/support/argos_factory.py``).
+    """
+    corpus = Corpus(use_eval=use_eval)
+    lines: list[str] = []
+    article_id = 0
+    while len(lines) < count:
+        article = corpus.article(article_id)
+        article_id += 1
+        if article.language == language:
+            lines.extend(line for line in article.text.split("\n\n") if line.strip())
+    return tuple(lines[:count])
+
+
 def sentences(language: str, count: int, *, use_eval: bool = True) -> tuple[list[str], str]:
     """The first ``count`` distinct sentences of ``language``, and where they came from."""
     lines = _eval_lines(language) if use_eval else None
