@@ -94,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="built-in vocabulary even if /work/shared/eval exists",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="rebuild the indexes and data folders kept in bench/.cache",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="the Markdown file to update")
     arguments = parser.parse_args(argv)
     chosen = arguments.only or list(BENCHMARKS)
@@ -116,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                     log=log,
                     sizes=sizes,
                     use_eval=not arguments.no_eval,
+                    fresh=arguments.fresh,
                 )
             )
             took = time.perf_counter() - benchmark_started

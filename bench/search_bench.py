@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from bench.corpus import Corpus, display_text, utf8_size
-from bench.search_report import KINDS, PAGE_SIZE, SCRIPTS, SizeResult, Timings, report
+from bench.index_cache import indexed_copy
+from bench.search_report import KINDS, MODES, PAGE_SIZE, SCRIPTS, SizeResult, Timings, report
 from indexes.index import SearchIndex
 from indexes.search import DisplayText, search
 from indexes.types import IndexDocument, SearchRequest
@@ -215,14 +216,15 @@ def measure_size(
     workdir: Path,
     log: Callable[[str], None],
     generate_seconds: float,
+    fresh: bool,
 ) -> SizeResult:
     """Every measurement at one corpus size; ``documents`` are the articles to index."""
     folder = Path(tempfile.mkdtemp(prefix=f"search-{len(documents)}-", dir=workdir)) / "index"
     try:
+        key = f"{len(documents)}-{corpus.seed}-{'eval' if use_eval else 'builtin'}"
+        built = indexed_copy(documents, key, folder, fresh=fresh, log=log)
         index = SearchIndex(folder)
-        log(f"  indexing {len(documents):,} articles …")
-        count, index_wall, index_cpu = _timed(partial(index.rebuild, documents, synced=1))
-        assert count == len(documents)
+        index_wall, index_cpu = built.wall_seconds, built.cpu_seconds
         index_bytes = _folder_bytes(folder)
         log(f"  {len(documents) / index_wall:.1f} articles/s, {index_bytes / 1e6:.0f} MB")
 
@@ -242,20 +244,23 @@ def measure_size(
         with_texts = _text_source(by_id)
         for query in [planned[cell][0] for cell in cells]:  # warm-up: caches, lazy imports
             search(index, SearchRequest(query, page_size=PAGE_SIZE), with_texts)
-        timings = {(*cell, snippets): Timings() for cell in cells for snippets in (False, True)}
+        timings = {(*cell, mode): Timings() for cell in cells for mode in MODES}
         hits: dict[tuple[str, str], list[int]] = {cell: [] for cell in cells}
         for round_number in range(queries_per_cell):
-            # Cells in turn, and in each the two modes in alternating order, so that a noisy
-            # moment of the machine lands on every cell and mode alike.
+            # Cells in turn, and in each the modes in a rotating order, so that a noisy moment
+            # of the machine lands on every cell and mode alike.
             for cell in cells:
-                request = SearchRequest(planned[cell][round_number], page_size=PAGE_SIZE)
-                order = (False, True) if round_number % 2 else (True, False)
-                for snippets in order:
-                    source = with_texts if snippets else _no_texts
+                text = planned[cell][round_number]
+                shift = round_number % len(MODES)
+                for mode in MODES[shift:] + MODES[:shift]:
+                    # "plain" and "snippets" ask what the app's result list asks (no facet
+                    # counts); "facets" adds the counts the CLI and JSON output show.
+                    request = SearchRequest(text, page_size=PAGE_SIZE, facets=mode == "facets")
+                    source = _no_texts if mode == "plain" else with_texts
                     result, wall, cpu = _timed(partial(search, index, request, source))
-                    timings[(*cell, snippets)].add(wall, cpu)
+                    timings[(*cell, mode)].add(wall, cpu)
                 hits[cell].append(result.total)
-        log(f"  {len(cells) * 2 * queries_per_cell:,} queries done")
+        log(f"  {len(cells) * len(MODES) * queries_per_cell:,} queries done")
 
         commit_timings = Timings()
         next_id = max(by_id) + 1
@@ -271,6 +276,7 @@ def measure_size(
             generate_seconds=generate_seconds,
             index_wall=index_wall,
             index_cpu=index_cpu,
+            index_built=built.built_at if built.reused else "",
             index_bytes=index_bytes,
             text_bytes=sum(
                 utf8_size(d) + len(d.title_translated.encode()) + len(d.text_translated.encode())
@@ -298,6 +304,7 @@ class Settings:
     log: Callable[[str], None]
     sizes: tuple[int, ...] = ()
     use_eval: bool = True
+    fresh: bool = False  # rebuild cached indexes and data folders (bench/.cache)
 
 
 def run(settings: Settings) -> str:
@@ -324,6 +331,7 @@ def run(settings: Settings) -> str:
                 workdir=settings.workdir,
                 log=settings.log,
                 generate_seconds=generated,
+                fresh=settings.fresh,
             )
         )
     return report(results, corpus, per_cell)

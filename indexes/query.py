@@ -48,6 +48,7 @@ from indexes.errors import QuerySyntaxError
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
 from indexes.schema import ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
+from indexes.unions import ArrayOr, Expansion
 
 __all__ = ["build_query", "fields_for_term", "parse_query"]
 
@@ -367,10 +368,10 @@ def _prefix_query(parser: QueryParser, fieldname: str, text: str) -> wq.Query | 
         return parser.multitoken_query("", analyzed, fieldname, wq.Term, 1.0)
     # The index holds stems ("missiles" -> "missil"): "missile*" must also try its own stem.
     folded = list(field.process_text(text, mode="query", tokenize=False))
-    prefixes = [wq.Prefix(fieldname, stem) for stem in dict.fromkeys([*folded, *analyzed])]
+    prefixes = [Expansion(fieldname, stem) for stem in dict.fromkeys([*folded, *analyzed])]
     if not prefixes:
         return None
-    return prefixes[0] if len(prefixes) == 1 else wq.Or(prefixes)
+    return prefixes[0] if len(prefixes) == 1 else ArrayOr(prefixes)
 
 
 class _ScriptRoutingPlugin(plugins.Plugin):  # type: ignore[misc]

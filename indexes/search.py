@@ -41,11 +41,15 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
     """Run ``request``; ``texts(ids)`` supplies display text for the hits of the page."""
     searcher = index.searcher()
     query = build_query(request, searcher.schema)
-    facets = {
-        "outlet": sorting.FieldFacet("outlet_name"),
-        "lang": sorting.FieldFacet("lang"),
-        "day": sorting.FieldFacet("day"),
-    }
+    facets = (
+        {
+            "outlet": sorting.FieldFacet("outlet_name"),
+            "lang": sorting.FieldFacet("lang"),
+            "day": sorting.FieldFacet("day"),
+        }
+        if request.facets
+        else None
+    )
     sortedby = (
         sorting.FieldFacet("published", reverse=True) if request.sort is SortOrder.DATE else None
     )
@@ -55,11 +59,14 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
         sortedby=sortedby,
         groupedby=facets,
         maptype=sorting.Count,
+        # Skipping blocks that cannot reach the top N needs per-block score bounds, which
+        # rebuilt segments do not keep (indexes.index._bulk_codec); trying costs more than it
+        # saves, and the total needs every hit anyway.
+        optimize=False,
     )
-    # needs_current keeps prefix expansions scored by how often they occur (Whoosh reads a
-    # union of many terms into a constant-score array otherwise, in indexes of up to 5,000
-    # documents), as it was when every hit's matched terms were recorded.
-    searcher.search_with_collector(query, collector, searcher.context(needs_current=True))
+    # Unions of many terms are read into score arrays (indexes.unions); which terms each hit
+    # of the page contains is worked out afterwards, for those hits only.
+    searcher.search_with_collector(query, collector)
     results = collector.results()
     page = ResultsPage(results, pagenum, request.page_size)
     shown = list(page)
@@ -71,9 +78,9 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
         total=len(results),
         page=page.pagenum,
         page_size=request.page_size,
-        by_outlet=_counts(results.groups("outlet")),
-        by_language=_counts(results.groups("lang")),
-        by_day=dict(sorted(_counts(results.groups("day")).items())),
+        by_outlet=_counts(results.groups("outlet")) if facets else {},
+        by_language=_counts(results.groups("lang")) if facets else {},
+        by_day=dict(sorted(_counts(results.groups("day")).items())) if facets else {},
     )
 
 

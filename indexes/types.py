@@ -41,6 +41,9 @@ class SearchRequest:
     sort: SortOrder = SortOrder.RELEVANCE
     page: int = 1
     page_size: int = 20
+    # Counts by outlet, language and day over every hit. They cost a pass over all hits, so
+    # a caller that does not show them (the app's result list) leaves them out.
+    facets: bool = True
 
 
 class MatchedIn(enum.StrEnum):
@@ -67,6 +70,7 @@ class SearchResult:
     by_outlet: dict[str, int] = field(default_factory=dict)
     by_language: dict[str, int] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "2026-11-20" -> count
+    # by_outlet, by_language and by_day are empty when the request asked for no facets.
 
     @property
     def pages(self) -> int:

@@ -217,6 +217,7 @@ class SearchBar(QWidget):
             until=until,
             sort=self.sort.currentData(),
             page_size=self.page_size,
+            facets=False,  # the list shows the total only
         )
 
     def set_error(self, message: str | None) -> None:
