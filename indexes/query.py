@@ -6,7 +6,8 @@ What users may type (operators are UPPERCASE; lowercase "and"/"or"/"not" are pla
 - ``"ключевую ставку"`` — a phrase, words next to each other (``"…"~3`` allows gaps).
 - ``missile OR rocket``, ``missile AND launch``, ``NOT drill`` or ``-drill``, and
   ``(a OR b) c`` for grouping. ``a b OR c`` means ``a AND (b OR c)``.
-- ``ракет*`` — words starting with ``ракет``; at least 2 letters before the ``*``.
+- ``ракет*`` — words starting with ``ракет``; at least 2 letters before the ``*``. In each
+  field only the :data:`indexes.unions.MAX_EXPANSIONS` most frequent such words are searched.
 - ``outlet:yonhap``, ``outlet:"seoul daily"`` — outlet name words (case-insensitive).
 - ``lang:ru``, ``lang:ru,uk`` (either), ``language:korean`` — language of the original.
 - ``date:2026-11-20`` (that day), ``date:2026-11`` (that month), ``date:2026`` (that year),

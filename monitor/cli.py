@@ -34,6 +34,7 @@ from monitor.cli_output import (
     translation_json,
 )
 from monitor.cli_search import add_search_commands, run_reindex, run_related, run_search
+from monitor.disk_errors import describe_os_error
 from monitor.errors import MonitorError
 from monitor.export import PdfRenderer
 from monitor.types import ProgressKind
@@ -134,6 +135,9 @@ def main(
         return 130
     except BrokenPipeError:
         return 0  # the reader of our output went away (e.g. `| head`)
+    except OSError as error:  # a full disk or read-only folder met where no code expected it
+        print(f"media-monitor: error: {describe_os_error(error)}", file=sys.stderr)
+        return 1
 
 
 def _run(monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None) -> int:

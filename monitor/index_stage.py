@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
+from monitor.disk_errors import describe_os_error
+from monitor.errors import MonitorError
 from monitor.store import Store
 from monitor.store.changelog import IndexProgress
 from monitor.store.translations import StoredTranslation, TranslationStore
@@ -51,7 +54,8 @@ class IndexStage:
             touched = {article_id for _, article_id, _ in changes}
             articles = self._store.articles_by_ids(touched)
             removed = touched - {article.id for article in articles}
-            self._index.apply(self._documents(articles), removed, synced=last_seq)
+            with _writing_the_index():
+                self._index.apply(self._documents(articles), removed, synced=last_seq)
             self._progress.mark_indexed([a.id for a in articles])
             done += len(changes)
             yield Progress(
@@ -75,7 +79,8 @@ class IndexStage:
                 yield from self._documents(chunk)
 
         try:
-            count = self._index.rebuild(everything(), synced=synced)
+            with _writing_the_index():
+                count = self._index.rebuild(everything(), synced=synced)
         except _Cancelled:
             return
         for chunk in self._store.article_chunks(self._batch):
@@ -87,6 +92,18 @@ class IndexStage:
     def _documents(self, articles: Iterable[Article]) -> Iterator[IndexDocument]:
         for article in articles:
             yield index_document(article, self._translations.translation(article.id))
+
+
+@contextmanager
+def _writing_the_index() -> Iterator[None]:
+    """A full disk or read-only folder under the index: a MonitorError the user can act on."""
+    try:
+        yield
+    except OSError as error:
+        raise MonitorError(
+            f"could not update the search index: {describe_os_error(error)}. The articles are"
+            " saved; the index catches up on the next update"
+        ) from error
 
 
 def index_document(article: Article, translation: StoredTranslation | None) -> IndexDocument:

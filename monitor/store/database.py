@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
 
 SCHEMA_VERSION = 3
@@ -183,6 +184,9 @@ def open_database(path: Path) -> sqlite3.Connection:
         _migrate(connection, path)
     except sqlite3.DatabaseError as error:
         connection.close()
+        problem = sqlite_write_problem(error)
+        if problem is not None:  # the disk or folder is at fault, not the file: keep it
+            raise StoreError(f"cannot open the article store at {path}: {problem}") from error
         raise StoreError(
             f"the article store at {path} cannot be used ({error}); "
             "move it aside and run again to start a new one"

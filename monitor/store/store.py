@@ -10,12 +10,13 @@ import hashlib
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from monitor.clock import Clock, to_iso, utc_now
+from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import NotFoundError, SourceError, StoreError
 from monitor.store.database import open_database
 from monitor.store.rows import (
@@ -61,20 +62,43 @@ class Store:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise StoreError(
-                f"the article store is busy (another Media Monitor is writing): {error}"
-            ) from error
+            raise self._write_error(error) from error
         try:
             yield self._db
+        except sqlite3.OperationalError as error:  # a full disk, a read-only file
+            self._rollback()
+            raise self._write_error(error) from error
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self._db.execute("COMMIT")
             except sqlite3.Error as error:
-                self._db.execute("ROLLBACK")
-                raise StoreError(f"could not save to the article store: {error}") from error
+                self._rollback()
+                raise self._write_error(error) from error
+
+    def _rollback(self) -> None:
+        # After a failed write (disk full, I/O error) SQLite may have rolled back already;
+        # a second ROLLBACK would fail and hide the error that matters.
+        if not self._db.in_transaction:
+            return
+        with suppress(sqlite3.Error):  # the error being raised says more than this one
+            self._db.execute("ROLLBACK")
+
+    def _write_error(self, error: sqlite3.Error) -> StoreError:
+        problem = sqlite_write_problem(error)
+        if problem is not None:
+            return StoreError(
+                f"could not save to the article store {self.path}: {problem}"
+                " (everything saved before is kept)"
+            )
+        name = getattr(error, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"the article store is busy (another Media Monitor is writing): {error}"
+            )
+        return StoreError(f"could not save to the article store: {error}")
 
     # Sources ---------------------------------------------------------------------------
 

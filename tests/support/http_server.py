@@ -2,20 +2,22 @@
 
 Each route is a :class:`Route`; a route may also be a callable that builds the answer from the
 request (for conditional GET, Retry-After and the like). Every request is logged so tests can
-assert what the client sent (User-Agent, If-None-Match, ...).
+assert what the client sent (User-Agent, If-None-Match, ...). With an ``ssl.SSLContext`` the
+server speaks HTTPS, and the certificate can be swapped while it runs (a renewed certificate).
 """
 
 from __future__ import annotations
 
 import http.server
 import socket
+import ssl
 import struct
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 
 @dataclass
@@ -40,18 +42,35 @@ Handler = Callable[[Request], Route]
 
 
 class _QuietHTTPServer(http.server.ThreadingHTTPServer):
+    tls: ssl.SSLContext | None = None
+    accepted = 0  # connections accepted so far
+
+    def get_request(self) -> tuple[Any, Any]:
+        connection, address = super().get_request()
+        self.accepted += 1
+        if self.tls is not None:
+            # The handshake happens in the request's own thread (see ``setup``): a client that
+            # refuses the certificate must not hold up the accept loop.
+            connection = self.tls.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
+
     def handle_error(self, request: object, client_address: object) -> None:
-        # A client that hangs up early (a size cap, a timeout) is what many tests are about;
-        # its reset is not a server error worth a traceback.
-        if isinstance(sys.exc_info()[1], ConnectionError):
+        # A client that hangs up early (a size cap, a timeout) or refuses our certificate is
+        # what many tests are about; it is not a server error worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError):
             return
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LocalServer:
-    """Serves ``routes`` (path -> Route or handler) on 127.0.0.1 in a daemon thread."""
+    """Serves ``routes`` (path -> Route or handler) on 127.0.0.1 in a daemon thread.
 
-    def __init__(self) -> None:
+    With ``tls`` it serves HTTPS with that context's certificate.
+    """
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route | Handler] = {}
         self.requests: list[Request] = []
         self.in_flight = 0  # requests being answered right now
@@ -61,6 +80,13 @@ class LocalServer:
 
         class _Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                if isinstance(self.request, ssl.SSLSocket):
+                    self.request.settimeout(5)  # a client that never says hello is let go
+                    self.request.do_handshake()
+                    self.request.settimeout(None)
+                super().setup()
 
             def do_GET(self) -> None:
                 request = Request(
@@ -120,6 +146,8 @@ class LocalServer:
 
         self._httpd = _QuietHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
+        self._httpd.tls = tls
+        self._scheme = "http" if tls is None else "https"
         # A short poll interval: shutdown() waits for it, once per test using the server.
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -128,7 +156,18 @@ class LocalServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
+
+    @property
+    def connections(self) -> int:
+        """How many connections clients have opened (with TLS: handshakes attempted)."""
+        return self._httpd.accepted
+
+    def use_certificate(self, tls: ssl.SSLContext) -> None:
+        """Present another certificate from the next connection on (an HTTPS server only)."""
+        if self._scheme != "https":
+            raise ValueError("this server was started without TLS")
+        self._httpd.tls = tls
 
     def url(self, path: str) -> str:
         return self.base_url + path
