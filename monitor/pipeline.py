@@ -5,7 +5,8 @@ flag between steps; it does not know who is watching (a CLI progress bar, a Qt w
 Network and CPU work (fetch, decode, parse, extract, detect) runs in a small thread pool;
 every write to the store happens on the generator's own thread, one short transaction per
 step, so a killed run keeps everything committed and the next run resumes the rest: articles
-left below ``DETECTED`` are picked up again whatever their feed says.
+left below ``DETECTED`` are picked up again whatever their feed says. Pages that failed for a
+passing reason are asked for again when their source is next read (see :mod:`monitor.pages`).
 """
 
 from __future__ import annotations
@@ -15,21 +16,18 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from monitor.clock import Clock, utc_now
-from monitor.encoding import decode_document
 from monitor.errors import FetchError, MonitorError
-from monitor.extract import extract_page
 from monitor.feeds import parse_feed
 from monitor.fetch import Fetcher, next_attempt_after
-from monitor.language import detect_language_with_hint
+from monitor.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
 from monitor.store import ArticleDraft, Store
+from monitor.store.page_retries import PageRetries
 from monitor.types import (
-    Article,
     ArticleState,
-    ExtractedPage,
     FeedItem,
     FetchedDocument,
     ParsedFeed,
@@ -48,7 +46,6 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
     " application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 )
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 class Stage(Protocol):
@@ -67,17 +64,7 @@ class _FeedOutcome:
     error: MonitorError | None
 
 
-@dataclass(frozen=True, slots=True)
-class _PageOutcome:
-    article: Article
-    document: FetchedDocument | None
-    encoding: str | None
-    page: ExtractedPage | None
-    language: str | None  # detected on the text that will be stored
-    error: str | None
-
-
-_Outcome = _FeedOutcome | _PageOutcome
+_Outcome = _FeedOutcome | PageOutcome
 
 
 class Collector:
@@ -174,35 +161,6 @@ class Collector:
             _log.exception("unexpected error while reading %s", source.url)
             return _FeedOutcome(source, None, None, MonitorError(f"unexpected error: {bug!r}"))
 
-    def _fetch_page(self, article: Article) -> _Outcome:
-        document = None
-        encoding = None
-        page = None
-        error = None
-        if article.url:
-            try:
-                document = self._fetcher.fetch(article.url, accept=PAGE_ACCEPT)
-                decoded = decode_document(document.content, document.content_type, markup="html")
-                encoding = decoded.encoding
-                page = extract_page(decoded.text, document.url)
-            except FetchError as fetch_error:
-                error = f"page not available: {fetch_error}"
-            except MonitorError as other_error:
-                error = f"no article text on the page: {other_error}"
-            except Exception as bug:  # a bug must cost one page, not the whole update
-                _log.exception("unexpected error while extracting %s", article.url)
-                error = f"unexpected error reading the page: {bug!r}"
-        else:
-            error = "the feed item has no link"
-        text = page.text if page else (article.text or article.summary)
-        hint = article.language_hint or (page.language_hint if page else None)
-        try:
-            language = detect_language_with_hint(f"{article.title}\n{text}", hint)
-        except Exception:
-            _log.exception("language detection failed on article %s", article.id)
-            language = None
-        return _PageOutcome(article, document, encoding, page, language, error)
-
 
 class _Run:
     """One update run: the futures in flight and the reports being built."""
@@ -213,6 +171,8 @@ class _Run:
         self._collector = collector
         self._store = collector._store
         self._sources = sources
+        self._intervals = {s.id: timedelta(minutes=s.update_interval_minutes) for s in sources}
+        self._retries = PageRetries(collector._store)
         self._cancel = cancel
         self._reports = {s.id: SourceReport(s.id, s.name) for s in sources}
         self._pages_left = {s.id: 0 for s in sources}
@@ -239,7 +199,9 @@ class _Run:
                         outcome = future.result()
                         if isinstance(outcome, _FeedOutcome):
                             yield from self._on_feed(outcome)
-                            pending |= self._start_pages(pool, outcome.source.id)
+                            # A source that cannot be read now is no time to try its pages again.
+                            retry = outcome.error is None
+                            pending |= self._start_pages(pool, outcome.source.id, retry=retry)
                         else:
                             yield from self._on_page(outcome)
                         yield from self._finish_ready_sources()
@@ -278,13 +240,22 @@ class _Run:
         if self._store.insert_unless_known(draft)[1]:
             self._bump(source.id, new=1)
         self._feed_done.add(source.id)
-        return self._start_pages(pool, source.id)
+        return self._start_pages(pool, source.id, retry=True)
 
-    def _start_pages(self, pool: ThreadPoolExecutor, source_id: int) -> set[Future[_Outcome]]:
+    def _start_pages(
+        self, pool: ThreadPoolExecutor, source_id: int, *, retry: bool
+    ) -> set[Future[_Outcome]]:
+        """Fetch the pages not yet processed and, with ``retry``, the failed ones now due."""
         waiting = self._store.articles(source_id=source_id, below_state=ArticleState.DETECTED)
+        if retry:
+            now = self._collector._clock()
+            waiting += self._retries.due(
+                source_id, now=now, first_seen_since=now - PAGE_RETRY_WINDOW
+            )
         self._pages_left[source_id] += len(waiting)
         self._total += len(waiting)
-        return {pool.submit(self._collector._fetch_page, article) for article in waiting}
+        fetcher = self._collector._fetcher
+        return {pool.submit(fetch_page, fetcher, article) for article in waiting}
 
     def _on_feed(self, outcome: _FeedOutcome) -> Iterator[Progress]:
         source = outcome.source
@@ -356,7 +327,36 @@ class _Run:
         elif self._store.refresh_from_feed(article_id, draft):
             self._bump(source.id, updated=1)
 
-    def _on_page(self, outcome: _PageOutcome) -> Iterator[Progress]:
+    def _on_page(self, outcome: PageOutcome) -> Iterator[Progress]:
+        article = outcome.article
+        page = outcome.page
+        retry_at = next_page_attempt(
+            article,
+            outcome.fetch_error,
+            self._collector._clock(),
+            self._intervals[article.source_id],
+        )
+        if outcome.is_retry and page is None:
+            # Failed again: the article keeps its text and translation, only the error changes.
+            assert outcome.error is not None
+            self._retries.record_failure(article.id, error=outcome.error, retry_at=retry_at)
+        else:
+            self._save_page(outcome, retry_at)
+        if outcome.error:
+            self._bump(article.source_id, failed=1)
+        elif outcome.is_retry:
+            self._bump(article.source_id, updated=1)
+        self._pages_left[article.source_id] -= 1
+        self._done += 1
+        yield self._progress(
+            ProgressKind.STORED,
+            source_id=article.source_id,
+            article_id=article.id,
+            message=f"{article.title} [{outcome.language or '?'}]"
+            + (f" — {outcome.error}, kept the feed's text" if outcome.error else ""),
+        )
+
+    def _save_page(self, outcome: PageOutcome, retry_at: datetime | None) -> None:
         article = outcome.article
         page = outcome.page
         raw_sha256 = None
@@ -381,17 +381,7 @@ class _Run:
             language=outcome.language,
             language_hint=page.language_hint if page else None,
             error=outcome.error,
-        )
-        if outcome.error:
-            self._bump(article.source_id, failed=1)
-        self._pages_left[article.source_id] -= 1
-        self._done += 1
-        yield self._progress(
-            ProgressKind.STORED,
-            source_id=article.source_id,
-            article_id=article.id,
-            message=f"{article.title} [{outcome.language or '?'}]"
-            + (f" — {outcome.error}, kept the feed's text" if outcome.error else ""),
+            page_retry_at=retry_at,
         )
 
     def _finish_ready_sources(self) -> Iterator[Progress]:

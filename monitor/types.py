@@ -179,6 +179,7 @@ class Article:
     translation_note: str | None = None  # why it is not translated ("no ko→en model")
     is_read: bool = False
     is_starred: bool = False
+    page_attempts: int = 0  # times its page was asked for (failed pages are retried a few times)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -165,7 +165,16 @@ CREATE TABLE watchlist_matches (
 CREATE INDEX watchlist_matches_article ON watchlist_matches(article_id);
 """
 
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+# Version 4: article pages that failed for a passing reason are asked for again, with backoff
+# (monitor.pages). ``page_retry_at`` NULL: the page is not asked for again.
+_SCHEMA_V4 = """
+ALTER TABLE articles ADD COLUMN page_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN page_retry_at TEXT;
+CREATE INDEX articles_page_retry ON articles(source_id, page_retry_at)
+    WHERE page_retry_at IS NOT NULL;
+"""
+
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
 
 
 def open_database(path: Path) -> sqlite3.Connection:

@@ -72,6 +72,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         translation_note=row["translation_note"],
         is_read=bool(row["is_read"]),
         is_starred=bool(row["is_starred"]),
+        page_attempts=row["page_attempts"],
     )
 
 

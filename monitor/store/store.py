@@ -358,10 +358,25 @@ class Store:
         language: str | None,
         language_hint: str | None,
         error: str | None,
+        page_retry_at: datetime | None = None,
     ) -> None:
-        """Store the article's main text and language in one step: EXTRACTED → DETECTED."""
+        """Store the article's main text and language in one step: EXTRACTED → DETECTED.
+
+        Counts one attempt at the page; ``page_retry_at`` is when to ask for it again (a page
+        that failed for a passing reason). A text or language that differs from the stored
+        one sends the article back to DETECTED and drops its translation, which was of the
+        old text: the translation stage redoes it and the index follows the change log.
+        """
         digest = content_hash(text)
         with self.transaction() as db:
+            stored = db.execute(
+                "SELECT text, language FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if stored is None:  # removed meanwhile (its source unfollowed by another window)
+                return
+            changed = (stored["text"], stored["language"]) != (text, language)
+            if changed:
+                db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
             duplicate_of = None
             if digest:
                 row = db.execute(
@@ -377,7 +392,9 @@ class Store:
                 " author = COALESCE(author, ?), published = COALESCE(published, ?),"
                 " published_offset = COALESCE(published_offset, ?), language = ?,"
                 " language_hint = COALESCE(language_hint, ?), content_hash = ?, duplicate_of = ?,"
-                " last_error = ?, state = MAX(state, ?) WHERE id = ?",
+                " last_error = ?, page_attempts = page_attempts + 1, page_retry_at = ?,"
+                " translation_note = CASE WHEN ? THEN NULL ELSE translation_note END,"
+                " state = CASE WHEN ? THEN ? ELSE MAX(state, ?) END WHERE id = ?",
                 (
                     text,
                     origin.value,
@@ -392,6 +409,10 @@ class Store:
                     digest,
                     duplicate_of,
                     error,
+                    to_iso(page_retry_at),
+                    changed,
+                    changed,
+                    int(ArticleState.DETECTED),
                     int(ArticleState.DETECTED),
                     article_id,
                 ),

@@ -628,11 +628,6 @@ def test_failing_article_pages_keep_the_feed_text_flagged(
     assert fine.text_origin is TextOrigin.PAGE and fine.last_error is None
 
 
-@pytest.mark.xfail(
-    reason="the product does not fetch a failed article page again: an article kept with its"
-    " feed text stays so after the page comes back",
-    strict=True,
-)
 def test_failed_article_pages_are_filled_once_they_come_back(
     scene: Scene, faulty_server: LocalServer
 ) -> None:
@@ -642,10 +637,15 @@ def test_failed_article_pages_are_filled_once_they_come_back(
     assert kept.text_origin is TextOrigin.FEED
     faulty_server.add(scene.faulty.page_path(0), Route(scene.faulty.page(0), headers=HTML))
     scene.clock.move_to(scene.clock() + FIRST_BACKOFF)
-    scene.update()
+    reports = scene.update()
+    assert (reports[scene.source.id].updated, reports[scene.source.id].failed) == (1, 0)
     filled = scene.monitor.article(kept.id)
     assert filled.text_origin is TextOrigin.PAGE
     assert filled.last_error is None
+    assert filled.text != kept.text and PARAGRAPHS["ko"][1] in filled.text
+    assert filled.raw_sha256 is not None
+    assert scene.monitor.store.raw_page(filled.raw_sha256) == scene.faulty.page(0)
+    assert filled.language == "ko"
 
 
 def test_an_update_meeting_several_faults_at_once_stays_bounded(

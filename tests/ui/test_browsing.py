@@ -214,7 +214,9 @@ def test_filters_travel_as_request_parameters(qtbot, demo: Demo):
     bar.set_outlets(outlets)
     emitted = _recorder(bar)
     bar.language.setCurrentIndex(bar.language.findData("ru"))
-    assert emitted[-1] == SearchRequest("", languages=("ru",), page_size=bar.page_size)
+    assert emitted[-1] == SearchRequest(
+        "", languages=("ru",), page_size=bar.page_size, facets=False
+    )
     bar.outlet.setCurrentIndex(bar.outlet.findText(outlets[1]))
     bar.dates.setCurrentIndex(bar.dates.findText("Last 7 days"))
     bar.sort.setCurrentIndex(bar.sort.findData(SortOrder.DATE))
@@ -226,6 +228,7 @@ def test_filters_travel_as_request_parameters(qtbot, demo: Demo):
         since=date(2026, 11, 21),
         sort=SortOrder.DATE,
         page_size=bar.page_size,
+        facets=False,
     )
     bar.dates.setCurrentIndex(bar.dates.findText("Custom range…"))
     assert bar.since.isVisibleTo(bar)

@@ -1,0 +1,121 @@
+"""Article pages: fetching one (work for the pipeline's thread pool) and, when that fails,
+deciding whether and when to fetch it again.
+
+An article whose page cannot be had is kept with its feed's text, flagged. When the reason
+may pass (a timeout, a broken connection, a 5xx, a 429) the page is asked for again on later
+updates of its source, each time waiting twice as long as before (starting from the source's
+update interval, or later if the server said so with Retry-After), at most
+:data:`PAGE_ATTEMPTS` times in all and only while the article is younger than
+:data:`PAGE_RETRY_WINDOW`: old news is not worth hammering a struggling site for. A page that
+is gone (404, 410), forbidden, too large or without article text is not asked for again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.backoff import next_attempt_after
+from monitor.encoding import decode_document
+from monitor.errors import (
+    ConnectionFailed,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    MonitorError,
+)
+from monitor.extract import extract_page
+from monitor.fetch import Fetcher
+from monitor.language import detect_language_with_hint
+from monitor.types import Article, ArticleState, ExtractedPage, FetchedDocument
+
+_log = logging.getLogger(__name__)
+
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+PAGE_ATTEMPTS = 5  # fetches of one page in all, the first one included
+PAGE_RETRY_WINDOW = timedelta(days=3)  # counted from when the article was first seen
+# Statuses that say "not now" rather than "never": request timeout, too early, too many
+# requests; every 5xx is the server's own trouble.
+_PASSING_STATUSES = frozenset({408, 425, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """What fetching an article's page gave: the page, or why there is none."""
+
+    article: Article
+    document: FetchedDocument | None
+    encoding: str | None
+    page: ExtractedPage | None
+    language: str | None  # detected on the text that will be stored
+    error: str | None  # for the user, kept with the article
+    fetch_error: FetchError | None  # the page could not be downloaded (maybe for a while)
+
+    @property
+    def is_retry(self) -> bool:
+        """The article was stored already (with its feed's text): this was a second try."""
+        return self.article.state >= ArticleState.DETECTED
+
+
+def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
+    """Fetch, decode and extract the article's page and detect the language of what will be
+    kept. Never raises: a failure becomes the outcome's ``error``. No store access here."""
+    document = None
+    encoding = None
+    page = None
+    error = None
+    fetch_error = None
+    if article.url:
+        try:
+            document = fetcher.fetch(article.url, accept=PAGE_ACCEPT)
+            decoded = decode_document(document.content, document.content_type, markup="html")
+            encoding = decoded.encoding
+            page = extract_page(decoded.text, document.url)
+        except FetchError as failure:
+            error = f"page not available: {failure}"
+            fetch_error = failure
+        except MonitorError as other_error:
+            error = f"no article text on the page: {other_error}"
+        except Exception as bug:  # a bug must cost one page, not the whole update
+            _log.exception("unexpected error while extracting %s", article.url)
+            error = f"unexpected error reading the page: {bug!r}"
+    else:
+        error = "the feed item has no link"
+    text = page.text if page else (article.text or article.summary)
+    hint = article.language_hint or (page.language_hint if page else None)
+    try:
+        language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+    except Exception:
+        _log.exception("language detection failed on article %s", article.id)
+        language = None
+    return PageOutcome(article, document, encoding, page, language, error, fetch_error)
+
+
+def is_passing(error: FetchError) -> bool:
+    """Whether the failure may go away by itself, so that asking again later makes sense."""
+    if isinstance(error, HTTPStatusError):
+        return error.status >= 500 or error.status in _PASSING_STATUSES
+    # Other FetchErrors (too large, redirect loops, bad addresses, unreadable compression)
+    # will be the same next time.
+    return isinstance(error, FetchTimeout | ConnectionFailed)
+
+
+def next_page_attempt(
+    article: Article, error: FetchError | None, now: datetime, source_interval: timedelta
+) -> datetime | None:
+    """When to fetch the page of ``article`` again after it failed ``now`` with ``error``.
+
+    ``None`` when it is not worth it: no download error (the page had no text), a lasting
+    one, :data:`PAGE_ATTEMPTS` reached, or the next try would fall after the article's
+    :data:`PAGE_RETRY_WINDOW`.
+    """
+    if error is None or not is_passing(error):
+        return None
+    attempts = article.page_attempts + 1  # this one included
+    if attempts >= PAGE_ATTEMPTS:
+        return None
+    retry_at = next_attempt_after(attempts, error, now, source_interval)
+    if retry_at > article.retrieved_at + PAGE_RETRY_WINDOW:
+        return None
+    return retry_at

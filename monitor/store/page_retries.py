@@ -1,0 +1,42 @@
+"""Which article pages are due to be asked for again, and how a failed second try is kept.
+
+Shares the :class:`~monitor.store.Store`'s connection (and thread), like the translation
+store. The policy (which failures, how often, for how long) is :mod:`monitor.pages`'s; this
+module only stores its decisions (``page_attempts``, ``page_retry_at``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from monitor.clock import to_iso
+from monitor.store.rows import ARTICLE_COLUMNS, article_from_row
+from monitor.store.store import Store
+from monitor.types import Article, ArticleState
+
+
+class PageRetries:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._db: sqlite3.Connection = store._db
+
+    def due(self, source_id: int, *, now: datetime, first_seen_since: datetime) -> list[Article]:
+        """Stored articles of the source whose page is due again and that are still young."""
+        rows = self._db.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            " WHERE a.source_id = ? AND a.page_retry_at IS NOT NULL AND a.page_retry_at <= ?"
+            " AND a.retrieved_at >= ? AND a.state >= ? ORDER BY a.id",
+            (source_id, to_iso(now), to_iso(first_seen_since), int(ArticleState.DETECTED)),
+        )
+        return [article_from_row(row) for row in rows]
+
+    def record_failure(self, article_id: int, *, error: str, retry_at: datetime | None) -> None:
+        """The page failed again: the article keeps its text (and translation), with the new
+        error and the next try (``None``: no more tries)."""
+        with self._store.transaction() as db:
+            db.execute(
+                "UPDATE articles SET last_error = ?, page_attempts = page_attempts + 1,"
+                " page_retry_at = ? WHERE id = ?",
+                (error, to_iso(retry_at), article_id),
+            )
