@@ -155,7 +155,8 @@ class MainWindow(QMainWindow):
             self.article_list.set_rows(rows, total=total)
             self.statusBar().showMessage(f"{total} matches", 4000)
 
-        self.tasks.read(lambda monitor: queries.search_rows(monitor, request), loaded)
+        sync = not self.tasks.busy  # a running update or translation indexes as it goes
+        self.tasks.read(lambda monitor: queries.search_rows(monitor, request, sync=sync), loaded)
 
     def open_article(self, article_id: int) -> None:
         self._current = article_id

@@ -34,15 +34,26 @@ def article_rows(
     monitor: Monitor, *, source_id: int | None = None, language: str | None = None
 ) -> list[ArticleRow]:
     articles = monitor.articles(source_id=source_id, language=language, limit=LIST_LIMIT)
-    return [_row(monitor, article) for article in articles]
+    titles = monitor.translations.machine_titles(a.id for a in articles)
+    return [_row(article, titles.get(article.id)) for article in articles]
 
 
-def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleRow], int]:
-    """One page of hits as rows, and the total count."""
-    for _ in monitor.sync_index():  # cheap when nothing is pending
-        pass
+def search_rows(
+    monitor: Monitor, request: SearchRequest, *, sync: bool = True
+) -> tuple[list[ArticleRow], int]:
+    """One page of hits as rows, and the total count.
+
+    With ``sync`` the index first takes in what changed in the store (cheap when nothing
+    has; another process's update, say). Not while the writer is running a long job: that
+    job indexes its own changes, and this thread would do the same work first, holding the
+    search back for as long as it takes (tens of seconds in the UI benchmark).
+    """
+    if sync:
+        for _ in monitor.sync_index():
+            pass
     result = monitor.search(request)
     articles = {a.id: a for a in monitor.store.articles_by_ids([h.article_id for h in result.hits])}
+    titles = monitor.translations.machine_titles(articles)
     rows = []
     for hit in result.hits:
         article = articles.get(hit.article_id)
@@ -50,7 +61,7 @@ def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleR
             continue
         rows.append(
             replace(
-                _row(monitor, article),
+                _row(article, titles.get(article.id)),
                 matched_in=hit.matched_in.value,
                 snippet_original=hit.snippet_original,
                 snippet_translation=hit.snippet_translation,
@@ -59,11 +70,7 @@ def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleR
     return rows, result.total
 
 
-def _row(monitor: Monitor, article: Article) -> ArticleRow:
-    translation = monitor.translation(article.id)
-    translated_title = None
-    if translation is not None and translation.by_model:
-        translated_title = translation.title
+def _row(article: Article, translated_title: str | None) -> ArticleRow:
     return ArticleRow(
         id=article.id,
         title=article.title,

@@ -185,6 +185,22 @@ class TranslationStore:
             sentences=tuple(StoredSentence(s[0], s[1], s[2], bool(s[3])) for s in sentences),
         )
 
+    def machine_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The translated titles of those of ``article_ids`` a model translated (for lists:
+        no sentences are read)."""
+        ids = list(article_ids)
+        titles: dict[int, str] = {}
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT article_id, title, route FROM translations WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                if row["route"] not in UNTRANSLATED_ROUTES:
+                    titles[row["article_id"]] = row["title"]
+        return titles
+
     # The sentence cache (translations.cache.SentenceCache) -----------------------------
 
     def get_many(self, model: str, sentences: Iterable[str]) -> dict[str, str]:
