@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import search_bench, translation_bench
+from bench import search_bench, translation_bench, ui_bench
 from bench.search_bench import Settings
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -32,10 +32,11 @@ def _translation(settings: Settings) -> str:
     return translation_bench.run(settings.quick)
 
 
-# name -> (title, function). Later: ingest, UI, memory.
+# name -> (title, function).
 BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "search": ("Search (indexes/)", search_bench.run),
     "translation": ("Translation throughput (translations/)", _translation),
+    "ui": ("UI responsiveness (ui/)", ui_bench.run),
 }
 
 _HEADER = """# Benchmark results
