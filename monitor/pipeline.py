@@ -12,9 +12,10 @@ passing reason are asked for again when their source is next read (see :mod:`mon
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -184,27 +185,40 @@ class _Run:
         if not self._sources:
             return
         with ThreadPoolExecutor(self._collector._workers, "monitor-fetch") as pool:
+            # Finished work arrives through a queue: waiting on the set of everything pending
+            # walks the whole set each time, which grew with the square of an update's size
+            # (3.8 ms per article at 10,000 pages in the ingest benchmark, holding the GIL).
+            finished: queue.SimpleQueue[Future[_Outcome]] = queue.SimpleQueue()
             pending: set[Future[_Outcome]] = set()
+
+            def track(futures: Iterable[Future[_Outcome]]) -> None:
+                for future in futures:
+                    pending.add(future)
+                    future.add_done_callback(finished.put)
+
             for source in self._sources:
                 yield Progress(ProgressKind.SOURCE_STARTED, source.id, message=source.name)
                 if source.kind is SourceKind.PAGE:
-                    pending |= self._start_page_source(pool, source)
+                    track(self._start_page_source(pool, source))
                 else:
-                    pending.add(pool.submit(self._collector._fetch_feed, source))
+                    track([pool.submit(self._collector._fetch_feed, source)])
             yield from self._finish_ready_sources()
             try:
                 while pending and not self._cancel.is_set():
-                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        outcome = future.result()
-                        if isinstance(outcome, _FeedOutcome):
-                            yield from self._on_feed(outcome)
-                            # A source that cannot be read now is no time to try its pages again.
-                            retry = outcome.error is None
-                            pending |= self._start_pages(pool, outcome.source.id, retry=retry)
-                        else:
-                            yield from self._on_page(outcome)
-                        yield from self._finish_ready_sources()
+                    try:
+                        future = finished.get(timeout=0.2)
+                    except queue.Empty:
+                        continue
+                    pending.discard(future)
+                    outcome = future.result()
+                    if isinstance(outcome, _FeedOutcome):
+                        yield from self._on_feed(outcome)
+                        # A source that cannot be read now is no time to try its pages again.
+                        retry = outcome.error is None
+                        track(self._start_pages(pool, outcome.source.id, retry=retry))
+                    else:
+                        yield from self._on_page(outcome)
+                    yield from self._finish_ready_sources()
             finally:
                 if self._cancel.is_set():
                     for future in pending:

@@ -37,6 +37,21 @@ class IndexProgress:
                 (int(ArticleState.INDEXED), int(ArticleState.TRANSLATED), seq),
             )
 
+    def changed_after(self, seq: int, article_ids: Iterable[int]) -> set[int]:
+        """Those of ``article_ids`` with a change after ``seq``."""
+        ids = list(article_ids)
+        found: set[int] = set()
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT DISTINCT article_id FROM changes"
+                f" WHERE seq > ? AND article_id IN ({marks})",
+                (seq, *chunk),
+            )
+            found.update(int(row[0]) for row in rows)
+        return found
+
     def last_change_seq(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 
