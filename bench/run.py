@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import search_bench, translation_bench, ui_bench
+from bench import ingest_bench, search_bench, translation_bench, ui_bench
 from bench.search_bench import Settings
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -34,6 +34,7 @@ def _translation(settings: Settings) -> str:
 
 # name -> (title, function).
 BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
+    "ingest": ("Ingest without translation (monitor/)", ingest_bench.run),
     "search": ("Search (indexes/)", search_bench.run),
     "translation": ("Translation throughput (translations/)", _translation),
     "ui": ("UI responsiveness (ui/)", ui_bench.run),
