@@ -23,9 +23,6 @@ from itertools import islice
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement, fragment_fromstring
-from trafilatura import bare_extraction
-from trafilatura.deduplication import LRUCache
-from trafilatura.utils import load_html
 
 from monitor.errors import ExtractionError
 from monitor.pagemeta import PageMetadata, read_page_metadata
@@ -150,6 +147,8 @@ def _parse(html: str) -> HtmlElement:
         text = f"<html><body>{text}</body></html>"
     try:
         with _quiet_libraries():
+            from trafilatura.utils import load_html  # imported on first use: see _main_paragraphs
+
             tree = load_html(text)
     except Exception as error:  # lxml raises a variety of errors on binary junk
         raise ExtractionError(NO_TEXT_MESSAGE) from error
@@ -177,6 +176,11 @@ def _without_non_content(html: str) -> str:
 
 
 def _main_paragraphs(tree: HtmlElement, url: str, options: ExtractionOptions) -> list[str]:
+    # trafilatura takes a quarter of a second to import: on first use, in a fetch worker,
+    # not while the app's window is waiting to open.
+    from trafilatura import bare_extraction
+    from trafilatura.deduplication import LRUCache
+
     fast = sum(1 for _ in tree.iter()) > options.fast_above_elements
     document = bare_extraction(
         tree,

