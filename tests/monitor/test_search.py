@@ -152,3 +152,26 @@ def test_articles_left_translated_by_a_kill_after_the_index_commit_are_marked_in
         monitor.store.set_state(article_id, ArticleState.TRANSLATED)
     list(monitor.sync_index())
     assert {a.state for a in monitor.articles()} == {ArticleState.INDEXED}
+
+
+def test_each_article_is_written_to_the_index_once_per_sync(tmp_path: Path, server: LocalServer):
+    with open_monitor(tmp_path / "data", fetch_settings=FAST) as monitor:
+        list(monitor.sync_index())  # an existing (empty) index: the batch path, not a rebuild
+        monitor.index_stage._batch = 2  # several batches, with articles spanning two of them
+        monitor.collector.stages.remove(monitor.index_stage)
+        monitor.add_source(feed(server, ITEMS))
+        monitor.update()  # stored and translated (no model: aligned to itself), not indexed
+        assert monitor.index_stage.pending() > len(ITEMS)  # several changes per article
+        written: list[int] = []
+        apply = monitor.index.apply
+
+        def recording_apply(documents, removed, *, synced):  # type: ignore[no-untyped-def]
+            documents = list(documents)
+            written.extend(d.article_id for d in documents)
+            return apply(documents, removed, synced=synced)
+
+        monitor.index.apply = recording_apply  # type: ignore[method-assign]
+        list(monitor.sync_index())
+        assert sorted(written) == sorted(a.id for a in monitor.articles())
+        assert monitor.index_stage.pending() == 0
+        assert titles(monitor, "ставку") == ["Ставка сохранена"]
