@@ -22,8 +22,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
@@ -38,6 +38,17 @@ from indexes.types import IndexDocument
 
 STATE_FILE = "synced.json"
 WRITER_TIMEOUT = 60.0  # seconds to wait for another process's writer
+
+
+def _storage(directory: Path) -> FileStorage:
+    """The index's files, read without mmap.
+
+    Whoosh hands out the parts of a memory-mapped segment as ``BytesIO(memoryview(mmap))``,
+    and ``BytesIO`` copies them: the whole index ended up resident twice, and once more per
+    commit until the garbage collector ran (5.1 GB at 100,000 articles in the memory
+    benchmark; 444 MB read from the file instead, with searches as fast).
+    """
+    return FileStorage(str(directory), supports_mmap=False)
 
 
 class SearchIndex:
@@ -63,7 +74,7 @@ class SearchIndex:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ResourceWarning)
                 try:
-                    return whoosh_index.open_dir(str(self.directory))
+                    return _storage(self.directory).open_index()
                 except Exception:  # any damage means: rebuild from the store
                     pass
         self.needs_rebuild = True
@@ -73,7 +84,7 @@ class SearchIndex:
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
-        created = whoosh_index.create_in(str(directory), build_schema())
+        created = _storage(directory).create_index(build_schema())
         self._write_state(directory, synced=0)
         return created
 
@@ -142,7 +153,7 @@ class SearchIndex:
                 self.directory.rename(retired)
             staging.rename(self.directory)
             shutil.rmtree(retired, ignore_errors=True)
-            self._index = whoosh_index.open_dir(str(self.directory))
+            self._index = _storage(self.directory).open_index()
             self.needs_rebuild = False
         return count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,10 +42,11 @@ def _documents(count: int) -> list[IndexDocument]:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SearchIndex:
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
     index = SearchIndex(tmp_path / "index")
     index.rebuild(_documents(300), synced=1)
-    return index
+    yield index
+    index.close()
 
 
 def _scores(index: SearchIndex, query: wq.Query) -> dict[int, float]:
