@@ -8,12 +8,13 @@ is filled by triggers, so no code path can change an article without the index h
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -174,7 +175,13 @@ CREATE INDEX articles_page_retry ON articles(source_id, page_retry_at)
     WHERE page_retry_at IS NOT NULL;
 """
 
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
+# Version 5: the sources list counts each source's articles; without an index on source_id
+# that scanned the articles table once per source (3 s at start with 100,000 articles).
+_SCHEMA_V5 = """
+CREATE INDEX articles_source ON articles(source_id);
+"""
+
+_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
 
 
 def open_database(path: Path) -> sqlite3.Connection:
@@ -187,7 +194,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     try:
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA busy_timeout = 30000")
-        connection.execute("PRAGMA journal_mode = WAL")
+        _set_wal(connection)
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection, path)
@@ -201,6 +208,21 @@ def open_database(path: Path) -> sqlite3.Connection:
             "move it aside and run again to start a new one"
         ) from error
     return connection
+
+
+def _set_wal(connection: sqlite3.Connection) -> None:
+    # Switching a new file to WAL takes an exclusive lock, and SQLite reports "database is
+    # locked" at once, without its busy handler, when another connection is doing the same:
+    # several processes opening one new store (seen 2 times in 25 in the four-thread test).
+    deadline = time.monotonic() + 30.0
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:

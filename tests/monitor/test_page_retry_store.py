@@ -13,7 +13,7 @@ import pytest
 
 from monitor.clock import to_iso
 from monitor.store import ArticleDraft, Store
-from monitor.store.database import _MIGRATIONS
+from monitor.store.database import _MIGRATIONS, SCHEMA_VERSION
 from monitor.store.page_retries import PageRetries
 from monitor.store.translations import StoredSentence, TranslationStore
 from monitor.types import ArticleState, SourceKind, TextOrigin
@@ -163,7 +163,7 @@ def test_a_v3_store_is_migrated_keeping_everything(tmp_path: Path):
     v3_store(path)
     store = Store(path, clock=lambda: NOW)
     try:
-        assert store._db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         flagged, indexed = store.article(1), store.article(2)
         assert (flagged.text, flagged.text_origin, flagged.state) == (
             TEASER,
@@ -206,7 +206,7 @@ def test_two_connections_migrating_one_v3_store_at_once(tmp_path: Path):
     assert errors == []  # none added the new columns a second time
     store = Store(path)
     try:
-        assert store._db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.article(1).page_attempts == 0
         assert store.integrity_check() == "ok"
     finally:

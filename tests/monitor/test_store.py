@@ -215,3 +215,17 @@ def test_two_connections_creating_one_new_store_at_once(tmp_path: Path):
         assert again.integrity_check() == "ok"
     finally:
         again.close()
+
+
+def test_counting_a_sources_articles_uses_an_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store.db")
+    try:
+        plan = " ".join(
+            str(row[-1])
+            for row in store._db.execute(
+                "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM articles WHERE source_id = ?", (1,)
+            )
+        )
+    finally:
+        store.close()
+    assert "USING COVERING INDEX articles_source" in plan
