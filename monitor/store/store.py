@@ -17,16 +17,15 @@ from pathlib import Path
 
 from monitor.clock import Clock, to_iso, utc_now
 from monitor.disk_errors import sqlite_write_problem
-from monitor.errors import NotFoundError, SourceError, StoreError
+from monitor.errors import NotFoundError, StoreError
 from monitor.store.database import open_database
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
-    SOURCE_COLUMNS,
     article_from_row,
     content_hash,
-    source_from_row,
 )
-from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
+from monitor.store.source_records import SourceRecords
+from monitor.types import Article, ArticleState, TextOrigin
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +44,8 @@ class ArticleDraft:
     language_hint: str | None
 
 
-class Store:
-    """The article store on one SQLite file."""
+class Store(SourceRecords):
+    """The article store on one SQLite file (its sources' part is :class:`SourceRecords`)."""
 
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         self.path = path
@@ -99,125 +98,6 @@ class Store:
                 f"the article store is busy (another Media Monitor is writing): {error}"
             )
         return StoreError(f"could not save to the article store: {error}")
-
-    # Sources ---------------------------------------------------------------------------
-
-    def add_source(
-        self,
-        url: str,
-        *,
-        kind: SourceKind,
-        name: str,
-        language_hint: str | None = None,
-        country: str | None = None,
-        homepage: str | None = None,
-        update_interval_minutes: int = 60,
-    ) -> Source:
-        try:
-            with self.transaction() as db:
-                cursor = db.execute(
-                    "INSERT INTO sources (url, kind, name, language_hint, country, homepage,"
-                    " added_at, update_interval_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        url,
-                        kind.value,
-                        name,
-                        language_hint,
-                        country,
-                        homepage,
-                        to_iso(self._clock()),
-                        update_interval_minutes,
-                    ),
-                )
-        except sqlite3.IntegrityError as error:
-            existing = self.find_source_by_url(url)
-            raise SourceError(
-                f"{url} is already followed"
-                + (f" as source {existing.id} ({existing.name})" if existing else "")
-            ) from error
-        source_id = cursor.lastrowid
-        assert source_id is not None
-        return self.source(source_id)
-
-    def source(self, source_id: int) -> Source:
-        row = self._db.execute(
-            f"SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.id = ?", (source_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no source with id {source_id}")
-        return source_from_row(row)
-
-    def find_source_by_url(self, url: str) -> Source | None:
-        row = self._db.execute(
-            f"SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.url = ?", (url,)
-        ).fetchone()
-        return None if row is None else source_from_row(row)
-
-    def sources(self) -> list[Source]:
-        rows = self._db.execute(f"SELECT {SOURCE_COLUMNS} FROM sources s ORDER BY s.id")
-        return [source_from_row(row) for row in rows]
-
-    def remove_source(self, source_id: int) -> Source:
-        source = self.source(source_id)
-        with self.transaction() as db:
-            db.execute("DELETE FROM sources WHERE id = ?", (source_id,))
-            # Raw pages no longer referenced by any article are evidence of nothing now.
-            db.execute(
-                "DELETE FROM raw_pages WHERE sha256 NOT IN"
-                " (SELECT raw_sha256 FROM articles WHERE raw_sha256 IS NOT NULL)"
-            )
-        return source
-
-    def update_source(self, source_id: int, **fields: object) -> None:
-        """Set plain columns of a source (name, update interval, fetch state...)."""
-        allowed = {
-            "name",
-            "language_hint",
-            "country",
-            "homepage",
-            "update_interval_minutes",
-            "etag",
-            "last_modified",
-            "kind",
-        }
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"not source fields: {sorted(unknown)}")
-        if not fields:
-            return
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        values = [v.value if isinstance(v, SourceKind) else v for v in fields.values()]
-        with self.transaction() as db:
-            db.execute(f"UPDATE sources SET {assignments} WHERE id = ?", (*values, source_id))
-
-    def record_success(
-        self,
-        source_id: int,
-        *,
-        etag: str | None,
-        last_modified: str | None,
-        at: datetime,
-    ) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE sources SET etag = ?, last_modified = ?, last_checked = ?,"
-                " last_success = ?, last_error = NULL, error_since = NULL,"
-                " consecutive_failures = 0, next_attempt_at = NULL WHERE id = ?",
-                (etag, last_modified, to_iso(at), to_iso(at), source_id),
-            )
-
-    def record_failure(
-        self, source_id: int, *, error: str, at: datetime, next_attempt_at: datetime | None
-    ) -> None:
-        """Keep the error with the source; ``error_since`` marks when the trouble began."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE sources SET last_checked = ?, last_error = ?,"
-                " error_since = COALESCE(error_since, ?),"
-                " consecutive_failures = consecutive_failures + 1, next_attempt_at = ?"
-                " WHERE id = ?",
-                (to_iso(at), error, to_iso(at), to_iso(next_attempt_at), source_id),
-            )
 
     # Articles --------------------------------------------------------------------------
 
