@@ -4,7 +4,6 @@ are due, and what a changed text does to an article's translation and state."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from monitor.store.database import _MIGRATIONS, SCHEMA_VERSION
 from monitor.store.page_retries import PageRetries
 from monitor.store.translations import StoredSentence, TranslationStore
 from monitor.types import ArticleState, SourceKind, TextOrigin
+from tests.monitor.test_store import open_at_once
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -188,22 +188,7 @@ def test_a_v3_store_is_migrated_keeping_everything(tmp_path: Path):
 def test_two_connections_migrating_one_v3_store_at_once(tmp_path: Path):
     path = tmp_path / "monitor.sqlite3"
     v3_store(path)
-    errors: list[BaseException] = []
-    ready = threading.Barrier(4)
-
-    def open_store() -> None:
-        ready.wait()
-        try:
-            Store(path).close()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []  # none added the new columns a second time
+    assert open_at_once(path) == []  # none added the new columns a second time
     store = Store(path)
     try:
         assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
