@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.clock import to_iso
+from monitor.store.rows import in_chunks
 from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState
 
@@ -79,7 +80,6 @@ TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "
 SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
 RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
 WATCHLIST_FIELDS = ("name", "query", "filters", "muted", "created_at")
-_CHUNK = 500
 
 
 # Export ------------------------------------------------------------------------------
@@ -91,8 +91,7 @@ def all_article_ids(db: sqlite3.Connection) -> list[int]:
 
 def missing_article_ids(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
     missing: list[int] = []
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(ids):
         found = {r[0] for r in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)}
         missing.extend(i for i in chunk if i not in found)
     return missing
@@ -105,8 +104,7 @@ def source_rows(db: sqlite3.Connection, article_ids: Sequence[int] | None) -> li
         rows = db.execute(f"SELECT {columns} FROM sources ORDER BY id").fetchall()
         return [dict(zip(SOURCE_FIELDS, row, strict=True)) for row in rows]
     wanted: dict[str, Row] = {}
-    for chunk in _chunks(article_ids):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(article_ids):
         for row in db.execute(
             f"SELECT {columns} FROM sources WHERE id IN"
             f" (SELECT source_id FROM articles WHERE id IN ({marks})) ORDER BY id",
@@ -118,8 +116,7 @@ def source_rows(db: sqlite3.Connection, article_ids: Sequence[int] | None) -> li
 
 def raw_page_hashes(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[str]:
     hashes: set[str] = set()
-    for chunk in _chunks(article_ids):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(article_ids):
         hashes.update(
             row[0]
             for row in db.execute(
@@ -141,8 +138,7 @@ def raw_page_row(db: sqlite3.Connection, sha256: str) -> tuple[Row, bytes]:
 def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
     """The articles with their source URL and translation, ``id`` being the bundle's key."""
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
-    for chunk in _chunks(sorted(ids)):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(sorted(ids)):
         rows = db.execute(
             f"SELECT a.id, s.url, a.duplicate_of, {columns} FROM articles a"
             f" JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}) ORDER BY a.id",
@@ -203,11 +199,6 @@ def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[R
         ]
         watchlists.append(row)
     return watchlists
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start : start + _CHUNK])
 
 
 # Merge -------------------------------------------------------------------------------

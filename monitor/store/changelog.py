@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from monitor.store.rows import in_chunks
 from monitor.store.store import Store
 from monitor.types import ArticleState
 
@@ -39,11 +40,8 @@ class IndexProgress:
 
     def changed_after(self, seq: int, article_ids: Iterable[int]) -> set[int]:
         """Those of ``article_ids`` with a change after ``seq``."""
-        ids = list(article_ids)
         found: set[int] = set()
-        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(article_ids):
             rows = self._db.execute(
                 "SELECT DISTINCT article_id FROM changes"
                 f" WHERE seq > ? AND article_id IN ({marks})",

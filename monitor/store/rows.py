@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import TypeVar
 
 from monitor.clock import from_iso
 from monitor.errors import StoreError
@@ -14,6 +16,17 @@ from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
 SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
 ARTICLE_COLUMNS = "a.*, s.name AS source_name"
 _WHITESPACE = re.compile(r"\s+")
+_CHUNK = 500  # values bound in one IN (…): far under SQLite's limit, keeps statements short
+
+Value = TypeVar("Value")
+
+
+def in_chunks(values: Iterable[Value]) -> Iterator[tuple[list[Value], str]]:
+    """``values`` in chunks for ``… IN ({marks})`` queries: each chunk and its ``?, ?, …``."""
+    listed = list(values)
+    for start in range(0, len(listed), _CHUNK):
+        chunk = listed[start : start + _CHUNK]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 def content_hash(text: str) -> str | None:

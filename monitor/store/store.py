@@ -23,6 +23,7 @@ from monitor.store.rows import (
     ARTICLE_COLUMNS,
     article_from_row,
     content_hash,
+    in_chunks,
 )
 from monitor.store.source_records import SourceRecords
 from monitor.types import Article, ArticleState, TextOrigin
@@ -343,11 +344,8 @@ class Store(SourceRecords):
         return [article_from_row(row) for row in rows]
 
     def articles_by_ids(self, ids: Iterable[int]) -> list[Article]:
-        wanted = list(ids)
         found: list[Article] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(ids):
             rows = self._db.execute(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
                 f" WHERE a.id IN ({marks})",

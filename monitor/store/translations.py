@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from monitor.clock import from_iso, to_iso
+from monitor.store.rows import in_chunks
 from monitor.store.store import Store
 from monitor.types import ArticleState
 from translations.types import join_paragraphs
@@ -188,11 +189,8 @@ class TranslationStore:
     def machine_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
         """The translated titles of those of ``article_ids`` a model translated (for lists:
         no sentences are read)."""
-        ids = list(article_ids)
         titles: dict[int, str] = {}
-        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(article_ids):
             for row in self._db.execute(
                 f"SELECT article_id, title, route FROM translations WHERE article_id IN ({marks})",
                 chunk,
@@ -204,11 +202,8 @@ class TranslationStore:
     # The sentence cache (translations.cache.SentenceCache) -----------------------------
 
     def get_many(self, model: str, sentences: Iterable[str]) -> dict[str, str]:
-        wanted = list(sentences)
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(sentences):
             rows = self._db.execute(
                 "SELECT sentence, translation FROM translation_cache"
                 f" WHERE model = ? AND sentence IN ({marks})",

@@ -15,9 +15,8 @@ from datetime import date, datetime
 
 from monitor.clock import from_iso, to_iso
 from monitor.errors import MonitorError, NotFoundError
+from monitor.store.rows import in_chunks
 from monitor.store.store import Store
-
-_CHUNK = 500  # SQLite's limit on bound parameters is far above this; keeps statements short
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +137,7 @@ class WatchlistStore:
             db.execute(
                 "UPDATE watchlist_matches SET matching = 0 WHERE watchlist_id = ?", (watchlist_id,)
             )
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                marks = ", ".join("?" for _ in chunk)
+            for chunk, marks in in_chunks(ids):
                 db.execute(
                     "UPDATE watchlist_matches SET matching = 1"
                     f" WHERE watchlist_id = ? AND article_id IN ({marks})",
