@@ -111,15 +111,15 @@ def cli(
     command = [sys.executable, "-m", "monitor.cli"]
     if file_size_limit is not None:
         command = [sys.executable, "-c", LIMITED, str(file_size_limit)]
+    return run_child([*command, "--data-dir", str(data_dir), *args])
+
+
+def run_child(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` from the project's root with the test environment, capturing output."""
     return subprocess.run(
-        [*command, "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
+        command, capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
         env=child_env(),
-    )
+    )  # fmt: skip
 
 
 def error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -239,15 +239,7 @@ def cli_as_a_user(data_dir: Path, read_only: Path, *args: str) -> subprocess.Com
             pytest.skip("read-only permissions do not stop writes here")
         return cli(data_dir, *args)
     arguments = ["--data-dir", str(data_dir), *args]
-    result = subprocess.run(
-        [sys.executable, "-c", UNPRIVILEGED, *arguments],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-        env=child_env(),
-    )
+    result = run_child([sys.executable, "-c", UNPRIVILEGED, *arguments])
     if result.returncode != CANNOT_DROP:
         return result
     # No CAP_SETPCAP here: be "nobody" instead, owning the folder as root owned it.
