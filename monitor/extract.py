@@ -24,6 +24,7 @@ from itertools import islice
 from lxml.etree import _Element
 from lxml.html import HtmlElement, fragment_fromstring
 
+from monitor.dependencies import missing_module
 from monitor.errors import ExtractionError
 from monitor.pagemeta import PageMetadata, read_page_metadata
 from monitor.types import ExtractedPage
@@ -117,6 +118,8 @@ def extract_page(
                 paragraphs = _fallback_paragraphs(tree, metadata) or paragraphs
     except ExtractionError:
         raise
+    except ImportError as error:  # the install lacks a part: not a property of the page
+        raise missing_module(error) from error
     except Exception as error:  # lxml/trafilatura on hostile input: any failure means no text
         _LOGGER.debug("extraction failed for %s: %r", url, error)
         raise ExtractionError(NO_TEXT_MESSAGE) from error
@@ -150,6 +153,8 @@ def _parse(html: str) -> HtmlElement:
             from trafilatura.utils import load_html  # imported on first use: see _main_paragraphs
 
             tree = load_html(text)
+    except ImportError as error:
+        raise missing_module(error) from error
     except Exception as error:  # lxml raises a variety of errors on binary junk
         raise ExtractionError(NO_TEXT_MESSAGE) from error
     if not isinstance(tree, HtmlElement):

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from monitor.backoff import next_attempt_after
 from monitor.encoding import decode_document
 from monitor.errors import (
+    ConfigError,
     ConnectionFailed,
     FetchError,
     FetchTimeout,
@@ -60,7 +61,8 @@ class PageOutcome:
 
 def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
     """Fetch, decode and extract the article's page and detect the language of what will be
-    kept. Never raises: a failure becomes the outcome's ``error``. No store access here."""
+    kept. A failure becomes the outcome's ``error``; only a :class:`ConfigError` (a broken
+    install, which no page can be blamed for) is raised. No store access here."""
     document = None
     encoding = None
     page = None
@@ -75,6 +77,8 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
         except FetchError as failure:
             error = f"page not available: {failure}"
             fetch_error = failure
+        except ConfigError:  # the install or the settings are at fault, not this page
+            raise
         except MonitorError as other_error:
             error = f"no article text on the page: {other_error}"
         except Exception as bug:  # a bug must cost one page, not the whole update
@@ -86,6 +90,8 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
     hint = article.language_hint or (page.language_hint if page else None)
     try:
         language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+    except ConfigError:
+        raise
     except Exception:
         _log.exception("language detection failed on article %s", article.id)
         language = None

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from monitor.clock import Clock, utc_now
+from monitor.dependencies import COLLECTION, require
 from monitor.errors import FetchError, MonitorError
 from monitor.feeds import parse_feed
 from monitor.fetch import Fetcher, next_attempt_after
@@ -118,6 +119,9 @@ class Collector:
         until its update interval has passed.
         """
         cancel = cancel or threading.Event()
+        # A missing part of the install stops the update before anything is stored: it must
+        # not be recorded as every page lacking text.
+        require(COLLECTION)
         sources = self._select(source_ids, due_only=due_only)
         run = _Run(self, sources, cancel)
         yield from run.progress()
@@ -219,10 +223,9 @@ class _Run:
                     else:
                         yield from self._on_page(outcome)
                     yield from self._finish_ready_sources()
-            finally:
-                if self._cancel.is_set():
-                    for future in pending:
-                        future.cancel()
+            finally:  # cancelled, or stopped by an error no source can be blamed for
+                for future in pending:
+                    future.cancel()
 
     def _progress(
         self,

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from monitor.clock import Clock
+from monitor.dependencies import TRANSLATION, require
 from monitor.store.translations import (
     ORIGINAL_LANGUAGE_ROUTE,
     UNKNOWN_LANGUAGE_ROUTE,
@@ -64,6 +65,8 @@ class TranslationStage:
                 documents.append(
                     SourceDocument(article.id, article.title, article.text, article.language)
                 )
+            if documents:
+                require(TRANSLATION)  # a broken install, not a damaged model: say so
             for result in translate_documents(self._engine(), documents, self._target):
                 done += 1
                 if isinstance(result, DocumentTranslation):

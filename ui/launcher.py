@@ -14,12 +14,20 @@ from monitor.cli import main as cli_main
 
 
 def open_app(data_dir: str | None) -> int:
-    try:
-        from ui.app import run
-    except ImportError as error:  # PySide6 missing or its system libraries are
-        print(f"media-monitor: error: the desktop app cannot start: {error}", file=sys.stderr)
-        return 1
-    return run(data_dir)
+    # Qt aborts the process when its platform plugin cannot load, naming a library that may
+    # not be the missing one: look first, and say which library and package it is.
+    from ui.system_libraries import start_problem
+
+    problem = start_problem()
+    if problem is None:
+        try:
+            from ui.app import run
+        except ImportError as error:  # PySide6 missing, or a library its modules need
+            problem = str(error)
+        else:
+            return run(data_dir)
+    print(f"media-monitor: error: the desktop app cannot start: {problem}", file=sys.stderr)
+    return 1
 
 
 def render_pdf(html: str, out: Path) -> None:
