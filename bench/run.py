@@ -22,7 +22,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ingest_bench, memory_bench, search_bench, translation_bench, ui_bench
+from bench import (
+    cli_bench,
+    ingest_bench,
+    memory_bench,
+    search_bench,
+    translation_bench,
+    ui_bench,
+)
 from bench.search_bench import Settings
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -39,6 +46,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "translation": ("Translation throughput (translations/)", _translation),
     "ui": ("UI responsiveness (ui/)", ui_bench.run),
     "memory": ("Memory (the app with a large collection and a model)", memory_bench.run),
+    "cli": ("Fast commands (the `media-monitor` script, and quitting the app)", cli_bench.run),
 }
 
 _HEADER = """# Benchmark results

@@ -307,6 +307,18 @@ class Settings:
     fresh: bool = False  # rebuild cached indexes and data folders (bench/.cache)
 
 
+def run_alone(benchmark: Callable[[Settings], str], prefix: str) -> None:
+    """Run one benchmark by itself (``python -m bench.NAME [--quick]``) in a temporary folder,
+    logging with the seconds since the start, and print its section."""
+    begun = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - begun:5.0f} s] {message}", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        print(benchmark(Settings(quick="--quick" in sys.argv, workdir=Path(folder), log=log)))
+
+
 def run(settings: Settings) -> str:
     """Run the search benchmark at every size; return its section of RESULTS.md."""
     sizes = settings.sizes or ((2_000, 5_000) if settings.quick else (20_000, 100_000))

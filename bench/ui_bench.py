@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import Corpus
-from bench.search_bench import Settings
+from bench.search_bench import Settings, run_alone
 from bench.ui_report import ColdStart, report
 from bench.ui_site import NewsSite, build_models, news_articles, prepare_data_folder
 from bench.ui_watch import ROOT, LagRun, analyse_lag
@@ -281,18 +281,4 @@ def run(settings: Settings) -> str:
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    begun = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="ui-bench-") as folder:
-        print(
-            run(
-                Settings(
-                    quick="--quick" in sys.argv,
-                    workdir=Path(folder),
-                    log=lambda message: print(
-                        f"[{time.perf_counter() - begun:5.0f} s] {message}", flush=True
-                    ),
-                )
-            )
-        )
+    run_alone(run, "ui-bench-")

@@ -2,6 +2,7 @@
 
     python -m bench.ui_probe start DATA_DIR OUT.json [--list]
     python -m bench.ui_probe lag DATA_DIR SCRIPT.json OUT.json
+    python -m bench.ui_probe close DATA_DIR OUT.json [--load-demo]
     python -m bench.ui_probe imports
 
 Both ``start`` and ``lag`` start the app the way the installed ``media-monitor`` script does,
@@ -24,6 +25,13 @@ finished and a query on the reader thread has counted what the collection holds.
 each tick with the main thread's CPU and run-queue time (:mod:`bench.ui_watch`), the app's
 progress, the user's actions and when the window showed their answers, and the watchdog's
 stack samples and per-thread CPU timeline.
+
+``close`` waits until the window has painted, filled its list and settled (with
+``--load-demo``, on an empty folder, after pressing "Load the demo collection" and waiting for
+that job to finish), then presses the window's Quit shortcut (Ctrl+Q) and writes the moment it
+did so to OUT.json before it returns to the event loop; the app then exits its own way (the
+last window closed ends the event loop, :func:`ui.app.run` returns, the interpreter shuts
+down). The parent measures from that moment to the process's exit (:mod:`bench.cli_bench`).
 
 The fetcher's politeness delays are lifted for the loopback site by handing the workers'
 ``open_monitor`` a :class:`~monitor.fetch.FetchSettings` (the app has no setting for it).
@@ -133,6 +141,64 @@ def cold_start(data_dir: str, out: Path, *, wait_for_list: bool) -> int:
     hook = _install_first_frame_hook(marks, on_window, on_frame)
     code = _launch(data_dir)
     del hook
+    return code
+
+
+def close_window(data_dir: str, out: Path, *, load_demo: bool, settle_ms: int = 500) -> int:
+    """Open the app, let it settle, quit it by its shortcut; the app exits as it would.
+
+    With ``load_demo`` the data folder starts empty and the user first presses "Load the demo
+    collection" on the welcome page; Quit comes once that job has finished.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    marks: dict[str, float] = {"probe_started": STARTED}
+    window: list[Any] = []
+
+    def quit_by_shortcut() -> None:
+        if "close_requested" in marks:
+            return
+        quit_action = next(
+            action for action in window[0].actions() if action.shortcut() == QKeySequence("Ctrl+Q")
+        )
+        marks["close_requested"] = time.monotonic()
+        # Written before the close starts: whatever the app does from here is measured.
+        out.write_text(json.dumps({"marks": marks}), "utf-8")
+        quit_action.trigger()
+
+    def settle_then_quit() -> None:
+        if "list_filled" in marks and (not load_demo or "work_done" in marks):
+            QTimer.singleShot(settle_ms, quit_by_shortcut)
+
+    def on_window(main_window: QMainWindow) -> None:
+        window.append(main_window)
+        model = main_window.article_list.model  # type: ignore[attr-defined]
+
+        def reset() -> None:
+            if model.rowCount() and "list_filled" not in marks:
+                marks["list_filled"] = time.monotonic()
+                settle_then_quit()
+
+        def busy_changed(busy: bool) -> None:
+            if not busy and "work_done" not in marks:
+                marks["work_done"] = time.monotonic()
+                settle_then_quit()
+
+        model.modelReset.connect(reset)
+        main_window.tasks.busy_changed.connect(busy_changed)  # type: ignore[attr-defined]
+
+    def on_frame() -> None:
+        if load_demo:
+            window[0].welcome.demo_button.click()
+        # Whatever happens, quit in the end (a run without a list says so to the parent).
+        QTimer.singleShot(60_000, quit_by_shortcut)
+
+    hook = _install_first_frame_hook(marks, on_window, on_frame)
+    code = _launch(data_dir)
+    del hook, app
     return code
 
 
@@ -376,6 +442,8 @@ def main(argv: list[str]) -> int:
         return cold_start(rest[0], Path(rest[1]), wait_for_list="--list" in rest)
     if mode == "lag":
         return lag(rest[0], Path(rest[1]), Path(rest[2]))
+    if mode == "close":
+        return close_window(rest[0], Path(rest[1]), load_demo="--load-demo" in rest)
     if mode == "imports":
         return imports()
     raise SystemExit(f"unknown mode {mode!r}")

@@ -283,13 +283,18 @@ def answer_times(events: list[list[Any]]) -> tuple[list[float], list[float], int
     opened: list[float] = []
     unanswered = 0
     for position, (moment, what, detail) in enumerate(events):
+        later = events[position + 1 :]
+        if what == "search typed":
+            # A search still being typed when the update ended was never asked: unanswered.
+            unanswered += not any(w == "search requested" for _, w, _ in later)
+            continue
         if what == "search requested":
             wanted, times = ("rows shown", True), searched
         elif what == "article selected":
             wanted, times = ("article shown", detail), opened
         else:
             continue
-        answer = next((t for t, w, d in events[position + 1 :] if (w, d) == wanted), None)
+        answer = next((t for t, w, d in later if (w, d) == wanted), None)
         if answer is None:
             unanswered += 1
         else:

@@ -38,6 +38,7 @@ from indexes.types import IndexDocument
 
 STATE_FILE = "synced.json"
 WRITER_TIMEOUT = 60.0  # seconds to wait for another process's writer
+OPEN_ATTEMPTS = 5  # tries at opening an index before it is taken as damaged (~1.5 s in all)
 
 
 def _storage(directory: Path) -> FileStorage:
@@ -69,15 +70,18 @@ class SearchIndex:
     def _open_or_create(self) -> Any:
         state = self._read_state()
         if state is not None and state.get("schema") == SCHEMA_VERSION:
-            # Whoosh leaves a damaged file open when opening fails; it is closed, quietly, as
-            # the exception is dropped.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                try:
-                    return _storage(self.directory).open_index()
-                except Exception:  # any damage means: rebuild from the store
-                    pass
-        self.needs_rebuild = True
+            # Another process committing at this moment deletes the files of the generation
+            # being opened: that is no damage, and the next try opens the new generation.
+            for attempt in range(OPEN_ATTEMPTS):
+                # Whoosh leaves a damaged file open when opening fails; it is closed, quietly,
+                # as the exception is dropped.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ResourceWarning)
+                    try:
+                        return _storage(self.directory).open_index()
+                    except Exception:  # damage, unless a commit was under way
+                        time.sleep(0.05 * 2**attempt)
+        self.needs_rebuild = True  # missing, outdated or damaged: rebuilt from the store
         return self._create_fresh(self.directory)
 
     def _create_fresh(self, directory: Path) -> Any:
@@ -147,15 +151,36 @@ class SearchIndex:
             writer.commit()
             self._write_state(staging, synced=synced)
             self._close_searcher()
-            retired = self.directory.with_name(self.directory.name + ".old")
-            shutil.rmtree(retired, ignore_errors=True)
-            if self.directory.exists():
-                self.directory.rename(retired)
-            staging.rename(self.directory)
-            shutil.rmtree(retired, ignore_errors=True)
-            self._index = _storage(self.directory).open_index()
+            self._swap_in(staging)
             self.needs_rebuild = False
         return count
+
+    def _swap_in(self, staging: Path) -> None:
+        """Put the index built in ``staging`` in the place of the current one.
+
+        Another process may be writing to the current one (two updates at once: the one that
+        created the index rebuilds it while the other adds to it). The swap waits for that
+        writer, holding the current index's writer lock while it renames, so no writer has
+        the folder taken from under it; the other process's next writer opens the new one.
+        """
+        retired = self.directory.with_name(self.directory.name + ".old")
+        with _creation_lock(self.directory):
+            shutil.rmtree(retired, ignore_errors=True)
+            # The lock itself, not a writer: a writer's temporary folder is named by path,
+            # and would be cleared in the new index once the folders have traded places.
+            lock = self._index.lock("WRITELOCK") if self.directory.exists() else None
+            if lock is not None:
+                self._wait_for(lock)
+            try:
+                if self.directory.exists():
+                    self.directory.rename(retired)
+                staging.rename(self.directory)
+            finally:
+                if lock is not None:
+                    lock.release()  # its file now lies in the retired folder
+            shutil.rmtree(retired, ignore_errors=True)
+            self._index.close()
+            self._index = _storage(self.directory).open_index()
 
     def _writer(self) -> Any:
         deadline = time.monotonic() + WRITER_TIMEOUT
@@ -164,11 +189,16 @@ class SearchIndex:
                 return self._index.writer()
             except LockError:
                 if time.monotonic() > deadline:
-                    raise IndexBusy(
-                        "the search index is being written by another Media Monitor for over a "
-                        "minute; try again when it has finished"
-                    ) from None
+                    raise _busy() from None
                 time.sleep(0.25)
+
+    @staticmethod
+    def _wait_for(lock: Any) -> None:
+        deadline = time.monotonic() + WRITER_TIMEOUT
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise _busy()
+            time.sleep(0.25)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -196,6 +226,13 @@ class SearchIndex:
         with self._lock:
             self._close_searcher()
             self._index.close()
+
+
+def _busy() -> IndexBusy:
+    return IndexBusy(
+        "the search index is being written by another Media Monitor for over a minute; "
+        "try again when it has finished"
+    )
 
 
 def _bulk_codec() -> Any:

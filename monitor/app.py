@@ -2,37 +2,31 @@
 
 Like lemon24/reader's ``make_reader``: the store, the fetcher and the clock are made here
 (or passed in by tests and by the UI), never reached through globals.
+
+Only the store is opened at once. The other parts — the fetcher (httpx), the search index
+(Whoosh), the translation models, the collection pipeline — are built the first time a method
+needs them, and their modules imported then: ``articles list`` reads SQLite and nothing else,
+so it starts without paying for the libraries it never calls.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from indexes.index import SearchIndex
-from indexes.types import SearchRequest, SearchResult
-from monitor import demo
-from monitor.catalog import CATALOG
 from monitor.clock import Clock, utc_now
 from monitor.errors import OPMLError, SourceError
-from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
-from monitor.index_stage import IndexStage
-from monitor.opml import parse_opml, write_opml
 from monitor.paths import index_dir, models_dir, resolve_data_dir, store_path
-from monitor.pipeline import Collector, Stage
-from monitor.searching import Finder
 from monitor.settings import Settings, load_settings
-from monitor.sources import AddedSource, add_source_by_url
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation, TranslationStore
-from monitor.translation_stage import TranslationStage
 from monitor.types import (
     Article,
     ArticleState,
+    FinishedUpdate,
     OpmlOutline,
     Outlet,
     Progress,
@@ -40,48 +34,136 @@ from monitor.types import (
     SourceKind,
     UpdateSummary,
 )
-from translations.align import translate_documents
-from translations.engine import Engine
-from translations.packages import PackageFolder
-from translations.types import InstallReport, PackageInfo, PackageProblem, SourceDocument
+
+if TYPE_CHECKING:
+    import httpx
+
+    from indexes.index import SearchIndex
+    from indexes.types import SearchRequest, SearchResult
+    from monitor.fetch import Fetcher, FetchSettings
+    from monitor.index_stage import IndexStage
+    from monitor.pipeline import Collector, Stage
+    from monitor.searching import Finder
+    from monitor.sources import AddedSource
+    from monitor.translation_stage import TranslationStage
+    from translations.engine import Engine
+    from translations.packages import PackageFolder
+    from translations.types import InstallReport, PackageInfo, PackageProblem
 
 
 class Monitor:
-    """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time."""
+    """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
+
+    Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a
+    Monitor closes the parts that were built and builds none.
+    """
 
     def __init__(
-        self, data_dir: Path, store: Store, fetcher: Fetcher, clock: Clock, settings: Settings
+        self,
+        data_dir: Path,
+        store: Store,
+        make_fetcher: Callable[[], Fetcher],
+        clock: Clock,
+        settings: Settings,
     ) -> None:
         self.data_dir = data_dir
         self.store = store
-        self.fetcher = fetcher
         self.clock = clock
         self.settings = settings
         self.translations = TranslationStore(store)
-        self.model_folder = PackageFolder(models_dir(data_dir))
-        self.model_folder.recover()
+        self._make_fetcher = make_fetcher
+        self._fetcher: Fetcher | None = None
+        self._model_folder: PackageFolder | None = None
         self._engine: Engine | None = None
-        self.translation_stage = TranslationStage(
-            self.translations, self.engine, target=settings.target_language, clock=clock
-        )
-        self.index = SearchIndex(index_dir(data_dir))
-        self.index_stage = IndexStage(store, self.index)
-        self.finder = Finder(store, self.index)
-        self.collector = Collector(
-            store, fetcher, clock=clock, stages=[self.translation_stage, self.index_stage]
-        )
+        self._translation_stage: TranslationStage | None = None
+        self._index: SearchIndex | None = None
+        self._index_stage: IndexStage | None = None
+        self._finder: Finder | None = None
+        self._collector: Collector | None = None
+
+    # Parts, built on first use ----------------------------------------------------------
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = self._make_fetcher()
+        return self._fetcher
+
+    @property
+    def model_folder(self) -> PackageFolder:
+        if self._model_folder is None:
+            from translations.packages import PackageFolder
+
+            folder = PackageFolder(models_dir(self.data_dir))
+            folder.recover()  # an install or upgrade a crash interrupted is put right first
+            self._model_folder = folder
+        return self._model_folder
+
+    @property
+    def translation_stage(self) -> TranslationStage:
+        if self._translation_stage is None:
+            from monitor.translation_stage import TranslationStage
+
+            self._translation_stage = TranslationStage(
+                self.translations,
+                self.engine,
+                target=self.settings.target_language,
+                clock=self.clock,
+            )
+        return self._translation_stage
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            from indexes.index import SearchIndex
+
+            self._index = SearchIndex(index_dir(self.data_dir))
+        return self._index
+
+    @property
+    def index_stage(self) -> IndexStage:
+        if self._index_stage is None:
+            from monitor.index_stage import IndexStage
+
+            self._index_stage = IndexStage(self.store, self.index)
+        return self._index_stage
+
+    @property
+    def finder(self) -> Finder:
+        if self._finder is None:
+            from monitor.searching import Finder
+
+            self._finder = Finder(self.store, self.index)
+        return self._finder
+
+    @property
+    def collector(self) -> Collector:
+        if self._collector is None:
+            from monitor.pipeline import Collector
+
+            self._collector = Collector(
+                self.store,
+                self.fetcher,
+                clock=self.clock,
+                stages=[self.translation_stage, self.index_stage],
+            )
+        return self._collector
 
     def engine(self) -> Engine:
         """The translation engine, built on first use (models load only when needed)."""
         if self._engine is None:
+            from translations.engine import Engine
+
             self._engine = Engine(
                 self.model_folder, self.settings.translation(), cache=self.translations
             )
         return self._engine
 
     def close(self) -> None:
-        self.fetcher.close()
-        self.index.close()
+        if self._fetcher is not None:
+            self._fetcher.close()
+        if self._index is not None:
+            self._index.close()
         self.store.close()
 
     def __enter__(self) -> Monitor:
@@ -98,6 +180,8 @@ class Monitor:
     def add_source(
         self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True
     ) -> AddedSource:
+        from monitor.sources import add_source_by_url
+
         return add_source_by_url(
             self.store, self.fetcher, self.clock, url, name=name, language=language, check=check
         )
@@ -126,6 +210,8 @@ class Monitor:
         return added, True
 
     def catalog(self) -> Sequence[Outlet]:
+        from monitor.catalog import CATALOG
+
         return CATALOG
 
     def import_opml(self, path: Path) -> tuple[list[Source], int]:
@@ -134,6 +220,8 @@ class Monitor:
             data = path.read_bytes()
         except OSError as error:
             raise OPMLError(f"cannot read {path}: {error.strerror}") from error
+        from monitor.opml import parse_opml
+
         outlines = parse_opml(data)
         added, known = [], 0
         for outline in outlines:
@@ -152,6 +240,8 @@ class Monitor:
         return added, known
 
     def export_opml(self, path: Path) -> int:
+        from monitor.opml import write_opml
+
         feeds = [s for s in self.store.sources() if s.kind is SourceKind.FEED]
         outlines = [OpmlOutline(s.url, s.name, s.language_hint, s.homepage) for s in feeds]
         data = write_opml(outlines, "Media Monitor sources")
@@ -184,6 +274,11 @@ class Monitor:
 
     def translate_text(self, text: str, from_code: str, to_code: str | None = None) -> str:
         """Translate plain text (paragraphs kept), e.g. for ``media-monitor translate``."""
+        from monitor.dependencies import TRANSLATION, require
+        from translations.align import translate_documents
+        from translations.types import SourceDocument
+
+        require(TRANSLATION)
         document = SourceDocument(0, "", text, from_code)
         target = to_code or self.settings.target_language
         [result] = translate_documents(self.engine(), [document], target)
@@ -240,8 +335,14 @@ class Monitor:
     ) -> UpdateSummary:
         return self.collector.update(source_ids, cancel=cancel)
 
+    def last_update(self) -> FinishedUpdate | None:
+        """The latest update of sources that ran to its end (``None`` before the first)."""
+        return self.store.last_update()
+
     def add_demo_sources(self) -> list[Source]:
         """Follow the bundled demo outlets (served from package data, no network)."""
+        from monitor import demo
+
         return [self._follow(outlet.as_outlet())[0] for outlet in demo.DEMO_OUTLETS]
 
     # Articles --------------------------------------------------------------------------
@@ -271,22 +372,34 @@ def open_monitor(
 ) -> Monitor:
     """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
 
-    ``transport`` replaces the network for everything but the bundled demo host.
+    ``transport`` replaces the network for everything but the bundled demo host. The fetcher
+    is made from these when the Monitor first needs one.
     """
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
     store = Store(store_path(directory), clock=clock)
-    mounts: dict[str, httpx.BaseTransport] = {
-        f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
-    }
-    try:
-        fetcher = Fetcher(
+
+    def make_fetcher() -> Fetcher:
+        from monitor import demo
+        from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
+
+        mounts: dict[str, httpx.BaseTransport] = {
+            f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
+        }
+        return Fetcher(
             fetch_settings or FetchSettings(), transport=transport, mounts=mounts, clock=clock
         )
-    except BaseException:
-        store.close()
-        raise
-    return Monitor(directory, store, fetcher, clock, settings)
+
+    return Monitor(directory, store, make_fetcher, clock, settings)
 
 
 __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]
+
+
+def __getattr__(name: str) -> Any:
+    # AddedSource is exported here for the facade's callers; its module is imported on demand.
+    if name == "AddedSource":
+        from monitor.sources import AddedSource
+
+        return AddedSource
+    raise AttributeError(f"module 'monitor.app' has no attribute {name!r}")

@@ -1,17 +1,19 @@
-"""``media-monitor watch …``, ``export`` and the bundle commands: the collection as a whole."""
+"""``media-monitor watch …``, ``export`` and the bundle commands: the collection as a whole.
+
+The parser half imports nothing but argparse; each command imports the part of the core it
+runs (watchlists, exports, bundles) when it runs, so that ``--help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from indexes.types import SearchRequest
-from monitor.app import Monitor
-from monitor.bundles import export_bundle, import_bundle
-from monitor.export import PdfRenderer, export_articles, export_search
-from monitor.watchlists import add_watchlist, check_watchlists, matching_ids, remove_watchlist
+if TYPE_CHECKING:
+    from monitor.app import Monitor
+    from monitor.export import PdfRenderer
 
 
 def add_collection_commands(commands: Any) -> None:
@@ -45,6 +47,8 @@ def add_collection_commands(commands: Any) -> None:
 
 
 def run_watch(monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]) -> int:
+    from monitor.watchlists import add_watchlist, check_watchlists, remove_watchlist
+
     if args.watch_command == "add":
         status = add_watchlist(monitor, args.name, args.query)
         print(f"Watching {status.name!r}: {status.total_matches} matches so far")
@@ -79,6 +83,9 @@ def run_watch(monitor: Monitor, args: argparse.Namespace, print_json: Callable[[
 
 
 def run_export(monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None) -> int:
+    from indexes.types import SearchRequest
+    from monitor.export import export_articles, export_search
+
     if args.query:
         for _ in monitor.sync_index():
             pass
@@ -92,6 +99,10 @@ def run_export(monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRend
 
 
 def run_export_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
+    from indexes.types import SearchRequest
+    from monitor.bundles import export_bundle
+    from monitor.watchlists import matching_ids
+
     ids = None
     if args.query:
         for _ in monitor.sync_index():
@@ -105,6 +116,8 @@ def run_export_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
 
 
 def run_import_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
+    from monitor.bundles import import_bundle
+
     report = import_bundle(monitor, args.file)
     for _ in monitor.sync_index():
         pass

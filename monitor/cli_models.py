@@ -1,16 +1,21 @@
-"""``media-monitor models …`` and ``media-monitor translate``: translation models from the CLI."""
+"""``media-monitor models …`` and ``media-monitor translate``: translation models from the CLI.
+
+The Argos online index (and httpx with it) is imported only by the commands that go online.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.app import Monitor
 from monitor.errors import MonitorError
 from translations.errors import TranslationError
-from translations.online import AvailablePackage, download, fetch_index
+
+if TYPE_CHECKING:
+    from monitor.app import Monitor
+    from translations.online import AvailablePackage
 
 
 def add_model_commands(commands: Any) -> None:
@@ -46,6 +51,8 @@ def run_models(monitor: Monitor, args: argparse.Namespace, print_json: Any) -> i
             print(f"Removed {removed.name} ({removed.pair})")
             return 0
         if action == "available":
+            from translations.online import fetch_index
+
             with monitor.fetcher.plain_client() as client:
                 for package in sorted(fetch_index(client), key=_pair):
                     print(
@@ -130,6 +137,8 @@ def _install(monitor: Monitor, paths: list[Path]) -> int:
 
 
 def _download(monitor: Monitor, from_code: str, to_code: str) -> int:
+    from translations.online import download, fetch_index
+
     with monitor.fetcher.plain_client() as client:
         offered = [
             p for p in fetch_index(client) if (p.from_code, p.to_code) == (from_code, to_code)

@@ -1,4 +1,7 @@
-"""``media-monitor search``, ``related`` and ``reindex``."""
+"""``media-monitor search``, ``related`` and ``reindex``.
+
+The parser half needs no part of the search engine; the commands import it when they run.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,15 @@ import html
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from indexes.errors import SearchError
-from indexes.types import Hit, SearchRequest, SortOrder
-from monitor.app import Monitor
 from monitor.clock import to_iso
 from monitor.errors import MonitorError
-from monitor.types import Article
+
+if TYPE_CHECKING:
+    from indexes.types import Hit
+    from monitor.app import Monitor
+    from monitor.types import Article
 
 _TAG = re.compile(r"</?b[^>]*>")
 
@@ -53,6 +57,9 @@ def _day(text: str) -> date:
 def run_search(
     monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
 ) -> int:
+    from indexes.errors import SearchError
+    from indexes.types import SearchRequest, SortOrder
+
     for _ in monitor.sync_index():
         pass
     request = SearchRequest(

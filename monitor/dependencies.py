@@ -98,6 +98,13 @@ def missing(requirements: Iterable[Requirement] = EVERYTHING) -> list[Requiremen
     return absent
 
 
+def install_problem(requirements: Iterable[Requirement] = EVERYTHING) -> MissingDependency | None:
+    """What is missing from the install, as the error an update would raise; cheap enough for
+    the app's start (nothing is imported)."""
+    absent = missing(requirements)
+    return MissingDependency([(r, "not installed") for r in absent]) if absent else None
+
+
 def require(requirements: Iterable[Requirement]) -> None:
     """Import every module of ``requirements`` (once per process); raise
     :class:`MissingDependency` naming the packages at fault.

@@ -32,6 +32,7 @@ from monitor.types import (
     ArticleState,
     FeedItem,
     FetchedDocument,
+    FinishedUpdate,
     ParsedFeed,
     Progress,
     ProgressKind,
@@ -125,6 +126,9 @@ class Collector:
         sources = self._select(source_ids, due_only=due_only)
         run = _Run(self, sources, cancel)
         yield from run.progress()
+        if sources and not cancel.is_set():
+            summary = UpdateSummary(tuple(run.reports()))
+            self._store.record_update(FinishedUpdate.of(summary, self._clock()))
         for stage in self.stages:
             if cancel.is_set():
                 return
@@ -184,6 +188,10 @@ class _Run:
         self._feed_done: set[int] = set()
         self._done = 0
         self._total = len(sources)
+
+    def reports(self) -> list[SourceReport]:
+        """What the run did to each of its sources, in the order they were given."""
+        return [self._reports[s.id] for s in self._sources]
 
     def progress(self) -> Iterator[Progress]:
         if not self._sources:

@@ -235,3 +235,32 @@ class UpdateSummary:
     @property
     def failed(self) -> int:
         return sum(r.failed for r in self.reports) + sum(1 for r in self.reports if r.error)
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedUpdate:
+    """An update of sources that ran to its end, as the store remembers it across restarts."""
+
+    finished_at: datetime
+    sources: int  # sources checked
+    new: int
+    updated: int
+    failed_sources: int  # sources that could not be read
+
+    @classmethod
+    def of(cls, summary: UpdateSummary, finished_at: datetime) -> FinishedUpdate:
+        reports = summary.reports
+        return cls(
+            finished_at,
+            len(reports),
+            sum(r.new for r in reports),
+            sum(r.updated for r in reports),
+            sum(1 for r in reports if r.error),
+        )
+
+    def describe(self) -> str:
+        """``12 new, 3 updated from 20 sources; 1 failed`` (times are the caller's to format)."""
+        counts = f"{self.new} new" + (f", {self.updated} updated" if self.updated else "")
+        plural = "" if self.sources == 1 else "s"
+        failed = f"; {self.failed_sources} failed" if self.failed_sources else ""
+        return f"{counts} from {self.sources} source{plural}{failed}"

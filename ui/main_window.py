@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import Future
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the sidebar and the list (after an update, an install, an edit)."""
         self.tasks.read(queries.source_rows, self._sources_loaded)
+        self.tasks.read(queries.last_update, lambda done: self.work.set_last_update(done.result()))
         if self._request is not None:
             self.search(self._request)
         else:
@@ -212,9 +213,8 @@ class MainWindow(QMainWindow):
         except Exception as error:
             QMessageBox.warning(self, "Media Monitor", f"The update stopped: {error}")
             return
-        self.work.set_last_update(datetime.now(UTC))
         self.statusBar().showMessage(summary, 6000)
-        self.refresh()
+        self.refresh()  # the last update's time and summary come from the store
         self.refresh_watchlists(check=True)
         if self._current is not None:
             self.open_article(self._current)

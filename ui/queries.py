@@ -7,7 +7,7 @@ from dataclasses import replace
 from indexes.types import SearchRequest
 from monitor import Monitor
 from monitor.cli_output import error_state
-from monitor.types import Article
+from monitor.types import Article, FinishedUpdate
 from ui.viewdata import ArticleRow, ReaderContent, SentenceView, SourceRow, TextSourceKind
 
 LIST_LIMIT = 500
@@ -28,6 +28,10 @@ def source_rows(monitor: Monitor) -> list[SourceRow]:
         )
         for source in monitor.sources()
     ]
+
+
+def last_update(monitor: Monitor) -> FinishedUpdate | None:
+    return monitor.last_update()
 
 
 def article_rows(

@@ -10,7 +10,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from monitor.types import Progress, ProgressKind
+from monitor.types import FinishedUpdate, Progress, ProgressKind
 
 SHOW_AFTER_MS = 600
 
@@ -83,5 +83,20 @@ class WorkPanel(QWidget):
         self.label.setText(text)
         self.label.setToolTip(progress.message)
 
-    def set_last_update(self, moment: datetime) -> None:
-        self.last_update.setText("Updated " + moment.astimezone().strftime("%H:%M"))
+    def set_last_update(self, update: FinishedUpdate | None) -> None:
+        """Show when the collection was last updated (kept in the store across restarts)."""
+        if update is None:
+            self.last_update.setText("Not updated yet")
+            self.last_update.setToolTip("")
+            return
+        local = update.finished_at.astimezone()
+        today = datetime.now(local.tzinfo).date()
+        when = local.strftime("%H:%M")
+        if local.date() != today:
+            when = f"{local.day} {local.strftime('%b')} {when}"
+            if local.year != today.year:
+                when = f"{local.day} {local.strftime('%b %Y')} {local.strftime('%H:%M')}"
+        self.last_update.setText(f"Updated {when}")
+        self.last_update.setToolTip(
+            f"Last update finished {local.strftime('%Y-%m-%d %H:%M')}: {update.describe()}"
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -181,7 +181,27 @@ _SCHEMA_V5 = """
 CREATE INDEX articles_source ON articles(source_id);
 """
 
-_MIGRATIONS = {1: _SCHEMA, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
+# Version 6: the updates that ran to their end, so the window says when the collection was
+# last updated after a restart (monitor.store.update_runs).
+_SCHEMA_V6 = """
+CREATE TABLE update_runs (
+    id INTEGER PRIMARY KEY,
+    finished_at TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    new INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    failed_sources INTEGER NOT NULL
+);
+"""
+
+_MIGRATIONS = {
+    1: _SCHEMA,
+    2: _SCHEMA_V2,
+    3: _SCHEMA_V3,
+    4: _SCHEMA_V4,
+    5: _SCHEMA_V5,
+    6: _SCHEMA_V6,
+}
 
 
 def open_database(path: Path) -> sqlite3.Connection:

@@ -26,6 +26,7 @@ from monitor.store.rows import (
     in_chunks,
 )
 from monitor.store.source_records import SourceRecords
+from monitor.store.update_runs import UpdateRuns
 from monitor.types import Article, ArticleState, TextOrigin
 
 
@@ -45,8 +46,9 @@ class ArticleDraft:
     language_hint: str | None
 
 
-class Store(SourceRecords):
-    """The article store on one SQLite file (its sources' part is :class:`SourceRecords`)."""
+class Store(SourceRecords, UpdateRuns):
+    """The article store on one SQLite file (its sources' part is :class:`SourceRecords`, its
+    finished updates' :class:`UpdateRuns`)."""
 
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         self.path = path

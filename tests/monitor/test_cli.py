@@ -41,8 +41,15 @@ def test_sources_update_articles_show(server: LocalServer, tmp_path: Path, capsy
     assert set(source) >= {"id", "url", "name", "lang", "last_checked", "last_error", "articles"}
     assert (source["url"], source["lang"], source["articles"]) == (feed_url, "ru", 0)
 
+    code, out, _ = run(capsys, tmp_path, "sources", "list")
+    assert code == 0 and "Last update" not in out
+
     code, out, _ = run(capsys, tmp_path, "update")
     assert code == 0 and "Тестовое агентство" in out and "1 new articles" in out
+
+    code, out, _ = run(capsys, tmp_path, "sources", "list")
+    assert out.rstrip().splitlines()[-1].endswith(": 1 new from 1 source.")
+    assert "Last update finished " in out
 
     code, out, _ = run(capsys, tmp_path, "articles", "list", "--json")
     [article] = json.loads(out)

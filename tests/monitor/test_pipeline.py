@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.fetch import FetchSettings
+from monitor.paths import store_path
+from monitor.store import Store
 from monitor.types import ArticleState, ProgressKind, SourceKind, TextOrigin
 from tests.support.http_server import LocalServer, Request, Route
 
@@ -212,3 +215,31 @@ def test_page_without_feed_is_followed_as_one_article(server: LocalServer, monit
     [article] = monitor.articles()
     assert article.text == "\n\n".join(RU_PARAGRAPHS)
     assert article.language == "ru"
+
+
+def test_a_finished_update_is_remembered_across_a_restart(server: LocalServer, tmp_path: Path):
+    feed_url = serve_russian_feed(server)
+    failing = server.add("/forbidden.xml", Route(b"no", 403))
+    data = tmp_path / "collection"
+    with open_monitor(
+        data, fetch_settings=FAST, clock=lambda: datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    ) as first:
+        sources = [first.add_source(feed_url).source, first.add_source(failing, check=False).source]
+        assert first.store.last_update() is None
+        cancel = threading.Event()
+        for progress in first.update_iter(cancel=cancel):
+            if progress.kind is ProgressKind.FETCHED:
+                cancel.set()
+        assert first.store.last_update() is None  # a cancelled update did not finish
+        first.update([s.id for s in sources])  # named: the failing one too, despite its backoff
+
+    reopened = Store(store_path(data))
+    try:
+        last = reopened.last_update()
+    finally:
+        reopened.close()
+
+    assert last is not None
+    assert (last.sources, last.new, last.failed_sources) == (2, 0, 1)  # stored by the first run
+    assert last.finished_at.tzinfo is not None and last.finished_at.date().day == 7
+    assert last.describe() == "0 new from 2 sources; 1 failed"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.errors import NotFoundError, SourceError, StoreError
 from monitor.store import ArticleDraft, Store
-from monitor.types import ArticleState, SourceKind, TextOrigin
+from monitor.store.update_runs import KEPT_RUNS
+from monitor.types import ArticleState, FinishedUpdate, SourceKind, TextOrigin
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 LONG_TEXT = "Сеул объявил о запуске спутника. " * 12
@@ -234,3 +235,19 @@ def test_counting_a_sources_articles_uses_an_index(tmp_path: Path) -> None:
     finally:
         store.close()
     assert "USING COVERING INDEX articles_source" in plan
+
+
+def test_only_the_latest_finished_updates_are_kept(tmp_path: Path):
+    store = Store(tmp_path / "store.sqlite3")
+    try:
+        start = datetime(2026, 12, 1, tzinfo=UTC)
+        for number in range(KEPT_RUNS + 5):
+            store.record_update(
+                FinishedUpdate(start + timedelta(hours=number), 3, number, 0, number % 2)
+            )
+        last = store.last_update()
+        kept = store._db.execute("SELECT COUNT(*) FROM update_runs").fetchone()[0]
+    finally:
+        store.close()
+    assert last == FinishedUpdate(start + timedelta(hours=KEPT_RUNS + 4), 3, KEPT_RUNS + 4, 0, 0)
+    assert kept == KEPT_RUNS

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from monitor import open_monitor
+from monitor.types import FinishedUpdate
 from tests.support.argos_factory import build_package
 from ui.main_window import MainWindow
+from ui.status import WorkPanel
 from ui.tasks import TaskManager
 
 GLOSSARIES = {
@@ -149,3 +152,33 @@ def test_a_saved_search_is_a_watchlist_in_the_sidebar_and_runs_again(qtbot, wind
     with qtbot.waitSignal(window.search_bar.search_requested, timeout=5_000):
         window.sidebar.saved_search_selected.emit("satellite")
     assert window.search_bar.text() == "satellite"
+
+
+def test_the_last_update_survives_a_restart(qtbot, window: MainWindow, data_dir: Path):
+    with open_monitor(data_dir) as monitor:  # the fixture's update, read back from the store
+        last = monitor.last_update()
+    assert last is not None and last.new == 33
+    label = window.work.last_update
+    shown_at = last.finished_at.astimezone().strftime("%H:%M")
+
+    qtbot.waitUntil(lambda: label.text() == f"Updated {shown_at}", timeout=10_000)
+
+    assert "33 new from 5 sources" in label.toolTip()
+    drawn = label.grab().toImage()
+    assert label.isVisible() and label.width() >= label.sizeHint().width()  # not squeezed out
+    assert not drawn.isNull() and drawn.width() == label.width()
+
+
+def test_the_status_says_the_day_of_an_older_update_and_when_there_was_none(qtbot):
+    panel = WorkPanel()
+    qtbot.addWidget(panel)
+    older = datetime.now(UTC) - timedelta(days=3)
+
+    panel.set_last_update(FinishedUpdate(older, 20, 12, 3, 1))
+    text = panel.last_update.text()
+    panel.set_last_update(None)
+
+    local = older.astimezone()
+    assert text == f"Updated {local.day} {local.strftime('%b')} {local.strftime('%H:%M')}"
+    assert panel.last_update.text() == "Not updated yet"
+    assert panel.last_update.toolTip() == ""

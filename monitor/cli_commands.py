@@ -1,0 +1,223 @@
+"""What the core's commands do once :mod:`monitor.cli` has parsed them and opened a Monitor.
+
+The commands of :mod:`monitor.cli_collection`, :mod:`monitor.cli_models` and
+:mod:`monitor.cli_search` are run from here too; each imports the heavier parts of the core it
+needs (bundles, exports, the model index online) when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from monitor.cli_collection import run_export, run_export_bundle, run_import_bundle, run_watch
+from monitor.cli_models import run_models, run_translate
+from monitor.cli_output import (
+    ProgressLine,
+    article_json,
+    format_article,
+    format_sources,
+    format_summary,
+    source_json,
+    translation_json,
+)
+from monitor.cli_search import run_reindex, run_related, run_search
+from monitor.errors import MonitorError
+from monitor.types import ProgressKind
+
+if TYPE_CHECKING:
+    from monitor.app import Monitor
+    from monitor.export import PdfRenderer
+
+
+def run_command(
+    monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None
+) -> int:
+    """Run the parsed command ``args`` on ``monitor``; returns the exit status."""
+    if args.command == "sources":
+        return _sources(monitor, args)
+    if args.command == "update":
+        return _update(monitor, args.source, as_json=args.json)
+    if args.command == "articles":
+        found = monitor.articles(source_id=args.source, language=args.lang, limit=args.limit)
+        if args.json:
+            _print_json([article_json(article, with_text=False) for article in found])
+        else:
+            for article in found:
+                published = (
+                    article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
+                )
+                print(
+                    f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
+                    f"{article.source_name[:24]:24}  {article.title}"
+                )
+        return 0
+    if args.command == "show":
+        article = monitor.article(args.id)
+        translation = monitor.translation(article.id)
+        if args.json:
+            _print_json(article_json(article, with_text=True) | translation_json(translation))
+        else:
+            print(format_article(article, translation))
+        return 0
+    if args.command == "watch":
+        return run_watch(monitor, args, _print_json)
+    if args.command == "export-bundle":
+        return run_export_bundle(monitor, args)
+    if args.command == "import-bundle":
+        return run_import_bundle(monitor, args)
+    if args.command == "export":
+        return run_export(monitor, args, pdf_renderer)
+    if args.command == "search":
+        return run_search(monitor, args, _print_json)
+    if args.command == "related":
+        return run_related(monitor, args, _print_json)
+    if args.command == "reindex":
+        return run_reindex(monitor)
+    if args.command == "models":
+        return run_models(monitor, args, _print_json)
+    if args.command == "translate":
+        return run_translate(monitor, args)
+    if args.command == "demo":
+        sources = monitor.add_demo_sources()
+        print(f"Loading the demo collection: {len(sources)} outlets, served from the app itself.")
+        return _update(monitor, [s.id for s in sources], as_json=False)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _sources(monitor: Monitor, args: argparse.Namespace) -> int:
+    action = args.sources_command
+    if action == "list":
+        sources = monitor.sources()
+        if args.json:
+            _print_json([source_json(source) for source in sources])
+        else:
+            print(format_sources(sources) if sources else "No sources yet: try `sources catalog`.")
+            last = monitor.last_update()
+            if last is not None:
+                finished = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                print(f"\nLast update finished {finished}: {last.describe()}.")
+    elif action == "add":
+        result = monitor.add_source(
+            args.url, name=args.name, language=args.lang, check=not args.no_check
+        )
+        print(f"Added source {result.source.id}: {result.source.name} ({result.note})")
+    elif action == "remove":
+        removed = monitor.remove_source(args.id)
+        print(f"Removed source {removed.id}: {removed.name} and its articles")
+    elif action == "import-opml":
+        imported, known = monitor.import_opml(args.file)
+        print(
+            f"Imported {len(imported)} sources from {args.file}"
+            + (f"; {known} were already followed" if known else "")
+        )
+    elif action == "export-opml":
+        count = monitor.export_opml(args.file)
+        print(f"Wrote {count} feeds to {args.file}")
+    elif action == "catalog":
+        return _catalog(monitor, args)
+    return 0
+
+
+def _catalog(monitor: Monitor, args: argparse.Namespace) -> int:
+    outlets = [o for o in monitor.catalog() if args.lang in (None, o.language)]
+    if args.add:
+        by_key = {o.key: o for o in monitor.catalog()}
+        unknown = [key for key in args.add if key not in by_key]
+        if unknown:
+            raise MonitorError(
+                f"not in the catalog: {', '.join(unknown)} (see `sources catalog` for keys)"
+            )
+        outlets = [by_key[key] for key in args.add]
+    if args.add or args.add_all:
+        added = monitor.add_outlets(outlets)
+        print(
+            f"Following {len(added)} new outlets"
+            + (
+                f" ({len(outlets) - len(added)} already followed)"
+                if len(added) < len(outlets)
+                else ""
+            )
+        )
+        return 0
+    if args.json:
+        _print_json(
+            [
+                {
+                    "key": o.key,
+                    "name": o.name,
+                    "lang": o.language,
+                    "country": o.country,
+                    "homepage": o.homepage,
+                    "url": o.feed_url,
+                }
+                for o in outlets
+            ]
+        )
+        return 0
+    for outlet in outlets:
+        print(
+            f"{outlet.key:24} {outlet.language}  {outlet.country}  {outlet.name:28} "
+            f"{outlet.feed_url}"
+        )
+    return 0
+
+
+def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) -> int:
+    cancel = threading.Event()
+    line = ProgressLine(sys.stderr, enabled=not as_json)
+    reports = []
+    translated = 0
+    try:
+        for progress in monitor.update_iter(source_ids, cancel=cancel):
+            line.show(progress)
+            if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
+                reports.append(progress.report)
+            elif progress.kind is ProgressKind.TRANSLATED:
+                translated += 1
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        line.clear()
+    waiting = monitor.translations.waiting_by_language()
+    if as_json:
+        _print_json(
+            {
+                "sources": [
+                    {
+                        "source_id": r.source_id,
+                        "source": r.source_name,
+                        "new": r.new,
+                        "updated": r.updated,
+                        "failed": r.failed,
+                        "not_modified": r.not_modified,
+                        "error": r.error,
+                    }
+                    for r in reports
+                ],
+                "translated": translated,
+                "waiting_for_translation": {
+                    language or "unknown": count for language, count in waiting.items()
+                },
+            }
+        )
+        return 0
+    print(format_summary(reports))
+    if translated:
+        print(f"Translated {translated} articles.")
+    target = monitor.settings.target_language
+    for language, count in sorted(waiting.items(), key=lambda item: str(item[0])):
+        print(
+            f"{count} articles wait for a {language}→{target} model "
+            "(see `media-monitor models list`)"
+        )
+    return 0
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
