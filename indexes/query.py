@@ -51,7 +51,7 @@ from indexes.schema import ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
 from indexes.unions import ArrayOr, Expansion
 
-__all__ = ["build_query", "fields_for_term", "parse_query"]
+__all__ = ["build_query", "fields_for_term", "highlight_words", "parse_query"]
 
 # Every script also searches orig_other: Belarusian, Bulgarian or Japanese originals land
 # there. Latin names, acronyms and numbers turn up in originals of every language (GDP, 5G,
@@ -167,6 +167,53 @@ def _has_positive(query: wq.Query) -> bool:
     if isinstance(query, wq.Or):
         return all(_has_positive(sub) for sub in query.subqueries)
     return True
+
+
+def highlight_words(text: str) -> tuple[str, ...]:
+    """The words of a query worth marking in an article it found: every searched word and
+    each word of a phrase, without operators, filters (``outlet:``, ``lang:``, ``date:``),
+    excluded words or groups, and the ``*`` of a prefix. Read by this module's own tokenizer,
+    so the reader marks what the search looked for. An unreadable query marks nothing."""
+    try:
+        tokens = _tokens(text)
+    except QuerySyntaxError:
+        return ()
+    words: list[str] = []
+    excluded_depth: int | None = None  # inside a NOT ( … ) group opened at this depth
+    depth = 0
+    negate_next = False
+    in_filter = False  # the value of a filter: a glued phrase, or a [range TO …]
+    for token in tokens:
+        if in_filter:
+            in_filter = token.kind == "word" and not any(c in token.text for c in "]}")
+            continue
+        field = re.match(_FIELD_EXPR, token.text) if token.kind == "word" else None
+        if field is not None:
+            value = token.text[field.end() :]
+            in_filter = not value or (value[0] in "[{" and not any(c in value for c in "]}"))
+            negate_next = False
+            continue
+        if token.kind == "(":
+            depth += 1
+            if negate_next and excluded_depth is None:
+                excluded_depth = depth
+            negate_next = False
+        elif token.kind == ")":
+            if excluded_depth == depth:
+                excluded_depth = None
+            depth -= 1
+        elif token.kind == "NOT":
+            negate_next = True
+        elif token.kind in ("word", "phrase"):
+            searched = not negate_next and excluded_depth is None
+            negate_next = False
+            if not searched:
+                continue
+            for word in token.text.strip('"').split():
+                word = word.rstrip("*")
+                if word:
+                    words.append(word)
+    return tuple(dict.fromkeys(words))
 
 
 # --- pre-check: the mistakes Whoosh's lenient parser would silently guess around ---

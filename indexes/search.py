@@ -19,7 +19,7 @@ from indexes.index import SearchIndex
 from indexes.query import build_query
 from indexes.schema import ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
 from indexes.snippets import MergingHtmlFormatter
-from indexes.types import Hit, MatchedIn, SearchRequest, SearchResult, SortOrder
+from indexes.types import Hit, IndexMatch, MatchedIn, SearchRequest, SearchResult, SortOrder
 
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CONTEXT = 60  # characters around a match
@@ -82,6 +82,16 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
         by_language=_counts(results.groups("lang")) if facets else {},
         by_day=dict(sorted(_counts(results.groups("day")).items())) if facets else {},
     )
+
+
+def all_matches(index: SearchIndex, request: SearchRequest) -> list[IndexMatch]:
+    """Every article ``request`` matches (its paging and sort ignored), unscored."""
+    searcher = index.searcher()
+    query = build_query(request, searcher.schema)
+    return [
+        IndexMatch(int(fields["id"]), fields.get("day") or None, str(fields.get("outlet_name", "")))
+        for fields in (hit.fields() for hit in searcher.search(query, limit=None, scored=False))
+    ]
 
 
 def _counts(groups: Mapping[object, object]) -> dict[str, int]:

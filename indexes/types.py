@@ -62,6 +62,15 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexMatch:
+    """An article a query matches, with what a timeline groups it by (no score, no text)."""
+
+    article_id: int
+    day: str | None  # "2026-11-20" (UTC), None when undated
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     hits: tuple[Hit, ...]
     total: int

@@ -27,6 +27,7 @@ from monitor.types import (
     Article,
     ArticleState,
     FinishedUpdate,
+    FoundPage,
     OpmlOutline,
     Outlet,
     Progress,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     import httpx
 
     from indexes.index import SearchIndex
-    from indexes.types import SearchRequest, SearchResult
+    from indexes.types import IndexMatch, SearchRequest
     from monitor.fetch import Fetcher, FetchSettings
     from monitor.index_stage import IndexStage
     from monitor.pipeline import Collector, Stage
@@ -308,9 +309,23 @@ class Monitor:
         """Rebuild the index from the store."""
         return self.index_stage.rebuild(cancel or threading.Event())
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        """Search originals and translations. The CLI syncs first; the UI syncs in background."""
+    def search(self, request: SearchRequest) -> FoundPage:
+        """One page of articles matching ``request`` in their originals or translations, read
+        once with their translated titles. Raises :class:`QueryError` for a query the user can
+        fix. Searches the index as it stands: the CLI syncs it first, the window's writer keeps
+        it in step."""
         return self.finder.search(request)
+
+    def matches(self, request: SearchRequest) -> list[IndexMatch]:
+        """Every article ``request`` matches, paging ignored (watchlists, timelines, exports)."""
+        return self.finder.matches(request)
+
+    @staticmethod
+    def highlight_words(query: str) -> tuple[str, ...]:
+        """The words of ``query`` to mark in an article it found (as the search read them)."""
+        from indexes.query import highlight_words
+
+        return highlight_words(query)
 
     def related(self, article_id: int, *, limit: int = 5) -> list[tuple[Article, float]]:
         """The most similar articles from other outlets and languages, near in time."""

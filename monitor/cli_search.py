@@ -13,12 +13,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from monitor.clock import to_iso
-from monitor.errors import MonitorError
 
 if TYPE_CHECKING:
-    from indexes.types import Hit
     from monitor.app import Monitor
-    from monitor.types import Article
+    from monitor.types import FoundArticle
 
 _TAG = re.compile(r"</?b[^>]*>")
 
@@ -57,7 +55,6 @@ def _day(text: str) -> date:
 def run_search(
     monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
 ) -> int:
-    from indexes.errors import SearchError
     from indexes.types import SearchRequest, SortOrder
 
     for _ in monitor.sync_index():
@@ -72,23 +69,18 @@ def run_search(
         page=args.page,
         page_size=args.limit,
     )
-    try:
-        result = monitor.search(request)
-    except SearchError as error:
-        raise MonitorError(str(error)) from error
-    articles = {a.id: a for a in monitor.store.articles_by_ids([h.article_id for h in result.hits])}
-    rows = [(hit, articles[hit.article_id]) for hit in result.hits if hit.article_id in articles]
+    result = monitor.search(request)
     if args.json:
-        print_json([_hit_json(monitor, hit, article) for hit, article in rows])
+        print_json([_hit_json(hit) for hit in result.hits])
         return 0
     print(f"{result.total} matches (page {result.page} of {result.pages})")
-    for hit, article in rows:
-        translation = monitor.translation(article.id)
-        translated_title = translation.title if translation else ""
+    for hit in result.hits:
+        article = hit.article
+        translated_title = hit.title_translated
         published = article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
         print(
             f"\n{article.id:>5}  {article.language or '??'}  {published}  {article.source_name}"
-            f"  [matched in the {hit.matched_in.value}]"
+            f"  [matched in the {hit.matched_in}]"
         )
         print(f"       {article.title}")
         if translated_title and translated_title != article.title:
@@ -106,18 +98,18 @@ def _plain(snippet: str) -> str:
     return html.unescape(_TAG.sub("*", snippet)).replace("\n", " ")
 
 
-def _hit_json(monitor: Monitor, hit: Hit, article: Article) -> dict[str, Any]:
-    translation = monitor.translation(article.id)
+def _hit_json(hit: FoundArticle) -> dict[str, Any]:
+    article = hit.article
     return {
         "id": article.id,
         "title": article.title,
-        "title_translated": translation.title if translation else None,
+        "title_translated": hit.title_translated,
         "outlet": article.source_name,
         "lang": article.language,
         "published": to_iso(article.published),
         "url": article.url,
         "score": round(hit.score, 4),
-        "matched_in": hit.matched_in.value,
+        "matched_in": hit.matched_in,
         "snippet_original": hit.snippet_original,
         "snippet_translation": hit.snippet_translation,
     }

@@ -4,6 +4,7 @@ Every message is written for the user and says what to do where something can be
 
     MonitorError
     ├── ConfigError            bad data folder, bad settings
+    │   └── MissingDependency  a package is missing from the install (monitor.dependencies)
     ├── StoreError             the SQLite store cannot be opened or written
     │   └── NotFoundError      no source/article with that id
     ├── SourceError            a source cannot be added (bad URL, duplicate)
@@ -16,6 +17,7 @@ Every message is written for the user and says what to do where something can be
     ├── FeedError              the document is not a feed, or beyond recovery
     │   └── NotAFeedError
     ├── ExtractionError        no main text could be taken from a page
+    ├── QueryError             a search query the user can fix (the index's SearchError)
     ├── OPMLError              an OPML file cannot be read
     └── BundleError            an air-gap bundle cannot be written, or is refused on import
 """
@@ -88,6 +90,10 @@ class NotAFeedError(FeedError):
 
 class ExtractionError(MonitorError):
     pass
+
+
+class QueryError(MonitorError):
+    """A search query the user can fix (unbalanced quotes, a bad date…): the message says how."""
 
 
 class OPMLError(MonitorError):

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from indexes.errors import SearchError
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
 from monitor.disk_errors import describe_os_error
@@ -102,9 +103,12 @@ class IndexStage:
 
 @contextmanager
 def _writing_the_index() -> Iterator[None]:
-    """A full disk or read-only folder under the index: a MonitorError the user can act on."""
+    """A full disk or read-only folder under the index, or an index another process holds:
+    a MonitorError the user can act on."""
     try:
         yield
+    except SearchError as error:  # IndexBusy: another Media Monitor writes it for too long
+        raise MonitorError(f"{error}. The articles are saved") from error
     except OSError as error:
         raise MonitorError(
             f"could not update the search index: {describe_os_error(error)}. The articles are"

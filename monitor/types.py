@@ -264,3 +264,28 @@ class FinishedUpdate:
         plural = "" if self.sources == 1 else "s"
         failed = f"; {self.failed_sources} failed" if self.failed_sources else ""
         return f"{counts} from {self.sources} source{plural}{failed}"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundArticle:
+    """A search hit joined to its article and translated title (read once, for the page)."""
+
+    article: Article
+    title_translated: str | None  # the model's translation of the title, if any
+    matched_in: str  # "original", "translation" or "both"
+    score: float
+    snippet_original: str  # highlighted with <b>…</b>, HTML-escaped otherwise
+    snippet_translation: str
+
+
+@dataclass(frozen=True, slots=True)
+class FoundPage:
+    """One page of search hits, the total, and (when asked for) counts over every hit."""
+
+    hits: tuple[FoundArticle, ...]
+    total: int
+    page: int
+    pages: int
+    by_outlet: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_day: dict[str, int] = field(default_factory=dict)

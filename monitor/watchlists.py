@@ -14,12 +14,9 @@ is counted (not one page of hits): the index is read directly for ids, without s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from indexes.errors import SearchError
-from indexes.query import build_query
 from indexes.types import SearchRequest
 from monitor.errors import MonitorError
 from monitor.store.watchlist_store import (
@@ -33,15 +30,6 @@ if TYPE_CHECKING:
     from monitor.app import Monitor
 
 MAX_NAME_LENGTH = 80
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One article a search matches, with what the index knows of it for a timeline."""
-
-    article_id: int
-    day: str | None  # UTC day of publication, "2026-11-20"; None when undated
-    outlet: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,27 +69,9 @@ def filters_of(request: SearchRequest) -> WatchFilters:
     return WatchFilters(request.languages, request.outlets, request.since, request.until)
 
 
-def all_matches(monitor: Monitor, request: SearchRequest) -> Iterator[Match]:
-    """Every article ``request`` matches (its paging is ignored), in no particular order.
-
-    Raises :class:`MonitorError` for a query the index cannot understand.
-    """
-    searcher = monitor.index.searcher()
-    try:
-        query = build_query(request, searcher.schema)
-    except SearchError as error:
-        raise MonitorError(str(error)) from error
-    results = searcher.search(query, limit=None, scored=False)
-    for hit in results:
-        fields = hit.fields()
-        yield Match(
-            int(fields["id"]), fields.get("day") or None, str(fields.get("outlet_name", ""))
-        )
-
-
 def matching_ids(monitor: Monitor, request: SearchRequest) -> list[int]:
     """The ids of every article ``request`` matches, ascending."""
-    return sorted({match.article_id for match in all_matches(monitor, request)})
+    return sorted({match.article_id for match in monitor.matches(request)})
 
 
 def timeline(monitor: Monitor, request: SearchRequest) -> dict[str, dict[str, int]]:
@@ -110,7 +80,7 @@ def timeline(monitor: Monitor, request: SearchRequest) -> dict[str, dict[str, in
     Days without matches are absent; undated articles are left out (they have no day).
     """
     days: dict[str, dict[str, int]] = {}
-    for match in all_matches(monitor, request):
+    for match in monitor.matches(request):
         if match.day is None:
             continue
         outlets = days.setdefault(match.day, {})
@@ -209,11 +179,8 @@ def set_muted(monitor: Monitor, name: str, muted: bool = True) -> Watchlist:
 
 
 def _sync(monitor: Monitor) -> None:
-    try:
-        for _ in monitor.sync_index():
-            pass
-    except SearchError as error:  # the index is busy (another Media Monitor) or damaged
-        raise MonitorError(str(error)) from error
+    for _ in monitor.sync_index():
+        pass
 
 
 def _status(watchlist: Watchlist, counts: MatchCounts, error: str | None = None) -> WatchlistStatus:
@@ -221,12 +188,10 @@ def _status(watchlist: Watchlist, counts: MatchCounts, error: str | None = None)
 
 
 __all__ = [
-    "Match",
     "WatchFilters",
     "Watchlist",
     "WatchlistStatus",
     "add_watchlist",
-    "all_matches",
     "check_watchlists",
     "filters_of",
     "get_watchlist",

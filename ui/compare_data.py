@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from indexes.errors import SearchError
 from monitor import Monitor
 from monitor.errors import MonitorError
 from monitor.types import Article
@@ -282,7 +281,7 @@ def _column(draft: _Draft, vectors: list[Vector], stems: frozenset[str]) -> Comp
 def _related(monitor: Monitor, article_id: int, notes: list[str]) -> list[tuple[Article, float]]:
     try:
         return monitor.related(article_id, limit=RELATED_LOOKUP)
-    except (SearchError, MonitorError) as error:
+    except MonitorError as error:
         # The columns still work without related coverage; the user is told why it is missing.
         notes.append(f"Related coverage could not be looked up: {error}")
         return []

@@ -6,7 +6,6 @@ Every query goes to the reader thread and every change to the writer thread
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
@@ -26,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from indexes.errors import SearchError
 from indexes.types import SearchRequest
 from monitor import Monitor, watchlists
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, QueryError
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
@@ -40,9 +38,6 @@ from ui.status import WorkPanel
 from ui.tasks import TaskManager
 from ui.viewdata import ArticleRow, ReaderContent, SourceRow
 from ui.welcome import WelcomeView
-
-_WORD = re.compile(r'[^\s"()]+')
-_OPERATORS = {"AND", "OR", "NOT"}
 
 
 class MainWindow(QMainWindow):
@@ -149,7 +144,7 @@ class MainWindow(QMainWindow):
         def loaded(future: Future[tuple[list[ArticleRow], int]]) -> None:
             try:
                 rows, total = future.result()
-            except SearchError as error:  # a query the user can fix: say so under the field
+            except QueryError as error:  # a query the user can fix: say so under the field
                 self.search_bar.set_error(str(error))
                 return
             self.search_bar.set_error(None)
@@ -179,14 +174,7 @@ class MainWindow(QMainWindow):
             self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, read=True))
 
     def _highlight_terms(self) -> tuple[str, ...]:
-        if self._request is None:
-            return ()
-        words = [w for w in _WORD.findall(self._request.text) if w not in _OPERATORS]
-        return tuple(
-            w.strip("*-").split(":")[-1]
-            for w in words
-            if ":" not in w or not w.split(":")[0].isalpha()
-        )
+        return () if self._request is None else Monitor.highlight_words(self._request.text)
 
     # Work --------------------------------------------------------------------------------
 

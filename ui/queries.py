@@ -56,21 +56,15 @@ def search_rows(
         for _ in monitor.sync_index():
             pass
     result = monitor.search(request)
-    articles = {a.id: a for a in monitor.store.articles_by_ids([h.article_id for h in result.hits])}
-    titles = monitor.translations.machine_titles(articles)
-    rows = []
-    for hit in result.hits:
-        article = articles.get(hit.article_id)
-        if article is None:
-            continue
-        rows.append(
-            replace(
-                _row(article, titles.get(article.id)),
-                matched_in=hit.matched_in.value,
-                snippet_original=hit.snippet_original,
-                snippet_translation=hit.snippet_translation,
-            )
+    rows = [
+        replace(
+            _row(hit.article, hit.title_translated),
+            matched_in=hit.matched_in,
+            snippet_original=hit.snippet_original,
+            snippet_translation=hit.snippet_translation,
         )
+        for hit in result.hits
+    ]
     return rows, result.total
 
 

@@ -199,6 +199,23 @@ class TranslationStore:
                     titles[row["article_id"]] = row["title"]
         return titles
 
+    def machine_texts(self, article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """The translated title and text of those of ``article_ids`` a model translated, in two
+        queries whatever their number (for a page of search hits)."""
+        titles = self.machine_titles(article_ids)
+        paragraphs: dict[int, list[tuple[int, str]]] = {article_id: [] for article_id in titles}
+        for chunk, marks in in_chunks(titles):
+            for row in self._db.execute(
+                "SELECT article_id, paragraph, translation FROM translation_sentences"
+                f" WHERE article_id IN ({marks}) ORDER BY article_id, position",
+                chunk,
+            ):
+                paragraphs[row[0]].append((row[1], row[2]))
+        return {
+            article_id: (title, join_paragraphs(paragraphs[article_id]))
+            for article_id, title in titles.items()
+        }
+
     # The sentence cache (translations.cache.SentenceCache) -----------------------------
 
     def get_many(self, model: str, sentences: Iterable[str]) -> dict[str, str]:

@@ -228,4 +228,4 @@ def test_update_killed_at_random_moments_loses_nothing_and_finishes_later(
             assert article.language is not None
             number = int(article.title.rsplit(" ", 1)[1])
             found = monitor.search(SearchRequest(marker(article.language, number)))
-            assert [hit.article_id for hit in found.hits] == [article.id], article.title
+            assert [hit.article.id for hit in found.hits] == [article.id], article.title

@@ -236,7 +236,7 @@ def test_the_translation_and_index_are_redone_from_the_page_text(
         assert translation is not None
         assert translation.text == filled.text != desk.newsroom.teaser(0)
         assert translation.route.startswith("ru→en")
-        assert [hit.article_id for hit in monitor.search(SearchRequest(only_on_the_page)).hits] == [
+        assert [hit.article.id for hit in monitor.search(SearchRequest(only_on_the_page)).hits] == [
             filled.id
         ]
         assert PARAGRAPHS["ru"][2] in filled.text
@@ -262,4 +262,4 @@ def test_an_old_translation_is_not_kept_for_a_new_text_that_cannot_be_translated
         assert filled.state is ArticleState.DETECTED
         assert filled.translation_note == "untranslated: no ru→en model"
         hits = monitor.search(SearchRequest("Регулятор")).hits  # the new text is searchable
-        assert [hit.article_id for hit in hits] == [filled.id]
+        assert [hit.article.id for hit in hits] == [filled.id]

@@ -15,7 +15,7 @@ from whoosh.fields import Schema
 from whoosh.index import Index
 
 from indexes.errors import QuerySyntaxError
-from indexes.query import build_query, fields_for_term, parse_query
+from indexes.query import build_query, fields_for_term, highlight_words, parse_query
 from indexes.schema import build_schema, original_field
 from indexes.types import SearchRequest
 
@@ -422,3 +422,19 @@ def test_parameter_filters_search(index: Index) -> None:
     assert found(index, "банк", languages=("uk",)) == {3}
     assert found(index, "", since=date(2026, 11, 12), until=date(2026, 11, 18)) == {3, 5}
     assert found(index, "-ракеты", languages=("ru",)) == {2}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("ракета missile", ("ракета", "missile")),
+        ('"ключевую ставку" OR банк*', ("ключевую", "ставку", "банк")),
+        ("NOT war peace", ("peace",)),
+        ("-war (peace OR truce)", ("peace", "truce")),
+        ("NOT (a OR b) c lang:ru date:[2026-11-01 TO 2026-11-20] d", ("c", "d")),
+        ('outlet:"seoul daily" 위성 date:>=2026-11-01', ("위성",)),
+        ('"unbalanced', ()),
+    ],
+)
+def test_highlight_words_are_what_the_query_searches_for(text: str, words: tuple[str, ...]):
+    assert highlight_words(text) == words

@@ -133,7 +133,7 @@ def comparable(monitor: Monitor, article_id: int) -> tuple[object, ...]:
 
 def hit_urls(monitor: Monitor, query: str) -> set[str | None]:
     result = monitor.search(SearchRequest(query, page_size=100))
-    return {monitor.article(hit.article_id).url for hit in result.hits}
+    return {hit.article.url for hit in result.hits}
 
 
 # Round trip ----------------------------------------------------------------------------

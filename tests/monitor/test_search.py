@@ -53,14 +53,14 @@ def monitor(tmp_path: Path, server: LocalServer) -> Iterator[Monitor]:
 
 def titles(monitor: Monitor, query: str) -> list[str]:
     result = monitor.search(SearchRequest(query))
-    return [monitor.article(hit.article_id).title for hit in result.hits]
+    return [hit.article.title for hit in result.hits]
 
 
 def test_english_query_finds_the_russian_article_through_its_translation(monitor: Monitor):
     result = monitor.search(SearchRequest("missile"))
     [hit] = result.hits
-    assert monitor.article(hit.article_id).title == "Учения на флоте"
-    assert hit.matched_in is MatchedIn.TRANSLATION
+    assert hit.article.title == "Учения на флоте"
+    assert hit.matched_in == MatchedIn.TRANSLATION
     assert "<b>missile</b> fell" in hit.snippet_translation
     assert "ракета упала" in hit.snippet_original
     assert titles(monitor, "ракеты") == ["Учения на флоте"]  # Russian word forms
@@ -106,10 +106,9 @@ def test_lost_index_is_rebuilt_from_the_store(monitor: Monitor):
     with open_monitor(data_dir) as reopened:
         assert reopened.index.needs_rebuild
         list(reopened.sync_index())
-        assert [
-            reopened.article(h.article_id).title
-            for h in reopened.search(SearchRequest("missile")).hits
-        ] == ["Учения на флоте"]
+        assert [h.article.title for h in reopened.search(SearchRequest("missile")).hits] == [
+            "Учения на флоте"
+        ]
 
 
 def test_cli_search_json_and_errors(monitor: Monitor, capsys):
@@ -175,3 +174,28 @@ def test_each_article_is_written_to_the_index_once_per_sync(tmp_path: Path, serv
         assert sorted(written) == sorted(a.id for a in monitor.articles())
         assert monitor.index_stage.pending() == 0
         assert titles(monitor, "ставку") == ["Ставка сохранена"]
+
+
+def test_a_search_reads_each_article_once_whatever_the_number_of_hits(
+    tmp_path: Path, server: LocalServer
+):
+    many = [
+        (f"m{n}", f"Учения {n}", f"Вчера ракета {n} упала в море во время учений.") for n in range(30)
+    ]
+    with open_monitor(tmp_path / "many", fetch_settings=FAST) as opened:
+        opened.install_models([build_package(tmp_path / "b", "ru", "en", glossary=GLOSSARY)])
+        opened.add_source(feed(server, many))
+        opened.update()
+        statements: list[str] = []
+        opened.store._db.set_trace_callback(statements.append)
+        try:
+            page = opened.search(SearchRequest("missile", page_size=25))
+        finally:
+            opened.store._db.set_trace_callback(None)
+
+    assert page.total == 30 and len(page.hits) == 25
+    assert all(hit.title_translated and "missile" in hit.snippet_translation for hit in page.hits)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert sum(" FROM articles " in s for s in reads) == 1
+    assert sum("FROM translations " in s for s in reads) == 1
+    assert sum("FROM translation_sentences" in s for s in reads) == 1

@@ -104,8 +104,8 @@ def test_update_translate_search_and_read_with_the_network_blocked(
     assert len(articles) == 3
     assert {a.state for a in articles} == {ArticleState.INDEXED}
     ids = {a.id for a in articles}
-    assert {hit.article_id for hit in by_translation.hits} == ids
-    assert {hit.article_id for hit in by_original.hits} == ids
+    assert {hit.article.id for hit in by_translation.hits} == ids
+    assert {hit.article.id for hit in by_original.hits} == ids
     assert "missile" in view.translation_pane.toPlainText()
     # Nothing from the page but its text reaches the reader: no images, frames, scripts.
     html = view.original_pane.toHtml() + view.translation_pane.toHtml()
