@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, utc_now
-from monitor.errors import OPMLError, SourceError
+from monitor.errors import ConfigError, MonitorError, NoNetworkError, OPMLError, SourceError
 from monitor.paths import index_dir, models_dir, resolve_data_dir, store_path
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, load_settings, save_settings
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation, TranslationStore
 from monitor.types import (
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from monitor.sources import AddedSource
     from monitor.translation_stage import TranslationStage
     from translations.engine import Engine
+    from translations.online import AvailablePackage
     from translations.packages import PackageFolder
     from translations.types import InstallReport, PackageInfo, PackageProblem
 
@@ -273,6 +275,29 @@ class Monitor:
         self.engine().forget()
         return removed
 
+    def available_models(self, index_url: str | None = None) -> list[AvailablePackage]:
+        """What the Argos online index offers (asked only here, and only with a network)."""
+        from translations.online import INDEX_URL, fetch_index
+
+        with _model_index_errors(), self.fetcher.plain_client() as client:
+            return fetch_index(client, index_url or INDEX_URL)
+
+    def download_model(
+        self,
+        package: AvailablePackage,
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> InstallReport:
+        """Download ``package`` from the online index, verify it and install it."""
+        from translations.online import download
+
+        with _model_index_errors(), self.fetcher.plain_client() as client:
+            archive = download(
+                client, package, self.data_dir / "downloads", progress=progress, cancel=cancel
+            )
+        return self.install_models([archive])
+
     def translate_text(self, text: str, from_code: str, to_code: str | None = None) -> str:
         """Translate plain text (paragraphs kept), e.g. for ``media-monitor translate``."""
         from monitor.dependencies import TRANSLATION, require
@@ -376,6 +401,76 @@ class Monitor:
 
     def pending_articles(self) -> list[Article]:
         return self.store.articles(below_state=ArticleState.DETECTED)
+
+    def articles_with_ids(self, article_ids: Iterable[int]) -> list[Article]:
+        """The stored articles among ``article_ids``, in one read (missing ids are skipped)."""
+        return self.store.articles_by_ids(list(article_ids))
+
+    def translated_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The machine-translated titles of those of ``article_ids`` a model translated."""
+        return self.translations.machine_titles(article_ids)
+
+    def unread_counts(self) -> dict[int, int]:
+        """Unread articles per source id (sources with none are absent)."""
+        return self.store.unread_counts()
+
+    def set_flags(
+        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """The user's own marks on an article: read or not, starred or not."""
+        self.store.set_flags(article_id, read=read, starred=starred)
+
+    def edit_source(self, source_id: int, *, name: str, update_interval_minutes: int) -> None:
+        """What the user may change of a followed source: its name and how often it is read."""
+        self.store.update_source(
+            source_id, name=name, update_interval_minutes=update_interval_minutes
+        )
+
+    def queue_position(self, article_id: int) -> int | None:
+        """Where the article waits for translation (1: next), ``None`` if it does not."""
+        return self.translations.queue_position(article_id)
+
+    def waiting_by_language(self) -> dict[str | None, int]:
+        """Articles waiting for translation, per language."""
+        return self.translations.waiting_by_language()
+
+    # Settings --------------------------------------------------------------------------
+
+    def target_language(self) -> str:
+        """The language articles are translated into."""
+        return self.settings.target_language
+
+    def saved_settings(self) -> Settings:
+        """The settings as saved now in the data folder (perhaps changed since opening)."""
+        return load_settings(self.data_dir)
+
+    def save_settings(self, settings: Settings) -> None:
+        """Save ``settings`` in the data folder; they take effect when it is next opened."""
+        try:
+            save_settings(self.data_dir, settings)
+        except OSError as error:
+            raise ConfigError(
+                f"cannot write the settings in {self.data_dir}: {error.strerror}"
+            ) from error
+
+    def data_folder(self) -> Path:
+        """The folder that holds the collection (store, index, models, settings)."""
+        return self.data_dir
+
+
+@contextmanager
+def _model_index_errors() -> Iterator[None]:
+    """The online index's errors as the core's: no network is said as such."""
+    import httpx
+
+    from translations.errors import TranslationError
+
+    try:
+        yield
+    except TranslationError as error:
+        if isinstance(error.__cause__, httpx.TransportError):
+            raise NoNetworkError(str(error)) from error
+        raise MonitorError(str(error)) from error
 
 
 def open_monitor(

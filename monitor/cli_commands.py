@@ -183,7 +183,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
         raise
     finally:
         line.clear()
-    waiting = monitor.translations.waiting_by_language()
+    waiting = monitor.waiting_by_language()
     if as_json:
         _print_json(
             {
@@ -209,7 +209,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     print(format_summary(reports))
     if translated:
         print(f"Translated {translated} articles.")
-    target = monitor.settings.target_language
+    target = monitor.target_language()
     for language, count in sorted(waiting.items(), key=lambda item: str(item[0])):
         print(
             f"{count} articles wait for a {language}→{target} model "

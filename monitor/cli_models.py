@@ -16,6 +16,7 @@ from translations.errors import TranslationError
 if TYPE_CHECKING:
     from monitor.app import Monitor
     from translations.online import AvailablePackage
+    from translations.types import InstallReport
 
 
 def add_model_commands(commands: Any) -> None:
@@ -51,14 +52,11 @@ def run_models(monitor: Monitor, args: argparse.Namespace, print_json: Any) -> i
             print(f"Removed {removed.name} ({removed.pair})")
             return 0
         if action == "available":
-            from translations.online import fetch_index
-
-            with monitor.fetcher.plain_client() as client:
-                for package in sorted(fetch_index(client), key=_pair):
-                    print(
-                        f"{package.from_code}→{package.to_code}  {package.version:6}  "
-                        f"{package.from_name} → {package.to_name}"
-                    )
+            for package in sorted(monitor.available_models(), key=_pair):
+                print(
+                    f"{package.from_code}→{package.to_code}  {package.version:6}  "
+                    f"{package.from_name} → {package.to_name}"
+                )
             return 0
         if action == "download":
             return _download(monitor, args.from_code, args.to_code)
@@ -82,9 +80,9 @@ def _pair(package: AvailablePackage) -> tuple[str, str]:
 
 def _list(monitor: Monitor, *, as_json: bool, print_json: Any) -> int:
     packages, problems = monitor.models()
-    waiting = monitor.translations.waiting_by_language()
+    waiting = monitor.waiting_by_language()
     covered = {p.from_code for p in packages}
-    target = monitor.settings.target_language
+    target = monitor.target_language()
     uncovered = {
         language: count
         for language, count in waiting.items()
@@ -126,38 +124,36 @@ def _list(monitor: Monitor, *, as_json: bool, print_json: Any) -> int:
 
 
 def _install(monitor: Monitor, paths: list[Path]) -> int:
-    report = monitor.install_models(paths)
+    return _report_install(monitor, monitor.install_models(paths))
+
+
+def _report_install(monitor: Monitor, report: InstallReport) -> int:
     for package in report.installed:
         print(f"Installed {package.name} ({package.pair}, version {package.version})")
     for problem in report.refused:
         print(f"media-monitor: refused {problem.path}: {problem.reason}", file=sys.stderr)
-    if report.installed and monitor.translations.waiting():
+    if report.installed and sum(monitor.waiting_by_language().values()):
         print("Run `media-monitor update` to translate the articles waiting for these models.")
     return 0 if report.installed or not report.refused else 1
 
 
 def _download(monitor: Monitor, from_code: str, to_code: str) -> int:
-    from translations.online import download, fetch_index
+    offered = [
+        p for p in monitor.available_models() if (p.from_code, p.to_code) == (from_code, to_code)
+    ]
+    if not offered:
+        raise MonitorError(f"the online index has no {from_code}→{to_code} model")
+    newest = max(
+        offered, key=lambda p: [int(x) if x.isdigit() else 0 for x in p.version.split(".")]
+    )
 
-    with monitor.fetcher.plain_client() as client:
-        offered = [
-            p for p in fetch_index(client) if (p.from_code, p.to_code) == (from_code, to_code)
-        ]
-        if not offered:
-            raise MonitorError(f"the online index has no {from_code}→{to_code} model")
-        newest = max(
-            offered, key=lambda p: [int(x) if x.isdigit() else 0 for x in p.version.split(".")]
-        )
+    def show(received: int, total: int | None) -> None:
+        if sys.stderr.isatty():
+            share = f" {100 * received / total:5.1f}%" if total else ""
+            sys.stderr.write(f"\rDownloading {newest.file_name}{share} ({received / 1e6:.1f} MB)")
+            sys.stderr.flush()
 
-        def show(received: int, total: int | None) -> None:
-            if sys.stderr.isatty():
-                share = f" {100 * received / total:5.1f}%" if total else ""
-                sys.stderr.write(
-                    f"\rDownloading {newest.file_name}{share} ({received / 1e6:.1f} MB)"
-                )
-                sys.stderr.flush()
-
-        archive = download(client, newest, monitor.data_dir / "downloads", progress=show)
+    report = monitor.download_model(newest, progress=show)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    return _install(monitor, [archive])
+    return _report_install(monitor, report)

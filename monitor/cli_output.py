@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Any, TextIO
 
 from monitor.clock import to_iso
@@ -93,23 +93,11 @@ def _in_original_zone(article: Article) -> str | None:
     return article.published.astimezone(zone).isoformat(timespec="seconds")
 
 
-def error_state(source: Source) -> str:
-    """ "403 Forbidden since 10:02" — the error and when the trouble began (local time)."""
-    if not source.last_error:
-        return ""
-    if source.error_since is None:
-        return source.last_error
-    since = source.error_since.astimezone()
-    today = datetime.now(since.tzinfo).date()
-    moment = since.strftime("%H:%M") if since.date() == today else since.strftime("%Y-%m-%d %H:%M")
-    return f"{source.last_error} since {moment}"
-
-
 def format_sources(sources: Sequence[Source]) -> str:
     lines = [f"{'ID':>4}  {'LANG':4}  {'ARTICLES':>8}  {'NAME':30}  STATUS"]
     for source in sources:
         if source.last_error:
-            status = error_state(source)
+            status = source.error_state()
         elif source.last_checked:
             status = "checked " + source.last_checked.astimezone().strftime("%Y-%m-%d %H:%M")
         else:

@@ -10,6 +10,11 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# The search request is the index's own type, offered here so that callers of the core (the
+# window) need not reach into the index layer for it.
+from indexes.types import SearchRequest as SearchRequest
+from indexes.types import SortOrder as SortOrder
+
 
 class SourceKind(enum.StrEnum):
     """What a source URL points at."""
@@ -150,6 +155,20 @@ class Source:
     consecutive_failures: int = 0
     next_attempt_at: datetime | None = None
     article_count: int = 0
+
+    def error_state(self) -> str:
+        """ "403 Forbidden since 10:02" — the error and when the trouble began (local time);
+        "" when the source is well."""
+        if not self.last_error:
+            return ""
+        if self.error_since is None:
+            return self.last_error
+        since = self.error_since.astimezone()
+        today = datetime.now(since.tzinfo).date()
+        moment = (
+            since.strftime("%H:%M") if since.date() == today else since.strftime("%Y-%m-%d %H:%M")
+        )
+        return f"{self.last_error} since {moment}"
 
 
 @dataclass(frozen=True, slots=True)

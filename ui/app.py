@@ -33,7 +33,7 @@ def create_window(data_dir: str | None) -> MainWindow:
     chosen = data_dir or os.environ.get("MEDIA_MONITOR_HOME") or settings.value("data_dir")
     directory = resolve_data_dir(str(chosen) if chosen else None)
     with open_monitor(directory) as monitor:  # fail here, on the main thread, with a message
-        interval = monitor.settings.update_interval_minutes
+        interval = monitor.saved_settings().update_interval_minutes
     tasks = TaskManager(directory)
     return MainWindow(tasks, update_interval_minutes=interval)
 

@@ -122,10 +122,10 @@ def build(
     pinned articles that are gone are left out.
     """
     base = monitor.article(article_id)
-    target = monitor.settings.target_language
+    target = monitor.target_language()
     notes: list[str] = []
     wanted = [i for i in dict.fromkeys(pinned_ids) if i != article_id][: MAX_COLUMNS - 1]
-    found = {a.id: a for a in monitor.store.articles_by_ids(wanted)}
+    found = {a.id: a for a in monitor.articles_with_ids(wanted)}
     pinned = [found[i] for i in wanted if i in found]
     related = _related(monitor, article_id, notes)
     parts: list[tuple[Article, ColumnRole, float | None]] = [(base, ColumnRole.BASE, None)]

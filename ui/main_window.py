@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from indexes.types import SearchRequest
 from monitor import Monitor, watchlists
 from monitor.errors import MonitorError, QueryError
+from monitor.types import SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         row = next((r for r in self.article_list.rows() if r.id == article_id), None)
         if row is not None and not row.is_read:
             self.article_list.update_row(replace(row, is_read=True))
-            self.tasks.write(lambda monitor: monitor.store.set_flags(article_id, read=True))
+            self.tasks.write(lambda monitor: monitor.set_flags(article_id, read=True))
 
     def _highlight_terms(self) -> tuple[str, ...]:
         return () if self._request is None else Monitor.highlight_words(self._request.text)
@@ -356,14 +356,14 @@ class MainWindow(QMainWindow):
         if row is not None:
             starred = not row.is_starred
             self.article_list.update_row(replace(row, is_starred=starred))
-            self.tasks.write(lambda monitor: monitor.store.set_flags(row.id, starred=starred))
+            self.tasks.write(lambda monitor: monitor.set_flags(row.id, starred=starred))
 
     def toggle_read(self) -> None:
         row = self._current_row()
         if row is not None:
             read = not row.is_read
             self.article_list.update_row(replace(row, is_read=read))
-            self.tasks.write(lambda monitor: monitor.store.set_flags(row.id, read=read))
+            self.tasks.write(lambda monitor: monitor.set_flags(row.id, read=read))
 
     def _current_row(self) -> ArticleRow | None:
         article_id = self.article_list.current_id()

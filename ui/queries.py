@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexes.types import SearchRequest
 from monitor import Monitor
-from monitor.cli_output import error_state
-from monitor.types import Article, FinishedUpdate
+from monitor.types import Article, FinishedUpdate, SearchRequest
 from ui.viewdata import ArticleRow, ReaderContent, SentenceView, SourceRow, TextSourceKind
 
 LIST_LIMIT = 500
 
 
 def source_rows(monitor: Monitor) -> list[SourceRow]:
-    unread = monitor.store.unread_counts()
+    unread = monitor.unread_counts()
     return [
         SourceRow(
             id=source.id,
@@ -24,7 +22,7 @@ def source_rows(monitor: Monitor) -> list[SourceRow]:
             url=source.url,
             unread=unread.get(source.id, 0),
             articles=source.article_count,
-            error=error_state(source) or None,
+            error=source.error_state() or None,
         )
         for source in monitor.sources()
     ]
@@ -38,7 +36,7 @@ def article_rows(
     monitor: Monitor, *, source_id: int | None = None, language: str | None = None
 ) -> list[ArticleRow]:
     articles = monitor.articles(source_id=source_id, language=language, limit=LIST_LIMIT)
-    titles = monitor.translations.machine_titles(a.id for a in articles)
+    titles = monitor.translated_titles(a.id for a in articles)
     return [_row(article, titles.get(article.id)) for article in articles]
 
 
@@ -88,7 +86,7 @@ def reader_content(
     translation = monitor.translation(article_id)
     queue_position = None
     if translation is None and article.translation_note is None:
-        queue_position = monitor.translations.queue_position(article_id)
+        queue_position = monitor.queue_position(article_id)
     translated = translation is not None and translation.by_model
     return ReaderContent(
         article_id=article.id,
@@ -100,7 +98,7 @@ def reader_content(
         published_offset_minutes=article.published_offset_minutes,
         url=article.url,
         language=article.language,
-        target_language=monitor.settings.target_language,
+        target_language=monitor.target_language(),
         text_origin=TextSourceKind(article.text_origin.value),
         model=translation.route if translation and translated else None,
         degenerate=bool(translation and translation.degenerate),

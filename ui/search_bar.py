@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from indexes.types import SearchRequest, SortOrder
+from monitor.types import SearchRequest, SortOrder
 from ui.languages import FOLLOWED_LANGUAGES, language_name
 
 DEBOUNCE_MS = 300

@@ -15,7 +15,6 @@ from pathlib import Path
 from threading import Event
 from typing import TypeVar
 
-import httpx
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,10 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.settings import load_settings
+from monitor.errors import NoNetworkError
 from monitor.types import Progress, ProgressKind
-from translations.errors import PackageIndexError
-from translations.online import INDEX_URL, AvailablePackage, download, fetch_index
+from translations.online import INDEX_URL, AvailablePackage
 from translations.types import InstallReport, PackageInfo, PackageProblem
 from ui.dialogs.common import Callbacks, confirm, failure, language_name
 from ui.tasks import TaskManager
@@ -195,8 +193,8 @@ class ModelsDialog(QDialog):
             return ModelsState(
                 tuple(packages),
                 tuple(problems),
-                monitor.translations.waiting_by_language(),
-                load_settings(monitor.data_dir).target_language,  # saved since opening, too
+                monitor.waiting_by_language(),
+                monitor.saved_settings().target_language,  # saved since opening, too
             )
 
         self._tasks.read(job, self._callbacks.on_main(self._show_state))
@@ -306,8 +304,7 @@ class ModelsDialog(QDialog):
         url = self._index_url
 
         def job(monitor: Monitor) -> list[AvailablePackage]:
-            with monitor.fetcher.plain_client() as client:
-                return fetch_index(client, url)
+            return monitor.available_models(url)
 
         self.check_button.setEnabled(False)
         self.message.setText("Reading the online index…")
@@ -316,9 +313,7 @@ class ModelsDialog(QDialog):
     def _show_online(self, future: Future[list[AvailablePackage]]) -> None:
         self.check_button.setEnabled(True)
         error = None if future.cancelled() else future.exception()
-        if isinstance(error, PackageIndexError) and isinstance(
-            error.__cause__, httpx.TransportError
-        ):
+        if isinstance(error, NoNetworkError):
             self.message.setText(NO_NETWORK)  # the usual case in the field, not a fault
             return
         problem = failure(future)
@@ -351,11 +346,7 @@ class ModelsDialog(QDialog):
                 message = f"Downloading {package.file_name}"
                 report(Progress(ProgressKind.FETCHED, message=message, done=received, total=total))
 
-            with monitor.fetcher.plain_client() as client:
-                archive = download(
-                    client, package, monitor.data_dir / "downloads", progress=show, cancel=cancel
-                )
-            return monitor.install_models([archive])
+            return monitor.download_model(package, progress=show, cancel=cancel)
 
         text = f"Downloading {package.file_name}…"
         self._start_job(f"Downloading {package.file_name}", text, job, self._installed)

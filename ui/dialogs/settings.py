@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.errors import ConfigError
-from monitor.settings import Settings, load_settings, save_settings
+from monitor.settings import Settings
 from translations.packages import is_language_code
 from ui.dialogs.common import Callbacks, failure
 from ui.languages import LANGUAGE_NAMES
@@ -164,7 +163,7 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         # From the file, not the thread's Monitor: that one keeps the settings it opened with.
         def job(monitor: Monitor) -> Settings:
-            return load_settings(monitor.data_dir)
+            return monitor.saved_settings()
 
         self._tasks.read(job, self._callbacks.on_main(self._show))
 
@@ -239,12 +238,7 @@ class SettingsDialog(QDialog):
         settings = self.settings()
 
         def job(monitor: Monitor) -> Settings:
-            try:
-                save_settings(monitor.data_dir, settings)
-            except OSError as error:
-                raise ConfigError(
-                    f"cannot write the settings in {monitor.data_dir}: {error.strerror}"
-                ) from error
+            monitor.save_settings(settings)
             return settings
 
         def done(future: Future[Settings]) -> None:

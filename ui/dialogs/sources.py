@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.cli_output import error_state
 from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
 from ui.dialogs.common import Callbacks, confirm, failure, language_name
@@ -56,7 +55,7 @@ def _moment(when: datetime | None) -> str:
 def source_status(source: Source) -> str:
     """One line for a source's state: its error since when, or when it was last checked."""
     if source.last_error:
-        return error_state(source)
+        return source.error_state()
     if source.last_checked is None:
         return "not checked yet"
     return "OK"
@@ -242,7 +241,7 @@ class SourcesDialog(QDialog):
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if source.last_error:
                 item.setIcon(4, warning)
-                item.setToolTip(4, error_state(source))
+                item.setToolTip(4, source.error_state())
             self.source_list.addTopLevelItem(item)
             if source.id == keep:
                 self.source_list.setCurrentItem(item)
@@ -280,7 +279,7 @@ class SourcesDialog(QDialog):
         interval = self.interval_edit.value()
 
         def job(monitor: Monitor) -> None:
-            monitor.store.update_source(source.id, name=name, update_interval_minutes=interval)
+            monitor.edit_source(source.id, name=name, update_interval_minutes=interval)
 
         self._change(job, self.followed_message, lambda _: f"Saved “{name}”.")
 
@@ -326,7 +325,7 @@ class SourcesDialog(QDialog):
         if source is None:
             return
         if source.last_error:
-            state = error_state(source)
+            state = source.error_state()
         else:
             state = f"OK, checked {_moment(source.last_checked)}"
         self.followed_message.setText(f"“{source.name}”: {state}; {source.article_count} articles.")
