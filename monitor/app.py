@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, utc_now
+from monitor.collection_door import CollectionMethods
 from monitor.errors import ConfigError, MonitorError, NoNetworkError, OPMLError, SourceError
-from monitor.paths import index_dir, models_dir, resolve_data_dir, store_path
+from monitor.parts import Parts
+from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
 from monitor.store import Store
-from monitor.store.translations import StoredTranslation, TranslationStore
+from monitor.store.translations import StoredTranslation
 from monitor.types import (
     Article,
     ArticleState,
@@ -40,134 +42,26 @@ from monitor.types import (
 if TYPE_CHECKING:
     import httpx
 
-    from indexes.index import SearchIndex
     from indexes.types import IndexMatch, SearchRequest
     from monitor.fetch import Fetcher, FetchSettings
-    from monitor.index_stage import IndexStage
-    from monitor.pipeline import Collector, Stage
-    from monitor.searching import Finder
+    from monitor.pipeline import Stage
     from monitor.sources import AddedSource
-    from monitor.translation_stage import TranslationStage
-    from translations.engine import Engine
     from translations.online import AvailablePackage
-    from translations.packages import PackageFolder
     from translations.types import InstallReport, PackageInfo, PackageProblem
 
 
-class Monitor:
+class Monitor(CollectionMethods):
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
 
     Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a
     Monitor closes the parts that were built and builds none.
     """
 
-    def __init__(
-        self,
-        data_dir: Path,
-        store: Store,
-        make_fetcher: Callable[[], Fetcher],
-        clock: Clock,
-        settings: Settings,
-    ) -> None:
-        self.data_dir = data_dir
-        self.store = store
-        self.clock = clock
-        self.settings = settings
-        self.translations = TranslationStore(store)
-        self._make_fetcher = make_fetcher
-        self._fetcher: Fetcher | None = None
-        self._model_folder: PackageFolder | None = None
-        self._engine: Engine | None = None
-        self._translation_stage: TranslationStage | None = None
-        self._index: SearchIndex | None = None
-        self._index_stage: IndexStage | None = None
-        self._finder: Finder | None = None
-        self._collector: Collector | None = None
-
-    # Parts, built on first use ----------------------------------------------------------
-
-    @property
-    def fetcher(self) -> Fetcher:
-        if self._fetcher is None:
-            self._fetcher = self._make_fetcher()
-        return self._fetcher
-
-    @property
-    def model_folder(self) -> PackageFolder:
-        if self._model_folder is None:
-            from translations.packages import PackageFolder
-
-            folder = PackageFolder(models_dir(self.data_dir))
-            folder.recover()  # an install or upgrade a crash interrupted is put right first
-            self._model_folder = folder
-        return self._model_folder
-
-    @property
-    def translation_stage(self) -> TranslationStage:
-        if self._translation_stage is None:
-            from monitor.translation_stage import TranslationStage
-
-            self._translation_stage = TranslationStage(
-                self.translations,
-                self.engine,
-                target=self.settings.target_language,
-                clock=self.clock,
-            )
-        return self._translation_stage
-
-    @property
-    def index(self) -> SearchIndex:
-        if self._index is None:
-            from indexes.index import SearchIndex
-
-            self._index = SearchIndex(index_dir(self.data_dir))
-        return self._index
-
-    @property
-    def index_stage(self) -> IndexStage:
-        if self._index_stage is None:
-            from monitor.index_stage import IndexStage
-
-            self._index_stage = IndexStage(self.store, self.index)
-        return self._index_stage
-
-    @property
-    def finder(self) -> Finder:
-        if self._finder is None:
-            from monitor.searching import Finder
-
-            self._finder = Finder(self.store, self.index)
-        return self._finder
-
-    @property
-    def collector(self) -> Collector:
-        if self._collector is None:
-            from monitor.pipeline import Collector
-
-            self._collector = Collector(
-                self.store,
-                self.fetcher,
-                clock=self.clock,
-                stages=[self.translation_stage, self.index_stage],
-            )
-        return self._collector
-
-    def engine(self) -> Engine:
-        """The translation engine, built on first use (models load only when needed)."""
-        if self._engine is None:
-            from translations.engine import Engine
-
-            self._engine = Engine(
-                self.model_folder, self.settings.translation(), cache=self.translations
-            )
-        return self._engine
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
 
     def close(self) -> None:
-        if self._fetcher is not None:
-            self._fetcher.close()
-        if self._index is not None:
-            self._index.close()
-        self.store.close()
+        self._parts.close()
 
     def __enter__(self) -> Monitor:
         return self
@@ -178,7 +72,7 @@ class Monitor:
     # Sources ---------------------------------------------------------------------------
 
     def sources(self) -> list[Source]:
-        return self.store.sources()
+        return self._parts.store.sources()
 
     def add_source(
         self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True
@@ -186,11 +80,17 @@ class Monitor:
         from monitor.sources import add_source_by_url
 
         return add_source_by_url(
-            self.store, self.fetcher, self.clock, url, name=name, language=language, check=check
+            self._parts.store,
+            self._parts.fetcher,
+            self._parts.clock,
+            url,
+            name=name,
+            language=language,
+            check=check,
         )
 
     def remove_source(self, source_id: int) -> Source:
-        return self.store.remove_source(source_id)
+        return self._parts.store.remove_source(source_id)
 
     def add_outlets(self, outlets: Iterable[Outlet]) -> list[Source]:
         """Follow catalog outlets; ones already followed are left as they are."""
@@ -199,10 +99,10 @@ class Monitor:
 
     def _follow(self, outlet: Outlet) -> tuple[Source, bool]:
         """The source for ``outlet``, added if new (and whether it was)."""
-        existing = self.store.find_source_by_url(outlet.feed_url)
+        existing = self._parts.store.find_source_by_url(outlet.feed_url)
         if existing is not None:
             return existing, False
-        added = self.store.add_source(
+        added = self._parts.store.add_source(
             outlet.feed_url,
             kind=SourceKind.FEED,
             name=outlet.name,
@@ -228,11 +128,11 @@ class Monitor:
         outlines = parse_opml(data)
         added, known = [], 0
         for outline in outlines:
-            if self.store.find_source_by_url(outline.url) is not None:
+            if self._parts.store.find_source_by_url(outline.url) is not None:
                 known += 1
                 continue
             added.append(
-                self.store.add_source(
+                self._parts.store.add_source(
                     outline.url,
                     kind=SourceKind.FEED,
                     name=outline.title or outline.url,
@@ -245,7 +145,7 @@ class Monitor:
     def export_opml(self, path: Path) -> int:
         from monitor.opml import write_opml
 
-        feeds = [s for s in self.store.sources() if s.kind is SourceKind.FEED]
+        feeds = [s for s in self._parts.store.sources() if s.kind is SourceKind.FEED]
         outlines = [OpmlOutline(s.url, s.name, s.language_hint, s.homepage) for s in feeds]
         data = write_opml(outlines, "Media Monitor sources")
         temporary = path.with_name(path.name + ".part")
@@ -262,24 +162,24 @@ class Monitor:
 
     def models(self) -> tuple[list[PackageInfo], list[PackageProblem]]:
         """Installed translation packages, and the ones that are broken (with the reason)."""
-        return self.model_folder.installed()
+        return self._parts.model_folder.installed()
 
     def install_models(self, paths: Iterable[Path]) -> InstallReport:
         """Install ``.argosmodel`` files, or every one in the given folders (a USB stick)."""
-        report = self.model_folder.install_many(paths)
-        self.engine().forget()
+        report = self._parts.model_folder.install_many(paths)
+        self._parts.engine().forget()
         return report
 
     def remove_model(self, name: str) -> PackageInfo:
-        removed = self.model_folder.remove(name)
-        self.engine().forget()
+        removed = self._parts.model_folder.remove(name)
+        self._parts.engine().forget()
         return removed
 
     def available_models(self, index_url: str | None = None) -> list[AvailablePackage]:
         """What the Argos online index offers (asked only here, and only with a network)."""
         from translations.online import INDEX_URL, fetch_index
 
-        with _model_index_errors(), self.fetcher.plain_client() as client:
+        with _model_index_errors(), self._parts.fetcher.plain_client() as client:
             return fetch_index(client, index_url or INDEX_URL)
 
     def download_model(
@@ -292,9 +192,13 @@ class Monitor:
         """Download ``package`` from the online index, verify it and install it."""
         from translations.online import download
 
-        with _model_index_errors(), self.fetcher.plain_client() as client:
+        with _model_index_errors(), self._parts.fetcher.plain_client() as client:
             archive = download(
-                client, package, self.data_dir / "downloads", progress=progress, cancel=cancel
+                client,
+                package,
+                self._parts.data_dir / "downloads",
+                progress=progress,
+                cancel=cancel,
             )
         return self.install_models([archive])
 
@@ -306,44 +210,44 @@ class Monitor:
 
         require(TRANSLATION)
         document = SourceDocument(0, "", text, from_code)
-        target = to_code or self.settings.target_language
-        [result] = translate_documents(self.engine(), [document], target)
+        target = to_code or self._parts.settings.target_language
+        [result] = translate_documents(self._parts.engine(), [document], target)
         if isinstance(result, tuple):
             raise result[1]
         translated: str = result.text
         return translated
 
     def translation(self, article_id: int) -> StoredTranslation | None:
-        return self.translations.translation(article_id)
+        return self._parts.translations.translation(article_id)
 
     def prioritize(self, article_id: int) -> None:
         """The user opened an untranslated article: translate it next."""
-        self.translations.prioritize(article_id)
+        self._parts.translations.prioritize(article_id)
 
     def translate_iter(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
         """Translate whatever is waiting, without collecting."""
-        return self.translation_stage.run(cancel or threading.Event())
+        return self._parts.translation_stage.run(cancel or threading.Event())
 
     # Search ----------------------------------------------------------------------------
 
     def sync_index(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
         """Bring the index up to date with the store (rebuilding it if it was lost)."""
-        return self.index_stage.run(cancel or threading.Event())
+        return self._parts.index_stage.run(cancel or threading.Event())
 
     def reindex(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
         """Rebuild the index from the store."""
-        return self.index_stage.rebuild(cancel or threading.Event())
+        return self._parts.index_stage.rebuild(cancel or threading.Event())
 
     def search(self, request: SearchRequest) -> FoundPage:
         """One page of articles matching ``request`` in their originals or translations, read
         once with their translated titles. Raises :class:`QueryError` for a query the user can
         fix. Searches the index as it stands: the CLI syncs it first, the window's writer keeps
         it in step."""
-        return self.finder.search(request)
+        return self._parts.finder.search(request)
 
     def matches(self, request: SearchRequest) -> list[IndexMatch]:
         """Every article ``request`` matches, paging ignored (watchlists, timelines, exports)."""
-        return self.finder.matches(request)
+        return self._parts.finder.matches(request)
 
     @staticmethod
     def highlight_words(query: str) -> tuple[str, ...]:
@@ -354,11 +258,11 @@ class Monitor:
 
     def related(self, article_id: int, *, limit: int = 5) -> list[tuple[Article, float]]:
         """The most similar articles from other outlets and languages, near in time."""
-        return self.finder.related(article_id, limit=limit)
+        return self._parts.finder.related(article_id, limit=limit)
 
     def add_stage(self, stage: Stage) -> None:
         """Plug in work that follows collection (translation, indexing)."""
-        self.collector.stages.append(stage)
+        self._parts.collector.stages.append(stage)
 
     def update_iter(
         self,
@@ -368,16 +272,16 @@ class Monitor:
         cancel: threading.Event | None = None,
     ) -> Iterator[Progress]:
         """Collect, then translate (and, later, index) what is new."""
-        return self.collector.update_iter(source_ids, due_only=due_only, cancel=cancel)
+        return self._parts.collector.update_iter(source_ids, due_only=due_only, cancel=cancel)
 
     def update(
         self, source_ids: Iterable[int] | None = None, *, cancel: threading.Event | None = None
     ) -> UpdateSummary:
-        return self.collector.update(source_ids, cancel=cancel)
+        return self._parts.collector.update(source_ids, cancel=cancel)
 
     def last_update(self) -> FinishedUpdate | None:
         """The latest update of sources that ran to its end (``None`` before the first)."""
-        return self.store.last_update()
+        return self._parts.store.last_update()
 
     def add_demo_sources(self) -> list[Source]:
         """Follow the bundled demo outlets (served from package data, no network)."""
@@ -394,68 +298,68 @@ class Monitor:
         language: str | None = None,
         limit: int | None = None,
     ) -> list[Article]:
-        return self.store.articles(source_id=source_id, language=language, limit=limit)
+        return self._parts.store.articles(source_id=source_id, language=language, limit=limit)
 
     def article(self, article_id: int) -> Article:
-        return self.store.article(article_id)
+        return self._parts.store.article(article_id)
 
     def pending_articles(self) -> list[Article]:
-        return self.store.articles(below_state=ArticleState.DETECTED)
+        return self._parts.store.articles(below_state=ArticleState.DETECTED)
 
     def articles_with_ids(self, article_ids: Iterable[int]) -> list[Article]:
         """The stored articles among ``article_ids``, in one read (missing ids are skipped)."""
-        return self.store.articles_by_ids(list(article_ids))
+        return self._parts.store.articles_by_ids(list(article_ids))
 
     def translated_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
         """The machine-translated titles of those of ``article_ids`` a model translated."""
-        return self.translations.machine_titles(article_ids)
+        return self._parts.translations.machine_titles(article_ids)
 
     def unread_counts(self) -> dict[int, int]:
         """Unread articles per source id (sources with none are absent)."""
-        return self.store.unread_counts()
+        return self._parts.store.unread_counts()
 
     def set_flags(
         self, article_id: int, *, read: bool | None = None, starred: bool | None = None
     ) -> None:
         """The user's own marks on an article: read or not, starred or not."""
-        self.store.set_flags(article_id, read=read, starred=starred)
+        self._parts.store.set_flags(article_id, read=read, starred=starred)
 
     def edit_source(self, source_id: int, *, name: str, update_interval_minutes: int) -> None:
         """What the user may change of a followed source: its name and how often it is read."""
-        self.store.update_source(
+        self._parts.store.update_source(
             source_id, name=name, update_interval_minutes=update_interval_minutes
         )
 
     def queue_position(self, article_id: int) -> int | None:
         """Where the article waits for translation (1: next), ``None`` if it does not."""
-        return self.translations.queue_position(article_id)
+        return self._parts.translations.queue_position(article_id)
 
     def waiting_by_language(self) -> dict[str | None, int]:
         """Articles waiting for translation, per language."""
-        return self.translations.waiting_by_language()
+        return self._parts.translations.waiting_by_language()
 
     # Settings --------------------------------------------------------------------------
 
     def target_language(self) -> str:
         """The language articles are translated into."""
-        return self.settings.target_language
+        return self._parts.settings.target_language
 
     def saved_settings(self) -> Settings:
         """The settings as saved now in the data folder (perhaps changed since opening)."""
-        return load_settings(self.data_dir)
+        return load_settings(self._parts.data_dir)
 
     def save_settings(self, settings: Settings) -> None:
         """Save ``settings`` in the data folder; they take effect when it is next opened."""
         try:
-            save_settings(self.data_dir, settings)
+            save_settings(self._parts.data_dir, settings)
         except OSError as error:
             raise ConfigError(
-                f"cannot write the settings in {self.data_dir}: {error.strerror}"
+                f"cannot write the settings in {self._parts.data_dir}: {error.strerror}"
             ) from error
 
     def data_folder(self) -> Path:
         """The folder that holds the collection (store, index, models, settings)."""
-        return self.data_dir
+        return self._parts.data_dir
 
 
 @contextmanager
@@ -500,7 +404,7 @@ def open_monitor(
             fetch_settings or FetchSettings(), transport=transport, mounts=mounts, clock=clock
         )
 
-    return Monitor(directory, store, make_fetcher, clock, settings)
+    return Monitor(Parts(directory, store, make_fetcher, clock, settings))
 
 
 __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Any
 
 from monitor.clock import to_iso
 from monitor.errors import BundleError
+from monitor.store.bundle_queries import BUNDLE_STATES
 from monitor.store.watchlist_store import WatchFilters
-from monitor.types import ArticleState, SourceKind, TextOrigin
+from monitor.types import SourceKind, TextOrigin
 from monitor.watchlists import MAX_NAME_LENGTH
 
 Row = dict[str, Any]
@@ -106,7 +108,7 @@ def check_raw_page(row: Row, where: str, members: Mapping[str, object]) -> Row:
 def check_article(row: Row, where: str) -> Row:
     article = fields(row, ARTICLE_SPEC, where)
     _one_of(article, "text_origin", {o.value for o in TextOrigin}, where)
-    _one_of(article, "state", {int(s) for s in ArticleState}, where)
+    _one_of(article, "state", BUNDLE_STATES, where)
     translation = row.get("translation")
     if translation is None:
         article["translation"] = None
@@ -209,7 +211,7 @@ def _value(value: Any, kind: str, where: str) -> Any:
     raise BundleError(f"{where} should be {_KIND_NAMES[kind]}, not {value!r:.60}")
 
 
-def _one_of(row: Row, name: str, allowed: set[Any], where: str) -> None:
+def _one_of(row: Row, name: str, allowed: AbstractSet[Any], where: str) -> None:
     if row[name] not in allowed:
         raise BundleError(f"{where}: {name} {row[name]!r} is not one this version knows")
 

@@ -62,7 +62,7 @@ from translations.packages import check_archive
 from translations.types import InstallReport
 
 if TYPE_CHECKING:
-    from monitor.app import Monitor
+    from monitor.parts import Parts
 
 Progress = Callable[[int, int], None]
 # What reading a damaged zip can raise besides BadZipFile (see translations.packages).
@@ -109,9 +109,7 @@ def merge_watchlists(
     return Tally(added=added, skipped=skipped)
 
 
-def import_bundle(
-    monitor: Monitor, bundle: Path, *, progress: Progress | None = None
-) -> BundleReport:
+def import_bundle(parts: Parts, bundle: Path, *, progress: Progress | None = None) -> BundleReport:
     """Merge the bundle into the collection, or refuse it whole with :class:`BundleError`."""
     bundle = Path(bundle)
     label = bundle.name
@@ -124,17 +122,17 @@ def import_bundle(
             if models:
                 scratch = Path(
                     stack.enter_context(
-                        tempfile.TemporaryDirectory(prefix=".bundle-", dir=monitor.data_dir)
+                        tempfile.TemporaryDirectory(prefix=".bundle-", dir=parts.data_dir)
                     )
                 )
             extracted = _verify_members(archive, manifest, label, scratch)
-            to_install, models_skipped = _sort_models(monitor, extracted)
-            counts = _merge(monitor, archive, manifest, label, progress, len(to_install))
+            to_install, models_skipped = _sort_models(parts, extracted)
+            counts = _merge(parts, archive, manifest, label, progress, len(to_install))
         except _ZIP_DAMAGE as error:
             raise BundleError(f"{label} is damaged ({error}); copy it again") from error
         except OSError as error:
             raise BundleError(f"cannot read {bundle}: {error.strerror or error}") from error
-        installed = monitor.install_models(to_install) if to_install else InstallReport()
+        installed = parts.install_models(to_install) if to_install else InstallReport()
     return BundleReport(
         path=str(bundle),
         sources=_tally(counts, "sources"),
@@ -226,9 +224,9 @@ def _verify_members(
     return extracted
 
 
-def _sort_models(monitor: Monitor, archives: list[Path]) -> tuple[list[Path], list[str]]:
+def _sort_models(parts: Parts, archives: list[Path]) -> tuple[list[Path], list[str]]:
     """The bundled packages to install, and those skipped (a package for the pair is here)."""
-    installed = {(p.from_code, p.to_code) for p in monitor.models()[0]}
+    installed = {(p.from_code, p.to_code) for p in parts.model_folder.installed()[0]}
     to_install: list[Path] = []
     skipped: list[str] = []
     for archive in archives:
@@ -245,7 +243,7 @@ def _sort_models(monitor: Monitor, archives: list[Path]) -> tuple[list[Path], li
 
 
 def _merge(
-    monitor: Monitor,
+    parts: Parts,
     archive: zipfile.ZipFile,
     manifest: Manifest,
     label: str,
@@ -266,7 +264,7 @@ def _merge(
         return _rows(archive, name, manifest.members[name], label)
 
     try:
-        with monitor.store.transaction() as db:
+        with parts.store.transaction() as db:
             source_ids: dict[str, int] = {}
             for where, row in rows(SOURCES):
                 source = check_source(row, where)
@@ -297,7 +295,7 @@ def _merge(
                 page = article["raw_sha256"]
                 if page and page not in bundled_pages and not queries.has_raw_page(db, page):
                     raise BundleError(f"{where}: the article's raw page is not in the bundle")
-                outcome = queries.merge_article(db, article, source_id, monitor.store.find_article)
+                outcome = queries.merge_article(db, article, source_id, parts.store.find_article)
                 local_ids[article["id"]] = outcome.local_id
                 counts[f"articles.{outcome.article}"] += 1
                 if outcome.translation:
@@ -310,7 +308,7 @@ def _merge(
                 if target is not None and target != local_id:
                     queries.set_duplicate(db, local_id, target)
             if WATCHLISTS in manifest.members:
-                watchlists = merge_watchlists(db, rows(WATCHLISTS), local_ids, monitor.clock())
+                watchlists = merge_watchlists(db, rows(WATCHLISTS), local_ids, parts.clock())
                 counts["watchlists.added"] += watchlists.added
                 counts["watchlists.merged"] += watchlists.merged
                 counts["watchlists.skipped"] += watchlists.skipped

@@ -39,7 +39,7 @@ from translations.packages import PACKAGE_SUFFIX
 from translations.types import PackageInfo
 
 if TYPE_CHECKING:
-    from monitor.app import Monitor
+    from monitor.parts import Parts
 
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -56,7 +56,7 @@ def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[d
 
 
 def export_bundle(
-    monitor: Monitor,
+    parts: Parts,
     out: Path,
     *,
     article_ids: Iterable[int] | None = None,
@@ -73,11 +73,11 @@ def export_bundle(
     out = Path(out)
     if out.is_dir():
         raise BundleError(f"{out} is a folder; give the bundle a file name, e.g. news.mmbundle")
-    models = monitor.models()[0] if with_models else []
+    models = parts.model_folder.installed()[0] if with_models else []
     temporary = out.with_name(out.name + ".part")
     try:
-        with _snapshot(monitor.store.path) as db:
-            writer = _Writer(temporary, monitor.clock().replace(microsecond=0))
+        with _snapshot(parts.store.path) as db:
+            writer = _Writer(temporary, parts.clock().replace(microsecond=0))
             with writer:
                 report = _write_everything(
                     writer, db, article_ids, models, with_watchlists, progress

@@ -47,16 +47,14 @@ def add_collection_commands(commands: Any) -> None:
 
 
 def run_watch(monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]) -> int:
-    from monitor.watchlists import add_watchlist, check_watchlists, remove_watchlist
-
     if args.watch_command == "add":
-        status = add_watchlist(monitor, args.name, args.query)
+        status = monitor.add_watchlist(args.name, args.query)
         print(f"Watching {status.name!r}: {status.total_matches} matches so far")
     elif args.watch_command == "remove":
-        removed = remove_watchlist(monitor, args.name)
+        removed = monitor.remove_watchlist(args.name)
         print(f"Removed the watchlist {removed.name!r}")
     else:
-        statuses = check_watchlists(monitor)
+        statuses = monitor.check_watchlists()
         if args.json:
             print_json(
                 [
@@ -83,32 +81,29 @@ def run_watch(monitor: Monitor, args: argparse.Namespace, print_json: Callable[[
 
 
 def run_export(monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None) -> int:
-    from indexes.types import SearchRequest
-    from monitor.export import export_articles, export_search
+    from monitor.types import SearchRequest
 
     if args.query:
         for _ in monitor.sync_index():
             pass
-        count = export_search(
-            monitor, SearchRequest(args.query), args.out, args.format, pdf_renderer=pdf_renderer
+        count = monitor.export_search(
+            SearchRequest(args.query), args.out, args.format, pdf_renderer=pdf_renderer
         )
     else:
-        count = export_articles(monitor, None, args.out, args.format, pdf_renderer=pdf_renderer)
+        count = monitor.export_articles(None, args.out, args.format, pdf_renderer=pdf_renderer)
     print(f"Exported {count} articles to {args.out}")
     return 0
 
 
 def run_export_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
-    from indexes.types import SearchRequest
-    from monitor.bundles import export_bundle
-    from monitor.watchlists import matching_ids
+    from monitor.types import SearchRequest
 
     ids = None
     if args.query:
         for _ in monitor.sync_index():
             pass
-        ids = matching_ids(monitor, SearchRequest(args.query))
-    report = export_bundle(monitor, args.out, article_ids=ids, with_models=args.with_models)
+        ids = monitor.matching_ids(SearchRequest(args.query))
+    report = monitor.export_bundle(args.out, article_ids=ids, with_models=args.with_models)
     print(f"Wrote {args.out}:")
     for line in report.lines():
         print(f"  {line}")
@@ -116,9 +111,7 @@ def run_export_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
 
 
 def run_import_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
-    from monitor.bundles import import_bundle
-
-    report = import_bundle(monitor, args.file)
+    report = monitor.import_bundle(args.file)
     for _ in monitor.sync_index():
         pass
     print(f"Imported {args.file}:")

@@ -26,7 +26,7 @@ from monitor.errors import MonitorError, NotFoundError
 from monitor.watchlists import matching_ids
 
 if TYPE_CHECKING:
-    from monitor.app import Monitor
+    from monitor.parts import Parts
 
 PdfRenderer = Callable[[str, Path], None]  # (dossier HTML, output file)
 
@@ -74,18 +74,20 @@ def export_format(name: str) -> ExportFormat:
         raise MonitorError(f"unknown export format “{name}”: choose one of {choices}") from None
 
 
-def collect(monitor: Monitor, ids: Iterable[int] | None = None) -> list[ExportedArticle]:
+def collect(parts: Parts, ids: Iterable[int] | None = None) -> list[ExportedArticle]:
     """The articles ``ids`` in that order (every article, newest first, when None)."""
     if ids is None:
-        articles = monitor.articles()
+        articles = parts.store.articles()
     else:
         wanted = list(dict.fromkeys(ids))
-        found = {article.id: article for article in monitor.store.articles_by_ids(wanted)}
+        found = {article.id: article for article in parts.store.articles_by_ids(wanted)}
         missing = [str(i) for i in wanted if i not in found]
         if missing:
             raise NotFoundError(f"no article with id {', '.join(missing)}; nothing was exported")
         articles = [found[i] for i in wanted]
-    return [ExportedArticle(article, monitor.translation(article.id)) for article in articles]
+    return [
+        ExportedArticle(article, parts.translations.translation(article.id)) for article in articles
+    ]
 
 
 def record(item: ExportedArticle) -> Record:
@@ -128,22 +130,20 @@ def to_jsonl(items: list[ExportedArticle]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def dossier_html(
-    monitor: Monitor, items: list[ExportedArticle], *, query: str | None = None
-) -> str:
+def dossier_html(parts: Parts, items: list[ExportedArticle], *, query: str | None = None) -> str:
     from monitor import __version__
 
     return render_dossier(
         items,
-        exported_at=monitor.clock(),
+        exported_at=parts.clock(),
         version=__version__,
         query=query,
-        target_language=monitor.settings.target_language,
+        target_language=parts.settings.target_language,
     )
 
 
 def export_articles(
-    monitor: Monitor,
+    parts: Parts,
     ids: Iterable[int] | None,
     out: Path,
     fmt: str | ExportFormat,
@@ -159,13 +159,13 @@ def export_articles(
     chosen = fmt if isinstance(fmt, ExportFormat) else export_format(fmt)
     if chosen is ExportFormat.PDF and pdf_renderer is None:
         raise MonitorError(NO_RENDERER_MESSAGE)
-    items = collect(monitor, ids)
+    items = collect(parts, ids)
     if chosen is ExportFormat.CSV:
         _write_atomically(out, lambda part: part.write_bytes(to_csv(items)))
     elif chosen is ExportFormat.JSONL:
         _write_atomically(out, lambda part: part.write_bytes(to_jsonl(items)))
     else:
-        html = dossier_html(monitor, items, query=query)
+        html = dossier_html(parts, items, query=query)
         if chosen is ExportFormat.HTML:
             _write_atomically(out, lambda part: part.write_text(html, encoding="utf-8"))
         else:
@@ -176,7 +176,7 @@ def export_articles(
 
 
 def export_search(
-    monitor: Monitor,
+    parts: Parts,
     request: SearchRequest,
     out: Path,
     fmt: str | ExportFormat,
@@ -184,11 +184,11 @@ def export_search(
     pdf_renderer: PdfRenderer | None = None,
 ) -> int:
     """Export every article ``request`` matches (all pages), newest first; returns how many."""
-    articles = monitor.store.articles_by_ids(matching_ids(monitor, request))
+    articles = parts.store.articles_by_ids(matching_ids(parts, request))
     # Newest first (by publication, else retrieval): the order of the article list.
     articles.sort(key=lambda a: (a.published or a.retrieved_at, a.id), reverse=True)
     return export_articles(
-        monitor,
+        parts,
         [a.id for a in articles],
         out,
         fmt,

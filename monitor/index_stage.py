@@ -4,10 +4,20 @@ The last step of an update (a :class:`~monitor.pipeline.Stage`): read the change
 has not absorbed, turn the articles into index documents (original and translation),
 commit them in batches, then record how far the index got. A missing or damaged index is
 rebuilt from the store, which is always the source of truth.
+
+How far the index got is kept in one place, beside the index (``synced.json``, written after
+its commit). Changes up to there are pruned from the log once absorbed. Two processes may
+sync one index at once (the window and a CLI update), and one may record a position lower
+than the other's: replaying from there is harmless, and nothing needed was pruned, because
+every batch reads its articles while it holds the index's writer, so no process ever commits
+documents read before another's commit over them. A rebuild reads the store while others
+may sync; it holds its starting position in the log so that what changes meanwhile is kept
+for it to replay (see :mod:`monitor.store.changelog`).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,11 +26,12 @@ from indexes.errors import SearchError
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
 from monitor.disk_errors import describe_os_error
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, StoreError
 from monitor.store import Store
-from monitor.store.changelog import IndexProgress
-from monitor.store.translations import StoredTranslation, TranslationStore
-from monitor.types import Article, ArticleState, Progress, ProgressKind
+from monitor.store.translations import StoredTranslation
+from monitor.types import Article, Progress, ProgressKind
+
+_log = logging.getLogger(__name__)
 
 BATCH_CHANGES = 500
 
@@ -32,24 +43,25 @@ class _Cancelled(Exception):
 class IndexStage:
     def __init__(self, store: Store, index: SearchIndex, *, batch: int = BATCH_CHANGES) -> None:
         self._store = store
-        self._translations = TranslationStore(store)
-        self._progress = IndexProgress(store)
+        self._translations = store.translations
+        self._changes = store.change_log
         self._index = index
         self._batch = batch
 
     def pending(self) -> int:
-        return self._progress.count_changes_since(self._index.synced)
+        return self._changes.count_since(self._index.synced)
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         if self._index.needs_rebuild:
             yield from self.rebuild(cancel)
             return
-        self._progress.mark_indexed_up_to(self._index.synced)
         total = self.pending()
         done = 0
         while not cancel.is_set():
-            changes = self._store.changes_since(self._index.synced, limit=self._batch)
+            synced = self._index.synced
+            changes = self._changes.since(synced, limit=self._batch)
             if not changes:
+                self._prune(synced)  # what a run killed before its pruning left
                 return
             last_seq = changes[-1][0]
             touched = {article_id for _, article_id, _ in changes}
@@ -58,12 +70,11 @@ class IndexStage:
                 # page text, translation). One whose later change is in a later batch is
                 # indexed then, not analysed and written twice (the ingest benchmark saw 2.1
                 # index writes per article). Its later change keeps it pending after a crash.
-                touched -= self._progress.changed_after(last_seq, touched)
-            articles = self._store.articles_by_ids(touched)
-            removed = touched - {article.id for article in articles}
+                touched -= self._changes.changed_after(last_seq, touched)
+            batch = _Batch(self, touched)
             with _writing_the_index():
-                self._index.apply(self._documents(articles), removed, synced=last_seq)
-            self._progress.mark_indexed([a.id for a in articles])
+                self._index.apply(batch.documents(), batch.removed(), synced=last_seq)
+            self._prune(last_seq)
             done += len(changes)
             yield Progress(
                 ProgressKind.INDEXED,
@@ -76,7 +87,6 @@ class IndexStage:
 
     def rebuild(self, cancel: threading.Event) -> Iterator[Progress]:
         """Index every stored article afresh (``media-monitor reindex``)."""
-        synced = self._progress.last_change_seq()
         total = self._store.count_articles()
 
         def everything() -> Iterator[IndexDocument]:
@@ -85,13 +95,15 @@ class IndexStage:
                     raise _Cancelled
                 yield from self._documents(chunk)
 
-        try:
-            with _writing_the_index():
-                count = self._index.rebuild(everything(), synced=synced)
-        except _Cancelled:
-            return
-        for chunk in self._store.article_chunks(self._batch):
-            self._progress.mark_indexed([a.id for a in chunk])
+        # From the last position, taken before reading: what changes while the store is read
+        # is replayed from the log afterwards, so no process may prune it meanwhile.
+        with self._changes.held() as synced:
+            try:
+                with _writing_the_index():
+                    count = self._index.rebuild(everything(), synced=synced)
+            except _Cancelled:
+                return
+        self._prune(synced)
         yield Progress(
             ProgressKind.INDEXED, None, None, f"rebuilt the index: {count} articles", count, total
         )
@@ -99,6 +111,36 @@ class IndexStage:
     def _documents(self, articles: Iterable[Article]) -> Iterator[IndexDocument]:
         for article in articles:
             yield index_document(article, self._translations.translation(article.id))
+
+    def _prune(self, committed: int) -> None:
+        """Forget the changes this index has absorbed: up to what it committed, and no further
+        than what its folder now records (another process may have recorded less)."""
+        try:
+            self._changes.prune_through(min(committed, self._index.synced))
+        except StoreError as error:  # busy or read-only: the changes stay until the next sync
+            _log.info("the change log was not pruned: %s", error)
+
+
+class _Batch:
+    """The articles of one batch, read from the store when the index first asks for them:
+    inside :meth:`SearchIndex.apply`, with its writer held (see the module's docstring)."""
+
+    def __init__(self, stage: IndexStage, touched: set[int]) -> None:
+        self._stage = stage
+        self._touched = touched
+        self._articles: list[Article] | None = None
+
+    def _read(self) -> list[Article]:
+        if self._articles is None:
+            self._articles = self._stage._store.articles_by_ids(self._touched)
+        return self._articles
+
+    def removed(self) -> Iterator[int]:
+        present = {article.id for article in self._read()}
+        yield from sorted(self._touched - present)
+
+    def documents(self) -> Iterator[IndexDocument]:
+        yield from self._stage._documents(self._read())
 
 
 @contextmanager
@@ -131,6 +173,3 @@ def index_document(article: Article, translation: StoredTranslation | None) -> I
         translated=translated,
         degenerate=bool(translation and translation.degenerate),
     )
-
-
-__all__ = ["ArticleState", "IndexStage", "index_document"]

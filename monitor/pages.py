@@ -29,7 +29,7 @@ from monitor.errors import (
 from monitor.extract import extract_page
 from monitor.fetch import Fetcher
 from monitor.language import detect_language_with_hint
-from monitor.types import Article, ArticleState, ExtractedPage, FetchedDocument
+from monitor.types import Article, ArticleState, ExtractedPage, FetchedDocument, TextOrigin
 
 _log = logging.getLogger(__name__)
 
@@ -57,6 +57,15 @@ class PageOutcome:
     def is_retry(self) -> bool:
         """The article was stored already (with its feed's text): this was a second try."""
         return self.article.state >= ArticleState.DETECTED
+
+    @property
+    def text(self) -> str:
+        """The article's text to keep: the page's, else what the feed gave."""
+        return _kept_text(self.article, self.page)
+
+    @property
+    def origin(self) -> TextOrigin:
+        return TextOrigin.PAGE if self.page else TextOrigin.FEED
 
 
 def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
@@ -86,7 +95,7 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
             error = f"unexpected error reading the page: {bug!r}"
     else:
         error = "the feed item has no link"
-    text = page.text if page else (article.text or article.summary)
+    text = _kept_text(article, page)
     hint = article.language_hint or (page.language_hint if page else None)
     try:
         language = detect_language_with_hint(f"{article.title}\n{text}", hint)
@@ -96,6 +105,10 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
         _log.exception("language detection failed on article %s", article.id)
         language = None
     return PageOutcome(article, document, encoding, page, language, error, fetch_error)
+
+
+def _kept_text(article: Article, page: ExtractedPage | None) -> str:
+    return page.text if page else (article.text or article.summary)
 
 
 def is_passing(error: FetchError) -> bool:

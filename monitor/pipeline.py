@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from monitor.clock import Clock, utc_now
@@ -27,7 +27,6 @@ from monitor.feeds import parse_feed
 from monitor.fetch import Fetcher, next_attempt_after
 from monitor.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
 from monitor.store import ArticleDraft, Store
-from monitor.store.page_retries import PageRetries
 from monitor.types import (
     ArticleState,
     FeedItem,
@@ -39,7 +38,6 @@ from monitor.types import (
     Source,
     SourceKind,
     SourceReport,
-    TextOrigin,
     UpdateSummary,
 )
 
@@ -181,7 +179,7 @@ class _Run:
         self._store = collector._store
         self._sources = sources
         self._intervals = {s.id: timedelta(minutes=s.update_interval_minutes) for s in sources}
-        self._retries = PageRetries(collector._store)
+        self._retries = collector._store.page_retries
         self._cancel = cancel
         self._reports = {s.id: SourceReport(s.id, s.name) for s in sources}
         self._pages_left = {s.id: 0 for s in sources}
@@ -366,7 +364,7 @@ class _Run:
             assert outcome.error is not None
             self._retries.record_failure(article.id, error=outcome.error, retry_at=retry_at)
         else:
-            self._save_page(outcome, retry_at)
+            self._store.save_extraction(outcome, retry_at=retry_at)
         if outcome.error:
             self._bump(article.source_id, failed=1)
         elif outcome.is_retry:
@@ -379,34 +377,6 @@ class _Run:
             article_id=article.id,
             message=f"{article.title} [{outcome.language or '?'}]"
             + (f" — {outcome.error}, kept the feed's text" if outcome.error else ""),
-        )
-
-    def _save_page(self, outcome: PageOutcome, retry_at: datetime | None) -> None:
-        article = outcome.article
-        page = outcome.page
-        raw_sha256 = None
-        if outcome.document is not None and page is not None:
-            raw_sha256 = self._store.save_raw_page(
-                outcome.document.content,
-                url=outcome.document.url,
-                retrieved_at=outcome.document.fetched_at,
-                content_type=outcome.document.content_type,
-                encoding=outcome.encoding,
-            )
-        self._store.save_extraction(
-            article.id,
-            text=page.text if page else (article.text or article.summary),
-            origin=TextOrigin.PAGE if page else TextOrigin.FEED,
-            raw_sha256=raw_sha256,
-            canonical_url=page.canonical_url if page else None,
-            title=page.title if page else None,
-            author=page.author if page else None,
-            published=page.published if page else None,
-            published_offset_minutes=page.published_offset_minutes if page else None,
-            language=outcome.language,
-            language_hint=page.language_hint if page else None,
-            error=outcome.error,
-            page_retry_at=retry_at,
         )
 
     def _finish_ready_sources(self) -> Iterator[Progress]:

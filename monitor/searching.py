@@ -17,14 +17,13 @@ from indexes.search import DisplayText, all_matches, search
 from indexes.types import Hit, IndexMatch, SearchRequest
 from monitor.errors import QueryError
 from monitor.store import Store
-from monitor.store.translations import TranslationStore
 from monitor.types import Article, FoundArticle, FoundPage
 
 
 class Finder:
     def __init__(self, store: Store, index: SearchIndex) -> None:
         self._store = store
-        self._translations = TranslationStore(store)
+        self._translations = store.translations
         self._index = index
 
     def search(self, request: SearchRequest) -> FoundPage:

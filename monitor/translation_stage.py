@@ -16,10 +16,9 @@ from monitor.dependencies import TRANSLATION, require
 from monitor.store.translations import (
     ORIGINAL_LANGUAGE_ROUTE,
     UNKNOWN_LANGUAGE_ROUTE,
-    StoredSentence,
     TranslationStore,
 )
-from monitor.types import Progress, ProgressKind
+from monitor.types import Progress, ProgressKind, SentencePair
 from translations.align import translate_documents
 from translations.engine import Engine
 from translations.errors import NoRouteError, TranslationError
@@ -92,10 +91,7 @@ class TranslationStage:
             route=result.route.description,
             is_pivot=result.route.is_pivot,
             at=self._clock(),
-            sentences=[
-                StoredSentence(s.paragraph, s.original, s.translation, s.degenerate)
-                for s in result.sentences
-            ],
+            sentences=result.sentences,
         )
 
     def _store_unchanged(
@@ -105,7 +101,7 @@ class TranslationStage:
         the index treat every article alike."""
         route = ORIGINAL_LANGUAGE_ROUTE if language else UNKNOWN_LANGUAGE_ROUTE
         sentences = [
-            StoredSentence(paragraph.index, sentence.text, sentence.text, False)
+            SentencePair(paragraph.index, sentence.text, sentence.text)
             for paragraph in segment(text, language)
             for sentence in paragraph.sentences
         ]

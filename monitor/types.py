@@ -15,6 +15,10 @@ from datetime import datetime
 from indexes.types import SearchRequest as SearchRequest
 from indexes.types import SortOrder as SortOrder
 
+# The aligned sentence is the translation engine's own type, kept as it is by the store and
+# shown as it is by the reader: one sentence type from the engine to the screen.
+from translations.types import SentencePair as SentencePair
+
 
 class SourceKind(enum.StrEnum):
     """What a source URL points at."""
@@ -24,13 +28,16 @@ class SourceKind(enum.StrEnum):
 
 
 class ArticleState(enum.IntEnum):
-    """How far an article has come through the pipeline; each state implies the earlier ones."""
+    """How far an article has come through the pipeline; each state implies the earlier ones.
+
+    Whether the search index holds an article is the index's to know (it follows the store's
+    change log), not a state: stores before schema 7 had INDEXED (50), now TRANSLATED, and an
+    EXTRACTED (20) that was never set.
+    """
 
     FETCHED = 10  # known from its feed item, page not yet processed
-    EXTRACTED = 20  # main text taken from the page (or from the feed, see ``text_origin``)
-    DETECTED = 30  # language detected and stored
+    DETECTED = 30  # main text (the page's, else the feed's) and its language stored
     TRANSLATED = 40  # translation stored (filled by the translation layer)
-    INDEXED = 50  # present in the search index (filled by the index layer)
 
     @property
     def label(self) -> str:

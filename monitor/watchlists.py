@@ -14,6 +14,7 @@ is counted (not one page of hits): the index is read directly for ids, without s
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,10 @@ from monitor.store.watchlist_store import (
     MatchCounts,
     WatchFilters,
     Watchlist,
-    WatchlistStore,
 )
 
 if TYPE_CHECKING:
-    from monitor.app import Monitor
+    from monitor.parts import Parts
 
 MAX_NAME_LENGTH = 80
 
@@ -69,18 +69,18 @@ def filters_of(request: SearchRequest) -> WatchFilters:
     return WatchFilters(request.languages, request.outlets, request.since, request.until)
 
 
-def matching_ids(monitor: Monitor, request: SearchRequest) -> list[int]:
+def matching_ids(parts: Parts, request: SearchRequest) -> list[int]:
     """The ids of every article ``request`` matches, ascending."""
-    return sorted({match.article_id for match in monitor.matches(request)})
+    return sorted({match.article_id for match in parts.finder.matches(request)})
 
 
-def timeline(monitor: Monitor, request: SearchRequest) -> dict[str, dict[str, int]]:
+def timeline(parts: Parts, request: SearchRequest) -> dict[str, dict[str, int]]:
     """Matches per UTC day per outlet: ``{"2026-11-20": {"TASS": 3, ...}, ...}``, days ascending.
 
     Days without matches are absent; undated articles are left out (they have no day).
     """
     days: dict[str, dict[str, int]] = {}
-    for match in monitor.matches(request):
+    for match in parts.finder.matches(request):
         if match.day is None:
             continue
         outlets = days.setdefault(match.day, {})
@@ -89,7 +89,7 @@ def timeline(monitor: Monitor, request: SearchRequest) -> dict[str, dict[str, in
 
 
 def add_watchlist(
-    monitor: Monitor,
+    parts: Parts,
     name: str,
     query: str,
     filters: WatchFilters | None = None,
@@ -110,76 +110,76 @@ def add_watchlist(
         )
     chosen = filters or WatchFilters()
     request = SearchRequest(query, chosen.languages, chosen.outlets, chosen.since, chosen.until)
-    _sync(monitor)
-    ids = matching_ids(monitor, request)  # checks the query before anything is stored
-    store = WatchlistStore(monitor.store)
-    watchlist = store.add(name, query.strip(), chosen, monitor.clock())
-    counts = store.record_matches(watchlist.id, ids, monitor.clock(), seen=existing_seen)
+    _sync(parts)
+    ids = matching_ids(parts, request)  # checks the query before anything is stored
+    store = parts.store.watchlists
+    watchlist = store.add(name, query.strip(), chosen, parts.clock())
+    counts = store.record_matches(watchlist.id, ids, parts.clock(), seen=existing_seen)
     return _status(store.get_by_id(watchlist.id), counts)
 
 
-def remove_watchlist(monitor: Monitor, name: str) -> Watchlist:
+def remove_watchlist(parts: Parts, name: str) -> Watchlist:
     """Forget a watchlist (and what it had matched). Raises NotFoundError for an unknown name."""
-    return WatchlistStore(monitor.store).remove(name)
+    return parts.store.watchlists.remove(name)
 
 
-def get_watchlist(monitor: Monitor, name: str) -> Watchlist:
-    return WatchlistStore(monitor.store).get(name)
+def get_watchlist(parts: Parts, name: str) -> Watchlist:
+    return parts.store.watchlists.get(name)
 
 
-def list_watchlists(monitor: Monitor) -> list[WatchlistStatus]:
+def list_watchlists(parts: Parts) -> list[WatchlistStatus]:
     """Every watchlist by name, with the counts of its last check (no searching: fast)."""
-    store = WatchlistStore(monitor.store)
+    store = parts.store.watchlists
     return [_status(w, store.counts(w.id)) for w in store.all()]
 
 
-def check_watchlists(monitor: Monitor, *, sync: bool = True) -> list[WatchlistStatus]:
+def check_watchlists(parts: Parts, *, sync: bool = True) -> list[WatchlistStatus]:
     """Run every watchlist's search and count its new matches; call after each update.
 
     ``sync`` first brings the index up to date with the store. A watchlist whose search
     fails keeps its last counts and says why in ``error``; the others are still checked.
     """
     if sync:
-        _sync(monitor)
-    store = WatchlistStore(monitor.store)
+        _sync(parts)
+    store = parts.store.watchlists
     statuses = []
     for watchlist in store.all():
         try:
-            ids = matching_ids(monitor, request_for(watchlist))
+            ids = matching_ids(parts, request_for(watchlist))
         except MonitorError as error:
             statuses.append(_status(watchlist, store.counts(watchlist.id), error=str(error)))
             continue
-        counts = store.record_matches(watchlist.id, ids, monitor.clock())
+        counts = store.record_matches(watchlist.id, ids, parts.clock())
         statuses.append(_status(store.get_by_id(watchlist.id), counts))
     return statuses
 
 
-def mark_seen(monitor: Monitor, name: str) -> WatchlistStatus:
+def mark_seen(parts: Parts, name: str) -> WatchlistStatus:
     """The user viewed the watchlist: its present matches are no longer new."""
-    store = WatchlistStore(monitor.store)
+    store = parts.store.watchlists
     watchlist = store.get(name)
-    _sync(monitor)
-    ids = matching_ids(monitor, request_for(watchlist))
-    counts = store.record_matches(watchlist.id, ids, monitor.clock(), seen=True)
+    _sync(parts)
+    ids = matching_ids(parts, request_for(watchlist))
+    counts = store.record_matches(watchlist.id, ids, parts.clock(), seen=True)
     return _status(store.get_by_id(watchlist.id), counts)
 
 
-def new_article_ids(monitor: Monitor, name: str) -> list[int]:
+def new_article_ids(parts: Parts, name: str) -> list[int]:
     """The new matches of a watchlist as of its last check, newest first (to mark them)."""
-    store = WatchlistStore(monitor.store)
+    store = parts.store.watchlists
     return store.new_article_ids(store.get(name).id)
 
 
-def set_muted(monitor: Monitor, name: str, muted: bool = True) -> Watchlist:
+def set_muted(parts: Parts, name: str, muted: bool = True) -> Watchlist:
     """A muted watchlist is still counted but never asks for a notification."""
-    store = WatchlistStore(monitor.store)
+    store = parts.store.watchlists
     watchlist = store.get(name)
     store.set_muted(watchlist.id, muted)
     return replace(watchlist, muted=muted)
 
 
-def _sync(monitor: Monitor) -> None:
-    for _ in monitor.sync_index():
+def _sync(parts: Parts) -> None:
+    for _ in parts.index_stage.run(threading.Event()):
         pass
 
 

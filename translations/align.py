@@ -56,7 +56,7 @@ def _translate_group(
     for document, (_, pairs) in zip(documents, layouts, strict=True):
         title_translation, _ = next(translated)
         sentences = []
-        for index, (paragraph, original) in enumerate(pairs):
+        for paragraph, original in pairs:
             translation, degenerate = next(translated)
-            sentences.append(SentencePair(paragraph, index, original, translation, degenerate))
+            sentences.append(SentencePair(paragraph, original, translation, degenerate))
         yield DocumentTranslation(document.key, title_translation, tuple(sentences), route)

@@ -93,10 +93,14 @@ class SourceDocument:
 
 @dataclass(frozen=True, slots=True)
 class SentencePair:
-    """One aligned sentence: the original and its translation, in the article's order."""
+    """One aligned sentence: the original and its translation.
 
-    paragraph: int
-    index: int  # position of the sentence within the whole text
+    The one sentence type from the engine to the screen: the engine makes it, the store keeps
+    it, the reader, the exports and the index read it. A translation holds its sentences in
+    the text's order, so a sentence's position is its place in that tuple.
+    """
+
+    paragraph: int  # which paragraph of the text it belongs to, from 0
     original: str
     translation: str
     degenerate: bool = False  # empty, looping, or far longer than the source

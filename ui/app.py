@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from monitor import open_monitor
+from monitor import Monitor, open_monitor
 from monitor.dependencies import install_problem
 from monitor.errors import MonitorError
 from monitor.paths import resolve_data_dir
@@ -26,24 +28,29 @@ def _prepare_environment(settings: QSettings) -> None:
         os.environ.setdefault("HTTP_PROXY", proxy.strip())
 
 
-def create_window(data_dir: str | None) -> MainWindow:
-    """Open the collection and build the window (raises MonitorError for a bad data folder)."""
+def create_window(
+    data_dir: str | None, *, open_collection: Callable[[Path], Monitor] = open_monitor
+) -> MainWindow:
+    """Open the collection and build the window (raises MonitorError for a bad data folder).
+
+    ``open_collection`` opens the Monitor of each worker thread (a benchmark passes its own).
+    """
     settings = app_preferences()
     _prepare_environment(settings)
     chosen = data_dir or os.environ.get("MEDIA_MONITOR_HOME") or settings.value("data_dir")
     directory = resolve_data_dir(str(chosen) if chosen else None)
-    with open_monitor(directory) as monitor:  # fail here, on the main thread, with a message
+    with open_collection(directory) as monitor:  # fail here, on the main thread, with a message
         interval = monitor.saved_settings().update_interval_minutes
-    tasks = TaskManager(directory)
+    tasks = TaskManager(directory, monitor_factory=lambda: open_collection(directory))
     return MainWindow(tasks, update_interval_minutes=interval)
 
 
-def run(data_dir: str | None) -> int:
+def run(data_dir: str | None, *, open_collection: Callable[[Path], Monitor] = open_monitor) -> int:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(sys.argv)
     try:
-        window = create_window(data_dir)
+        window = create_window(data_dir, open_collection=open_collection)
     except MonitorError as error:
         QMessageBox.critical(None, "Media Monitor", str(error))
         return 1

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.types import SentencePair
 from ui.compare_data import ColumnRole, CompareColumn
 from ui.compare_text import script_of
 from ui.languages import language_name
 from ui.reader_document import TERM_MARK, PaneText, build_pane, sentence_joiner, sentence_paragraphs
 from ui.reader_pane import SentencePane
-from ui.viewdata import SentenceView
 
 # Letters that may not continue a marked word, by the word's script.
 _SCRIPT_LETTERS = {
@@ -294,7 +294,7 @@ class CompareColumnWidget(QFrame):
         self.note_label.setText(note or "")
         self.note_label.setVisible(bool(note))
         sentences = [
-            SentenceView(s.paragraph, s.original, s.translation, s.degenerate)
+            SentencePair(s.paragraph, s.original, s.translation, s.degenerate)
             for s in column.sentences
         ]
         language = column.language if original or not column.translated else self.target_language

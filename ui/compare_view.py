@@ -11,20 +11,17 @@ The data is built by :func:`ui.compare_data.build` on the reader thread.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from html import escape
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
-from shiboken6 import isValid
 
-from monitor.errors import MonitorError
 from ui.compare_column import CompareColumnWidget, words_pattern
 from ui.compare_data import MAX_COLUMNS, ColumnRole, CompareData, build, closest_sentences
 from ui.compare_strip import CoverageStrip
 from ui.reader_document import TERM_MARK
-from ui.tasks import TaskManager
+from ui.tasks import TaskManager, failure_message
 
 ARTICLE_MIME_TYPE = "application/x-media-monitor-article-id"
 SHARED_TERMS_SHOWN = 12
@@ -145,7 +142,9 @@ class CompareView(QWidget):
         base, pinned, excluded = self.base_id, tuple(self.pinned), tuple(self.excluded)
         self.tasks.read(
             lambda monitor: build(monitor, base, pinned, excluded),
-            lambda future: self._on_built(request, future),
+            success=lambda data: self._on_built(request, data),
+            failure=lambda error: self._on_failed(request, error),
+            owner=self,  # a result arriving after the view was closed is dropped
         )
 
     def columns(self) -> list[CompareColumnWidget]:
@@ -176,18 +175,19 @@ class CompareView(QWidget):
 
     # Building ------------------------------------------------------------------------------
 
-    def _on_built(self, request: int, future: Future[CompareData]) -> None:
-        if not isValid(self) or request != self._request:
-            return  # closed meanwhile, or a newer request is on its way
-        try:
-            data = future.result()
-        except MonitorError as error:
-            self.heading.setText("This comparison cannot be shown")
-            self._say(str(error))
-            self.load_failed.emit(str(error))
-            return
+    def _on_built(self, request: int, data: CompareData) -> None:
+        if request != self._request:
+            return  # a newer request is on its way
         self._show(data)
         self.loaded.emit()
+
+    def _on_failed(self, request: int, error: BaseException) -> None:
+        if request != self._request:
+            return
+        message = failure_message(error)
+        self.heading.setText("This comparison cannot be shown")
+        self._say(message)
+        self.load_failed.emit(message)
 
     def _show(self, data: CompareData) -> None:
         self.data = data

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from monitor import Monitor
 from monitor.types import Article, FinishedUpdate, SearchRequest
-from ui.viewdata import ArticleRow, ReaderContent, SentenceView, SourceRow, TextSourceKind
+from ui.viewdata import ArticleRow, ReaderContent, SourceRow, TextSourceKind
 
 LIST_LIMIT = 500
 
@@ -40,19 +40,12 @@ def article_rows(
     return [_row(article, titles.get(article.id)) for article in articles]
 
 
-def search_rows(
-    monitor: Monitor, request: SearchRequest, *, sync: bool = True
-) -> tuple[list[ArticleRow], int]:
-    """One page of hits as rows, and the total count.
+def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleRow], int]:
+    """One page of hits as rows, and the total count, from the index as it stands.
 
-    With ``sync`` the index first takes in what changed in the store (cheap when nothing
-    has; another process's update, say). Not while the writer is running a long job: that
-    job indexes its own changes, and this thread would do the same work first, holding the
-    search back for as long as it takes (tens of seconds in the UI benchmark).
+    Only reads: the window syncs the index on the writer thread first (see
+    :meth:`ui.main_window.MainWindow.search`), the one thread that writes the index.
     """
-    if sync:
-        for _ in monitor.sync_index():
-            pass
     result = monitor.search(request)
     rows = [
         replace(
@@ -102,10 +95,7 @@ def reader_content(
         text_origin=TextSourceKind(article.text_origin.value),
         model=translation.route if translation and translated else None,
         degenerate=bool(translation and translation.degenerate),
-        sentences=tuple(
-            SentenceView(s.paragraph, s.original, s.translation, s.degenerate)
-            for s in (translation.sentences if translation and translated else ())
-        ),
+        sentences=translation.sentences if translation and translated else (),
         original_text=article.text,
         untranslated_note=article.translation_note,
         queue_position=queue_position,

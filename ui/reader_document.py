@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from ui.viewdata import SentenceView
+from monitor.types import SentencePair
 
 # Languages written without spaces between sentences.
 _UNSPACED_LANGUAGES = {"zh", "ja"}
@@ -119,7 +119,7 @@ class PaneText:
 
 
 def sentence_paragraphs(
-    sentences: Sequence[SentenceView], *, translation: bool
+    sentences: Sequence[SentencePair], *, translation: bool
 ) -> list[list[Piece]]:
     """Sentences grouped into paragraphs, in order: one side (original or translation)."""
     paragraphs: list[list[Piece]] = []

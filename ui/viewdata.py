@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from monitor.types import SentencePair
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRow:
@@ -38,14 +40,6 @@ class ArticleRow:
     snippet_translation: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SentenceView:
-    paragraph: int
-    original: str
-    translation: str
-    degenerate: bool
-
-
 class TextSourceKind(enum.StrEnum):
     PAGE = "page"
     FEED = "feed"
@@ -68,7 +62,7 @@ class ReaderContent:
     text_origin: TextSourceKind
     model: str | None  # "ru→en (translate-ru_en-1_9 1.9)"; None when untranslated
     degenerate: bool
-    sentences: tuple[SentenceView, ...]  # empty when untranslated
+    sentences: tuple[SentencePair, ...]  # empty when untranslated
     original_text: str  # paragraphs separated by blank lines, for the untranslated view
     untranslated_note: str | None  # "untranslated: no ko→en model"
     queue_position: int | None  # place in the translation queue when waiting

@@ -80,6 +80,9 @@ TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "
 SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
 RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
 WATCHLIST_FIELDS = ("name", "query", "filters", "muted", "created_at")
+# The states a bundle's article may carry: today's, and EXTRACTED (20) and INDEXED (50) from
+# bundles made before schema 7 (see :func:`bundle_state`).
+BUNDLE_STATES = frozenset({*(int(state) for state in ArticleState), 20, 50})
 
 
 # Export ------------------------------------------------------------------------------
@@ -261,7 +264,7 @@ def merge_article(
         " LEFT JOIN translations t ON t.article_id = a.id WHERE a.id = ?",
         (local_id,),
     ).fetchone()
-    local_state = min(int(local[0]), int(ArticleState.TRANSLATED))
+    local_state = int(local[0])
     if translation is not None and local[2] is None:
         _take_content(db, local_id, row, max(int(local[0]), state))
         _insert_translation(db, local_id, translation)
@@ -282,15 +285,16 @@ def merge_article(
 
 
 def bundle_state(row: Row) -> int:
-    """The state an imported article may claim here.
+    """The state an imported article may claim here: the furthest one its own implies.
 
-    INDEXED means "in the index of the machine that made the bundle": here it is translated
-    until the local index takes it. Without its translation an article is only detected.
+    Bundles made before schema 7 may say INDEXED (50: "in the index of the machine that made
+    the bundle"), here translated (the local index follows the change log), or EXTRACTED (20,
+    never set), here fetched. Without its translation an article is only detected.
     """
-    state = min(int(row["state"]), int(ArticleState.TRANSLATED))
+    state = max((s for s in ArticleState if s <= int(row["state"])), default=ArticleState.FETCHED)
     if row["translation"] is None:
-        state = min(state, int(ArticleState.DETECTED))
-    return state
+        state = min(state, ArticleState.DETECTED)
+    return int(state)
 
 
 def set_duplicate(db: sqlite3.Connection, article_id: int, duplicate_of: int) -> None:

@@ -1,4 +1,5 @@
-"""Opening the SQLite file: pragmas, schema creation and migrations.
+"""Opening the SQLite file: pragmas, schema creation and migrations; the open file that the
+store and its parts share (:class:`Database`).
 
 WAL journal so readers (the UI) never block the writer; ``busy_timeout`` so a second
 writer (a CLI ``update`` beside the GUI) waits instead of failing at once. The change log
@@ -9,12 +10,18 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
 
-SCHEMA_VERSION = 6
+if TYPE_CHECKING:
+    pass
+
+SCHEMA_VERSION = 7
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -194,6 +201,22 @@ CREATE TABLE update_runs (
 );
 """
 
+# Version 7: the search index keeps its own progress (``synced.json`` beside it), so no
+# article is marked INDEXED (50) any more: those are translated (40), which they were before
+# the index took them. EXTRACTED (20) was never set; a row with it would be fetched (10),
+# so its page is processed again. A state is not in the change log's trigger: no reindexing.
+# The change log is pruned once the index has absorbed it, except from the positions that
+# rebuilds of the index under way still need (monitor.store.changelog).
+_SCHEMA_V7 = """
+UPDATE articles SET state = 40 WHERE state = 50;
+UPDATE articles SET state = 10 WHERE state = 20;
+CREATE TABLE change_log_holds (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    taken_at TEXT NOT NULL
+);
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -201,7 +224,69 @@ _MIGRATIONS = {
     4: _SCHEMA_V4,
     5: _SCHEMA_V5,
     6: _SCHEMA_V6,
+    7: _SCHEMA_V7,
 }
+
+
+class Database:
+    """The open store file that :class:`~monitor.store.Store` and its parts share: one
+    connection (so one thread) and its write transactions.
+
+    Made by the store only; its parts (translations, watchlists, page retries, the change
+    log) are given it when the store builds them, and nothing outside ``monitor.store``
+    sees it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.connection = open_database(path)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._write_error(error) from error
+        try:
+            yield self.connection
+        except sqlite3.OperationalError as error:  # a full disk, a read-only file
+            self._rollback()
+            raise self._write_error(error) from error
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            try:
+                self.connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._rollback()
+                raise self._write_error(error) from error
+
+    def _rollback(self) -> None:
+        # After a failed write (disk full, I/O error) SQLite may have rolled back already;
+        # a second ROLLBACK would fail and hide the error that matters.
+        if not self.connection.in_transaction:
+            return
+        with suppress(sqlite3.Error):  # the error being raised says more than this one
+            self.connection.execute("ROLLBACK")
+
+    def _write_error(self, error: sqlite3.Error) -> StoreError:
+        problem = sqlite_write_problem(error)
+        if problem is not None:
+            return StoreError(
+                f"could not save to the article store {self.path}: {problem}"
+                " (everything saved before is kept)"
+            )
+        name = getattr(error, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"the article store is busy (another Media Monitor is writing): {error}"
+            )
+        return StoreError(f"could not save to the article store: {error}")
 
 
 def open_database(path: Path) -> sqlite3.Connection:

@@ -1,25 +1,28 @@
 """Which article pages are due to be asked for again, and how a failed second try is kept.
 
-Shares the :class:`~monitor.store.Store`'s connection (and thread), like the translation
-store. The policy (which failures, how often, for how long) is :mod:`monitor.pages`'s; this
-module only stores its decisions (``page_attempts``, ``page_retry_at``).
+One of the store's parts (``store.page_retries``), on the store's database. The policy
+(which failures, how often, for how long) is :mod:`monitor.pages`'s; this module only stores
+its decisions (``page_attempts``, ``page_retry_at``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from monitor.clock import to_iso
+from monitor.store.database import Database
 from monitor.store.rows import ARTICLE_COLUMNS, article_from_row
-from monitor.store.store import Store
 from monitor.types import Article, ArticleState
+
+if TYPE_CHECKING:
+    pass
 
 
 class PageRetries:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._db: sqlite3.Connection = store._db
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = self._database.connection
 
     def due(self, source_id: int, *, now: datetime, first_seen_since: datetime) -> list[Article]:
         """Stored articles of the source whose page is due again and that are still young."""
@@ -34,7 +37,7 @@ class PageRetries:
     def record_failure(self, article_id: int, *, error: str, retry_at: datetime | None) -> None:
         """The page failed again: the article keeps its text (and translation), with the new
         error and the next try (``None``: no more tries)."""
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE articles SET last_error = ?, page_attempts = page_attempts + 1,"
                 " page_retry_at = ? WHERE id = ?",

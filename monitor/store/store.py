@@ -2,6 +2,9 @@
 
 Every write is one short transaction, so a process killed at any moment leaves the file
 consistent and everything committed before it.
+
+The store's parts share its database and are built here, once: :attr:`Store.translations`,
+:attr:`Store.watchlists`, :attr:`Store.page_retries` and :attr:`Store.change_log`.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ import hashlib
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.clock import Clock, to_iso, utc_now
-from monitor.disk_errors import sqlite_write_problem
-from monitor.errors import NotFoundError, StoreError
-from monitor.store.database import open_database
+from monitor.errors import NotFoundError
+from monitor.store.changelog import ChangeLog
+from monitor.store.database import Database
+from monitor.store.page_retries import PageRetries
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
     article_from_row,
@@ -26,8 +31,13 @@ from monitor.store.rows import (
     in_chunks,
 )
 from monitor.store.source_records import SourceRecords
+from monitor.store.translations import TranslationStore
 from monitor.store.update_runs import UpdateRuns
+from monitor.store.watchlist_store import WatchlistStore
 from monitor.types import Article, ArticleState, TextOrigin
+
+if TYPE_CHECKING:
+    from monitor.pages import PageOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,54 +63,23 @@ class Store(SourceRecords, UpdateRuns):
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         self.path = path
         self._clock = clock
-        self._db = open_database(path)
+        self._database = Database(path)
+        self._db = self._database.connection
+        self.translations = TranslationStore(self._database)
+        """Translations, the translation queue and the sentence cache."""
+        self.watchlists = WatchlistStore(self._database)
+        """Saved searches and which articles matched each."""
+        self.page_retries = PageRetries(self._database)
+        """Article pages due to be asked for again."""
+        self.change_log = ChangeLog(self._database, clock=clock)
+        """What changed, in order, for the search index to follow."""
 
     def close(self) -> None:
-        self._db.close()
+        self._database.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise self._write_error(error) from error
-        try:
-            yield self._db
-        except sqlite3.OperationalError as error:  # a full disk, a read-only file
-            self._rollback()
-            raise self._write_error(error) from error
-        except BaseException:
-            self._rollback()
-            raise
-        else:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as error:
-                self._rollback()
-                raise self._write_error(error) from error
-
-    def _rollback(self) -> None:
-        # After a failed write (disk full, I/O error) SQLite may have rolled back already;
-        # a second ROLLBACK would fail and hide the error that matters.
-        if not self._db.in_transaction:
-            return
-        with suppress(sqlite3.Error):  # the error being raised says more than this one
-            self._db.execute("ROLLBACK")
-
-    def _write_error(self, error: sqlite3.Error) -> StoreError:
-        problem = sqlite_write_problem(error)
-        if problem is not None:
-            return StoreError(
-                f"could not save to the article store {self.path}: {problem}"
-                " (everything saved before is kept)"
-            )
-        name = getattr(error, "sqlite_errorname", "") or ""
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            return StoreError(
-                f"the article store is busy (another Media Monitor is writing): {error}"
-            )
-        return StoreError(f"could not save to the article store: {error}")
+        return self._database.transaction()
 
     # Articles --------------------------------------------------------------------------
 
@@ -199,25 +178,6 @@ class Store(SourceRecords, UpdateRuns):
             )
         return True
 
-    def save_raw_page(
-        self,
-        content: bytes,
-        *,
-        url: str,
-        retrieved_at: datetime,
-        content_type: str | None,
-        encoding: str | None,
-    ) -> str:
-        """Keep the page exactly as received; returns its SHA-256 (evidence for citing)."""
-        digest = hashlib.sha256(content).hexdigest()
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO raw_pages (sha256, url, retrieved_at, content_type,"
-                " encoding, content) VALUES (?, ?, ?, ?, ?, ?)",
-                (digest, url, to_iso(retrieved_at), content_type, encoding, zlib.compress(content)),
-            )
-        return digest
-
     def raw_page(self, sha256: str) -> bytes:
         row = self._db.execute(
             "SELECT content FROM raw_pages WHERE sha256 = ?", (sha256,)
@@ -226,30 +186,20 @@ class Store(SourceRecords, UpdateRuns):
             raise NotFoundError(f"no raw page with SHA-256 {sha256}")
         return zlib.decompress(row[0])
 
-    def save_extraction(
-        self,
-        article_id: int,
-        *,
-        text: str,
-        origin: TextOrigin,
-        raw_sha256: str | None,
-        canonical_url: str | None,
-        title: str | None,
-        author: str | None,
-        published: datetime | None,
-        published_offset_minutes: int | None,
-        language: str | None,
-        language_hint: str | None,
-        error: str | None,
-        page_retry_at: datetime | None = None,
-    ) -> None:
-        """Store the article's main text and language in one step: EXTRACTED → DETECTED.
+    def save_extraction(self, outcome: PageOutcome, *, retry_at: datetime | None = None) -> None:
+        """Store what the article's page gave, in one transaction: FETCHED → DETECTED.
 
-        Counts one attempt at the page; ``page_retry_at`` is when to ask for it again (a page
-        that failed for a passing reason). A text or language that differs from the stored
-        one sends the article back to DETECTED and drops its translation, which was of the
-        old text: the translation stage redoes it and the index follows the change log.
+        The page is kept exactly as received when its text was taken (its SHA-256 goes with
+        the article), with the text kept (the page's, else the feed's), the page's metadata
+        where the feed had none, and the language. Counts one attempt at the page;
+        ``retry_at`` is when to ask for it again (a page that failed for a passing reason).
+        A text or language that differs from the stored one sends the article back to
+        DETECTED and drops its translation, which was of the old text: the translation stage
+        redoes it and the index follows the change log.
         """
+        article_id = outcome.article.id
+        page, document = outcome.page, outcome.document
+        text = outcome.text
         digest = content_hash(text)
         with self.transaction() as db:
             stored = db.execute(
@@ -257,7 +207,22 @@ class Store(SourceRecords, UpdateRuns):
             ).fetchone()
             if stored is None:  # removed meanwhile (its source unfollowed by another window)
                 return
-            changed = (stored["text"], stored["language"]) != (text, language)
+            raw_sha256 = None
+            if document is not None and page is not None:
+                raw_sha256 = hashlib.sha256(document.content).hexdigest()
+                db.execute(
+                    "INSERT OR IGNORE INTO raw_pages (sha256, url, retrieved_at, content_type,"
+                    " encoding, content) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        raw_sha256,
+                        document.url,
+                        to_iso(document.fetched_at),
+                        document.content_type,
+                        outcome.encoding,
+                        zlib.compress(document.content),
+                    ),
+                )
+            changed = (stored["text"], stored["language"]) != (text, outcome.language)
             if changed:
                 db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
             duplicate_of = None
@@ -280,19 +245,19 @@ class Store(SourceRecords, UpdateRuns):
                 " state = CASE WHEN ? THEN ? ELSE MAX(state, ?) END WHERE id = ?",
                 (
                     text,
-                    origin.value,
+                    outcome.origin.value,
                     raw_sha256,
-                    canonical_url,
-                    title,
-                    author,
-                    to_iso(published),
-                    published_offset_minutes,
-                    language,
-                    language_hint,
+                    page.canonical_url if page else None,
+                    page.title if page else None,
+                    page.author if page else None,
+                    to_iso(page.published) if page else None,
+                    page.published_offset_minutes if page else None,
+                    outcome.language,
+                    page.language_hint if page else None,
                     digest,
                     duplicate_of,
-                    error,
-                    to_iso(page_retry_at),
+                    outcome.error,
+                    to_iso(retry_at),
                     changed,
                     changed,
                     int(ArticleState.DETECTED),
@@ -389,14 +354,6 @@ class Store(SourceRecords, UpdateRuns):
 
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, int, str]]:
-        """(seq, article id, kind) after ``seq``, oldest first: what the index must catch up on."""
-        rows = self._db.execute(
-            "SELECT seq, article_id, kind FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        )
-        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
 
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,33 +1,28 @@
 """Stored translations: the aligned sentences, the work queue and the sentence cache.
 
-Shares the :class:`~monitor.store.Store`'s connection (and thread). The reader, the search
-index and the exports all read translations from here, so they always agree.
+One of the store's parts (``store.translations``), on the store's database. The reader, the
+search index and the exports all read translations from here, so they always agree.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from monitor.clock import from_iso, to_iso
+from monitor.store.database import Database
 from monitor.store.rows import in_chunks
-from monitor.store.store import Store
-from monitor.types import ArticleState
+from monitor.types import ArticleState, SentencePair
 from translations.types import join_paragraphs
+
+if TYPE_CHECKING:
+    pass
 
 ORIGINAL_LANGUAGE_ROUTE = "original language"
 UNKNOWN_LANGUAGE_ROUTE = "language unknown; not translated"
 UNTRANSLATED_ROUTES = frozenset({ORIGINAL_LANGUAGE_ROUTE, UNKNOWN_LANGUAGE_ROUTE})
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSentence:
-    paragraph: int
-    original: str
-    translation: str
-    degenerate: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +34,7 @@ class StoredTranslation:
     is_pivot: bool
     translated_at: datetime
     degenerate: bool
-    sentences: tuple[StoredSentence, ...]
+    sentences: tuple[SentencePair, ...]
 
     @property
     def by_model(self) -> bool:
@@ -62,9 +57,9 @@ class QueuedArticle:
 
 
 class TranslationStore:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._db: sqlite3.Connection = store._db
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = self._database.connection
 
     def next_batch(self, limit: int, skip_languages: Iterable[str] = ()) -> list[QueuedArticle]:
         """Articles waiting for translation, the ones a user asked for first."""
@@ -107,7 +102,7 @@ class TranslationStore:
 
     def prioritize(self, article_id: int) -> None:
         """Move an article to the front of the queue (the user opened it)."""
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE articles SET priority = (SELECT MAX(priority) FROM articles) + 1"
                 " WHERE id = ?",
@@ -123,11 +118,11 @@ class TranslationStore:
         route: str,
         is_pivot: bool,
         at: datetime,
-        sentences: Iterable[StoredSentence],
+        sentences: Iterable[SentencePair],
     ) -> None:
         rows = list(sentences)
         degenerate = any(s.degenerate for s in rows)
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
             db.execute(
                 "INSERT INTO translations (article_id, target, title, route, is_pivot,"
@@ -150,7 +145,7 @@ class TranslationStore:
 
     def note_language(self, language: str, note: str) -> None:
         """Say why waiting articles in ``language`` stay untranslated ("no ru→en model")."""
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE articles SET translation_note = ? WHERE state = ? AND language = ?",
                 (note, int(ArticleState.DETECTED), language),
@@ -183,7 +178,7 @@ class TranslationStore:
             is_pivot=bool(row["is_pivot"]),
             translated_at=translated_at,
             degenerate=bool(row["degenerate"]),
-            sentences=tuple(StoredSentence(s[0], s[1], s[2], bool(s[3])) for s in sentences),
+            sentences=tuple(SentencePair(s[0], s[1], s[2], bool(s[3])) for s in sentences),
         )
 
     def machine_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
@@ -232,7 +227,7 @@ class TranslationStore:
     def put_many(self, model: str, translations: Mapping[str, str]) -> None:
         if not translations:
             return
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO translation_cache (model, sentence, translation)"
                 " VALUES (?, ?, ?)",

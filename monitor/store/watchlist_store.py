@@ -1,8 +1,8 @@
 """Stored watchlists (named saved searches) and which articles matched each and were seen.
 
-Shares the :class:`~monitor.store.Store`'s connection (and thread), like the translation
-store. What a watchlist matches is decided by the search index (see :mod:`monitor.watchlists`);
-this module only remembers the answers, so the sidebar's counts are read without searching.
+One of the store's parts (``store.watchlists``), on the store's database. What a watchlist
+matches is decided by the search index (see :mod:`monitor.watchlists`); this module only
+remembers the answers, so the sidebar's counts are read without searching.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from monitor.clock import from_iso, to_iso
 from monitor.errors import MonitorError, NotFoundError
+from monitor.store.database import Database
 from monitor.store.rows import in_chunks
-from monitor.store.store import Store
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,13 @@ class MatchCounts:
 
 
 class WatchlistStore:
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._db: sqlite3.Connection = store._db
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = self._database.connection
 
     def add(self, name: str, query: str, filters: WatchFilters, at: datetime) -> Watchlist:
         try:
-            with self._store.transaction() as db:
+            with self._database.transaction() as db:
                 cursor = db.execute(
                     "INSERT INTO watchlists (name, query, filters, created_at) VALUES (?, ?, ?, ?)",
                     (name, query, filters.to_json(), to_iso(at)),
@@ -99,7 +103,7 @@ class WatchlistStore:
 
     def remove(self, name: str) -> Watchlist:
         watchlist = self.get(name)
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute("DELETE FROM watchlists WHERE id = ?", (watchlist.id,))
         return watchlist
 
@@ -121,7 +125,7 @@ class WatchlistStore:
         return [_watchlist(row) for row in rows]
 
     def set_muted(self, watchlist_id: int, muted: bool) -> None:
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             db.execute("UPDATE watchlists SET muted = ? WHERE id = ?", (muted, watchlist_id))
 
     def record_matches(
@@ -132,7 +136,7 @@ class WatchlistStore:
         Ids the store no longer holds (the index may lag behind a deletion) are skipped.
         """
         ids = sorted(set(article_ids))
-        with self._store.transaction() as db:
+        with self._database.transaction() as db:
             before = _count(db, watchlist_id)
             db.execute(
                 "UPDATE watchlist_matches SET matching = 0 WHERE watchlist_id = ?", (watchlist_id,)

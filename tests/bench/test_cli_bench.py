@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import cli_bench
-from bench.search_bench import Settings
+from bench.cli import benchmark as cli_bench
+from bench.common.children import child_env
+from bench.common.settings import Settings
 
 
 def test_quick_run_times_every_command_and_the_window_close(tmp_path: Path):
@@ -23,7 +24,7 @@ def test_quick_run_times_every_command_and_the_window_close(tmp_path: Path):
 
 
 def test_a_wrong_output_is_refused_before_it_is_timed(tmp_path: Path):
-    env = cli_bench.child_env(tmp_path) | {"MEDIA_MONITOR_HOME": str(tmp_path / "empty")}
+    env = child_env(tmp_path) | {"MEDIA_MONITOR_HOME": str(tmp_path / "empty")}
     [_, _, articles, *_] = cli_bench.commands(article_count=3)
 
     with pytest.raises(RuntimeError, match="0 articles listed, the demo has 3"):

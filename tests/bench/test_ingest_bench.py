@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.ingest_bench import measure
-from bench.ingest_report import collect_rate, index_rate, rate, report, total_cpu
+from bench.ingest.benchmark import measure
+from bench.ingest.report import WAIT_STAGE, collect_rate, index_rate, rate, report, total_cpu
 
 ARTICLES = 30
 
@@ -30,6 +30,7 @@ def test_tiny_ingest_run_stores_indexes_and_accounts_for_every_article(tmp_path:
     assert calls[("collect", "language detection")] == ARTICLES
     assert calls[("collect", "feed parse")] == feeds
     assert calls[("collect", "fetch (HTTP, gunzip)")] == ARTICLES + feeds
+    assert calls[WAIT_STAGE] >= ARTICLES + feeds  # one wait per finished feed or page, at least
     assert run["phases"].keys() == {"collect", "translate", "index"}
     # Stage times are exclusive, so together they cannot exceed the process's CPU time.
     attributed = sum(s["cpu"] for s in run["stages"])

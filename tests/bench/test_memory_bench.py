@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import Corpus
-from bench.datafolder import WAITING_ARTICLES, DataFolder, data_folder
-from bench.memory_bench import plan_queries, probe_once
-from bench.memory_report import report
+from bench.common.corpus import Corpus
+from bench.memory.benchmark import plan_queries, probe_once
+from bench.memory.datafolder import WAITING_ARTICLES, DataFolder, data_folder
+from bench.memory.report import report
 from monitor import open_monitor
 from monitor.types import ArticleState
 from tests.support.argos_factory import build_package
+from tests.support.inside import parts
 
 ARTICLES = 60
 PHASES = ["interpreter", "imported", "started", "searched", "translated", "trimmed"]
@@ -42,14 +43,14 @@ def test_data_folder_is_built_through_the_app_and_reused(
     assert len(built.waiting) == WAITING_ARTICLES
 
     with open_monitor(built.path) as monitor:
-        assert monitor.index.document_count() == ARTICLES
+        assert parts(monitor).index.document_count() == ARTICLES
         articles = monitor.articles()
         assert len(articles) == ARTICLES
         waiting = {a.id for a in articles if a.state == ArticleState.DETECTED}
         assert waiting == set(built.waiting)
         assert {a.language for a in articles if a.id in waiting} == {"ru"}
         indexed = [a for a in articles if a.id not in waiting]
-        assert all(a.state == ArticleState.INDEXED for a in indexed)
+        assert all(a.state == ArticleState.TRANSLATED for a in indexed)
         foreign = next(a for a in indexed if a.language != "en")
         translation = monitor.translation(foreign.id)
         assert translation is not None and translation.by_model and translation.text

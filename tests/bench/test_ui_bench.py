@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import Corpus
-from bench.ui_bench import StartVariant, measure_cold_starts, measure_lag
-from bench.ui_report import report
-from bench.ui_site import LANGUAGES, build_models
-from bench.ui_watch import PHASES, percentile
+from bench.common.corpus import Corpus
+from bench.ui.benchmark import StartVariant, measure_cold_starts, measure_lag
+from bench.ui.collection import build_models
+from bench.ui.report import report
+from bench.ui.site import LANGUAGES
+from bench.ui.watch import PHASES, percentile
 
 NEW = 10
 EXISTING = 2

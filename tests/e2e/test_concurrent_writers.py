@@ -26,6 +26,7 @@ from tests.e2e.test_crash_recovery import (
     serve_collection,
 )
 from tests.support.http_server import LocalServer
+from tests.support.inside import parts
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def cli(data_dir: Path, *args: str) -> subprocess.Popen[str]:
 def follow_collection(data_dir: Path, servers: list[LocalServer]) -> None:
     with open_monitor(data_dir) as monitor:
         for language, url in zip(PARAGRAPHS, serve_collection(servers), strict=True):
-            monitor.store.add_source(url, kind=SourceKind.FEED, name=f"Test {language}")
+            parts(monitor).store.add_source(url, kind=SourceKind.FEED, name=f"Test {language}")
 
 
 def test_two_updates_at_once_store_every_article_once(
@@ -63,4 +64,4 @@ def test_two_updates_at_once_store_every_article_once(
     states = check_store(store_path(tmp_path), {})
     assert len(states) == len(PARAGRAPHS) * ARTICLES_PER_FEED
     with open_monitor(tmp_path) as monitor:
-        assert monitor.index.document_count() == monitor.store.count_articles()
+        assert parts(monitor).index.document_count() == parts(monitor).store.count_articles()

@@ -53,7 +53,7 @@ def test_demo_then_articles_list_shows_every_item_with_its_language(tmp_path: Pa
             language = "ru"  # a Ukrainian outlet publishing in Russian: the text decides
         assert (article["source"], article["lang"]) == (outlet, language), article["title"]
         # No model is installed: English needs none; the rest wait, saying why.
-        assert article["state"] == ("indexed" if language == "en" else "detected")
+        assert article["state"] == ("translated" if language == "en" else "detected")
 
     for article in listed:
         assert main(["--data-dir", str(tmp_path), "show", str(article["id"]), "--json"]) == 0

@@ -29,6 +29,7 @@ from monitor.paths import index_dir, store_path
 from monitor.types import ArticleState, SourceKind
 from tests.e2e.test_crash_recovery import check_store, feed_xml, page_html
 from tests.support.http_server import LocalServer, Route
+from tests.support.inside import parts
 
 pytestmark = [
     pytest.mark.network,
@@ -147,7 +148,7 @@ def articles_as_stored(data_dir: Path) -> dict[int, tuple[object, ...]]:
 def collection(data_dir: Path, newsroom: Newsroom) -> dict[int, tuple[object, ...]]:
     """Follow the newsroom and collect what it has published; returns the stored articles."""
     with open_monitor(data_dir, fetch_settings=FAST) as monitor:
-        monitor.store.add_source(newsroom.feed_url, kind=SourceKind.FEED, name="Test ru")
+        parts(monitor).store.add_source(newsroom.feed_url, kind=SourceKind.FEED, name="Test ru")
         summary = monitor.update()
         assert summary.failed == 0
     stored = articles_as_stored(data_dir)
@@ -160,7 +161,7 @@ def check_next_update_finishes(data_dir: Path, newsroom: Newsroom) -> None:
     with open_monitor(data_dir, fetch_settings=FAST) as monitor:
         summary = monitor.update()
         assert summary.failed == 0, summary
-        assert monitor.index.document_count() == monitor.store.count_articles()
+        assert parts(monitor).index.document_count() == parts(monitor).store.count_articles()
     states = check_store(store_path(data_dir), {})
     assert len(states) == newsroom.count
     assert min(states.values()) >= ArticleState.DETECTED

@@ -33,6 +33,7 @@ from monitor.app import Monitor, open_monitor
 from monitor.fetch import FetchSettings
 from monitor.types import ArticleState, Source, SourceKind, SourceReport, TextOrigin
 from tests.support.http_server import LocalServer, Request, Route
+from tests.support.inside import parts
 
 pytestmark = pytest.mark.network
 
@@ -174,7 +175,7 @@ class Scene:
         return reports
 
     def stored(self) -> Source:
-        return self.monitor.store.source(self.source.id)
+        return parts(self.monitor).store.source(self.source.id)
 
     def check_healthy_collected(self) -> None:
         for newsroom, source in self.healthy:
@@ -184,7 +185,7 @@ class Scene:
                 assert article.state >= ArticleState.DETECTED
                 assert article.text_origin is TextOrigin.PAGE, article.last_error
                 assert article.language == newsroom.language
-            assert self.monitor.store.source(source.id).last_error is None
+            assert parts(self.monitor).store.source(source.id).last_error is None
 
 
 @pytest.fixture(autouse=True)
@@ -226,7 +227,7 @@ def open_scene(
 
 
 def follow(monitor: Monitor, newsroom: Newsroom) -> Source:
-    return monitor.store.add_source(
+    return parts(monitor).store.add_source(
         newsroom.feed_url, kind=SourceKind.FEED, name=f"News {newsroom.language}"
     )
 
@@ -445,7 +446,7 @@ def test_retry_after_is_respected_for_the_whole_host(
     assert scene.source.id not in reports
     assert f"asked us to wait until {until:%H:%M} UTC" in (reports[sibling_source.id].error or "")
     assert len(faulty_server.requests) == asked
-    sibling_next = scene.monitor.store.source(sibling_source.id).next_attempt_at
+    sibling_next = parts(scene.monitor).store.source(sibling_source.id).next_attempt_at
     assert sibling_next is not None and sibling_next >= until
     scene.check_healthy_collected()
 
@@ -455,7 +456,7 @@ def test_retry_after_is_respected_for_the_whole_host(
     assert sorted(a.title for a in scene.monitor.articles(source_id=sibling_source.id)) == (
         sibling.titles
     )
-    assert scene.monitor.store.source(sibling_source.id).last_error is None
+    assert parts(scene.monitor).store.source(sibling_source.id).last_error is None
 
 
 # --- the server cannot be found ------------------------------------------------------------
@@ -644,7 +645,7 @@ def test_failed_article_pages_are_filled_once_they_come_back(
     assert filled.last_error is None
     assert filled.text != kept.text and PARAGRAPHS["ko"][1] in filled.text
     assert filled.raw_sha256 is not None
-    assert scene.monitor.store.raw_page(filled.raw_sha256) == scene.faulty.page(0)
+    assert parts(scene.monitor).store.raw_page(filled.raw_sha256) == scene.faulty.page(0)
     assert filled.language == "ko"
 
 
@@ -669,4 +670,7 @@ def test_an_update_meeting_several_faults_at_once_stays_bounded(
             assert reports[healthy_source.id].new == 1
             for source, message in faulty:
                 assert re.search(message, reports[source.id].error or "")
-                assert monitor.store.source(source.id).next_attempt_at == clock() + FIRST_BACKOFF
+                assert (
+                    parts(monitor).store.source(source.id).next_attempt_at
+                    == clock() + FIRST_BACKOFF
+                )

@@ -24,6 +24,7 @@ from monitor.types import Article, ArticleState, Source, SourceKind, SourceRepor
 from tests.e2e.test_network_faults import FAST, HTML, PARAGRAPHS, START, FakeClock, Newsroom
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
+from tests.support.inside import parts
 
 pytestmark = pytest.mark.network
 
@@ -87,7 +88,7 @@ def open_desk(
     if feed_server is not None:
         feed_server.add(newsroom.feed_path, newsroom.feed_route())
         feed_url = feed_server.url(newsroom.feed_path)
-    source = monitor.store.add_source(
+    source = parts(monitor).store.add_source(
         feed_url, kind=SourceKind.FEED, name="News", update_interval_minutes=interval_minutes
     )
     return Desk(monitor, clock, newsroom, server, source)
@@ -215,7 +216,7 @@ def test_the_translation_and_index_are_redone_from_the_page_text(
         desk.server.add(desk.page_path, Route(b"busy", 503))
         desk.update_at(START)
         kept = check_kept_with_feed_text(desk, "503 Service Unavailable")
-        assert kept.state is ArticleState.INDEXED
+        assert kept.state is ArticleState.TRANSLATED
         translation = monitor.translation(kept.id)
         assert translation is not None and translation.by_model
         assert translation.text == desk.newsroom.teaser(0)  # a copy model: text in, text out
@@ -230,8 +231,8 @@ def test_the_translation_and_index_are_redone_from_the_page_text(
         assert filled.language == "ru"
         assert only_on_the_page in filled.text
         assert filled.raw_sha256 is not None
-        assert monitor.store.raw_page(filled.raw_sha256) == desk.newsroom.page(0)
-        assert filled.state is ArticleState.INDEXED
+        assert parts(monitor).store.raw_page(filled.raw_sha256) == desk.newsroom.page(0)
+        assert filled.state is ArticleState.TRANSLATED
         translation = monitor.translation(filled.id)
         assert translation is not None
         assert translation.text == filled.text != desk.newsroom.teaser(0)

@@ -13,6 +13,7 @@ import translations.packages
 from monitor import open_monitor
 from monitor.local_transport import LocalDirectoryTransport
 from monitor.paths import index_dir
+from tests.support.inside import parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,9 +94,9 @@ def test_parts_are_built_once_from_what_open_monitor_was_given(tmp_path: Path):
     transport = LocalDirectoryTransport(site, "example.test")
 
     with open_monitor(tmp_path / "data", transport=transport) as opened:
-        assert opened.fetcher is opened.fetcher
-        assert opened.index is opened.index
-        assert opened.collector is opened.collector
+        assert parts(opened).fetcher is parts(opened).fetcher
+        assert parts(opened).index is parts(opened).index
+        assert parts(opened).collector is parts(opened).collector
         added = opened.add_source("https://example.test/feed.xml")
         assert index_dir(tmp_path / "data").exists()
 

@@ -14,18 +14,15 @@ import pytest
 
 from indexes.types import SearchRequest
 from monitor import Monitor, open_monitor
-from monitor.bundles import FORMAT_VERSION, Tally, export_bundle, import_bundle, read_manifest
+from monitor.bundles import FORMAT_VERSION, Tally, read_manifest
 from monitor.errors import BundleError, NotFoundError
 from monitor.store import ArticleDraft
 from monitor.types import ArticleState, SourceKind
 from monitor.watchlists import (
     WatchFilters,
-    add_watchlist,
-    check_watchlists,
-    list_watchlists,
-    set_muted,
 )
 from tests.support.argos_factory import build_package
+from tests.support.inside import parts
 from tests.support.no_network import network_blocked
 
 TABLES = (
@@ -57,29 +54,28 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
     root = tmp_path_factory.mktemp("collection")
     with open_monitor(root / "a") as monitor:
         monitor.update([s.id for s in monitor.add_demo_sources()])
-        export_bundle(monitor, root / "before.mmbundle")
+        monitor.export_bundle(root / "before.mmbundle")
         monitor.install_models([build_package(root / "packages", "ko", "en")])
         list(monitor.translate_iter())
         list(monitor.sync_index())
         articles = monitor.articles()
         for article in articles[::3]:
-            monitor.store.set_flags(article.id, read=True)
+            parts(monitor).store.set_flags(article.id, read=True)
         for article in articles[1::4]:
-            monitor.store.set_flags(article.id, starred=True)
-        add_watchlist(monitor, "Kimchi cabbage", "배추", WatchFilters(languages=("ko",)))
-        set_muted(monitor, "Kimchi cabbage")
+            parts(monitor).store.set_flags(article.id, starred=True)
+        monitor.add_watchlist("Kimchi cabbage", "배추", WatchFilters(languages=("ko",)))
+        monitor.mute_watchlist("Kimchi cabbage")
         # Not seen here: the import must still not show these matches as new.
-        add_watchlist(
-            monitor,
+        monitor.add_watchlist(
             "Interest rates",
             "rate",
             WatchFilters(outlets=tuple(s.name for s in monitor.sources()), since=date(2020, 1, 1)),
             existing_seen=False,
         )
-        export_bundle(monitor, root / "full.mmbundle")
-        export_bundle(monitor, root / "models.mmbundle", with_models=True)
+        monitor.export_bundle(root / "full.mmbundle")
+        monitor.export_bundle(root / "models.mmbundle", with_models=True)
         korean_ids = tuple(a.id for a in monitor.articles(language="ko"))
-        export_bundle(monitor, root / "korean.mmbundle", article_ids=korean_ids)
+        monitor.export_bundle(root / "korean.mmbundle", article_ids=korean_ids)
     return Collection(
         root / "a",
         root / "before.mmbundle",
@@ -103,7 +99,7 @@ def target(tmp_path: Path) -> Iterator[Monitor]:
 
 
 def counts(monitor: Monitor) -> dict[str, int]:
-    db = monitor.store._db
+    db = parts(monitor).store._db
     return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
@@ -115,7 +111,7 @@ def comparable(monitor: Monitor, article_id: int) -> tuple[object, ...]:
     """What must survive the trip: text, state, flags, raw page and aligned sentences."""
     article = monitor.article(article_id)
     translation = monitor.translation(article_id)
-    raw = monitor.store.raw_page(article.raw_sha256) if article.raw_sha256 else None
+    raw = parts(monitor).store.raw_page(article.raw_sha256) if article.raw_sha256 else None
     return (
         article.source_name,
         article.guid,
@@ -143,7 +139,7 @@ def test_round_trip_carries_texts_translations_states_and_raw_pages(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
     with network_blocked() as attempts:
-        report = import_bundle(target, collection.full)
+        report = target.import_bundle(collection.full)
         imported = {a.url: a.state for a in target.articles()}
         list(target.sync_index())
     assert attempts == []
@@ -157,14 +153,16 @@ def test_round_trip_carries_texts_translations_states_and_raw_pages(
     assert [(s.url, s.name, s.language_hint) for s in target.sources()] == [
         (s.url, s.name, s.language_hint) for s in origin.sources()
     ]
-    # Before the local index has them, indexed articles are "translated" here.
+    # Translated articles arrive translated; the local index takes them from the change log.
     origin_articles = by_url(origin)
     assert ArticleState.TRANSLATED in imported.values()
-    assert ArticleState.INDEXED not in imported.values()
+    assert max(imported.values()) == ArticleState.TRANSLATED
     assert set(imported) == set(origin_articles)
     for article in target.articles():
-        source_article = origin.store.find_article(
-            origin.store.find_source_by_url(target.store.source(article.source_id).url).id,  # type: ignore[union-attr]
+        source_article = parts(origin).store.find_article(
+            parts(origin)
+            .store.find_source_by_url(parts(target).store.source(article.source_id).url)
+            .id,  # type: ignore[union-attr]
             article.guid,
             [article.url],
         )
@@ -180,12 +178,12 @@ def saved(monitor: Monitor) -> list[tuple[object, ...]]:
     """What a watchlist is, apart from its local ids and check times."""
     return [
         (w.name, w.query, w.filters, w.muted, w.created_at)
-        for w in (status.watchlist for status in list_watchlists(monitor))
+        for w in (status.watchlist for status in monitor.watchlists())
     ]
 
 
 def matched_urls(monitor: Monitor, name: str) -> set[str | None]:
-    db = monitor.store._db
+    db = parts(monitor).store._db
     rows = db.execute(
         "SELECT a.url FROM watchlist_matches m JOIN watchlists w ON w.id = m.watchlist_id"
         " JOIN articles a ON a.id = m.article_id WHERE w.name = ? AND m.matching",
@@ -197,17 +195,17 @@ def matched_urls(monitor: Monitor, name: str) -> set[str | None]:
 def test_watchlists_travel_with_the_collection_and_their_matches_arrive_seen(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
-    assert any(status.new_matches for status in list_watchlists(origin))
-    report = import_bundle(target, collection.full)
-    assert report.watchlists == Tally(added=len(list_watchlists(origin))) != Tally()
+    assert any(status.new_matches for status in origin.watchlists())
+    report = target.import_bundle(collection.full)
+    assert report.watchlists == Tally(added=len(origin.watchlists())) != Tally()
     assert any("watchlists: 2 added" in line for line in report.lines())
     assert saved(target) == saved(origin)
-    for mine, theirs in zip(list_watchlists(target), list_watchlists(origin), strict=True):
+    for mine, theirs in zip(target.watchlists(), origin.watchlists(), strict=True):
         assert mine.total_matches == theirs.total_matches > 0
         assert mine.new_matches == 0
         assert matched_urls(target, mine.name) == matched_urls(origin, mine.name)
     # Searched here, the same articles match: none of them is new, nothing to notify.
-    for status in check_watchlists(target):
+    for status in target.check_watchlists():
         assert status.error is None
         assert (status.new_matches, status.fresh_matches) == (0, 0)
         assert status.total_matches == len(matched_urls(origin, status.name))
@@ -218,13 +216,13 @@ def test_chosen_articles_carry_watchlists_only_when_asked(
 ) -> None:
     with zipfile.ZipFile(collection.korean) as archive:
         assert "watchlists.jsonl" not in archive.namelist()
-    assert import_bundle(target, collection.korean).watchlists == Tally()
-    assert list_watchlists(target) == []
+    assert target.import_bundle(collection.korean).watchlists == Tally()
+    assert target.watchlists() == []
 
     bundle = tmp_path / "korean-with-watchlists.mmbundle"
-    written = export_bundle(origin, bundle, article_ids=collection.korean_ids, with_watchlists=True)
+    written = origin.export_bundle(bundle, article_ids=collection.korean_ids, with_watchlists=True)
     assert written.watchlists.added == read_manifest(bundle).counts["watchlists"] == 2
-    report = import_bundle(target, bundle)
+    report = target.import_bundle(bundle)
     assert report.watchlists == Tally(added=2)
     korean_urls = {a.url for a in target.articles()}
     cabbage = matched_urls(origin, "Kimchi cabbage")
@@ -237,12 +235,12 @@ def test_chosen_articles_carry_watchlists_only_when_asked(
 def test_a_subset_carries_only_its_articles_sources_and_pages(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
-    report = import_bundle(target, collection.korean)
-    wanted = origin.store.articles_by_ids(collection.korean_ids)
+    report = target.import_bundle(collection.korean)
+    wanted = parts(origin).store.articles_by_ids(collection.korean_ids)
     assert report.articles.added == len(wanted) == len(target.articles())
     assert {a.url for a in target.articles()} == {a.url for a in wanted}
     assert {s.url for s in target.sources()} == {
-        origin.store.source(a.source_id).url for a in wanted
+        parts(origin).store.source(a.source_id).url for a in wanted
     }
     assert counts(target)["raw_pages"] == len({a.raw_sha256 for a in wanted if a.raw_sha256})
     assert {a.language for a in target.articles()} == {"ko"}
@@ -254,14 +252,14 @@ def test_progress_counts_up_to_the_total_and_the_manifest_tells_what_is_inside(
     ids = [a.id for a in origin.articles(language="ru")]
     exported: list[tuple[int, int]] = []
     bundle = tmp_path / "ru.mmbundle"
-    report = export_bundle(
-        origin, bundle, article_ids=ids, progress=lambda *step: exported.append(step)
+    report = origin.export_bundle(
+        bundle, article_ids=ids, progress=lambda *step: exported.append(step)
     )
     manifest = read_manifest(bundle)
     assert manifest.counts["articles"] == report.articles.added == len(ids)
     assert manifest.counts["raw_pages"] == report.raw_pages.added
     imported: list[tuple[int, int]] = []
-    import_bundle(target, bundle, progress=lambda *step: imported.append(step))
+    target.import_bundle(bundle, progress=lambda *step: imported.append(step))
     total = len(ids) + report.sources.added + report.raw_pages.added
     for steps in (exported, imported):
         assert [done for done, _ in steps] == list(range(1, total + 1))
@@ -271,7 +269,7 @@ def test_progress_counts_up_to_the_total_and_the_manifest_tells_what_is_inside(
 def test_unknown_article_ids_are_refused(origin: Monitor, tmp_path: Path) -> None:
     missing = max(a.id for a in origin.articles()) + 1
     with pytest.raises(NotFoundError, match=f"no article with id {missing}"):
-        export_bundle(origin, tmp_path / "x.mmbundle", article_ids=[1, missing])
+        origin.export_bundle(tmp_path / "x.mmbundle", article_ids=[1, missing])
     assert list(tmp_path.iterdir()) == []  # no bundle, not even a .part
 
 
@@ -281,27 +279,33 @@ def test_unknown_article_ids_are_refused(origin: Monitor, tmp_path: Path) -> Non
 def test_overlapping_imports_add_no_duplicates_and_keep_local_edits(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
-    import_bundle(target, collection.korean)
-    mine = target.store.add_source("https://local.example/feed", kind=SourceKind.FEED, name="Mine")
-    local_only = target.store.insert_article(
+    target.import_bundle(collection.korean)
+    mine = parts(target).store.add_source(
+        "https://local.example/feed", kind=SourceKind.FEED, name="Mine"
+    )
+    local_only = parts(target).store.insert_article(
         ArticleDraft(
             mine.id, "g1", "https://local.example/1", "Local", None, None, None, "", "x", "en"
         )
     )
     shared = target.articles()[-1]
     flipped = (not shared.is_read, not shared.is_starred)
-    target.store.set_flags(shared.id, read=flipped[0], starred=flipped[1])
-    renamed = target.store.source(shared.source_id)
-    target.store.update_source(renamed.id, name="My name for it", update_interval_minutes=7)
+    parts(target).store.set_flags(shared.id, read=flipped[0], starred=flipped[1])
+    renamed = parts(target).store.source(shared.source_id)
+    parts(target).store.update_source(renamed.id, name="My name for it", update_interval_minutes=7)
     before = {a.id: comparable(target, a.id) for a in target.articles()}
 
-    report = import_bundle(target, collection.full)
+    report = target.import_bundle(collection.full)
     assert report.articles.added == len(origin.articles()) - len(collection.korean_ids)
     assert report.articles.skipped == len(collection.korean_ids)
     assert report.sources.skipped == len({a.source_id for a in target.articles(language="ko")})
-    again = import_bundle(target, collection.full)
+    again = target.import_bundle(collection.full)
     assert (again.articles.added, again.articles.merged) == (0, 0)
-    assert (again.raw_pages.added, again.translations.added, again.sources.added) == (0, 0, 0)
+    assert (again.raw_pages.added, again.translations.added, again.sources.added) == (
+        0,
+        0,
+        0,
+    )
 
     assert len(target.articles()) == len(origin.articles()) + 1
     urls = [a.url for a in target.articles()]
@@ -309,36 +313,36 @@ def test_overlapping_imports_add_no_duplicates_and_keep_local_edits(
     for article_id, kept in before.items():
         assert comparable(target, article_id) == kept
     assert (target.article(shared.id).is_read, target.article(shared.id).is_starred) == flipped
-    assert target.store.source(renamed.id).name == "My name for it"
-    assert target.store.source(renamed.id).update_interval_minutes == 7
+    assert parts(target).store.source(renamed.id).name == "My name for it"
+    assert parts(target).store.source(renamed.id).update_interval_minutes == 7
     assert target.article(local_only).title == "Local"
 
 
 def test_a_local_watchlist_of_the_same_name_is_kept_as_it_is(
     origin: Monitor, target: Monitor, collection: Collection
 ) -> None:
-    mine = add_watchlist(target, "interest RATES", "ставку", WatchFilters(languages=("ru",)))
-    report = import_bundle(target, collection.full)
+    mine = target.add_watchlist("interest RATES", "ставку", WatchFilters(languages=("ru",)))
+    report = target.import_bundle(collection.full)
     assert report.watchlists == Tally(added=1, skipped=1)
-    kept = {status.name: status.watchlist for status in list_watchlists(target)}
+    kept = {status.name: status.watchlist for status in target.watchlists()}
     assert set(kept) == {"interest RATES", "Kimchi cabbage"}
     assert kept["interest RATES"] == mine.watchlist
     assert matched_urls(target, "interest RATES") == set()  # its matches were not taken over
     cabbage = [w for w in saved(origin) if w[0] == "Kimchi cabbage"]
     assert [w for w in saved(target) if w[0] == "Kimchi cabbage"] == cabbage != []
-    assert import_bundle(target, collection.full).watchlists == Tally(skipped=2)
-    assert len(list_watchlists(target)) == 2
+    assert target.import_bundle(collection.full).watchlists == Tally(skipped=2)
+    assert len(target.watchlists()) == 2
 
 
 def test_a_translation_made_elsewhere_is_taken_when_the_local_article_has_none(
     target: Monitor, collection: Collection
 ) -> None:
-    import_bundle(target, collection.before_translation)
+    target.import_bundle(collection.before_translation)
     korean = target.articles(language="ko")
     assert {a.state for a in korean} == {ArticleState.DETECTED}
-    target.store.set_flags(korean[0].id, starred=True)
+    parts(target).store.set_flags(korean[0].id, starred=True)
 
-    report = import_bundle(target, collection.full)
+    report = target.import_bundle(collection.full)
     assert report.articles.merged == report.translations.added == len(korean)
     assert report.articles.added == 0
     for article in target.articles(language="ko"):
@@ -348,7 +352,8 @@ def test_a_translation_made_elsewhere_is_taken_when_the_local_article_has_none(
         assert translation.route.startswith("ko→en")
     assert target.article(korean[0].id).is_starred
     list(target.sync_index())
-    assert {a.state for a in target.articles(language="ko")} == {ArticleState.INDEXED}
+    assert {a.state for a in target.articles(language="ko")} == {ArticleState.TRANSLATED}
+    assert hit_urls(target, "배추") != set()  # and indexed
 
 
 def rebuild(
@@ -394,7 +399,7 @@ def edit_articles(
 def test_a_newer_translation_of_the_same_text_replaces_the_local_one(
     target: Monitor, collection: Collection, tmp_path: Path
 ) -> None:
-    import_bundle(target, collection.full)
+    target.import_bundle(collection.full)
 
     def retranslate(row: dict[str, object]) -> None:
         translation = row["translation"]
@@ -406,7 +411,7 @@ def test_a_newer_translation_of_the_same_text_replaces_the_local_one(
                 row["text"] += " (edited elsewhere)"  # type: ignore[operator]
 
     newer = rebuild(collection.full, tmp_path / "newer.mmbundle", edit=edit_articles(retranslate))
-    report = import_bundle(target, newer)
+    report = target.import_bundle(newer)
     korean = target.articles(language="ko")
     assert report.translations.merged == len(korean) - 1
     for article in korean:
@@ -425,12 +430,12 @@ def test_models_travel_in_the_bundle_and_are_installed(
     target: Monitor, collection: Collection
 ) -> None:
     assert target.models()[0] == []
-    report = import_bundle(target, collection.with_models)
+    report = target.import_bundle(collection.with_models)
     assert report.models_installed == ("translate-ko_en-1_0",)
     [package] = target.models()[0]
     assert package.pair == "ko→en"
     assert target.translate_text("배추 한 포기", "ko") == "배추 한 포기"  # the copy model
-    again = import_bundle(target, collection.with_models)
+    again = target.import_bundle(collection.with_models)
     assert (again.models_installed, again.models_skipped) == ((), ("translate-ko_en-1_0",))
     with zipfile.ZipFile(collection.full) as archive:
         assert not [n for n in archive.namelist() if n.startswith("models/")]
@@ -528,11 +533,11 @@ def test_a_bad_watchlist_row_refuses_the_whole_bundle(
     make: Callable[[Path, Path], Path],
     message: str,
 ) -> None:
-    add_watchlist(target, "Mine", "rate")
+    target.add_watchlist("Mine", "rate")
     before = (counts(target), saved(target))
     bad = make(collection.full, tmp_path / "bad.mmbundle")
     with pytest.raises(BundleError, match=rf"watchlists\.jsonl line \d+: .*{message}"):
-        import_bundle(target, bad)
+        target.import_bundle(bad)
     assert (counts(target), saved(target)) == before
     assert counts(target)["articles"] == 0  # the articles before the bad row were rolled back
 
@@ -556,22 +561,22 @@ def test_a_bad_bundle_is_refused_and_changes_nothing(
     make: Callable[[Path, Path], Path],
     message: str,
 ) -> None:
-    import_bundle(target, collection.korean)
+    target.import_bundle(collection.korean)
     before = counts(target)
     bad = make(collection.full, tmp_path / "bad.mmbundle")
     with pytest.raises(BundleError, match=message):
-        import_bundle(target, bad)
+        target.import_bundle(bad)
     assert counts(target) == before
     assert not (tmp_path / "evil.txt").exists()
-    assert [p.name for p in target.data_dir.iterdir() if p.name.startswith(".bundle-")] == []
+    assert [p.name for p in parts(target).data_dir.iterdir() if p.name.startswith(".bundle-")] == []
 
 
 def test_a_file_that_is_not_a_bundle_is_refused(target: Monitor, tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="cannot read"):
-        import_bundle(target, tmp_path / "absent.mmbundle")
+        target.import_bundle(tmp_path / "absent.mmbundle")
     other = tmp_path / "other.zip"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("readme.txt", "hello")
     with pytest.raises(BundleError, match=r"no manifest\.json"):
-        import_bundle(target, other)
+        target.import_bundle(other)
     assert counts(target)["articles"] == 0

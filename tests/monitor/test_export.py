@@ -16,7 +16,7 @@ import pytest
 from indexes.types import SearchRequest
 from monitor import Monitor, __version__, open_monitor
 from monitor.errors import MonitorError, NotFoundError
-from monitor.export import FIELDS, export_articles, export_search
+from monitor.export import FIELDS
 from monitor.fetch import FetchSettings
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
@@ -106,8 +106,8 @@ def article_ids(monitor: Monitor) -> tuple[int, int]:
 def test_csv_and_jsonl_carry_metadata_and_both_texts(monitor: Monitor, tmp_path: Path) -> None:
     page_id, feed_id = article_ids(monitor)
     csv_path, jsonl_path = tmp_path / "out.csv", tmp_path / "out.jsonl"
-    assert export_articles(monitor, [page_id, feed_id], csv_path, "csv") == 2
-    assert export_articles(monitor, [page_id, feed_id], jsonl_path, "JSONL") == 2
+    assert monitor.export_articles([page_id, feed_id], csv_path, "csv") == 2
+    assert monitor.export_articles([page_id, feed_id], jsonl_path, "JSONL") == 2
     data = csv_path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheet programs need
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -141,7 +141,7 @@ def test_html_dossier_shows_both_titles_hash_and_aligned_sentences(
 ) -> None:
     page_id, feed_id = article_ids(monitor)
     out = tmp_path / "dossier.html"
-    assert export_articles(monitor, [page_id, feed_id], out, "html", query="ракета") == 2
+    assert monitor.export_articles([page_id, feed_id], out, "html", query="ракета") == 2
     html = out.read_text("utf-8")
     reader = DossierReader()
     reader.feed(html)
@@ -174,9 +174,7 @@ def test_html_dossier_shows_both_titles_hash_and_aligned_sentences(
 
 def test_export_search_exports_every_match_newest_first(monitor: Monitor, tmp_path: Path) -> None:
     out = tmp_path / "search.jsonl"
-    assert (
-        export_search(monitor, SearchRequest("missile OR ставка", page_size=1), out, "jsonl") == 2
-    )
+    assert monitor.export_search(SearchRequest("missile OR ставка", page_size=1), out, "jsonl") == 2
     titles = [json.loads(line)["title"] for line in out.read_text("utf-8").splitlines()]
     assert titles == ["Ракета & флот", "Ставка сохранена"]
 
@@ -187,20 +185,20 @@ def test_pdf_without_a_renderer_and_bad_requests_fail_clearly(
     page_id, _ = article_ids(monitor)
     out = tmp_path / "out.pdf"
     with pytest.raises(MonitorError, match="PDF export needs the desktop app's renderer"):
-        export_articles(monitor, [page_id], out, "pdf")
+        monitor.export_articles([page_id], out, "pdf")
     with pytest.raises(MonitorError, match="csv, jsonl, html, pdf"):
-        export_articles(monitor, [page_id], tmp_path / "out.doc", "doc")
+        monitor.export_articles([page_id], tmp_path / "out.doc", "doc")
     with pytest.raises(NotFoundError, match="9999"):
-        export_articles(monitor, [page_id, 9999], tmp_path / "out.csv", "csv")
+        monitor.export_articles([page_id, 9999], tmp_path / "out.csv", "csv")
     with pytest.raises(MonitorError, match="cannot write"):
-        export_articles(monitor, [page_id], tmp_path / "missing" / "out.csv", "csv")
+        monitor.export_articles([page_id], tmp_path / "missing" / "out.csv", "csv")
 
     def failing_renderer(html: str, path: Path) -> None:
         path.write_bytes(b"%PDF-partial")
         raise MonitorError("the printer gave up")
 
     with pytest.raises(MonitorError, match="gave up"):
-        export_articles(monitor, [page_id], out, "pdf", pdf_renderer=failing_renderer)
+        monitor.export_articles([page_id], out, "pdf", pdf_renderer=failing_renderer)
     assert list(tmp_path.glob("out*")) == []  # no file, and no partial file, was left
 
 
@@ -212,5 +210,5 @@ def test_renderer_receives_the_dossier(monitor: Monitor, tmp_path: Path) -> None
         path.write_bytes(b"%PDF-1.4 test")
 
     out = tmp_path / "out.pdf"
-    assert export_articles(monitor, None, out, "pdf", pdf_renderer=renderer) == 2
+    assert monitor.export_articles(None, out, "pdf", pdf_renderer=renderer) == 2
     assert out.read_bytes().startswith(b"%PDF") and '<table class="aligned">' in received[0]

@@ -16,6 +16,7 @@ from monitor.feeds import MAX_ITEMS
 from monitor.fetch import FetchSettings
 from monitor.types import SourceKind, SourceReport, TextOrigin
 from tests.support.http_server import LocalServer, Route
+from tests.support.inside import parts
 
 RUSSIAN = (
     "Правительство области сообщило во вторник о начале строительства новой школы в районе. "
@@ -121,7 +122,7 @@ def serve_everything(server: LocalServer) -> dict[str, str]:
 def update_all(monitor: Monitor, urls: dict[str, str]) -> dict[str, SourceReport]:
     ids = {}
     for name, url in urls.items():
-        ids[name] = monitor.store.add_source(url, kind=SourceKind.FEED, name=name).id
+        ids[name] = parts(monitor).store.add_source(url, kind=SourceKind.FEED, name=name).id
     summary = monitor.update()
     by_id = {report.source_id: report for report in summary.reports}
     return {name: by_id[source_id] for name, source_id in ids.items()}
@@ -178,4 +179,4 @@ def test_bad_sources_fail_alone_with_clear_errors_and_good_ones_update(
         assert "по ссылке JSLINKTEXT" in good.text  # the link's words stay, its target does not
         assert wall.text_origin is TextOrigin.FEED and wall.last_error
         assert wall.text == RUSSIAN
-        assert monitor.store.integrity_check() == "ok"
+        assert parts(monitor).store.integrity_check() == "ok"

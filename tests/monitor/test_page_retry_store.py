@@ -13,10 +13,9 @@ import pytest
 from monitor.clock import to_iso
 from monitor.store import ArticleDraft, Store
 from monitor.store.database import _MIGRATIONS, SCHEMA_VERSION
-from monitor.store.page_retries import PageRetries
-from monitor.store.translations import StoredSentence, TranslationStore
-from monitor.types import ArticleState, SourceKind, TextOrigin
+from monitor.types import ArticleState, SentencePair, SourceKind, TextOrigin
 from tests.monitor.test_store import open_at_once
+from tests.support.extraction import page_outcome
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -48,38 +47,28 @@ def save(
     error: str | None = None,
     retry_at: datetime | None = None,
 ) -> None:
-    store.save_extraction(
-        article_id,
-        text=text,
-        origin=TextOrigin.FEED if error else TextOrigin.PAGE,
-        raw_sha256=None,
-        canonical_url=None,
-        title=None,
-        author=None,
-        published=None,
-        published_offset_minutes=None,
-        language="ru",
-        language_hint=None,
-        error=error,
-        page_retry_at=retry_at,
-    )
+    article = store.article(article_id)
+    if error:  # no page: the article keeps its feed's text
+        assert text == article.text
+    outcome = page_outcome(article, None if error else text, error=error)
+    store.save_extraction(outcome, retry_at=retry_at)
 
 
 def translate(store: Store, article_id: int, text: str) -> None:
     """Store a translation of ``text`` as the translation stage would."""
-    TranslationStore(store).save(
+    store.translations.save(
         article_id,
         target="en",
         title="Rate",
         route="ru→en (test)",
         is_pivot=False,
         at=NOW,
-        sentences=[StoredSentence(0, text, f"EN {text}", False)],
+        sentences=[SentencePair(0, text, f"EN {text}", False)],
     )
 
 
 def test_pages_are_due_at_their_time_and_only_while_young(store: Store):
-    retries = PageRetries(store)
+    retries = store.page_retries
     first, second = add_article(store, 1), add_article(store, 2)
     save(store, first, TEASER, error="page not available: 503", retry_at=NOW + HOUR)
     save(store, second, TEASER, error="page not available: 404")  # not to be asked again
@@ -91,29 +80,28 @@ def test_pages_are_due_at_their_time_and_only_while_young(store: Store):
     assert retries.due(source_id, now=NOW + HOUR, first_seen_since=NOW + HOUR / 2) == []
     assert retries.due(source_id + 1, now=NOW + HOUR, first_seen_since=NOW) == []
 
-    changes = store.changes_since(0)
+    changes = store.change_log.since(0)
     retries.record_failure(first, error="page not available: 500", retry_at=None)
     failed_again = store.article(first)
     assert failed_again.page_attempts == 2
     assert failed_again.last_error == "page not available: 500"
     assert failed_again.text == TEASER
     assert retries.due(source_id, now=NOW + 24 * HOUR, first_seen_since=NOW) == []
-    assert store.changes_since(0) == changes  # nothing the index must redo
+    assert store.change_log.since(0) == changes  # nothing the index must redo
 
 
 def test_a_changed_text_sends_the_article_back_to_translation(store: Store):
     article_id = add_article(store)
     save(store, article_id, TEASER, error="page not available: 503", retry_at=NOW + HOUR)
     translate(store, article_id, TEASER)
-    store.set_state(article_id, ArticleState.INDEXED)
-    translations = TranslationStore(store)
+    translations = store.translations
 
     save(store, article_id, TEASER, error="page not available: 503", retry_at=NOW + 2 * HOUR)
     unchanged = store.article(article_id)
-    assert unchanged.state is ArticleState.INDEXED  # the same text: nothing to redo
+    assert unchanged.state is ArticleState.TRANSLATED  # the same text: nothing to redo
     assert translations.translation(article_id) is not None
 
-    seen = store.changes_since(0)[-1][0]
+    seen = store.change_log.since(0)[-1][0]
     save(store, article_id, PAGE_TEXT)
     filled = store.article(article_id)
     assert (filled.text, filled.text_origin, filled.last_error) == (
@@ -123,8 +111,8 @@ def test_a_changed_text_sends_the_article_back_to_translation(store: Store):
     )
     assert filled.state is ArticleState.DETECTED
     assert translations.translation(article_id) is None  # it was of the teaser
-    assert [article_id] == [change[1] for change in store.changes_since(seen)]
-    assert PageRetries(store).due(filled.source_id, now=NOW + 9 * HOUR, first_seen_since=NOW) == []
+    assert [article_id] == [change[1] for change in store.change_log.since(seen)]
+    assert store.page_retries.due(filled.source_id, now=NOW + 9 * HOUR, first_seen_since=NOW) == []
 
 
 def v3_store(path: Path) -> None:
@@ -171,13 +159,13 @@ def test_a_v3_store_is_migrated_keeping_everything(tmp_path: Path):
             ArticleState.DETECTED,
         )
         assert flagged.last_error == "page not available: 503 Service Unavailable"
-        assert (indexed.text, indexed.state) == (PAGE_TEXT, ArticleState.INDEXED)
-        assert TranslationStore(store).translation(2) is not None
+        assert (indexed.text, indexed.state) == (PAGE_TEXT, ArticleState.TRANSLATED)
+        assert store.translations.translation(2) is not None
         assert flagged.page_attempts == indexed.page_attempts == 0
         # Whether an old failure may pass was not recorded: it is not asked for again.
-        assert PageRetries(store).due(1, now=NOW + HOUR, first_seen_since=NOW) == []
+        assert store.page_retries.due(1, now=NOW + HOUR, first_seen_since=NOW) == []
         save(store, 1, TEASER, error="page not available: 503", retry_at=NOW + HOUR)
-        assert [a.id for a in PageRetries(store).due(1, now=NOW + HOUR, first_seen_since=NOW)] == [
+        assert [a.id for a in store.page_retries.due(1, now=NOW + HOUR, first_seen_since=NOW)] == [
             1
         ]
         assert store.integrity_check() == "ok"

@@ -15,6 +15,7 @@ from monitor.paths import store_path
 from monitor.store import Store
 from monitor.types import ArticleState, ProgressKind, SourceKind, TextOrigin
 from tests.support.http_server import LocalServer, Request, Route
+from tests.support.inside import parts
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5, min_host_interval=0)
 
@@ -102,7 +103,10 @@ def test_update_stores_items_with_text_language_and_evidence(server: LocalServer
     assert extracted.language == "ru"
     assert extracted.state is ArticleState.DETECTED
     assert extracted.raw_sha256 is not None
-    assert monitor.store.raw_page(extracted.raw_sha256).decode("cp1251").count("Центральный") == 1
+    assert (
+        parts(monitor).store.raw_page(extracted.raw_sha256).decode("cp1251").count("Центральный")
+        == 1
+    )
     assert extracted.published is not None and extracted.published.hour == 7  # 10:15 +03:00
     assert extracted.published_offset_minutes == 180
 
@@ -155,7 +159,7 @@ def test_a_failing_source_keeps_its_error_and_others_update(server: LocalServer,
     errors = {r.source_id: r.error for r in summary.reports}
     assert errors[bad.id] is not None and "403 Forbidden" in errors[bad.id]
     assert errors[not_feed.id] is not None and "not a feed" in errors[not_feed.id].lower()
-    stored = monitor.store.source(bad.id)
+    stored = parts(monitor).store.source(bad.id)
     assert stored.last_error is not None and stored.error_since is not None
     assert stored.next_attempt_at is not None  # backing off
     assert len(monitor.articles()) == 2
@@ -225,12 +229,12 @@ def test_a_finished_update_is_remembered_across_a_restart(server: LocalServer, t
         data, fetch_settings=FAST, clock=lambda: datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
     ) as first:
         sources = [first.add_source(feed_url).source, first.add_source(failing, check=False).source]
-        assert first.store.last_update() is None
+        assert parts(first).store.last_update() is None
         cancel = threading.Event()
         for progress in first.update_iter(cancel=cancel):
             if progress.kind is ProgressKind.FETCHED:
                 cancel.set()
-        assert first.store.last_update() is None  # a cancelled update did not finish
+        assert parts(first).store.last_update() is None  # a cancelled update did not finish
         first.update([s.id for s in sources])  # named: the failing one too, despite its backoff
 
     reopened = Store(store_path(data))

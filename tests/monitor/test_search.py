@@ -16,6 +16,7 @@ from monitor.fetch import FetchSettings
 from monitor.paths import index_dir
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
+from tests.support.inside import parts
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=5, min_host_interval=0)
 GLOSSARY = {"ракета": "missile", "упала": "fell", "море": "sea"}
@@ -82,29 +83,31 @@ def test_index_follows_changes_and_removals(monitor: Monitor, server: LocalServe
     monitor.remove_source(monitor.sources()[0].id)
     list(monitor.sync_index())
     assert titles(monitor, "ставка") == []
-    assert monitor.index.document_count() == 0
+    assert parts(monitor).index.document_count() == 0
 
 
 def test_crash_between_store_and_index_commit_is_resynced(monitor: Monitor, tmp_path: Path):
-    synced = monitor.index.synced
     # The store committed more than the index recorded (killed before the index commit):
-    monitor.index._write_state(monitor.index.directory, synced=0)
-    reopened = open_monitor(monitor.data_dir)
+    # both articles changed again, and the index's position stayed where it was.
+    with parts(monitor).store.transaction() as db:
+        db.execute("UPDATE articles SET title = title")
+    synced = parts(monitor).store.change_log.last_position()
+    reopened = open_monitor(parts(monitor).data_dir)
     try:
-        assert reopened.index_stage.pending() > 0
+        assert parts(reopened).index_stage.pending() > 0
         list(reopened.sync_index())
-        assert reopened.index.synced == synced
-        assert reopened.index.document_count() == 2  # replayed, not duplicated
+        assert parts(reopened).index.synced == synced
+        assert parts(reopened).index.document_count() == 2  # replayed, not duplicated
     finally:
         reopened.close()
 
 
 def test_lost_index_is_rebuilt_from_the_store(monitor: Monitor):
-    data_dir = monitor.data_dir
+    data_dir = parts(monitor).data_dir
     monitor.close()
     shutil.rmtree(index_dir(data_dir))
     with open_monitor(data_dir) as reopened:
-        assert reopened.index.needs_rebuild
+        assert parts(reopened).index.needs_rebuild
         list(reopened.sync_index())
         assert [h.article.title for h in reopened.search(SearchRequest("missile")).hits] == [
             "Учения на флоте"
@@ -112,7 +115,7 @@ def test_lost_index_is_rebuilt_from_the_store(monitor: Monitor):
 
 
 def test_cli_search_json_and_errors(monitor: Monitor, capsys):
-    data = ["--data-dir", str(monitor.data_dir)]
+    data = ["--data-dir", str(parts(monitor).data_dir)]
     monitor.close()
     assert main([*data, "search", "missile", "--json"]) == 0
     [hit] = json.loads(capsys.readouterr().out)
@@ -141,38 +144,26 @@ def test_cli_search_json_and_errors(monitor: Monitor, capsys):
     assert "Rebuilt the index: 2 articles." in capsys.readouterr().out
 
 
-def test_articles_left_translated_by_a_kill_after_the_index_commit_are_marked_indexed(
-    monitor: Monitor,
-):
-    from monitor.types import ArticleState
-
-    ids = [a.id for a in monitor.articles()]
-    for article_id in ids:  # killed after the index committed, before the states were saved
-        monitor.store.set_state(article_id, ArticleState.TRANSLATED)
-    list(monitor.sync_index())
-    assert {a.state for a in monitor.articles()} == {ArticleState.INDEXED}
-
-
 def test_each_article_is_written_to_the_index_once_per_sync(tmp_path: Path, server: LocalServer):
     with open_monitor(tmp_path / "data", fetch_settings=FAST) as monitor:
         list(monitor.sync_index())  # an existing (empty) index: the batch path, not a rebuild
-        monitor.index_stage._batch = 2  # several batches, with articles spanning two of them
-        monitor.collector.stages.remove(monitor.index_stage)
+        parts(monitor).index_stage._batch = 2  # several batches, with articles spanning two of them
+        parts(monitor).collector.stages.remove(parts(monitor).index_stage)
         monitor.add_source(feed(server, ITEMS))
         monitor.update()  # stored and translated (no model: aligned to itself), not indexed
-        assert monitor.index_stage.pending() > len(ITEMS)  # several changes per article
+        assert parts(monitor).index_stage.pending() > len(ITEMS)  # several changes per article
         written: list[int] = []
-        apply = monitor.index.apply
+        apply = parts(monitor).index.apply
 
         def recording_apply(documents, removed, *, synced):  # type: ignore[no-untyped-def]
             documents = list(documents)
             written.extend(d.article_id for d in documents)
             return apply(documents, removed, synced=synced)
 
-        monitor.index.apply = recording_apply  # type: ignore[method-assign]
+        parts(monitor).index.apply = recording_apply  # type: ignore[method-assign]
         list(monitor.sync_index())
         assert sorted(written) == sorted(a.id for a in monitor.articles())
-        assert monitor.index_stage.pending() == 0
+        assert parts(monitor).index_stage.pending() == 0
         assert titles(monitor, "ставку") == ["Ставка сохранена"]
 
 
@@ -180,18 +171,19 @@ def test_a_search_reads_each_article_once_whatever_the_number_of_hits(
     tmp_path: Path, server: LocalServer
 ):
     many = [
-        (f"m{n}", f"Учения {n}", f"Вчера ракета {n} упала в море во время учений.") for n in range(30)
+        (f"m{n}", f"Учения {n}", f"Вчера ракета {n} упала в море во время учений.")
+        for n in range(30)
     ]
     with open_monitor(tmp_path / "many", fetch_settings=FAST) as opened:
         opened.install_models([build_package(tmp_path / "b", "ru", "en", glossary=GLOSSARY)])
         opened.add_source(feed(server, many))
         opened.update()
         statements: list[str] = []
-        opened.store._db.set_trace_callback(statements.append)
+        parts(opened).store._db.set_trace_callback(statements.append)
         try:
             page = opened.search(SearchRequest("missile", page_size=25))
         finally:
-            opened.store._db.set_trace_callback(None)
+            parts(opened).store._db.set_trace_callback(None)
 
     assert page.total == 30 and len(page.hits) == 25
     assert all(hit.title_translated and "missile" in hit.snippet_translation for hit in page.hits)

@@ -13,7 +13,8 @@ import pytest
 from monitor.errors import NotFoundError, SourceError, StoreError
 from monitor.store import ArticleDraft, Store
 from monitor.store.update_runs import KEPT_RUNS
-from monitor.types import ArticleState, FinishedUpdate, SourceKind, TextOrigin
+from monitor.types import ArticleState, FetchedDocument, FinishedUpdate, SourceKind
+from tests.support.extraction import page_outcome
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 LONG_TEXT = "Сеул объявил о запуске спутника. " * 12
@@ -88,20 +89,7 @@ def test_extraction_detects_duplicates_across_outlets_only(store: Store):
         store.insert_article(draft(second.id, "1", "https://b.test/1")),
     ]
     for article_id in ids:
-        store.save_extraction(
-            article_id,
-            text=LONG_TEXT,
-            origin=TextOrigin.PAGE,
-            raw_sha256=None,
-            canonical_url=None,
-            title=None,
-            author=None,
-            published=None,
-            published_offset_minutes=None,
-            language="ru",
-            language_hint=None,
-            error=None,
-        )
+        store.save_extraction(page_outcome(store.article(article_id), LONG_TEXT))
     a1, a2, b1 = (store.article(i) for i in ids)
     assert a1.duplicate_of is None
     assert a2.duplicate_of is None  # same outlet twice is not a cross-outlet duplicate
@@ -110,14 +98,14 @@ def test_extraction_detects_duplicates_across_outlets_only(store: Store):
 
 
 def test_raw_pages_are_kept_exactly_with_their_hash(store: Store):
+    source = store.add_source("https://a.test/rss", kind=SourceKind.FEED, name="A")
+    article_id = store.insert_article(draft(source.id))
     content = "<html><meta charset=windows-1251>Привет</html>".encode("cp1251")
-    digest = store.save_raw_page(
-        content,
-        url="https://a.test/1",
-        retrieved_at=NOW,
-        content_type="text/html",
-        encoding="windows-1251",
-    )
+    document = FetchedDocument("https://a.test/1", 200, content, "text/html", None, None, NOW)
+    article = store.article(article_id)
+    page = page_outcome(article, "Привет", document=document, encoding="windows-1251")
+    store.save_extraction(page)
+    digest = store.article(article_id).raw_sha256
     assert digest == hashlib.sha256(content).hexdigest()
     assert store.raw_page(digest) == content
 
@@ -130,7 +118,7 @@ def test_change_log_records_new_changed_removed(store: Store):
         ArticleDraft(source.id, "g1", "https://a.test/1", "T2", None, None, None, "", "", None),
     )
     store.remove_source(source.id)
-    kinds = [(article, kind) for _, article, kind in store.changes_since(0)]
+    kinds = [(article, kind) for _, article, kind in store.change_log.since(0)]
     assert kinds == [(article_id, "new"), (article_id, "changed"), (article_id, "removed")]
     assert store.articles() == []
 

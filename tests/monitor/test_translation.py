@@ -15,6 +15,7 @@ from monitor import Monitor, open_monitor
 from monitor.cli import main
 from monitor.types import ArticleState, ProgressKind
 from tests.support.argos_factory import build_package
+from tests.support.inside import parts
 from tests.support.no_network import network_blocked
 
 LANGUAGES = ("ko", "ru", "zh", "uk")
@@ -52,7 +53,8 @@ def test_update_translates_the_demo_offline_with_aligned_sentences(
     }
 
     articles = monitor.articles()
-    assert {a.state for a in articles} == {ArticleState.INDEXED}  # translated, then indexed
+    assert {a.state for a in articles} == {ArticleState.TRANSLATED}
+    assert parts(monitor).index_stage.pending() == 0  # and indexed
     for article in articles:
         translation = monitor.translation(article.id)
         assert translation is not None
@@ -78,7 +80,7 @@ def test_without_a_model_articles_wait_with_a_note_then_translate_after_install(
     korean = monitor.articles(language="ko")
     assert {a.state for a in korean} == {ArticleState.DETECTED}
     assert {a.translation_note for a in korean} == {"untranslated: no ko→en model"}
-    assert monitor.translations.waiting_by_language()["ko"] == len(korean)
+    assert parts(monitor).translations.waiting_by_language()["ko"] == len(korean)
 
     monitor.install_models([package_folder / "translate-ko_en-1_0.argosmodel"])
     progress = list(monitor.translate_iter())
@@ -92,9 +94,9 @@ def test_an_opened_article_jumps_the_queue_and_cancel_keeps_what_was_done(
     monitor: Monitor, package_folder: Path
 ):
     sources = monitor.add_demo_sources()
-    for _ in monitor.collector.update_iter([s.id for s in sources]):
+    for _ in parts(monitor).collector.update_iter([s.id for s in sources]):
         pass
-    monitor.collector.stages.clear()  # collection only, translation below
+    parts(monitor).collector.stages.clear()  # collection only, translation below
     monitor.install_models([package_folder])
     last = max(monitor.articles(language="zh"), key=lambda a: a.id)
     monitor.prioritize(last.id)
@@ -105,15 +107,15 @@ def test_an_opened_article_jumps_the_queue_and_cancel_keeps_what_was_done(
             translated.append(progress.article_id)
             cancel.set()
     assert translated[0] == last.id
-    waiting = monitor.translations.waiting()
+    waiting = parts(monitor).translations.waiting()
     assert 0 < waiting < len(monitor.articles())
     list(monitor.translate_iter())
-    assert monitor.translations.waiting() == 0
+    assert parts(monitor).translations.waiting() == 0
 
 
 def test_wire_copies_are_translated_once(monitor: Monitor, tmp_path: Path):
     monitor.install_models([build_package(tmp_path / "b", "ru", "en")])
-    store = monitor.store
+    store = parts(monitor).store
     source = monitor.add_source("https://example.test/feed", check=False).source
     from monitor.store import ArticleDraft
 

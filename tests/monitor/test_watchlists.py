@@ -14,16 +14,7 @@ from monitor.errors import MonitorError, NotFoundError
 from monitor.fetch import FetchSettings
 from monitor.watchlists import (
     WatchFilters,
-    add_watchlist,
-    check_watchlists,
-    list_watchlists,
-    mark_seen,
-    matching_ids,
-    new_article_ids,
-    remove_watchlist,
     request_for,
-    set_muted,
-    timeline,
 )
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
@@ -71,26 +62,26 @@ def test_english_watchlist_counts_new_russian_matches_across_updates(
     monitor.add_source(serve_feed(server, "/rss.xml", "Вести (тест)", [DRILL, RATE]))
     monitor.update()
 
-    added = add_watchlist(monitor, "Missiles", "missile", existing_seen=False)
+    added = monitor.add_watchlist("Missiles", "missile", existing_seen=False)
     assert (added.total_matches, added.new_matches) == (1, 1)  # through the translation
-    assert mark_seen(monitor, "Missiles").new_matches == 0
-    [status] = check_watchlists(monitor)
+    assert monitor.mark_watchlist_seen("Missiles").new_matches == 0
+    [status] = monitor.check_watchlists()
     assert (status.total_matches, status.new_matches, status.notify) == (1, 0, False)
 
     serve_feed(server, "/rss.xml", "Вести (тест)", [DRILL, RATE, LAUNCH, GRAIN])
     monitor.update()
-    [status] = check_watchlists(monitor)
+    [status] = monitor.check_watchlists()
     assert (status.total_matches, status.new_matches, status.fresh_matches) == (2, 1, 1)
     assert status.notify
-    [launch_id] = new_article_ids(monitor, "Missiles")
+    [launch_id] = monitor.watchlist_new_ids("Missiles")
     assert monitor.article(launch_id).title == "Новый пуск"  # not the grain article
-    [listed] = list_watchlists(monitor)
+    [listed] = monitor.watchlists()
     assert (listed.name, listed.new_matches, listed.total_matches) == ("Missiles", 1, 2)
 
     # Checked again without anything new: still unseen, but nothing to notify about.
-    [again] = check_watchlists(monitor)
+    [again] = monitor.check_watchlists()
     assert (again.new_matches, again.fresh_matches, again.notify) == (1, 0, False)
-    seen = mark_seen(monitor, "Missiles")
+    seen = monitor.mark_watchlist_seen("Missiles")
     assert seen.new_matches == 0 and seen.watchlist.last_seen_at is not None
 
 
@@ -99,7 +90,7 @@ def test_existing_matches_count_as_seen_when_a_search_is_saved(
 ) -> None:
     monitor.add_source(serve_feed(server, "/rss.xml", "Вести (тест)", [DRILL, RATE, LAUNCH]))
     monitor.update()
-    status = add_watchlist(monitor, "  Rockets \n", "ракета")
+    status = monitor.add_watchlist("  Rockets \n", "ракета")
     assert (status.name, status.total_matches, status.new_matches) == ("Rockets", 2, 0)
     assert (status.fresh_matches, status.notify) == (0, False)
 
@@ -109,11 +100,11 @@ def test_an_old_article_that_matches_once_translated_is_new(
 ) -> None:
     monitor.add_source(serve_feed(server, "/rss.xml", "Вести (тест)", [DRILL, RATE]))
     monitor.update()  # no ru→en model yet: "missile" finds nothing
-    assert add_watchlist(monitor, "Missiles", "missile").total_matches == 0
+    assert monitor.add_watchlist("Missiles", "missile").total_matches == 0
 
     install_glossary_model(monitor, tmp_path)
     list(monitor.translate_iter())
-    [status] = check_watchlists(monitor)  # syncs the index with the new translation
+    [status] = monitor.check_watchlists()  # syncs the index with the new translation
     assert (status.total_matches, status.new_matches, status.fresh_matches) == (1, 1, 1)
 
 
@@ -123,24 +114,24 @@ def test_filters_are_saved_and_applied(monitor: Monitor, server: LocalServer) ->
     monitor.add_source(serve_feed(server, "/b.xml", "Нева (тест)", [saturday]))
     monitor.update()
     filters = WatchFilters(languages=("ru",), outlets=("Нева",), since=date(2026, 11, 21))
-    add_watchlist(monitor, "Neva rockets", "ракета", filters, existing_seen=False)
-    add_watchlist(monitor, "Ukrainian rockets", "ракета", WatchFilters(languages=("uk",)))
-    statuses = {s.name: s for s in check_watchlists(monitor)}
+    monitor.add_watchlist("Neva rockets", "ракета", filters, existing_seen=False)
+    monitor.add_watchlist("Ukrainian rockets", "ракета", WatchFilters(languages=("uk",)))
+    statuses = {s.name: s for s in monitor.check_watchlists()}
     assert statuses["Neva rockets"].watchlist.filters == filters  # read back from JSON
     assert statuses["Neva rockets"].new_matches == 1
     assert statuses["Ukrainian rockets"].total_matches == 0
-    [neva_id] = matching_ids(monitor, request_for(statuses["Neva rockets"].watchlist))
+    [neva_id] = monitor.matching_ids(request_for(statuses["Neva rockets"].watchlist))
     assert monitor.article(neva_id).source_name == "Нева (тест)"
 
 
 def test_deleted_articles_leave_the_counts(monitor: Monitor, server: LocalServer) -> None:
     monitor.add_source(serve_feed(server, "/rss.xml", "Вести (тест)", [DRILL, LAUNCH]))
     monitor.update()
-    add_watchlist(monitor, "Rockets", "ракета", existing_seen=False)
+    monitor.add_watchlist("Rockets", "ракета", existing_seen=False)
     monitor.remove_source(monitor.sources()[0].id)
-    [status] = check_watchlists(monitor)
+    [status] = monitor.check_watchlists()
     assert (status.total_matches, status.new_matches) == (0, 0)
-    assert list_watchlists(monitor)[0].new_matches == 0
+    assert monitor.watchlists()[0].new_matches == 0
 
 
 def test_muted_watchlist_is_counted_but_never_notifies(
@@ -148,32 +139,32 @@ def test_muted_watchlist_is_counted_but_never_notifies(
 ) -> None:
     monitor.add_source(serve_feed(server, "/rss.xml", "Вести (тест)", [RATE]))
     monitor.update()
-    add_watchlist(monitor, "Rockets", "ракета")
-    assert set_muted(monitor, "rockets").muted  # names are matched case-insensitively
+    monitor.add_watchlist("Rockets", "ракета")
+    assert monitor.mute_watchlist("rockets").muted  # names are matched case-insensitively
     serve_feed(server, "/rss.xml", "Вести (тест)", [RATE, LAUNCH])
     monitor.update()
-    [status] = check_watchlists(monitor)
+    [status] = monitor.check_watchlists()
     assert (status.new_matches, status.fresh_matches, status.notify) == (1, 1, False)
 
 
 def test_bad_names_and_queries_are_refused_with_user_messages(monitor: Monitor) -> None:
-    add_watchlist(monitor, "Rates", "ставка")
+    monitor.add_watchlist("Rates", "ставка")
     with pytest.raises(MonitorError, match="already exists"):
-        add_watchlist(monitor, "rates", "ключевая ставка")
+        monitor.add_watchlist("rates", "ключевая ставка")
     with pytest.raises(MonitorError, match="needs a name"):
-        add_watchlist(monitor, "   ", "ставка")
+        monitor.add_watchlist("   ", "ставка")
     with pytest.raises(MonitorError, match="too long"):
-        add_watchlist(monitor, "x" * 200, "ставка")
+        monitor.add_watchlist("x" * 200, "ставка")
     with pytest.raises(MonitorError, match="empty"):
-        add_watchlist(monitor, "Nothing", "  ")
+        monitor.add_watchlist("Nothing", "  ")
     with pytest.raises(MonitorError):
-        add_watchlist(monitor, "Broken", '"unclosed phrase')
-    assert [s.name for s in list_watchlists(monitor)] == ["Rates"]  # nothing half-stored
+        monitor.add_watchlist("Broken", '"unclosed phrase')
+    assert [s.name for s in monitor.watchlists()] == ["Rates"]  # nothing half-stored
     with pytest.raises(NotFoundError, match="Rates"):  # the message lists the known ones
-        remove_watchlist(monitor, "Nope")
-    assert remove_watchlist(monitor, "RATES").name == "Rates"
-    assert list_watchlists(monitor) == []
-    assert check_watchlists(monitor) == []
+        monitor.remove_watchlist("Nope")
+    assert monitor.remove_watchlist("RATES").name == "Rates"
+    assert monitor.watchlists() == []
+    assert monitor.check_watchlists() == []
 
 
 def test_timeline_counts_matches_per_utc_day_per_outlet(
@@ -185,16 +176,16 @@ def test_timeline_counts_matches_per_utc_day_per_outlet(
     other = ("b1", "Ракета над морем", "Ракета пролетела над морем.", FRIDAY)
     monitor.add_source(serve_feed(server, "/b.xml", "Нева (тест)", [other]))
     monitor.update()
-    by_day = timeline(monitor, SearchRequest("ракета"))
+    by_day = monitor.timeline(SearchRequest("ракета"))
     assert by_day == {
         "2026-11-19": {"Вести (тест)": 1},
         "2026-11-20": {"Нева (тест)": 1},
         "2026-11-21": {"Вести (тест)": 1},
     }
     assert list(by_day) == sorted(by_day)
-    assert len(matching_ids(monitor, SearchRequest("ракета"))) == 3  # not the rate article
-    assert timeline(monitor, SearchRequest("ракета", outlets=("Нева",))) == {
+    assert len(monitor.matching_ids(SearchRequest("ракета"))) == 3  # not the rate article
+    assert monitor.timeline(SearchRequest("ракета", outlets=("Нева",))) == {
         "2026-11-20": {"Нева (тест)": 1}
     }
     with pytest.raises(MonitorError):
-        timeline(monitor, SearchRequest("date:[2026-13-01 TO]"))
+        monitor.timeline(SearchRequest("date:[2026-13-01 TO]"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from monitor import open_monitor
 from tests.support.argos_factory import build_package
 from tests.support.http_server import Route
+from tests.support.inside import parts
 from tests.ui.dialog_support import demo_collection, screenshot, task_manager  # noqa: F401
 from translations.types import PackageInfo
 from ui.dialogs import models as models_module
@@ -39,7 +40,7 @@ def _installed_rows(dialog: ModelsDialog) -> list[list[str]]:
 
 def _waiting(data_dir: Path) -> dict[str | None, int]:
     with open_monitor(data_dir) as monitor:
-        return monitor.translations.waiting_by_language()
+        return parts(monitor).translations.waiting_by_language()
 
 
 def _install_folder(qtbot, dialog: ModelsDialog, folder: Path, monkeypatch) -> None:

@@ -7,7 +7,6 @@ holds every article once, whole, with the index in step with it.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -17,8 +16,9 @@ from monitor.paths import store_path
 from tests.e2e.test_concurrent_writers import cli, follow_collection, servers
 from tests.e2e.test_crash_recovery import ARTICLES_PER_FEED, PARAGRAPHS, check_store
 from tests.support.http_server import LocalServer
+from tests.support.inside import parts
 from ui import jobs
-from ui.tasks import TaskManager
+from ui.tasks import Changes, TaskManager
 
 __all__ = ["servers"]  # the fixture, imported for pytest
 
@@ -28,20 +28,27 @@ def test_app_and_cli_update_one_collection_at_once(
 ) -> None:
     follow_collection(tmp_path, servers)
     tasks = TaskManager(tmp_path)
-    finished: list[Future[str]] = []
+    finished: list[str] = []
+    failed: list[BaseException] = []
     try:
         process = cli(tmp_path, "update")
-        tasks.run_long("Updating", jobs.update, finished.append)
-        qtbot.waitUntil(lambda: bool(finished), timeout=120_000)
+        tasks.run_long(
+            "Updating",
+            jobs.update,
+            changes=Changes.SOURCES | Changes.ARTICLES,
+            success=finished.append,
+            failure=failed.append,
+        )
+        qtbot.waitUntil(lambda: bool(finished or failed), timeout=120_000)
         _, stderr = process.communicate(timeout=120)
     finally:
         tasks.shutdown()
 
-    assert finished[0].exception() is None
-    assert finished[0].result().endswith("new articles")
+    assert failed == []
+    assert finished[0].endswith("new articles")
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     states = check_store(store_path(tmp_path), {})
     assert len(states) == len(PARAGRAPHS) * ARTICLES_PER_FEED
     with open_monitor(tmp_path) as monitor:
-        assert monitor.index.document_count() == monitor.store.count_articles()
+        assert parts(monitor).index.document_count() == parts(monitor).store.count_articles()

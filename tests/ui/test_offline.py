@@ -102,7 +102,7 @@ def test_update_translate_search_and_read_with_the_network_blocked(
         if m.startswith(("stanza", "argostranslate.translate", "spacy"))
     }
     assert len(articles) == 3
-    assert {a.state for a in articles} == {ArticleState.INDEXED}
+    assert {a.state for a in articles} == {ArticleState.TRANSLATED}  # and indexed: found below
     ids = {a.id for a in articles}
     assert {hit.article.id for hit in by_translation.hits} == ids
     assert {hit.article.id for hit in by_original.hits} == ids

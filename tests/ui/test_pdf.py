@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from monitor import open_monitor
-from monitor.export import export_articles
 from monitor.fetch import FetchSettings
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
@@ -47,9 +46,9 @@ def test_dossier_prints_to_a_pdf_with_a_page_per_article(
         monitor.update()
         out = tmp_path / "dossier.pdf"
         ids = [a.id for a in monitor.articles()]
-        assert export_articles(monitor, ids, out, "pdf", pdf_renderer=render_pdf) == 3
+        assert monitor.export_articles(ids, out, "pdf", pdf_renderer=render_pdf) == 3
         two = tmp_path / "two.pdf"
-        export_articles(monitor, ids[:2], two, "pdf", pdf_renderer=render_pdf)
+        monitor.export_articles(ids[:2], two, "pdf", pdf_renderer=render_pdf)
 
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF")

@@ -13,13 +13,14 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtTest import QTest
 
 from monitor import open_monitor
+from monitor.types import SentencePair
 from tests.support.argos_factory import build_package
 from ui.languages import language_name
 from ui.queries import reader_content
 from ui.reader import ReaderLayout, ReaderView
 from ui.reader_document import published_text, term_marks
 from ui.reader_pane import SentencePane
-from ui.viewdata import ReaderContent, SentenceView, TextSourceKind
+from ui.viewdata import ReaderContent, TextSourceKind
 
 SHOTS = Path("/tmp/ui-shots")
 
@@ -49,7 +50,7 @@ def make_content(
     **changes: object,
 ) -> ReaderContent:
     sentences = tuple(
-        SentenceView(paragraph, original, translation, index in degenerate)
+        SentencePair(paragraph, original, translation, index in degenerate)
         for index, (paragraph, original, translation) in enumerate(pairs)
     )
     content = ReaderContent(

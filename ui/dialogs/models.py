@@ -2,14 +2,13 @@
 
 Models come from files or folders (a USB stick) or, when there is a network, from the Argos
 online index. Installing and downloading run on the writer thread; the index is read on the
-reader thread. After an install the dialog emits ``models_changed`` and the main window
-starts translating the articles that were waiting.
+reader thread. After an install the dialog emits ``models_changed``; the job's change
+(``Changes.MODELS``) has the main window translate the articles that were waiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
@@ -38,8 +37,8 @@ from monitor.errors import NoNetworkError
 from monitor.types import Progress, ProgressKind
 from translations.online import INDEX_URL, AvailablePackage
 from translations.types import InstallReport, PackageInfo, PackageProblem
-from ui.dialogs.common import Callbacks, confirm, failure, language_name
-from ui.tasks import TaskManager
+from ui.dialogs.common import confirm, language_name
+from ui.tasks import Changes, TaskManager, failure_message
 
 T = TypeVar("T")
 _NAME = Qt.ItemDataRole.UserRole
@@ -101,7 +100,6 @@ class ModelsDialog(QDialog):
         self, tasks: TaskManager, parent: QWidget | None = None, *, index_url: str = INDEX_URL
     ) -> None:
         super().__init__(parent)
-        self._callbacks = Callbacks(self)
         self.setWindowTitle("Translation models")
         self.resize(820, 620)
         self._tasks = tasks
@@ -197,14 +195,12 @@ class ModelsDialog(QDialog):
                 monitor.saved_settings().target_language,  # saved since opening, too
             )
 
-        self._tasks.read(job, self._callbacks.on_main(self._show_state))
+        self._tasks.read(job, success=self._show_state, failure=self._say_failure, owner=self)
 
-    def _show_state(self, future: Future[ModelsState]) -> None:
-        error = failure(future)
-        if error is not None:
-            self.message.setText(error)
-            return
-        state = future.result()
+    def _say_failure(self, error: BaseException) -> None:
+        self.message.setText(failure_message(error))
+
+    def _show_state(self, state: ModelsState) -> None:
         self._state = state
         self.installed.clear()
         for package in state.packages:
@@ -260,15 +256,10 @@ class ModelsDialog(QDialog):
         ) -> InstallReport:
             return monitor.install_models(paths)
 
-        self._start_job("Installing models", f"Installing {shown}…", job, self._installed)
+        self._start_job("Installing models", f"Installing {shown}…", job)
 
-    def _installed(self, future: Future[InstallReport]) -> None:
+    def _installed(self, report: InstallReport) -> None:
         self._end_job()
-        error = failure(future)
-        if error is not None:
-            self.message.setText(error)
-            return
-        report = future.result()
         lines = [f"Installed {p.pair} ({p.name}, version {p.version})." for p in report.installed]
         lines += [f"Refused {p.path.name}: {p.reason}" for p in report.refused]
         if not lines:
@@ -285,17 +276,18 @@ class ModelsDialog(QDialog):
         if not confirm(self, "Remove model", f"Remove the translation model {name}?", "Remove"):
             return
 
-        def done(future: Future[PackageInfo]) -> None:
-            error = failure(future)
-            if error is not None:
-                self.message.setText(error)
-                return
-            removed = future.result()
+        def done(removed: PackageInfo) -> None:
             self.message.setText(f"Removed {removed.name} ({removed.pair}).")
             self.reload()
             self.models_changed.emit()
 
-        self._tasks.write(lambda monitor: monitor.remove_model(name), self._callbacks.on_main(done))
+        self._tasks.write(
+            lambda monitor: monitor.remove_model(name),
+            changes=Changes.MODELS,
+            success=done,
+            failure=self._say_failure,
+            owner=self,
+        )
 
     # Online -----------------------------------------------------------------------------
 
@@ -308,19 +300,17 @@ class ModelsDialog(QDialog):
 
         self.check_button.setEnabled(False)
         self.message.setText("Reading the online index…")
-        self._tasks.read(job, self._callbacks.on_main(self._show_online))
+        self._tasks.read(job, success=self._show_online, failure=self._online_failed, owner=self)
 
-    def _show_online(self, future: Future[list[AvailablePackage]]) -> None:
+    def _online_failed(self, error: BaseException) -> None:
         self.check_button.setEnabled(True)
-        error = None if future.cancelled() else future.exception()
         if isinstance(error, NoNetworkError):
             self.message.setText(NO_NETWORK)  # the usual case in the field, not a fault
-            return
-        problem = failure(future)
-        if problem is not None:
-            self.message.setText(problem)
-            return
-        packages = future.result()
+        else:
+            self._say_failure(error)
+
+    def _show_online(self, packages: list[AvailablePackage]) -> None:
+        self.check_button.setEnabled(True)
         self._available = sorted(packages, key=_version_key)
         self.online.clear()
         for package in self._available:
@@ -349,7 +339,7 @@ class ModelsDialog(QDialog):
             return monitor.download_model(package, progress=show, cancel=cancel)
 
         text = f"Downloading {package.file_name}…"
-        self._start_job(f"Downloading {package.file_name}", text, job, self._installed)
+        self._start_job(f"Downloading {package.file_name}", text, job)
 
     # Long jobs --------------------------------------------------------------------------
 
@@ -358,7 +348,6 @@ class ModelsDialog(QDialog):
         name: str,
         text: str,
         job: Callable[[Monitor, Callable[[Progress], None], Event], InstallReport],
-        on_done: Callable[[Future[InstallReport]], None],
     ) -> None:
         self._job_name = name
         self.message.setText(text)
@@ -366,7 +355,18 @@ class ModelsDialog(QDialog):
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self._update_buttons()
-        self._job_cancel = self._tasks.run_long(name, job, self._callbacks.on_main(on_done))
+        self._job_cancel = self._tasks.run_long(
+            name,
+            job,
+            changes=Changes.MODELS,
+            success=self._installed,
+            failure=self._install_failed,
+            owner=self,
+        )
+
+    def _install_failed(self, error: BaseException) -> None:
+        self._end_job()
+        self._say_failure(error)
 
     def _on_progress(self, name: str, progress: Progress) -> None:
         if name != self._job_name or not progress.total:

@@ -12,7 +12,6 @@ app's own preferences (:func:`app_preferences`) and take effect on the next star
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -34,9 +33,8 @@ from PySide6.QtWidgets import (
 from monitor import Monitor
 from monitor.settings import Settings
 from translations.packages import is_language_code
-from ui.dialogs.common import Callbacks, failure
 from ui.languages import LANGUAGE_NAMES
-from ui.tasks import TaskManager
+from ui.tasks import Changes, TaskManager, failure_message
 
 ORGANIZATION = "media-monitor"
 APPLICATION = "media-monitor"
@@ -82,7 +80,6 @@ class SettingsDialog(QDialog):
         preferences: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
-        self._callbacks = Callbacks(self)
         self.setWindowTitle("Settings")
         self._tasks = tasks
         self._preferences = preferences if preferences is not None else app_preferences()
@@ -165,13 +162,13 @@ class SettingsDialog(QDialog):
         def job(monitor: Monitor) -> Settings:
             return monitor.saved_settings()
 
-        self._tasks.read(job, self._callbacks.on_main(self._show))
+        self._tasks.read(job, success=self._show, failure=self._show_fresh, owner=self)
 
-    def _show(self, future: Future[Settings]) -> None:
-        error = failure(future)
-        if error is not None:
-            self.message.setText(f"{error} Saving writes fresh settings.")
-        settings = Settings() if error is not None else future.result()
+    def _show_fresh(self, error: BaseException) -> None:
+        self.message.setText(f"{failure_message(error)} Saving writes fresh settings.")
+        self._show(Settings())
+
+    def _show(self, settings: Settings) -> None:
         self._loaded = settings
         index = self.target_language.findData(settings.target_language)
         if index >= 0:
@@ -241,15 +238,15 @@ class SettingsDialog(QDialog):
             monitor.save_settings(settings)
             return settings
 
-        def done(future: Future[Settings]) -> None:
-            error = failure(future)
-            if error is not None:
-                self.buttons.setEnabled(True)
-                self.message.setText(f"The settings were not saved: {error}")
-                return
-            self.settings_saved.emit(future.result())
+        def done(saved: Settings) -> None:
+            self.settings_saved.emit(saved)
             self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self.message.setText(f"The settings were not saved: {failure_message(error)}")
 
         self.buttons.setEnabled(False)
         self.message.setText("Saving…")
-        self._tasks.write(job, self._callbacks.on_main(done))
+        # SETTINGS: the window reopens each thread's Monitor with them.
+        self._tasks.write(job, changes=Changes.SETTINGS, success=done, failure=failed, owner=self)

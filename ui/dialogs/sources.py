@@ -8,7 +8,6 @@ list of followed sources.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from threading import Event
@@ -39,9 +38,9 @@ from PySide6.QtWidgets import (
 from monitor import Monitor
 from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
-from ui.dialogs.common import Callbacks, confirm, failure, language_name
+from ui.dialogs.common import confirm, language_name
 from ui.languages import LANGUAGE_NAMES
-from ui.tasks import TaskManager
+from ui.tasks import Changes, TaskManager, failure_message
 
 T = TypeVar("T")
 _SOURCE_ID = Qt.ItemDataRole.UserRole
@@ -72,7 +71,6 @@ class SourcesDialog(QDialog):
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._callbacks = Callbacks(self)
         self.setWindowTitle("Sources")
         self.resize(860, 560)
         self._tasks = tasks
@@ -214,14 +212,13 @@ class SourcesDialog(QDialog):
         def job(monitor: Monitor) -> tuple[list[Source], Sequence[Outlet]]:
             return monitor.sources(), monitor.catalog()
 
-        self._tasks.read(job, self._callbacks.on_main(self._show_sources))
+        self._tasks.read(job, success=self._show_sources, failure=self._say_failure, owner=self)
 
-    def _show_sources(self, future: Future[tuple[list[Source], Sequence[Outlet]]]) -> None:
-        error = failure(future)
-        if error is not None:
-            self.followed_message.setText(error)
-            return
-        self._sources, self._catalog = future.result()
+    def _say_failure(self, error: BaseException) -> None:
+        self.followed_message.setText(failure_message(error))
+
+    def _show_sources(self, loaded: tuple[list[Source], Sequence[Outlet]]) -> None:
+        self._sources, self._catalog = loaded
         selected = self.selected_source()
         keep = selected.id if selected else self._tested
         self.source_list.clear()
@@ -281,7 +278,7 @@ class SourcesDialog(QDialog):
         def job(monitor: Monitor) -> None:
             monitor.edit_source(source.id, name=name, update_interval_minutes=interval)
 
-        self._change(job, self.followed_message, lambda _: f"Saved “{name}”.")
+        self._change(job, Changes.SOURCES, self.followed_message, lambda _: f"Saved “{name}”.")
 
     def _remove_selected(self) -> None:
         source = self.selected_source()
@@ -295,6 +292,7 @@ class SourcesDialog(QDialog):
             return
         self._change(
             lambda monitor: monitor.remove_source(source.id),
+            Changes.SOURCES | Changes.ARTICLES,  # its articles go with it
             self.followed_message,
             lambda removed: f"Removed “{removed.name}”.",
         )
@@ -310,15 +308,23 @@ class SourcesDialog(QDialog):
             for progress in monitor.update_iter([source.id], cancel=cancel):
                 report(progress)
 
-        def done(future: Future[None]) -> None:
-            error = failure(future)
-            if error is not None:
-                self.followed_message.setText(error)
+        def done(_: None) -> None:
             self._tested = source.id
             self.reload()
             self.sources_changed.emit()
 
-        self._tasks.run_long(f"Testing {source.name}", job, self._callbacks.on_main(done))
+        def failed(error: BaseException) -> None:
+            self._say_failure(error)
+            done(None)
+
+        self._tasks.run_long(
+            f"Testing {source.name}",
+            job,
+            changes=Changes.SOURCES | Changes.ARTICLES,
+            success=done,
+            failure=failed,
+            owner=self,
+        )
 
     def _show_test_result(self, source_id: int) -> None:
         source = next((s for s in self._sources if s.id == source_id), None)
@@ -339,7 +345,12 @@ class SourcesDialog(QDialog):
             names = ", ".join(s.name for s in added)
             return f"Now following {len(added)}: {names}. They are fetched on the next update."
 
-        self._change(lambda monitor: monitor.add_outlets(outlets), self.catalog_message, said)
+        self._change(
+            lambda monitor: monitor.add_outlets(outlets),
+            Changes.SOURCES,
+            self.catalog_message,
+            said,
+        )
 
     def _add_url(self) -> None:
         url = self.url_edit.text().strip()
@@ -358,6 +369,7 @@ class SourcesDialog(QDialog):
 
         self._change(
             lambda monitor: monitor.add_source(url, name=name, language=language),
+            Changes.SOURCES,
             self.add_message,
             said,
             lambda: self.add_button.setEnabled(True),
@@ -375,7 +387,12 @@ class SourcesDialog(QDialog):
             already = f"; {known} already followed" if known else ""
             return f"Imported {len(added)} new sources from {Path(path).name}{already}."
 
-        self._change(lambda monitor: monitor.import_opml(Path(path)), self.followed_message, said)
+        self._change(
+            lambda monitor: monitor.import_opml(Path(path)),
+            Changes.SOURCES,
+            self.followed_message,
+            said,
+        )
 
     def _export_opml(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -388,26 +405,30 @@ class SourcesDialog(QDialog):
         def said(count: int) -> str:
             return f"Exported {count} feeds to {target}."
 
-        self._change(lambda monitor: monitor.export_opml(target), self.followed_message, said)
+        self._change(
+            lambda monitor: monitor.export_opml(target), Changes.NONE, self.followed_message, said
+        )
 
     def _change(
         self,
         job: Callable[[Monitor], T],
+        changes: Changes,
         message: QLabel,
         describe: Callable[[T], str],
         finally_do: Callable[[], None] | None = None,
     ) -> None:
         """Run a change on the writer; say what happened in ``message``; reload on success."""
 
-        def done(future: Future[T]) -> None:
+        def done(result: T) -> None:
             if finally_do is not None:
                 finally_do()
-            error = failure(future)
-            if error is not None:
-                message.setText(error)
-                return
-            message.setText(describe(future.result()))
+            message.setText(describe(result))
             self.reload()
             self.sources_changed.emit()
 
-        self._tasks.write(job, self._callbacks.on_main(done))
+        def failed(error: BaseException) -> None:
+            if finally_do is not None:
+                finally_do()
+            message.setText(failure_message(error))
+
+        self._tasks.write(job, changes=changes, success=done, failure=failed, owner=self)

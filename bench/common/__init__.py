@@ -1,0 +1,2 @@
+"""What the benchmarks share: settings, paths, the corpus, the news site, child processes,
+and the sections of RESULTS.md."""

@@ -1,0 +1,155 @@
+"""The door's methods for what is made of the collection: watchlists, exports and bundles.
+
+Mixed into :class:`monitor.app.Monitor` (its one door stays one class; this keeps each module
+readable in one sitting). Each method hands the work to its module with the core's
+:class:`~monitor.parts.Parts`; callers never see the parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from monitor.types import SearchRequest
+
+if TYPE_CHECKING:
+    from monitor.bundle_format import BundleReport
+    from monitor.export import ExportFormat, PdfRenderer
+    from monitor.parts import Parts
+    from monitor.store.watchlist_store import WatchFilters, Watchlist
+    from monitor.watchlists import WatchlistStatus
+
+BundleProgress = Callable[[int, int], None]
+
+
+class CollectionMethods:
+    """Watchlists, exports and air-gap bundles, as :class:`~monitor.app.Monitor` methods."""
+
+    _parts: Parts
+
+    # Watchlists ----------------------------------------------------------------------------
+
+    def add_watchlist(
+        self,
+        name: str,
+        query: str,
+        filters: WatchFilters | None = None,
+        *,
+        existing_seen: bool = True,
+    ) -> WatchlistStatus:
+        """Save a search as a watchlist (see :func:`monitor.watchlists.add_watchlist`)."""
+        from monitor import watchlists
+
+        return watchlists.add_watchlist(
+            self._parts, name, query, filters, existing_seen=existing_seen
+        )
+
+    def remove_watchlist(self, name: str) -> Watchlist:
+        from monitor import watchlists
+
+        return watchlists.remove_watchlist(self._parts, name)
+
+    def watchlist(self, name: str) -> Watchlist:
+        from monitor import watchlists
+
+        return watchlists.get_watchlist(self._parts, name)
+
+    def watchlists(self) -> list[WatchlistStatus]:
+        """Every watchlist with the counts of its last check (no searching: fast)."""
+        from monitor import watchlists
+
+        return watchlists.list_watchlists(self._parts)
+
+    def check_watchlists(self, *, sync: bool = True) -> list[WatchlistStatus]:
+        """Run every watchlist's search and count its new matches (after each update)."""
+        from monitor import watchlists
+
+        return watchlists.check_watchlists(self._parts, sync=sync)
+
+    def mark_watchlist_seen(self, name: str) -> WatchlistStatus:
+        from monitor import watchlists
+
+        return watchlists.mark_seen(self._parts, name)
+
+    def watchlist_new_ids(self, name: str) -> list[int]:
+        from monitor import watchlists
+
+        return watchlists.new_article_ids(self._parts, name)
+
+    def mute_watchlist(self, name: str, muted: bool = True) -> Watchlist:
+        from monitor import watchlists
+
+        return watchlists.set_muted(self._parts, name, muted)
+
+    def timeline(self, request: SearchRequest) -> dict[str, dict[str, int]]:
+        """Matches per UTC day per outlet, days ascending."""
+        from monitor import watchlists
+
+        return watchlists.timeline(self._parts, request)
+
+    def matching_ids(self, request: SearchRequest) -> list[int]:
+        """The ids of every article ``request`` matches, ascending."""
+        from monitor import watchlists
+
+        return watchlists.matching_ids(self._parts, request)
+
+    # Exports and bundles -------------------------------------------------------------------
+
+    def export_articles(
+        self,
+        ids: Iterable[int] | None,
+        out: Path,
+        fmt: str | ExportFormat,
+        *,
+        pdf_renderer: PdfRenderer | None = None,
+        query: str | None = None,
+    ) -> int:
+        """Write articles (all when ``ids`` is None) as CSV, JSON lines, HTML or PDF."""
+        from monitor import export
+
+        return export.export_articles(
+            self._parts, ids, out, fmt, pdf_renderer=pdf_renderer, query=query
+        )
+
+    def export_search(
+        self,
+        request: SearchRequest,
+        out: Path,
+        fmt: str | ExportFormat,
+        *,
+        pdf_renderer: PdfRenderer | None = None,
+    ) -> int:
+        """Write every article ``request`` matches, newest first."""
+        from monitor import export
+
+        return export.export_search(self._parts, request, out, fmt, pdf_renderer=pdf_renderer)
+
+    def export_bundle(
+        self,
+        out: Path,
+        *,
+        article_ids: Iterable[int] | None = None,
+        with_models: bool = False,
+        with_watchlists: bool | None = None,
+        progress: BundleProgress | None = None,
+    ) -> BundleReport:
+        """Write the collection (or the given articles) to an air-gap bundle file."""
+        from monitor.bundle_write import export_bundle
+
+        return export_bundle(
+            self._parts,
+            out,
+            article_ids=article_ids,
+            with_models=with_models,
+            with_watchlists=with_watchlists,
+            progress=progress,
+        )
+
+    def import_bundle(
+        self, bundle: Path, *, progress: BundleProgress | None = None
+    ) -> BundleReport:
+        """Merge a bundle into the collection (refused whole if damaged or tampered with)."""
+        from monitor.bundle_read import import_bundle
+
+        return import_bundle(self._parts, bundle, progress=progress)

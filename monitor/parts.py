@@ -1,0 +1,151 @@
+"""The core's parts behind :class:`~monitor.app.Monitor`: the store, the fetcher, the index,
+the translation models and the pipeline, built on first use.
+
+Only the store is opened at once. The other parts are built the first time something needs
+them, and their modules imported then: ``articles list`` reads SQLite and nothing else, so it
+starts without paying for httpx, Whoosh or CTranslate2.
+
+This is the core's own wiring. Callers outside the core see only :class:`Monitor`'s methods;
+the core's modules that work across parts (watchlists, exports, bundles) take a ``Parts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from monitor.clock import Clock
+from monitor.paths import index_dir, models_dir
+from monitor.settings import Settings
+from monitor.store import Store
+
+if TYPE_CHECKING:
+    from indexes.index import SearchIndex
+    from monitor.fetch import Fetcher
+    from monitor.index_stage import IndexStage
+    from monitor.pipeline import Collector
+    from monitor.searching import Finder
+    from monitor.translation_stage import TranslationStage
+    from translations.engine import Engine
+    from translations.packages import PackageFolder
+    from translations.types import InstallReport
+
+
+class Parts:
+    """Everything one opened collection is made of. Not thread-safe, like the Monitor."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        store: Store,
+        make_fetcher: Callable[[], Fetcher],
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self.data_dir = data_dir
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.translations = store.translations
+        self._make_fetcher = make_fetcher
+        self._fetcher: Fetcher | None = None
+        self._model_folder: PackageFolder | None = None
+        self._engine: Engine | None = None
+        self._translation_stage: TranslationStage | None = None
+        self._index: SearchIndex | None = None
+        self._index_stage: IndexStage | None = None
+        self._finder: Finder | None = None
+        self._collector: Collector | None = None
+
+    # Built on first use ------------------------------------------------------------------
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = self._make_fetcher()
+        return self._fetcher
+
+    @property
+    def model_folder(self) -> PackageFolder:
+        if self._model_folder is None:
+            from translations.packages import PackageFolder
+
+            folder = PackageFolder(models_dir(self.data_dir))
+            folder.recover()  # an install or upgrade a crash interrupted is put right first
+            self._model_folder = folder
+        return self._model_folder
+
+    @property
+    def translation_stage(self) -> TranslationStage:
+        if self._translation_stage is None:
+            from monitor.translation_stage import TranslationStage
+
+            self._translation_stage = TranslationStage(
+                self.translations,
+                self.engine,
+                target=self.settings.target_language,
+                clock=self.clock,
+            )
+        return self._translation_stage
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            from indexes.index import SearchIndex
+
+            self._index = SearchIndex(index_dir(self.data_dir))
+        return self._index
+
+    @property
+    def index_stage(self) -> IndexStage:
+        if self._index_stage is None:
+            from monitor.index_stage import IndexStage
+
+            self._index_stage = IndexStage(self.store, self.index)
+        return self._index_stage
+
+    @property
+    def finder(self) -> Finder:
+        if self._finder is None:
+            from monitor.searching import Finder
+
+            self._finder = Finder(self.store, self.index)
+        return self._finder
+
+    @property
+    def collector(self) -> Collector:
+        if self._collector is None:
+            from monitor.pipeline import Collector
+
+            self._collector = Collector(
+                self.store,
+                self.fetcher,
+                clock=self.clock,
+                stages=[self.translation_stage, self.index_stage],
+            )
+        return self._collector
+
+    def engine(self) -> Engine:
+        """The translation engine, built on first use (models load only when needed)."""
+        if self._engine is None:
+            from translations.engine import Engine
+
+            self._engine = Engine(
+                self.model_folder, self.settings.translation(), cache=self.translations
+            )
+        return self._engine
+
+    def install_models(self, paths: Iterable[Path]) -> InstallReport:
+        """Install packages; the engine forgets the models it had loaded (one may be upgraded)."""
+        report = self.model_folder.install_many(paths)
+        self.engine().forget()
+        return report
+
+    def close(self) -> None:
+        """Close what was built (building nothing)."""
+        if self._fetcher is not None:
+            self._fetcher.close()
+        if self._index is not None:
+            self._index.close()
+        self.store.close()
