@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     import httpx
 
     from indexes.types import IndexMatch, SearchRequest
-    from monitor.fetch import Fetcher, FetchSettings
-    from monitor.pipeline import Stage
-    from monitor.sources import AddedSource
+    from monitor.collect.fetch import Fetcher, FetchSettings
+    from monitor.collect.pipeline import Stage
+    from monitor.sources.adding import AddedSource
     from translations.online import AvailablePackage
     from translations.types import InstallReport, PackageInfo, PackageProblem
 
@@ -77,7 +77,7 @@ class Monitor(CollectionMethods):
     def add_source(
         self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True
     ) -> AddedSource:
-        from monitor.sources import add_source_by_url
+        from monitor.sources.adding import add_source_by_url
 
         return add_source_by_url(
             self._parts.store,
@@ -113,7 +113,7 @@ class Monitor(CollectionMethods):
         return added, True
 
     def catalog(self) -> Sequence[Outlet]:
-        from monitor.catalog import CATALOG
+        from monitor.sources.catalog import CATALOG
 
         return CATALOG
 
@@ -123,7 +123,7 @@ class Monitor(CollectionMethods):
             data = path.read_bytes()
         except OSError as error:
             raise OPMLError(f"cannot read {path}: {error.strerror}") from error
-        from monitor.opml import parse_opml
+        from monitor.sources.opml import parse_opml
 
         outlines = parse_opml(data)
         added, known = [], 0
@@ -143,7 +143,7 @@ class Monitor(CollectionMethods):
         return added, known
 
     def export_opml(self, path: Path) -> int:
-        from monitor.opml import write_opml
+        from monitor.sources.opml import write_opml
 
         feeds = [s for s in self._parts.store.sources() if s.kind is SourceKind.FEED]
         outlines = [OpmlOutline(s.url, s.name, s.language_hint, s.homepage) for s in feeds]
@@ -395,7 +395,7 @@ def open_monitor(
 
     def make_fetcher() -> Fetcher:
         from monitor import demo
-        from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
+        from monitor.collect.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
 
         mounts: dict[str, httpx.BaseTransport] = {
             f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
@@ -413,7 +413,7 @@ __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]
 def __getattr__(name: str) -> Any:
     # AddedSource is exported here for the facade's callers; its module is imported on demand.
     if name == "AddedSource":
-        from monitor.sources import AddedSource
+        from monitor.sources.adding import AddedSource
 
         return AddedSource
     raise AttributeError(f"module 'monitor.app' has no attribute {name!r}")

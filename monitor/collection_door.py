@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from monitor.types import SearchRequest
 
 if TYPE_CHECKING:
-    from monitor.bundle_format import BundleReport
+    from monitor.bundles.format import BundleReport
     from monitor.export import ExportFormat, PdfRenderer
     from monitor.parts import Parts
     from monitor.store.watchlist_store import WatchFilters, Watchlist
@@ -135,7 +135,7 @@ class CollectionMethods:
         progress: BundleProgress | None = None,
     ) -> BundleReport:
         """Write the collection (or the given articles) to an air-gap bundle file."""
-        from monitor.bundle_write import export_bundle
+        from monitor.bundles.write import export_bundle
 
         return export_bundle(
             self._parts,
@@ -150,6 +150,6 @@ class CollectionMethods:
         self, bundle: Path, *, progress: BundleProgress | None = None
     ) -> BundleReport:
         """Merge a bundle into the collection (refused whole if damaged or tampered with)."""
-        from monitor.bundle_read import import_bundle
+        from monitor.bundles.read import import_bundle
 
         return import_bundle(self._parts, bundle, progress=progress)

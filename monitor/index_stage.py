@@ -1,6 +1,6 @@
 """Keeping the search index in step with the store, through the store's change log.
 
-The last step of an update (a :class:`~monitor.pipeline.Stage`): read the changes the index
+The last step of an update (a :class:`~monitor.collect.pipeline.Stage`): read the changes the index
 has not absorbed, turn the articles into index documents (original and translation),
 commit them in batches, then record how far the index got. A missing or damaged index is
 rebuilt from the store, which is always the source of truth.

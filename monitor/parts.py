@@ -22,9 +22,9 @@ from monitor.store import Store
 
 if TYPE_CHECKING:
     from indexes.index import SearchIndex
-    from monitor.fetch import Fetcher
+    from monitor.collect.fetch import Fetcher
+    from monitor.collect.pipeline import Collector
     from monitor.index_stage import IndexStage
-    from monitor.pipeline import Collector
     from monitor.searching import Finder
     from monitor.translation_stage import TranslationStage
     from translations.engine import Engine
@@ -116,7 +116,7 @@ class Parts:
     @property
     def collector(self) -> Collector:
         if self._collector is None:
-            from monitor.pipeline import Collector
+            from monitor.collect.pipeline import Collector
 
             self._collector = Collector(
                 self.store,

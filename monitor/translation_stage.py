@@ -1,6 +1,6 @@
 """The translation step of an update: every detected article into the target language.
 
-Runs after collection (a :class:`~monitor.pipeline.Stage`), in batches of articles so the
+Runs after collection (a :class:`~monitor.collect.pipeline.Stage`), in batches of articles so the
 engine can batch their sentences together; checks the cancel flag between batches. An
 article whose language has no model is noted ("untranslated: no ko→en model") and waits;
 installing a model clears the notes so the next run picks them up.

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.compare_view import ARTICLE_MIME_TYPE, article_mime_data
+from ui.compare.view import ARTICLE_MIME_TYPE, article_mime_data
 from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
 from ui.viewdata import ArticleRow
 

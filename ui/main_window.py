@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         if article_id is None:
             self.statusBar().showMessage("Select an article to compare its coverage.", 4000)
             return
-        from ui.compare_view import CompareView
+        from ui.compare.view import CompareView
 
         window = QDialog(self)
         window.setWindowTitle("Compare coverage")

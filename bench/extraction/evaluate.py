@@ -2,7 +2,7 @@
 
 Not a test: it prints token-level precision/recall/F1 per language and the pass rate of the
 trafilatura "with/without" snippets, for several extraction settings, so the defaults of
-``monitor.extract.ExtractionOptions`` can be chosen by the numbers. Han, kana and Hangul
+``monitor.collect.extract.ExtractionOptions`` can be chosen by the numbers. Han, kana and Hangul
 are tokenized by character, other scripts by word. Nothing is copied from the corpus, which
 is found as :func:`bench.common.paths.eval_dir` says (``MEDIA_MONITOR_EVAL_DIR``).
 
@@ -25,8 +25,8 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 
 from bench.common.paths import EVAL_ENV, eval_dir
+from monitor.collect.extract import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from monitor.errors import ExtractionError
-from monitor.extract import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
 _CONTEST_TEXT_BLOCKS = (
@@ -57,7 +57,7 @@ class SnippetPage:
 def decode(data: bytes) -> str:
     """Use the project's decoder when present, else UTF-8, then the declared charset."""
     try:
-        from monitor.encoding import decode_document
+        from monitor.collect.encoding import decode_document
     except ImportError:
         pass
     else:

@@ -45,9 +45,10 @@ from bench.ingest.report import COMMIT_STAGE, WAIT_STAGE
 STARTED = time.perf_counter()
 
 from indexes.index import SearchIndex  # noqa: E402
-from monitor import index_stage, pages, pipeline, translation_stage  # noqa: E402
+from monitor import index_stage, translation_stage  # noqa: E402
 from monitor.app import Monitor, open_monitor  # noqa: E402
-from monitor.fetch import Fetcher, FetchSettings  # noqa: E402
+from monitor.collect import pages, pipeline  # noqa: E402
+from monitor.collect.fetch import Fetcher, FetchSettings  # noqa: E402
 from monitor.paths import index_dir  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from monitor.store.changelog import ChangeLog  # noqa: E402

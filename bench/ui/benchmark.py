@@ -175,7 +175,7 @@ _FIRST_PARTY = {"monitor", "ui", "indexes", "translations", "bench"}
 
 def import_units(importtime_output: str) -> dict[str, float]:
     """Own import seconds summed per unit: a third-party package with the app module that
-    first imported it (``trafilatura ← monitor.extract``, its own imports included), the
+    first imported it (``trafilatura ← monitor.collect.extract``, its own imports included), the
     app's own modules, or Python's start-up."""
     entries = []
     for line in importtime_output.splitlines():

@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.common.corpus import Corpus
 from bench.ui.site import LANGUAGES, NewsSite
 from monitor.app import open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 
 TOKENIZER_LINES = 400  # paragraphs of tokenizer training text per language
 TOKENIZER_ARTICLES_FROM = 5_000_000  # far beyond any article the site serves

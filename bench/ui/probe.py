@@ -34,7 +34,7 @@ last window closed ends the event loop, :func:`ui.app.run` returns, the interpre
 down). The parent measures from that moment to the process's exit (:mod:`bench.cli.benchmark`).
 
 The fetcher's politeness delays are lifted for the loopback site by handing the workers'
-``open_monitor`` a :class:`~monitor.fetch.FetchSettings` (the app has no setting for it).
+``open_monitor`` a :class:`~monitor.collect.fetch.FetchSettings` (the app has no setting for it).
 """
 
 from __future__ import annotations

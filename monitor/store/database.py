@@ -174,7 +174,7 @@ CREATE INDEX watchlist_matches_article ON watchlist_matches(article_id);
 """
 
 # Version 4: article pages that failed for a passing reason are asked for again, with backoff
-# (monitor.pages). ``page_retry_at`` NULL: the page is not asked for again.
+# (monitor.collect.pages). ``page_retry_at`` NULL: the page is not asked for again.
 _SCHEMA_V4 = """
 ALTER TABLE articles ADD COLUMN page_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN page_retry_at TEXT;

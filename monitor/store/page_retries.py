@@ -1,7 +1,7 @@
 """Which article pages are due to be asked for again, and how a failed second try is kept.
 
 One of the store's parts (``store.page_retries``), on the store's database. The policy
-(which failures, how often, for how long) is :mod:`monitor.pages`'s; this module only stores
+(which failures, how often, for how long) is :mod:`monitor.collect.pages`'s; this module only stores
 its decisions (``page_attempts``, ``page_retry_at``).
 """
 

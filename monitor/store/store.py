@@ -37,7 +37,7 @@ from monitor.store.watchlist_store import WatchlistStore
 from monitor.types import Article, ArticleState, TextOrigin
 
 if TYPE_CHECKING:
-    from monitor.pages import PageOutcome
+    from monitor.collect.pages import PageOutcome
 
 
 @dataclass(frozen=True, slots=True)

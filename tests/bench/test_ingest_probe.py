@@ -13,7 +13,7 @@ import pytest
 
 from bench.ingest import probe
 from bench.ingest.probe import HookError, Recorder
-from monitor import pages, pipeline
+from monitor.collect import pages, pipeline
 from monitor.store import Store
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from monitor import demo
 from monitor.cli import main
-from monitor.feeds import parse_feed
+from monitor.collect.feeds import parse_feed
 
 
 def cli(data_dir: Path, *args: str) -> str:

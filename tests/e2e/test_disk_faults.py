@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from monitor.app import open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from monitor.paths import index_dir, store_path
 from monitor.types import ArticleState, SourceKind
 from tests.e2e.test_crash_recovery import check_store, feed_xml, page_html

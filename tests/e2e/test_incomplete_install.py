@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from monitor import dependencies
+from monitor.collect.extract import extract_page
 from monitor.dependencies import MissingDependency, missing, require
 from monitor.errors import ExtractionError
-from monitor.extract import extract_page
 from monitor.paths import store_path
 from tests.e2e.test_crash_recovery import feed_xml, page_html
 from tests.support.http_server import LocalServer, Route

@@ -30,7 +30,7 @@ import httpx
 import pytest
 
 from monitor.app import Monitor, open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from monitor.types import ArticleState, Source, SourceKind, SourceReport, TextOrigin
 from tests.support.http_server import LocalServer, Request, Route
 from tests.support.inside import parts

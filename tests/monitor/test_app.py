@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import indexes.index
-import monitor.fetch
+import monitor.collect.fetch
 import translations.packages
 from monitor import open_monitor
-from monitor.local_transport import LocalDirectoryTransport
+from monitor.collect.local_transport import LocalDirectoryTransport
 from monitor.paths import index_dir
 from tests.support.inside import parts
 
@@ -28,7 +28,7 @@ HEAVY = (
     "feedparser",
     "PySide6",
     "indexes.index",
-    "monitor.pipeline",
+    "monitor.collect.pipeline",
     "translations.packages",
 )
 
@@ -76,7 +76,7 @@ def test_opening_reading_and_closing_build_no_part(tmp_path: Path, monkeypatch):
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("a part was built that nothing used")
 
-    monkeypatch.setattr(monitor.fetch, "Fetcher", never)
+    monkeypatch.setattr(monitor.collect.fetch, "Fetcher", never)
     monkeypatch.setattr(indexes.index, "SearchIndex", never)
     monkeypatch.setattr(translations.packages, "PackageFolder", never)
 

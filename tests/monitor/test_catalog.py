@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from monitor.catalog import CATALOG, find_outlet, outlets_for_language
+from monitor.sources.catalog import CATALOG, find_outlet, outlets_for_language
 from monitor.types import Outlet
 
 MONITORED_LANGUAGES = ("ko", "ru", "zh", "uk")

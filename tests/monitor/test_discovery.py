@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from monitor.discovery import discover_feeds, looks_like_feed, looks_like_html
+from monitor.sources.discovery import discover_feeds, looks_like_feed, looks_like_html
 
 PAGE = """<!DOCTYPE html>
 <html lang="ru"><head>

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.encoding import (
+from monitor.collect.encoding import (
     charset_from_content_type,
     decode_document,
     normalize_encoding,

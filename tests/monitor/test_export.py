@@ -15,9 +15,9 @@ import pytest
 
 from indexes.types import SearchRequest
 from monitor import Monitor, __version__, open_monitor
+from monitor.collect.fetch import FetchSettings
 from monitor.errors import MonitorError, NotFoundError
 from monitor.export import FIELDS
-from monitor.fetch import FetchSettings
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
 

@@ -1,4 +1,5 @@
-"""Tests of monitor.extract and monitor.pagemeta on golden pages written for this project."""
+"""Tests of monitor.collect.extract and monitor.collect.pagemeta on golden pages written for
+this project."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml.html import document_fromstring
 
+from monitor.collect.extract import MAX_HTML_CHARS, NO_TEXT_MESSAGE, extract_page
+from monitor.collect.pagemeta import normalize_language, parse_date, read_page_metadata
 from monitor.errors import ExtractionError
-from monitor.extract import MAX_HTML_CHARS, NO_TEXT_MESSAGE, extract_page
-from monitor.pagemeta import normalize_language, parse_date, read_page_metadata
 from monitor.types import ExtractedPage
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -234,7 +235,7 @@ def test_library_warnings_are_silenced_only_during_extraction(caplog: pytest.Log
     assert [r.getMessage() for r in caplog.records] == ["a message from elsewhere"]
 
 
-# --- monitor.pagemeta ---------------------------------------------------------------
+# --- monitor.collect.pagemeta ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

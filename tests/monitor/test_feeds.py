@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from monitor import errors
+from monitor.collect.feeds import MAX_FEED_BYTES, MAX_ITEMS, parse_feed, parse_feed_date
 from monitor.errors import FeedError, NotAFeedError
-from monitor.feeds import MAX_FEED_BYTES, MAX_ITEMS, parse_feed, parse_feed_date
 
 DATA = Path(__file__).parent / "data" / "feeds"
 GOLDEN = sorted(p for p in DATA.iterdir() if not p.name.endswith(".expected.json"))

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.backoff import next_attempt_after
+from monitor.collect.backoff import next_attempt_after
+from monitor.collect.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
+from monitor.collect.fetch_messages import connect_problem, parse_retry_after
 from monitor.errors import (
     ConfigError,
     ConnectionFailed,
@@ -26,8 +28,6 @@ from monitor.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from monitor.fetch import Fetcher, FetchSettings, LocalDirectoryTransport
-from monitor.fetch_messages import connect_problem, parse_retry_after
 from tests.support.http_server import LocalServer, Request, Route
 
 pytestmark = pytest.mark.network

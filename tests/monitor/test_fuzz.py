@@ -13,12 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.discovery import discover_feeds, looks_like_feed
-from monitor.encoding import decode_document
+from monitor.collect.encoding import decode_document
+from monitor.collect.extract import extract_page
+from monitor.collect.feeds import parse_feed
 from monitor.errors import ExtractionError, FeedError
-from monitor.extract import extract_page
-from monitor.feeds import parse_feed
-from monitor.language import detect_language
+from monitor.language.detect import detect_language
+from monitor.sources.discovery import discover_feeds, looks_like_feed
 
 DATA = Path(__file__).parent / "data"
 FEEDS = sorted(

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from monitor.app import Monitor, open_monitor
-from monitor.feeds import MAX_ITEMS
-from monitor.fetch import FetchSettings
+from monitor.collect.feeds import MAX_ITEMS
+from monitor.collect.fetch import FetchSettings
 from monitor.types import SourceKind, SourceReport, TextOrigin
 from tests.support.http_server import LocalServer, Route
 from tests.support.inside import parts

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.language import SUPPORTED_LANGUAGES, detect_language, detect_language_with_hint
-from monitor.language_cyrillic import _dictionary_log_odds, _ending_log_odds, judge_cyrillic
+from monitor.language.cyrillic import _dictionary_log_odds, _ending_log_odds, judge_cyrillic
+from monitor.language.detect import SUPPORTED_LANGUAGES, detect_language, detect_language_with_hint
 
 LABELLED = Path(__file__).parent / "data" / "langid" / "labelled.tsv"
 GRANULARITIES = ("sentence", "pair")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import OPMLError
-from monitor.opml import parse_opml, write_opml
+from monitor.sources.opml import parse_opml, write_opml
 from monitor.types import OpmlOutline
 
 DATA = Path(__file__).parent / "data" / "opml"

@@ -1,5 +1,5 @@
 """When a failed article page is asked for again: which failures pass, how long to wait, when
-to stop (monitor.pages, no network: the errors are the ones the fetcher raises)."""
+to stop (monitor.collect.pages, no network: the errors are the ones the fetcher raises)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from monitor.collect.pages import PAGE_ATTEMPTS, PAGE_RETRY_WINDOW, is_passing, next_page_attempt
 from monitor.errors import (
     ConnectionFailed,
     FetchError,
@@ -15,7 +16,6 @@ from monitor.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from monitor.pages import PAGE_ATTEMPTS, PAGE_RETRY_WINDOW, is_passing, next_page_attempt
 from monitor.types import Article, ArticleState, TextOrigin
 
 URL = "https://news.test/1.html"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from monitor.paths import store_path
 from monitor.store import Store
 from monitor.types import ArticleState, ProgressKind, SourceKind, TextOrigin

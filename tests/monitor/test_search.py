@@ -12,7 +12,7 @@ import pytest
 from indexes.types import MatchedIn, SearchRequest
 from monitor import Monitor, open_monitor
 from monitor.cli import main
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from monitor.paths import index_dir
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.text import html_to_text, normalize_text, single_line
+from monitor.collect.text import html_to_text, normalize_text, single_line
 
 
 def test_paragraphs_are_separated_by_one_blank_line():

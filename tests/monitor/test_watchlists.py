@@ -10,8 +10,8 @@ import pytest
 
 from indexes.types import SearchRequest
 from monitor import Monitor, open_monitor
+from monitor.collect.fetch import FetchSettings
 from monitor.errors import MonitorError, NotFoundError
-from monitor.fetch import FetchSettings
 from monitor.watchlists import (
     WatchFilters,
     request_for,

@@ -1,13 +1,13 @@
 """What fetching an article's page gave, built by hand for tests of the store.
 
-:meth:`Store.save_extraction` takes the :class:`~monitor.pages.PageOutcome` that
-:func:`monitor.pages.fetch_page` returns; tests that store a text without fetching a page
+:meth:`Store.save_extraction` takes the :class:`~monitor.collect.pages.PageOutcome` that
+:func:`monitor.collect.pages.fetch_page` returns; tests that store a text without fetching a page
 build one here.
 """
 
 from __future__ import annotations
 
-from monitor.pages import PageOutcome
+from monitor.collect.pages import PageOutcome
 from monitor.types import Article, ExtractedPage, FetchedDocument
 
 

@@ -13,16 +13,16 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from monitor import open_monitor
 from tests.support.argos_factory import build_package
-from ui.compare_column import words_pattern
-from ui.compare_data import ColumnRole, build, closest_sentences
-from ui.compare_text import shared_terms, tokens
-from ui.compare_view import (
+from ui.compare.column import words_pattern
+from ui.compare.data import ColumnRole, build, closest_sentences
+from ui.compare.text import shared_terms, tokens
+from ui.compare.view import (
     ARTICLE_MIME_TYPE,
     CompareView,
     article_ids_from_mime,
     article_mime_data,
 )
-from ui.reader_document import term_marks
+from ui.reader.document import term_marks
 from ui.tasks import TaskManager
 
 SHOTS = Path("/tmp/ui-shots")

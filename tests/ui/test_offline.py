@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from indexes.types import SearchRequest
 from monitor import Monitor, open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from monitor.types import ArticleState
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from monitor import open_monitor
-from monitor.fetch import FetchSettings
+from monitor.collect.fetch import FetchSettings
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
 from ui.pdf import render_pdf

@@ -18,8 +18,8 @@ from tests.support.argos_factory import build_package
 from ui.languages import language_name
 from ui.queries import reader_content
 from ui.reader import ReaderLayout, ReaderView
-from ui.reader_document import published_text, term_marks
-from ui.reader_pane import SentencePane
+from ui.reader.document import published_text, term_marks
+from ui.reader.pane import SentencePane
 from ui.viewdata import ReaderContent, TextSourceKind
 
 SHOTS = Path("/tmp/ui-shots")

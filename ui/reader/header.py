@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.languages import language_name
-from ui.reader_document import marked_html, published_text, term_pattern
+from ui.reader.document import marked_html, published_text, term_pattern
 from ui.viewdata import ReaderContent, TextSourceKind
 
 # Tinted, semi-transparent frames: readable with light and dark palettes.

@@ -30,14 +30,14 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from monitor.bundle_checks import (
+from monitor.bundles.checks import (
     check_article,
     check_raw_page,
     check_source,
     check_watchlist,
     watchlist_key,
 )
-from monitor.bundle_format import (
+from monitor.bundles.format import (
     ARTICLES,
     MANIFEST,
     MAX_LINE_BYTES,

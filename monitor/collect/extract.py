@@ -2,7 +2,7 @@
 
 :func:`extract_page` turns an already-decoded HTML page into an :class:`ExtractedPage`:
 the article's paragraphs (separated by one blank line, boilerplate left out) plus the
-metadata read by :mod:`monitor.pagemeta`. Pages without article text (index pages,
+metadata read by :mod:`monitor.collect.pagemeta`. Pages without article text (index pages,
 login walls, empty bodies, garbage) raise :class:`ExtractionError`, and nothing else
 escapes: trafilatura and lxml failures are turned into that error too.
 
@@ -24,9 +24,9 @@ from itertools import islice
 from lxml.etree import _Element
 from lxml.html import HtmlElement, fragment_fromstring
 
+from monitor.collect.pagemeta import PageMetadata, read_page_metadata
 from monitor.dependencies import missing_module
 from monitor.errors import ExtractionError
-from monitor.pagemeta import PageMetadata, read_page_metadata
 from monitor.types import ExtractedPage
 
 # Input is cut at MAX_INPUT_CHARS, scripts, styles and comments are removed (they can take

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from monitor.clock import Clock
-from monitor.discovery import discover_feeds
-from monitor.encoding import decode_document
+from monitor.collect.encoding import decode_document
+from monitor.collect.extract import extract_page
+from monitor.collect.feeds import parse_feed
+from monitor.collect.fetch import Fetcher
+from monitor.collect.pipeline import FEED_ACCEPT
 from monitor.errors import FeedError, FetchError, MonitorError, SourceError
-from monitor.extract import extract_page
-from monitor.feeds import parse_feed
-from monitor.fetch import Fetcher
-from monitor.pipeline import FEED_ACCEPT
+from monitor.sources.discovery import discover_feeds
 from monitor.store import Store
 from monitor.types import Source, SourceKind
 

@@ -7,7 +7,7 @@ The decision is made in steps, cheapest and surest first:
 2. Count letters per script and take the dominant one. Hangul means Korean and Han means
    Chinese (unless kana shows Japanese). These need no statistics.
 3. Cyrillic is Russian or Ukrainian, and that is where the real work is; see
-   :mod:`monitor.language_cyrillic`.
+   :mod:`monitor.language.cyrillic`.
 4. Latin script is English unless langdetect, run over all its languages, says otherwise
    with enough text to say it: a German or French article gets "de" or "fr", so nothing
    downstream treats it as English. A short Latin snippet stays English (langdetect is
@@ -33,7 +33,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from monitor.errors import ConfigError
-from monitor.language_cyrillic import CyrillicVerdict, judge_cyrillic
+from monitor.language.cyrillic import CyrillicVerdict, judge_cyrillic
 
 __all__ = ["SUPPORTED_LANGUAGES", "detect_language", "detect_language_with_hint"]
 

@@ -1,7 +1,7 @@
 """What the core's commands do once :mod:`monitor.cli` has parsed them and opened a Monitor.
 
-The commands of :mod:`monitor.cli_collection`, :mod:`monitor.cli_models` and
-:mod:`monitor.cli_search` are run from here too; each imports the heavier parts of the core it
+The commands of :mod:`monitor.cli.collection`, :mod:`monitor.cli.models` and
+:mod:`monitor.cli.search` are run from here too; each imports the heavier parts of the core it
 needs (bundles, exports, the model index online) when it runs.
 """
 
@@ -13,9 +13,9 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from monitor.cli_collection import run_export, run_export_bundle, run_import_bundle, run_watch
-from monitor.cli_models import run_models, run_translate
-from monitor.cli_output import (
+from monitor.cli.collection import run_export, run_export_bundle, run_import_bundle, run_watch
+from monitor.cli.models import run_models, run_translate
+from monitor.cli.output import (
     ProgressLine,
     article_json,
     format_article,
@@ -24,7 +24,7 @@ from monitor.cli_output import (
     source_json,
     translation_json,
 )
-from monitor.cli_search import run_reindex, run_related, run_search
+from monitor.cli.search import run_reindex, run_related, run_search
 from monitor.errors import MonitorError
 from monitor.types import ProgressKind
 

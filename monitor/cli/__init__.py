@@ -4,7 +4,7 @@ Errors a user can cause are one line on stderr and exit status 1, never a traceb
 ``--json`` output is for scripts: stable keys, UTC ISO times.
 
 The parser is built from argparse and the ``cli_*`` modules' parser halves alone. The core
-is imported once a command runs (:mod:`monitor.cli_commands`), and a Monitor builds only the
+is imported once a command runs (:mod:`monitor.cli.commands`), and a Monitor builds only the
 parts a command uses (see :mod:`monitor.app`): ``--help`` starts in a few tens of
 milliseconds, and ``articles list`` never loads httpx, Whoosh or CTranslate2.
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor import __version__
-from monitor.cli_collection import add_collection_commands
-from monitor.cli_models import add_model_commands
-from monitor.cli_search import add_search_commands
+from monitor.cli.collection import add_collection_commands
+from monitor.cli.models import add_model_commands
+from monitor.cli.search import add_search_commands
 
 if TYPE_CHECKING:
     from monitor.export import PdfRenderer
@@ -112,7 +112,7 @@ def main(
         return open_app(args.data_dir)
     # Imported only now that a command runs: the parser above needs none of the core.
     from monitor.app import open_monitor
-    from monitor.cli_commands import run_command
+    from monitor.cli.commands import run_command
     from monitor.disk_errors import describe_os_error
     from monitor.errors import MonitorError
 

@@ -25,8 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ui.compare_column import local_time_text
-from ui.compare_data import CoverageEvent
+from ui.compare.column import local_time_text
+from ui.compare.data import CoverageEvent
 from ui.languages import badge_color, language_name
 
 LANES = 3

@@ -29,15 +29,25 @@ from typing import Self
 
 import httpx
 
-from monitor.backoff import next_attempt_after
 from monitor.clock import utc_now
-from monitor.decompress import (
+from monitor.collect.backoff import next_attempt_after
+from monitor.collect.decompress import (
     SUPPORTED_ENCODINGS,
     BodyTooLarge,
     DamagedBody,
     UnsupportedEncoding,
     read_capped,
 )
+from monitor.collect.fetch_messages import (
+    describe_transport_error,
+    format_size,
+    format_utc,
+    host_label,
+    parse_retry_after,
+    status_message,
+)
+from monitor.collect.hostlimits import HostLimiter
+from monitor.collect.local_transport import LocalDirectoryTransport
 from monitor.errors import (
     ConfigError,
     FetchError,
@@ -46,16 +56,6 @@ from monitor.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from monitor.fetch_messages import (
-    describe_transport_error,
-    format_size,
-    format_utc,
-    host_label,
-    parse_retry_after,
-    status_message,
-)
-from monitor.hostlimits import HostLimiter
-from monitor.local_transport import LocalDirectoryTransport
 from monitor.types import FetchedDocument
 
 __all__ = [

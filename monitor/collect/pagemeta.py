@@ -1,6 +1,6 @@
 """Article metadata read from a parsed HTML page: title, author, date, canonical URL, language.
 
-Used by :mod:`monitor.extract`. Only the page itself is consulted (meta tags, JSON-LD,
+Used by :mod:`monitor.collect.extract`. Only the page itself is consulted (meta tags, JSON-LD,
 ``<time>``, ``<h1>``, ``<title>``); nothing is fetched and no clock is read, so the same
 page always gives the same answer.
 

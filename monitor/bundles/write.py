@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from monitor import __version__
-from monitor.bundle_format import (
+from monitor.bundles.format import (
     ARTICLES,
     MANIFEST,
     MODELS_PREFIX,

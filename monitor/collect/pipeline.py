@@ -6,7 +6,8 @@ Network and CPU work (fetch, decode, parse, extract, detect) runs in a small thr
 every write to the store happens on the generator's own thread, one short transaction per
 step, so a killed run keeps everything committed and the next run resumes the rest: articles
 left below ``DETECTED`` are picked up again whatever their feed says. Pages that failed for a
-passing reason are asked for again when their source is next read (see :mod:`monitor.pages`).
+passing reason are asked for again when their source is next read (see
+:mod:`monitor.collect.pages`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from datetime import timedelta
 from typing import Protocol
 
 from monitor.clock import Clock, utc_now
+from monitor.collect.feeds import parse_feed
+from monitor.collect.fetch import Fetcher, next_attempt_after
+from monitor.collect.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
 from monitor.dependencies import COLLECTION, require
 from monitor.errors import FetchError, MonitorError
-from monitor.feeds import parse_feed
-from monitor.fetch import Fetcher, next_attempt_after
-from monitor.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
 from monitor.store import ArticleDraft, Store
 from monitor.types import (
     ArticleState,

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from monitor.encoding import decode_document, utf8_without_declared_encoding
+from monitor.collect.encoding import decode_document, utf8_without_declared_encoding
 from monitor.errors import OPMLError
 from monitor.types import OpmlOutline
 

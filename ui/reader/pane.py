@@ -21,14 +21,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from ui.reader_document import (
+from ui.reader.document import (
     DOCUMENT_MARGIN,
     PARAGRAPH_SPACING,
     SENTENCE_PREFIX,
     TERM_MARK,
     PaneText,
 )
-from ui.reader_header import is_web_url
+from ui.reader.header import is_web_url
 
 _READING_FONT_SCALE = 1.12
 # Han characters are drawn differently in Chinese and Korean; ask for the right CJK face

@@ -6,7 +6,7 @@ outlets. Above them: who published first on one time axis, which followed outlet
 covered the story yet, and the terms the translations share (marked in the text). Clicking
 a sentence tints the closest sentences of the other columns and scrolls to them.
 
-The data is built by :func:`ui.compare_data.build` on the reader thread.
+The data is built by :func:`ui.compare.data.build` on the reader thread.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from ui.compare_column import CompareColumnWidget, words_pattern
-from ui.compare_data import MAX_COLUMNS, ColumnRole, CompareData, build, closest_sentences
-from ui.compare_strip import CoverageStrip
-from ui.reader_document import TERM_MARK
+from ui.compare.column import CompareColumnWidget, words_pattern
+from ui.compare.data import MAX_COLUMNS, ColumnRole, CompareData, build, closest_sentences
+from ui.compare.strip import CoverageStrip
+from ui.reader.document import TERM_MARK
 from ui.tasks import TaskManager, failure_message
 
 ARTICLE_MIME_TYPE = "application/x-media-monitor-article-id"

@@ -20,7 +20,7 @@ from monitor import Monitor
 from monitor.errors import MonitorError
 from monitor.types import Article
 from translations.segment import split_sentences
-from ui.compare_text import (
+from ui.compare.text import (
     SharedTerm,
     Vector,
     cosine,

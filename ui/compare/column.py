@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.types import SentencePair
-from ui.compare_data import ColumnRole, CompareColumn
-from ui.compare_text import script_of
+from ui.compare.data import ColumnRole, CompareColumn
+from ui.compare.text import script_of
 from ui.languages import language_name
-from ui.reader_document import TERM_MARK, PaneText, build_pane, sentence_joiner, sentence_paragraphs
-from ui.reader_pane import SentencePane
+from ui.reader.document import TERM_MARK, PaneText, build_pane, sentence_joiner, sentence_paragraphs
+from ui.reader.pane import SentencePane
 
 # Letters that may not continue a marked word, by the word's script.
 _SCRIPT_LETTERS = {

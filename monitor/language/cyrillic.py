@@ -1,6 +1,6 @@
 """Telling Russian from Ukrainian (and from Belarusian or Bulgarian) in Cyrillic text.
 
-Used by :mod:`monitor.language` once the text is known to be mostly Cyrillic. The steps:
+Used by :mod:`monitor.language.detect` once the text is known to be mostly Cyrillic. The steps:
 
 1. Letters only one language writes (``ы э ё ъ`` against ``і ї є ґ`` and the apostrophe)
    decide when there are about as many as a text in that language would show.

@@ -13,7 +13,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from monitor.text import absolute_http_url
+from monitor.collect.text import absolute_http_url
 
 FEED_TYPES = frozenset(
     {

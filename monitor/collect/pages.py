@@ -16,8 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from monitor.backoff import next_attempt_after
-from monitor.encoding import decode_document
+from monitor.collect.backoff import next_attempt_after
+from monitor.collect.encoding import decode_document
+from monitor.collect.extract import extract_page
+from monitor.collect.fetch import Fetcher
 from monitor.errors import (
     ConfigError,
     ConnectionFailed,
@@ -26,9 +28,7 @@ from monitor.errors import (
     HTTPStatusError,
     MonitorError,
 )
-from monitor.extract import extract_page
-from monitor.fetch import Fetcher
-from monitor.language import detect_language_with_hint
+from monitor.language.detect import detect_language_with_hint
 from monitor.types import Article, ArticleState, ExtractedPage, FetchedDocument, TextOrigin
 
 _log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Parsing RSS 0.9x/1.0/2.0, Atom and JSON Feed documents into :class:`ParsedFeed`.
 
-feedparser does the XML work, but we decode the bytes ourselves (see ``monitor.encoding``)
+feedparser does the XML work, but we decode the bytes ourselves (see ``monitor.collect.encoding``)
 and hand it clean UTF-8, because its own charset handling has no sniffer and trusts wrong
 declarations. Items are normalised: plain-text titles and bodies with paragraph breaks,
 links made absolute, dates in UTC with the feed's original offset kept.
@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 import feedparser
 from feedparser.datetimes import _parse_date as feedparser_parse_date
 
-from monitor.discovery import discover_feeds, looks_like_feed, looks_like_html
-from monitor.encoding import decode_document, utf8_without_declared_encoding
+from monitor.collect.encoding import decode_document, utf8_without_declared_encoding
+from monitor.collect.text import absolute_http_url, html_to_text, normalize_text, single_line
 from monitor.errors import FeedError, NotAFeedError
-from monitor.text import absolute_http_url, html_to_text, normalize_text, single_line
+from monitor.sources.discovery import discover_feeds, looks_like_feed, looks_like_html
 from monitor.types import DecodedText, FeedItem, ParsedFeed
 
 MAX_ITEMS = 2000  # a feed longer than this is an archive dump; the newest come first

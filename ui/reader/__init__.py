@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.languages import language_name
-from ui.reader_document import (
+from ui.reader.document import (
     DOCUMENT_MARGIN,
     build_pane,
     sentence_joiner,
@@ -36,8 +36,8 @@ from ui.reader_document import (
     term_pattern,
     text_paragraphs,
 )
-from ui.reader_header import Banner, ReaderHeader
-from ui.reader_pane import SentencePane
+from ui.reader.header import Banner, ReaderHeader
+from ui.reader.pane import SentencePane
 from ui.viewdata import ReaderContent
 
 DOCUMENT_CAPTION_INDENT = int(DOCUMENT_MARGIN)

@@ -21,8 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexes.types import SearchRequest
-from monitor.dossier import ExportedArticle, local_iso, paragraphs_of, render_dossier, utc_iso
 from monitor.errors import MonitorError, NotFoundError
+from monitor.export.dossier import (
+    ExportedArticle,
+    local_iso,
+    paragraphs_of,
+    render_dossier,
+    utc_iso,
+)
 from monitor.watchlists import matching_ids
 
 if TYPE_CHECKING:

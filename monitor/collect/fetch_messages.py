@@ -1,6 +1,6 @@
 """Plain-language pieces for fetch errors: status lines, sizes, times, Retry-After, causes.
 
-Kept apart from :mod:`monitor.fetch` so the wording lives in one place and can be tested
+Kept apart from :mod:`monitor.collect.fetch` so the wording lives in one place and can be tested
 without a network. Messages name the host and what happened, in words a user can act on
 ("could not connect to example.com: connection refused"), never a raw library message alone.
 """
