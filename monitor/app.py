@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, utc_now
 from monitor.collection_door import CollectionMethods
-from monitor.errors import ConfigError, MonitorError, NoNetworkError, OPMLError, SourceError
+from monitor.errors import ConfigError, ModelError, NoNetworkError, OPMLError, SourceError
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
@@ -46,8 +46,7 @@ if TYPE_CHECKING:
     from monitor.collect.fetch import Fetcher, FetchSettings
     from monitor.collect.pipeline import Stage
     from monitor.sources.adding import AddedSource
-    from translations.online import AvailablePackage
-    from translations.types import InstallReport, PackageInfo, PackageProblem
+    from translations.types import AvailablePackage, InstallReport, PackageInfo, PackageProblem
 
 
 class Monitor(CollectionMethods):
@@ -171,7 +170,8 @@ class Monitor(CollectionMethods):
         return report
 
     def remove_model(self, name: str) -> PackageInfo:
-        removed = self._parts.model_folder.remove(name)
+        with _translation_errors():
+            removed = self._parts.model_folder.remove(name)
         self._parts.engine().forget()
         return removed
 
@@ -179,7 +179,7 @@ class Monitor(CollectionMethods):
         """What the Argos online index offers (asked only here, and only with a network)."""
         from translations.online import INDEX_URL, fetch_index
 
-        with _model_index_errors(), self._parts.fetcher.plain_client() as client:
+        with _translation_errors(), self._parts.fetcher.plain_client() as client:
             return fetch_index(client, index_url or INDEX_URL)
 
     def download_model(
@@ -192,7 +192,7 @@ class Monitor(CollectionMethods):
         """Download ``package`` from the online index, verify it and install it."""
         from translations.online import download
 
-        with _model_index_errors(), self._parts.fetcher.plain_client() as client:
+        with _translation_errors(), self._parts.fetcher.plain_client() as client:
             archive = download(
                 client,
                 package,
@@ -211,9 +211,10 @@ class Monitor(CollectionMethods):
         require(TRANSLATION)
         document = SourceDocument(0, "", text, from_code)
         target = to_code or self._parts.settings.target_language
-        [result] = translate_documents(self._parts.engine(), [document], target)
-        if isinstance(result, tuple):
-            raise result[1]
+        with _translation_errors():
+            [result] = translate_documents(self._parts.engine(), [document], target)
+            if isinstance(result, tuple):
+                raise result[1]
         translated: str = result.text
         return translated
 
@@ -363,8 +364,8 @@ class Monitor(CollectionMethods):
 
 
 @contextmanager
-def _model_index_errors() -> Iterator[None]:
-    """The online index's errors as the core's: no network is said as such."""
+def _translation_errors() -> Iterator[None]:
+    """The translation layer's errors as the core's: no network is said as such."""
     import httpx
 
     from translations.errors import TranslationError
@@ -374,7 +375,7 @@ def _model_index_errors() -> Iterator[None]:
     except TranslationError as error:
         if isinstance(error.__cause__, httpx.TransportError):
             raise NoNetworkError(str(error)) from error
-        raise MonitorError(str(error)) from error
+        raise ModelError(str(error)) from error
 
 
 def open_monitor(

@@ -18,6 +18,7 @@ Every message is written for the user and says what to do where something can be
     │   └── NotAFeedError
     ├── ExtractionError        no main text could be taken from a page
     ├── QueryError             a search query the user can fix (the index's SearchError)
+    ├── ModelError             a translation model cannot be installed, removed or used
     ├── NoNetworkError         the online model index cannot be reached
     ├── OPMLError              an OPML file cannot be read
     └── BundleError            an air-gap bundle cannot be written, or is refused on import
@@ -95,6 +96,10 @@ class ExtractionError(MonitorError):
 
 class QueryError(MonitorError):
     """A search query the user can fix (unbalanced quotes, a bad date…): the message says how."""
+
+
+class ModelError(MonitorError):
+    """A translation model cannot be installed, removed, loaded or used (says which and why)."""
 
 
 class NoNetworkError(MonitorError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
+from translations.packages import is_language_code as is_language_code
 from translations.types import TranslationSettings
 
 SETTINGS_FILE = "settings.json"

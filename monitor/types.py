@@ -15,6 +15,12 @@ from datetime import datetime
 from indexes.types import SearchRequest as SearchRequest
 from indexes.types import SortOrder as SortOrder
 
+# The translation models' plain data, offered the same way (installed, broken, offered online).
+from translations.types import AvailablePackage as AvailablePackage
+from translations.types import InstallReport as InstallReport
+from translations.types import PackageInfo as PackageInfo
+from translations.types import PackageProblem as PackageProblem
+
 # The aligned sentence is the translation engine's own type, kept as it is by the store and
 # shown as it is by the reader: one sentence type from the engine to the screen.
 from translations.types import SentencePair as SentencePair

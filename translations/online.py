@@ -12,7 +12,6 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import httpx
 
 from translations.errors import PackageIndexError
 from translations.packages import MAX_PACKAGE_BYTES, check_archive, is_language_code
+from translations.types import AvailablePackage
 
 INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 MAX_INDEX_BYTES = 5 * 1024 * 1024
@@ -27,22 +27,6 @@ MAX_INDEX_BYTES = 5 * 1024 * 1024
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _OFFLINE_HINT = "without a network, install models from files with `media-monitor models install`"
-
-
-@dataclass(frozen=True, slots=True)
-class AvailablePackage:
-    from_code: str
-    to_code: str
-    version: str
-    from_name: str
-    to_name: str
-    links: tuple[str, ...]
-    sha256: str | None
-
-    @property
-    def file_name(self) -> str:
-        stem = f"translate-{self.from_code}_{self.to_code}-{self.version.replace('.', '_')}"
-        return re.sub(r"[^0-9A-Za-z_+-]", "_", stem) + ".argosmodel"
 
 
 Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes if known)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,3 +130,21 @@ def join_paragraphs(sentences: Iterable[tuple[int, str]]) -> str:
     for paragraph, sentence in sentences:
         paragraphs.setdefault(paragraph, []).append(sentence)
     return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class AvailablePackage:
+    """A package the Argos online index offers (see :mod:`translations.online`)."""
+
+    from_code: str
+    to_code: str
+    version: str
+    from_name: str
+    to_name: str
+    links: tuple[str, ...]
+    sha256: str | None
+
+    @property
+    def file_name(self) -> str:
+        stem = f"translate-{self.from_code}_{self.to_code}-{self.version.replace('.', '_')}"
+        return re.sub(r"[^0-9A-Za-z_+-]", "_", stem) + ".argosmodel"

@@ -37,7 +37,6 @@ from shiboken6 import isValid
 from monitor import Monitor, open_monitor
 from monitor.errors import MonitorError
 from monitor.types import Progress
-from translations.errors import TranslationError
 
 T = TypeVar("T")
 Job = Callable[[Monitor], T]
@@ -68,7 +67,7 @@ INDEXED = Changes.ARTICLES | Changes.TRANSLATIONS
 
 def failure_message(error: BaseException) -> str:
     """What went wrong, said for the user (a :class:`MonitorError`'s text is written so)."""
-    if isinstance(error, MonitorError | TranslationError):
+    if isinstance(error, MonitorError):
         return str(error)
     if isinstance(error, CancelledError):
         return "Cancelled."

@@ -15,8 +15,7 @@ from translations.errors import TranslationError
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
-    from translations.online import AvailablePackage
-    from translations.types import InstallReport
+    from translations.types import AvailablePackage, InstallReport
 
 
 def add_model_commands(commands: Any) -> None:

@@ -34,9 +34,14 @@ from PySide6.QtWidgets import (
 
 from monitor import Monitor
 from monitor.errors import NoNetworkError
-from monitor.types import Progress, ProgressKind
-from translations.online import INDEX_URL, AvailablePackage
-from translations.types import InstallReport, PackageInfo, PackageProblem
+from monitor.types import (
+    AvailablePackage,
+    InstallReport,
+    PackageInfo,
+    PackageProblem,
+    Progress,
+    ProgressKind,
+)
 from ui.dialogs.common import confirm, language_name
 from ui.tasks import Changes, TaskManager, failure_message
 
@@ -97,7 +102,7 @@ class ModelsDialog(QDialog):
     models_changed = Signal()
 
     def __init__(
-        self, tasks: TaskManager, parent: QWidget | None = None, *, index_url: str = INDEX_URL
+        self, tasks: TaskManager, parent: QWidget | None = None, *, index_url: str | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Translation models")

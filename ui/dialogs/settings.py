@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.settings import Settings
-from translations.packages import is_language_code
+from monitor.settings import Settings, is_language_code
 from ui.languages import LANGUAGE_NAMES
 from ui.tasks import Changes, TaskManager, failure_message
 
