@@ -25,8 +25,12 @@ that contains it, and a Cyrillic word searches the Russian and Ukrainian origina
 that gives nothing to search for in one of its fields (a lone "-") is left out of the query
 rather than required in the fields that keep it.
 
+A query is at most :data:`MAX_QUERY_CHARS` characters long and its parentheses nest at most
+:data:`MAX_NESTING` deep: both are checked before any parsing, since Whoosh's parser takes
+time quadratic in the length of a word and recurses once per level of parentheses.
+
 Mistakes (unbalanced quotes or parentheses, a dangling operator, an empty query, a query
-that only excludes, a bad date or language) raise :class:`QuerySyntaxError` saying where
+that only excludes, a bad date or language, a query over those bounds) raise :class:`QuerySyntaxError` saying where
 and how to fix it. Whoosh's own parser is lenient and would silently guess, so the text is
 checked first by a small tokenizer that mirrors the parser's taggers.
 """
@@ -51,7 +55,19 @@ from indexes.schema import ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
 from indexes.unions import ArrayOr, Expansion
 
-__all__ = ["build_query", "fields_for_term", "highlight_words", "parse_query"]
+__all__ = [
+    "MAX_NESTING",
+    "MAX_QUERY_CHARS",
+    "build_query",
+    "fields_for_term",
+    "highlight_words",
+    "parse_query",
+]
+
+# Far above any query typed or kept in a watchlist, far below what makes parsing slow (Whoosh
+# needs ~25 ms for a 1,000-letter word, seconds for 10,000) or deep (its parser recurses).
+MAX_QUERY_CHARS = 1000
+MAX_NESTING = 20
 
 # Every script also searches orig_other: Belarusian, Bulgarian or Japanese originals land
 # there. Latin names, acronyms and numbers turn up in originals of every language (GDP, 5G,
@@ -232,6 +248,12 @@ def _near(text: str, position: int) -> str:
 
 
 def _tokens(text: str) -> list[_Token]:
+    length = len(text.strip())
+    if length > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"The query is {length:,} characters long, more than the {MAX_QUERY_CHARS:,} a "
+            "search can take: shorten it, or split it into several searches."
+        )
     tokens: list[_Token] = []
     i, length = 0, len(text)
     while i < length:
@@ -273,6 +295,11 @@ def _check_text(text: str) -> None:
         after = tokens[index + 1] if index + 1 < len(tokens) else None
         if token.kind == "(":
             open_parens.append(token.start)
+            if len(open_parens) > MAX_NESTING:
+                raise QuerySyntaxError(
+                    f"Parentheses are nested more than {MAX_NESTING} deep in "
+                    f"{_near(text, token.start)}: remove some of the ( ) groups."
+                )
             if after is not None and after.kind == ")":
                 raise QuerySyntaxError(
                     f"Empty parentheses in {_near(text, token.start)}: put words inside "

@@ -1,4 +1,5 @@
-"""The door's methods for what is made of the collection: watchlists, exports and bundles.
+"""The door's methods for what is made of the collection: watchlists, exports, bundles and
+comparisons of one story's coverage.
 
 Mixed into :class:`monitor.app.Monitor` (its one door stays one class; this keeps each module
 readable in one sitting). Each method hands the work to its module with the core's
@@ -7,11 +8,11 @@ readable in one sitting). Each method hands the work to its module with the core
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.types import SearchRequest
+from monitor.types import Comparison, SearchRequest
 
 if TYPE_CHECKING:
     from monitor.bundles.format import BundleReport
@@ -24,7 +25,8 @@ BundleProgress = Callable[[int, int], None]
 
 
 class CollectionMethods:
-    """Watchlists, exports and air-gap bundles, as :class:`~monitor.app.Monitor` methods."""
+    """Watchlists, exports, air-gap bundles and comparisons, as :class:`~monitor.app.Monitor`
+    methods."""
 
     _parts: Parts
 
@@ -93,6 +95,21 @@ class CollectionMethods:
         from monitor import watchlists
 
         return watchlists.matching_ids(self._parts, request)
+
+    # Comparisons ---------------------------------------------------------------------------
+
+    def compare(
+        self, article_id: int, *, pinned_ids: Sequence[int] = (), excluded_ids: Sequence[int] = ()
+    ) -> Comparison:
+        """One story as several outlets told it: ``article_id`` (the base), the pinned articles
+        and the most related coverage from other outlets, up to four articles, with who
+        published when, who has not covered it, shared terms and sentence vectors.
+        ``excluded_ids`` are related articles not to compare. Raises
+        :class:`~monitor.errors.NotFoundError` for an unknown ``article_id``; pinned articles
+        that are gone are left out. Uses the index as it stands (the CLI syncs it first)."""
+        from monitor.compare import compare
+
+        return compare(self._parts, article_id, pinned_ids, excluded_ids)
 
     # Exports and bundles -------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
-from translations.packages import is_language_code as is_language_code
 from translations.types import TranslationSettings
 
 SETTINGS_FILE = "settings.json"
@@ -59,3 +58,15 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     temporary = path.with_name(path.name + ".part")
     temporary.write_text(json.dumps(asdict(settings), indent=2), "utf-8")
     os.replace(temporary, path)
+
+
+def is_language_code(value: object) -> bool:
+    """Whether ``value`` looks like a language code translation packages use ("ru", "pt-BR").
+
+    The packages' module is imported only when a setting is checked: listing articles must
+    not pay for it.
+    """
+    from translations.packages import is_language_code as looks_like_one
+
+    return looks_like_one(value)
+

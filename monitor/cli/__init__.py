@@ -3,10 +3,12 @@
 Errors a user can cause are one line on stderr and exit status 1, never a traceback.
 ``--json`` output is for scripts: stable keys, UTC ISO times.
 
-The parser is built from argparse and the ``cli_*`` modules' parser halves alone. The core
-is imported once a command runs (:mod:`monitor.cli.commands`), and a Monitor builds only the
-parts a command uses (see :mod:`monitor.app`): ``--help`` starts in a few tens of
-milliseconds, and ``articles list`` never loads httpx, Whoosh or CTranslate2.
+The parser is built from argparse and the parser halves of this package's modules alone.
+Every subcommand's parser names its handler (``set_defaults(run=…)``, see
+:mod:`monitor.cli.handlers`), and :func:`main` calls it with an opened Monitor. The core is
+imported once a command runs, and a Monitor builds only the parts a command uses (see
+:mod:`monitor.app`): ``--help`` starts in a few tens of milliseconds, and ``articles list``
+never loads httpx, Whoosh or CTranslate2.
 """
 
 from __future__ import annotations
@@ -19,11 +21,19 @@ from typing import TYPE_CHECKING
 
 from monitor import __version__
 from monitor.cli.collection import add_collection_commands
+from monitor.cli.compare import add_compare_command
+from monitor.cli.handlers import Later
 from monitor.cli.models import add_model_commands
 from monitor.cli.search import add_search_commands
 
 if TYPE_CHECKING:
+    from monitor.cli.handlers import Handler
     from monitor.export import PdfRenderer
+
+
+def _commands(function: str) -> Later:
+    """A handler of :mod:`monitor.cli.commands`, which imports the store at its top."""
+    return Later("monitor.cli.commands", function)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,30 +56,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing = source_commands.add_parser("list", help="list followed sources")
     listing.add_argument("--json", action="store_true", help="JSON output")
+    listing.set_defaults(run=_commands("run_sources_list"))
     add = source_commands.add_parser("add", help="follow a feed or page URL")
     add.add_argument("url")
     add.add_argument("--name", help="display name (default: the feed's title)")
     add.add_argument("--lang", help="the language the source usually writes in (a hint)")
     add.add_argument("--no-check", action="store_true", help="add without fetching it now")
+    add.set_defaults(run=_commands("run_sources_add"))
     remove = source_commands.add_parser("remove", help="stop following a source, drop its articles")
     remove.add_argument("id", type=int)
+    remove.set_defaults(run=_commands("run_sources_remove"))
     import_opml = source_commands.add_parser(
         "import-opml", help="follow every feed in an OPML file"
     )
     import_opml.add_argument("file", type=Path)
+    import_opml.set_defaults(run=_commands("run_import_opml"))
     export_opml = source_commands.add_parser("export-opml", help="write followed feeds as OPML")
     export_opml.add_argument("file", type=Path)
+    export_opml.set_defaults(run=_commands("run_export_opml"))
     catalog = source_commands.add_parser("catalog", help="the built-in catalog of outlets")
     catalog.add_argument("--lang", help="only outlets in this language (ko, ru, zh, uk, en)")
     catalog.add_argument("--add-all", action="store_true", help="follow every listed outlet")
     catalog.add_argument("--add", nargs="+", metavar="KEY", help="follow these outlets")
     catalog.add_argument("--json", action="store_true", help="JSON output")
+    catalog.set_defaults(run=_commands("run_catalog"))
 
     update = commands.add_parser("update", help="fetch new articles from sources")
     update.add_argument(
         "--source", type=int, action="append", metavar="ID", help="only this source (repeatable)"
     )
     update.add_argument("--json", action="store_true", help="JSON summary")
+    update.set_defaults(run=_commands("run_update"))
 
     articles = commands.add_parser("articles", help="list stored articles")
     article_commands = articles.add_subparsers(
@@ -80,14 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     article_list.add_argument("--source", type=int, metavar="ID")
     article_list.add_argument("--lang")
     article_list.add_argument("--limit", type=int, default=None)
+    article_list.set_defaults(run=_commands("run_articles_list"))
 
     show = commands.add_parser("show", help="show one article")
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true", help="JSON output")
+    show.set_defaults(run=_commands("run_show"))
 
-    commands.add_parser("demo", help="load the bundled demo collection (no network needed)")
+    demo = commands.add_parser("demo", help="load the bundled demo collection (no network needed)")
+    demo.set_defaults(run=_commands("run_demo"))
     add_model_commands(commands)
     add_search_commands(commands)
+    add_compare_command(commands)
     add_collection_commands(commands)
     return parser
 
@@ -112,13 +133,14 @@ def main(
         return open_app(args.data_dir)
     # Imported only now that a command runs: the parser above needs none of the core.
     from monitor.app import open_monitor
-    from monitor.cli.commands import run_command
     from monitor.disk_errors import describe_os_error
     from monitor.errors import MonitorError
 
+    args.pdf_renderer = pdf_renderer  # the launcher's, for `export --format pdf`
+    run: Handler = args.run
     try:
         with open_monitor(args.data_dir) as monitor:
-            return run_command(monitor, args, pdf_renderer)
+            return run(monitor, args)
     except MonitorError as error:
         print(f"media-monitor: error: {error}", file=sys.stderr)
         return 1

@@ -1,128 +1,78 @@
-"""What the core's commands do once :mod:`monitor.cli` has parsed them and opened a Monitor.
+"""What the commands on sources and articles do once :mod:`monitor.cli` has parsed them and
+opened a Monitor: ``sources …``, ``update``, ``articles list``, ``show`` and ``demo``.
 
-The commands of :mod:`monitor.cli.collection`, :mod:`monitor.cli.models` and
-:mod:`monitor.cli.search` are run from here too; each imports the heavier parts of the core it
-needs (bundles, exports, the model index online) when it runs.
+Each ``run_*`` function is the handler its parser names (:mod:`monitor.cli` imports this
+module only when one of them runs); it takes the Monitor and the parsed arguments and returns
+the exit status.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from monitor.cli.collection import run_export, run_export_bundle, run_import_bundle, run_watch
-from monitor.cli.models import run_models, run_translate
 from monitor.cli.output import (
     ProgressLine,
     article_json,
     format_article,
     format_sources,
     format_summary,
+    print_json,
     source_json,
     translation_json,
 )
-from monitor.cli.search import run_reindex, run_related, run_search
 from monitor.errors import MonitorError
 from monitor.types import ProgressKind
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
-    from monitor.export import PdfRenderer
 
 
-def run_command(
-    monitor: Monitor, args: argparse.Namespace, pdf_renderer: PdfRenderer | None
-) -> int:
-    """Run the parsed command ``args`` on ``monitor``; returns the exit status."""
-    if args.command == "sources":
-        return _sources(monitor, args)
-    if args.command == "update":
-        return _update(monitor, args.source, as_json=args.json)
-    if args.command == "articles":
-        found = monitor.articles(source_id=args.source, language=args.lang, limit=args.limit)
-        if args.json:
-            _print_json([article_json(article, with_text=False) for article in found])
-        else:
-            for article in found:
-                published = (
-                    article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
-                )
-                print(
-                    f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
-                    f"{article.source_name[:24]:24}  {article.title}"
-                )
+def run_sources_list(monitor: Monitor, args: argparse.Namespace) -> int:
+    sources = monitor.sources()
+    if args.json:
+        print_json([source_json(source) for source in sources])
         return 0
-    if args.command == "show":
-        article = monitor.article(args.id)
-        translation = monitor.translation(article.id)
-        if args.json:
-            _print_json(article_json(article, with_text=True) | translation_json(translation))
-        else:
-            print(format_article(article, translation))
-        return 0
-    if args.command == "watch":
-        return run_watch(monitor, args, _print_json)
-    if args.command == "export-bundle":
-        return run_export_bundle(monitor, args)
-    if args.command == "import-bundle":
-        return run_import_bundle(monitor, args)
-    if args.command == "export":
-        return run_export(monitor, args, pdf_renderer)
-    if args.command == "search":
-        return run_search(monitor, args, _print_json)
-    if args.command == "related":
-        return run_related(monitor, args, _print_json)
-    if args.command == "reindex":
-        return run_reindex(monitor)
-    if args.command == "models":
-        return run_models(monitor, args, _print_json)
-    if args.command == "translate":
-        return run_translate(monitor, args)
-    if args.command == "demo":
-        sources = monitor.add_demo_sources()
-        print(f"Loading the demo collection: {len(sources)} outlets, served from the app itself.")
-        return _update(monitor, [s.id for s in sources], as_json=False)
-    raise AssertionError(f"unhandled command {args.command}")
-
-
-def _sources(monitor: Monitor, args: argparse.Namespace) -> int:
-    action = args.sources_command
-    if action == "list":
-        sources = monitor.sources()
-        if args.json:
-            _print_json([source_json(source) for source in sources])
-        else:
-            print(format_sources(sources) if sources else "No sources yet: try `sources catalog`.")
-            last = monitor.last_update()
-            if last is not None:
-                finished = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                print(f"\nLast update finished {finished}: {last.describe()}.")
-    elif action == "add":
-        result = monitor.add_source(
-            args.url, name=args.name, language=args.lang, check=not args.no_check
-        )
-        print(f"Added source {result.source.id}: {result.source.name} ({result.note})")
-    elif action == "remove":
-        removed = monitor.remove_source(args.id)
-        print(f"Removed source {removed.id}: {removed.name} and its articles")
-    elif action == "import-opml":
-        imported, known = monitor.import_opml(args.file)
-        print(
-            f"Imported {len(imported)} sources from {args.file}"
-            + (f"; {known} were already followed" if known else "")
-        )
-    elif action == "export-opml":
-        count = monitor.export_opml(args.file)
-        print(f"Wrote {count} feeds to {args.file}")
-    elif action == "catalog":
-        return _catalog(monitor, args)
+    print(format_sources(sources) if sources else "No sources yet: try `sources catalog`.")
+    last = monitor.last_update()
+    if last is not None:
+        finished = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"\nLast update finished {finished}: {last.describe()}.")
     return 0
 
 
-def _catalog(monitor: Monitor, args: argparse.Namespace) -> int:
+def run_sources_add(monitor: Monitor, args: argparse.Namespace) -> int:
+    result = monitor.add_source(
+        args.url, name=args.name, language=args.lang, check=not args.no_check
+    )
+    print(f"Added source {result.source.id}: {result.source.name} ({result.note})")
+    return 0
+
+
+def run_sources_remove(monitor: Monitor, args: argparse.Namespace) -> int:
+    removed = monitor.remove_source(args.id)
+    print(f"Removed source {removed.id}: {removed.name} and its articles")
+    return 0
+
+
+def run_import_opml(monitor: Monitor, args: argparse.Namespace) -> int:
+    imported, known = monitor.import_opml(args.file)
+    print(
+        f"Imported {len(imported)} sources from {args.file}"
+        + (f"; {known} were already followed" if known else "")
+    )
+    return 0
+
+
+def run_export_opml(monitor: Monitor, args: argparse.Namespace) -> int:
+    count = monitor.export_opml(args.file)
+    print(f"Wrote {count} feeds to {args.file}")
+    return 0
+
+
+def run_catalog(monitor: Monitor, args: argparse.Namespace) -> int:
     outlets = [o for o in monitor.catalog() if args.lang in (None, o.language)]
     if args.add:
         by_key = {o.key: o for o in monitor.catalog()}
@@ -144,7 +94,7 @@ def _catalog(monitor: Monitor, args: argparse.Namespace) -> int:
         )
         return 0
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "key": o.key,
@@ -166,6 +116,40 @@ def _catalog(monitor: Monitor, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_update(monitor: Monitor, args: argparse.Namespace) -> int:
+    return _update(monitor, args.source, as_json=args.json)
+
+
+def run_articles_list(monitor: Monitor, args: argparse.Namespace) -> int:
+    found = monitor.articles(source_id=args.source, language=args.lang, limit=args.limit)
+    if args.json:
+        print_json([article_json(article, with_text=False) for article in found])
+        return 0
+    for article in found:
+        published = article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
+        print(
+            f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
+            f"{article.source_name[:24]:24}  {article.title}"
+        )
+    return 0
+
+
+def run_show(monitor: Monitor, args: argparse.Namespace) -> int:
+    article = monitor.article(args.id)
+    translation = monitor.translation(article.id)
+    if args.json:
+        print_json(article_json(article, with_text=True) | translation_json(translation))
+    else:
+        print(format_article(article, translation))
+    return 0
+
+
+def run_demo(monitor: Monitor, args: argparse.Namespace) -> int:
+    sources = monitor.add_demo_sources()
+    print(f"Loading the demo collection: {len(sources)} outlets, served from the app itself.")
+    return _update(monitor, [s.id for s in sources], as_json=False)
+
+
 def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) -> int:
     cancel = threading.Event()
     line = ProgressLine(sys.stderr, enabled=not as_json)
@@ -185,7 +169,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
         line.clear()
     waiting = monitor.waiting_by_language()
     if as_json:
-        _print_json(
+        print_json(
             {
                 "sources": [
                     {
@@ -216,8 +200,3 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             "(see `media-monitor models list`)"
         )
     return 0
-
-
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

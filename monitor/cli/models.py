@@ -1,11 +1,13 @@
 """``media-monitor models …`` and ``media-monitor translate``: translation models from the CLI.
 
-The Argos online index (and httpx with it) is imported only by the commands that go online.
+The parser half names each command's handler (a ``run_*`` function below). The Argos online
+index (and httpx with it) is imported only by the commands that go online.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +17,7 @@ from translations.errors import TranslationError
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
+    from monitor.cli.handlers import Handler
     from translations.types import AvailablePackage, InstallReport
 
 
@@ -23,53 +26,81 @@ def add_model_commands(commands: Any) -> None:
     actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="installed models and what they cover")
     listing.add_argument("--json", action="store_true", help="JSON output")
+    listing.set_defaults(run=run_models_list)
     install = actions.add_parser(
         "install", help="install .argosmodel files, or every one in a folder (e.g. a USB stick)"
     )
     install.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    install.set_defaults(run=run_models_install)
     remove = actions.add_parser("remove", help="remove a model by name or pair (ru-en)")
     remove.add_argument("name")
-    actions.add_parser("available", help="models on the Argos online index (needs a network)")
+    remove.set_defaults(run=run_models_remove)
+    available = actions.add_parser(
+        "available", help="models on the Argos online index (needs a network)"
+    )
+    available.set_defaults(run=run_models_available)
     fetch = actions.add_parser("download", help="download and install a model (needs a network)")
     fetch.add_argument("from_code", metavar="FROM")
     fetch.add_argument("to_code", metavar="TO")
+    fetch.set_defaults(run=run_models_download)
 
     translate = commands.add_parser("translate", help="translate standard input to standard output")
     translate.add_argument("--from", dest="from_code", required=True, metavar="LANG")
     translate.add_argument("--to", dest="to_code", metavar="LANG", help="default: the settings'")
+    translate.set_defaults(run=run_translate)
 
 
-def run_models(monitor: Monitor, args: argparse.Namespace, print_json: Any) -> int:
-    action = args.models_command
-    try:
-        if action == "list":
-            return _list(monitor, as_json=args.json, print_json=print_json)
-        if action == "install":
-            return _install(monitor, args.paths)
-        if action == "remove":
-            removed = monitor.remove_model(args.name)
-            print(f"Removed {removed.name} ({removed.pair})")
-            return 0
-        if action == "available":
-            for package in sorted(monitor.available_models(), key=_pair):
-                print(
-                    f"{package.from_code}→{package.to_code}  {package.version:6}  "
-                    f"{package.from_name} → {package.to_name}"
-                )
-            return 0
-        if action == "download":
-            return _download(monitor, args.from_code, args.to_code)
-    except TranslationError as error:
-        raise MonitorError(str(error)) from error
-    raise AssertionError(f"unhandled models action {action}")
+def _translation_errors(run: Handler) -> Handler:
+    """The translation layer's errors said as the core's: one line, exit status 1."""
+
+    @functools.wraps(run)
+    def wrapped(monitor: Monitor, args: argparse.Namespace) -> int:
+        try:
+            return run(monitor, args)
+        except TranslationError as error:
+            raise MonitorError(str(error)) from error
+
+    return wrapped
 
 
+@_translation_errors
+def run_models_list(monitor: Monitor, args: argparse.Namespace) -> int:
+    from monitor.cli.output import print_json
+
+    return _list(monitor, as_json=args.json, print_json=print_json)
+
+
+@_translation_errors
+def run_models_install(monitor: Monitor, args: argparse.Namespace) -> int:
+    return _report_install(monitor, monitor.install_models(args.paths))
+
+
+@_translation_errors
+def run_models_remove(monitor: Monitor, args: argparse.Namespace) -> int:
+    removed = monitor.remove_model(args.name)
+    print(f"Removed {removed.name} ({removed.pair})")
+    return 0
+
+
+@_translation_errors
+def run_models_available(monitor: Monitor, args: argparse.Namespace) -> int:
+    for package in sorted(monitor.available_models(), key=_pair):
+        print(
+            f"{package.from_code}→{package.to_code}  {package.version:6}  "
+            f"{package.from_name} → {package.to_name}"
+        )
+    return 0
+
+
+@_translation_errors
+def run_models_download(monitor: Monitor, args: argparse.Namespace) -> int:
+    return _download(monitor, args.from_code, args.to_code)
+
+
+@_translation_errors
 def run_translate(monitor: Monitor, args: argparse.Namespace) -> int:
     text = sys.stdin.read()
-    try:
-        print(monitor.translate_text(text, args.from_code, args.to_code))
-    except TranslationError as error:
-        raise MonitorError(str(error)) from error
+    print(monitor.translate_text(text, args.from_code, args.to_code))
     return 0
 
 
@@ -120,10 +151,6 @@ def _list(monitor: Monitor, *, as_json: bool, print_json: Any) -> int:
             f"(`media-monitor models install FILE`)"
         )
     return 0
-
-
-def _install(monitor: Monitor, paths: list[Path]) -> int:
-    return _report_install(monitor, monitor.install_models(paths))
 
 
 def _report_install(monitor: Monitor, report: InstallReport) -> int:

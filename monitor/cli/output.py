@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 from collections.abc import Sequence
 from datetime import timedelta, timezone
 from typing import Any, TextIO
@@ -10,6 +12,12 @@ from typing import Any, TextIO
 from monitor.clock import to_iso
 from monitor.store.translations import StoredTranslation
 from monitor.types import Article, Progress, ProgressKind, Source, SourceReport
+
+
+def print_json(value: Any) -> None:
+    """``--json`` output: indented, non-ASCII kept as it is."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def source_json(source: Source) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """``media-monitor search``, ``related`` and ``reindex``.
 
-The parser half needs no part of the search engine; the commands import it when they run.
+The parser half needs no part of the search engine and names each command's handler (a
+``run_*`` function below); the handlers import the engine when they run.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import argparse
 import html
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,11 +38,14 @@ def add_search_commands(commands: Any) -> None:
     finder.add_argument("--limit", type=int, default=20, help="hits per page")
     finder.add_argument("--page", type=int, default=1)
     finder.add_argument("--json", action="store_true", help="JSON output")
+    finder.set_defaults(run=run_search)
     similar = commands.add_parser("related", help="coverage of the same story by other outlets")
     similar.add_argument("id", type=int)
     similar.add_argument("--limit", type=int, default=5)
     similar.add_argument("--json", action="store_true", help="JSON output")
-    commands.add_parser("reindex", help="rebuild the search index from the store")
+    similar.set_defaults(run=run_related)
+    reindex = commands.add_parser("reindex", help="rebuild the search index from the store")
+    reindex.set_defaults(run=run_reindex)
 
 
 def _day(text: str) -> date:
@@ -52,10 +55,9 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
 
 
-def run_search(
-    monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
-) -> int:
+def run_search(monitor: Monitor, args: argparse.Namespace) -> int:
     from indexes.types import SearchRequest, SortOrder
+    from monitor.cli.output import print_json
 
     for _ in monitor.sync_index():
         pass
@@ -115,9 +117,9 @@ def _hit_json(hit: FoundArticle) -> dict[str, Any]:
     }
 
 
-def run_related(
-    monitor: Monitor, args: argparse.Namespace, print_json: Callable[[Any], None]
-) -> int:
+def run_related(monitor: Monitor, args: argparse.Namespace) -> int:
+    from monitor.cli.output import print_json
+
     for _ in monitor.sync_index():
         pass
     found = monitor.related(args.id, limit=args.limit)
@@ -147,7 +149,7 @@ def run_related(
     return 0
 
 
-def run_reindex(monitor: Monitor) -> int:
+def run_reindex(monitor: Monitor, args: argparse.Namespace) -> int:
     for progress in monitor.reindex():
         print(progress.message[:1].upper() + progress.message[1:] + ".")
     return 0

@@ -4,6 +4,10 @@ feedparser does the XML work, but we decode the bytes ourselves (see ``monitor.c
 and hand it clean UTF-8, because its own charset handling has no sniffer and trusts wrong
 declarations. Items are normalised: plain-text titles and bodies with paragraph breaks,
 links made absolute, dates in UTC with the feed's original offset kept.
+
+One bad field costs that field, not the item or the feed: a date that cannot be read or that
+falls outside what a datetime holds (``0001-01-01T00:00:00+14:00`` is in the year 0 in UTC)
+leaves the item undated, or dated by its next date (updated, created).
 """
 
 from __future__ import annotations
@@ -115,7 +119,8 @@ def parse_feed_date(raw: str | None) -> tuple[datetime, int | None] | None:
     """A feed date as (UTC datetime, original offset in minutes or None), or None.
 
     RFC 822 dates (RSS) and ISO 8601 dates (Atom, ``dc:date``) are read directly so the
-    offset survives; other forms go through feedparser's many date handlers.
+    offset survives; other forms go through feedparser's many date handlers. A date that is
+    unreadable or out of range (in UTC or as a timestamp) is None.
     """
     if not raw or not raw.strip():
         return None
@@ -127,9 +132,7 @@ def parse_feed_date(raw: str | None) -> tuple[datetime, int | None] | None:
         struct = feedparser_parse_date(text)
     except Exception:  # feedparser's handlers are many and not all are careful
         return None
-    if struct is None:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(struct), UTC), None
+    return _from_struct(struct)
 
 
 def _item(entry: Mapping[str, Any], feed_url: str, channel_language: str | None) -> FeedItem:
@@ -270,9 +273,10 @@ def _parse_iso(text: str) -> tuple[datetime, int | None] | None:
 
 
 def _utc_with_offset(value: datetime) -> tuple[datetime, int | None] | None:
-    offset = value.utcoffset()
+    """``value`` in UTC with its offset in minutes; None if UTC is out of range."""
     try:
-        utc = value.astimezone(UTC)
+        offset = value.utcoffset()
+        utc = value.astimezone(UTC)  # 0001-01-01T00:00+14:00 would be in the year 0
     except (OverflowError, ValueError):
         return None
     return utc, None if offset is None else int(offset.total_seconds() // 60)
@@ -281,7 +285,7 @@ def _utc_with_offset(value: datetime) -> tuple[datetime, int | None] | None:
 def _from_struct(struct: Any) -> tuple[datetime, int | None] | None:
     if not isinstance(struct, time.struct_time):
         return None
-    try:
+    try:  # timegm raises ValueError for years outside 1..9999, fromtimestamp OverflowError
         return datetime.fromtimestamp(calendar.timegm(struct), UTC), None
     except (OverflowError, ValueError, OSError):
         return None

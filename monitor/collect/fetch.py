@@ -3,8 +3,9 @@
 :class:`Fetcher` wraps an ``httpx.Client`` (proxy settings from the environment) and adds what
 a monitoring app needs on a field laptop:
 
-* hard limits: connect/read timeouts, a total time per request that also catches bodies
-  dripping in slowly, a cap on the *decoded* body size (gzip bombs included) and on redirects;
+* hard limits: connect/read timeouts, a total time per request that also catches headers
+  and bodies dripping in slowly (every socket operation is cut to what is left of it, see
+  :mod:`monitor.collect.deadlines`), a cap on the *decoded* body size (gzip bombs included) and on redirects;
 * conditional GET (ETag / Last-Modified) with ``304`` returned as a document, not an error;
 * politeness per host, shared by all threads: at most ``per_host_concurrency`` requests in
   flight, ``min_host_interval`` seconds between request starts, and no request at all to a
@@ -30,6 +31,7 @@ from typing import Self
 import httpx
 
 from monitor.clock import utc_now
+from monitor.collect import deadlines
 from monitor.collect.backoff import next_attempt_after
 from monitor.collect.decompress import (
     SUPPORTED_ENCODINGS,
@@ -167,6 +169,8 @@ class Fetcher:
             follow_redirects=False,  # followed by hand: each hop is polite and counted
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": SUPPORTED_ENCODINGS},
         )
+        # The client's own transports, those for proxies from the environment included.
+        deadlines.install([self._client._transport, *self._client._mounts.values()])
 
     def __enter__(self) -> Self:
         return self
@@ -284,15 +288,25 @@ class Fetcher:
         request.extensions["timeout"] = httpx.Timeout(
             connect=connect, read=read, write=read, pool=left
         ).as_dict()
+        deadline = deadlines.Deadline(left)
+        answered = False  # the status line and headers are in
         budget.start()
         try:
-            response = self._client.send(request, stream=True)
-            try:
-                return self._answer(response, url, budget, etag, last_modified)
-            finally:
-                response.close()
+            with deadlines.applied(deadline):
+                response = self._client.send(request, stream=True)
+                answered = True
+                try:
+                    return self._answer(response, url, budget, etag, last_modified)
+                finally:
+                    response.close()
         except httpx.TimeoutException as error:
-            if read < self.settings.read_timeout or connect < self.settings.connect_timeout:
+            if deadline.reached and answered:
+                message = f"gave up after {budget.total:g} s: {host} sends too slowly"
+            elif (
+                deadline.reached
+                or read < self.settings.read_timeout
+                or connect < self.settings.connect_timeout
+            ):
                 message = f"gave up after {budget.total:g} s: {host} is too slow"
             elif isinstance(error, httpx.ConnectTimeout):
                 message = f"timed out after {connect:g} s connecting to {host}"

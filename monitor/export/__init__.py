@@ -2,6 +2,8 @@
 
 Every format carries the same facts (see :data:`FIELDS`): metadata, where the text came
 from, the SHA-256 of the page as received, the model that translated it, and both texts.
+In CSV, a cell that a spreadsheet would run as a formula (see :data:`FORMULA_LEADS`) starts
+with a ``'`` so it shows as the text it is.
 Files are written to a temporary name beside the target and renamed into place, so an
 interrupted export never leaves a half-written file under the name asked for.
 
@@ -70,6 +72,10 @@ class ExportFormat(enum.StrEnum):
 
 Record = dict[str, str | int | None]
 
+# A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets
+# ("=HYPERLINK(…)", "@SUM(…)", "-2+3+cmd|…"); OWASP's rule is to lead it with a quote.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def export_format(name: str) -> ExportFormat:
     """The format called ``name`` (case-insensitive); MonitorError names the choices."""
@@ -125,10 +131,17 @@ def to_csv(items: list[ExportedArticle]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for item in items:
-        writer.writerow(
-            {key: "" if value is None else value for key, value in record(item).items()}
-        )
+        writer.writerow({key: _csv_cell(value) for key, value in record(item).items()})
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: str | int | None) -> str | int:
+    """The value as a CSV cell: empty for None, text a spreadsheet would run made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
 
 
 def to_jsonl(items: list[ExportedArticle]) -> bytes:
@@ -218,6 +231,7 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
 
 __all__ = [
     "FIELDS",
+    "FORMULA_LEADS",
     "ExportFormat",
     "PdfRenderer",
     "collect",

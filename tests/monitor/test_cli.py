@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import inspect
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from monitor.cli import main
+from monitor.cli import build_parser, main
+from monitor.cli.handlers import Later
 from tests.support.http_server import LocalServer, Route
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -94,3 +98,25 @@ def test_catalog_and_opml_round_trip(tmp_path: Path, capsys):
     assert code == 0 and f"Imported {len(outlets)} sources" in out
     code, out, _ = run(capsys, other, "sources", "list", "--json")
     assert sorted(s["url"] for s in json.loads(out)) == sorted(o["url"] for o in outlets)
+
+
+def _commands(parser: argparse.ArgumentParser, path: str = "") -> Iterator[tuple[str, object]]:
+    """Every runnable command line of ``parser`` with the handler its parser names."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        yield path, parser.get_default("run")
+    for action in actions:
+        for name, child in action.choices.items():
+            yield from _commands(child, f"{path} {name}".strip())
+
+
+def test_every_command_names_a_handler_that_takes_the_monitor_and_its_arguments():
+    commands = dict(_commands(build_parser()))
+    assert {"sources list", "update", "show", "compare", "models download", "watch add"} <= set(
+        commands
+    )
+    for name, handler in commands.items():
+        assert handler is not None, name
+        function = handler.resolve() if isinstance(handler, Later) else handler
+        assert callable(function), name
+        assert list(inspect.signature(function).parameters) == ["monitor", "args"], name

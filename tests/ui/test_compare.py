@@ -1,21 +1,19 @@
 """The compare view over a real demo collection with tiny glossary models: columns, the
-time strip, not-yet-covered outlets, flipping, drops, pins, sentence matching, shared terms."""
+time strip, not-yet-covered outlets, flipping, drops, pins, sentence matching, shared terms.
+
+What is compared (the core's :meth:`Monitor.compare`) is tested in tests/monitor/test_compare.py;
+here, what the view draws of it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from monitor import open_monitor
-from tests.support.argos_factory import build_package
-from ui.compare.column import words_pattern
-from ui.compare.data import ColumnRole, build, closest_sentences
-from ui.compare.text import shared_terms, tokens
+from tests.support.compare_demo import CompareDemo, build_compare_demo
 from ui.compare.view import (
     ARTICLE_MIME_TYPE,
     CompareView,
@@ -26,48 +24,22 @@ from ui.reader.document import term_marks
 from ui.tasks import TaskManager
 
 SHOTS = Path("/tmp/ui-shots")
-GLOSSARIES = {
-    "ko": {"위성": "satellite"},
-    "ru": {"спутник": "satellite"},
-    "zh": {"卫星": "satellite"},
-    "uk": {"супутник": "satellite"},
-}
-
-
-@dataclass(frozen=True)
-class Demo:
-    data_dir: Path
-    nuri_ko: int  # the Korean launch story
-    typhoon_zh: int  # an unrelated story, to change the base to
-    english_nuri: int  # the English launch story (not among the Korean story's related)
-    sources: tuple[str, ...]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    root = tmp_path_factory.mktemp("compare")
-    for language, glossary in GLOSSARIES.items():
-        build_package(root / "models", language, "en", glossary=glossary)
-    with open_monitor(root / "data") as monitor:
-        monitor.install_models([root / "models"])
-        monitor.update([s.id for s in monitor.add_demo_sources()])
-        articles = monitor.articles()
-        nuri = next(a for a in articles if a.language == "ko" and a.title.startswith("누리호"))
-        typhoon = next(a for a in articles if a.language == "zh" and "台风" in a.title)
-        english = next(a for a in articles if a.language == "en" and "Nuri" in a.title)
-        names = tuple(s.name for s in monitor.sources())
-    return Demo(root / "data", nuri.id, typhoon.id, english.id, names)
+def demo(tmp_path_factory: pytest.TempPathFactory) -> CompareDemo:
+    return build_compare_demo(tmp_path_factory.mktemp("compare"))
 
 
 @pytest.fixture
-def tasks(demo: Demo) -> Iterator[TaskManager]:
+def tasks(demo: CompareDemo) -> Iterator[TaskManager]:
     manager = TaskManager(demo.data_dir)
     yield manager
     manager.shutdown()
 
 
 @pytest.fixture
-def view(qtbot, tasks: TaskManager, demo: Demo) -> CompareView:
+def view(qtbot, tasks: TaskManager, demo: CompareDemo) -> CompareView:
     compare = CompareView(tasks, demo.nuri_ko)
     qtbot.addWidget(compare)
     compare.resize(1400, 860)
@@ -82,99 +54,10 @@ def shot(widget, name: str) -> None:
     widget.grab().save(str(SHOTS / f"compare-{name}.png"))
 
 
-# Data (reader thread, no Qt) ---------------------------------------------------------------
-
-
-def test_build_fills_columns_from_other_outlets_and_languages(demo: Demo):
-    with open_monitor(demo.data_dir) as monitor:
-        data = build(monitor, demo.nuri_ko)
-    assert data.columns[0].article_id == demo.nuri_ko
-    assert data.columns[0].role is ColumnRole.BASE
-    assert 2 <= len(data.columns) <= 4
-    languages = [c.language for c in data.columns]
-    outlets = [c.outlet for c in data.columns]
-    assert len(set(languages)) == len(languages) >= 2
-    assert len(set(outlets)) == len(outlets)
-    assert all(c.translated for c in data.columns)
-    assert all(c.role is ColumnRole.RELATED for c in data.columns[1:])
-
-
-def test_events_run_in_time_order_and_uncovered_outlets_are_the_rest(demo: Demo):
-    with open_monitor(demo.data_dir) as monitor:
-        data = build(monitor, demo.nuri_ko)
-    times = [e.published for e in data.events]
-    assert all(t is not None for t in times)
-    assert times == sorted(times)  # type: ignore[type-var]
-    assert data.first is data.events[0]
-    covered = {e.outlet for e in data.events}
-    assert {c.outlet for c in data.columns} <= covered
-    assert set(data.not_covered) == set(demo.sources) - covered
-    assert data.not_covered  # the English outlet's story is not among the related ones
-
-
-def test_shared_terms_come_from_translations_of_several_columns(demo: Demo):
-    with open_monitor(demo.data_dir) as monitor:
-        data = build(monitor, demo.nuri_ko)
-    words = {t.word: t for t in data.shared_terms}
-    assert "satellite" in words
-    assert words["satellite"].columns == len(data.columns)
-    assert all("satellite" in c.marked_words for c in data.columns)
-
-
-def test_shared_terms_skip_stop_words_short_words_and_addresses():
-    terms = shared_terms(
-        [
-            ["The rocket and the satellite reached orbit; mail me@news.example.invalid"],
-            ["A satellite of the rocket is in orbit, see https://news.example.invalid/x"],
-            ["Typhoon hits the coast"],
-        ],
-        ["en", "en", "en"],
-    )
-    words = [t.word for t in terms]
-    assert set(words) == {"rocket", "satellite", "orbit"}
-    assert all(t.columns == 2 for t in terms)
-
-
-def test_tokens_split_where_the_script_changes():
-    found = [(t.text, t.script) for t in tokens("해양관측satellite이다 12기 спутник")]
-    assert found == [
-        ("해양관측", "hangul"),
-        ("satellite", "latin"),
-        ("이다", "hangul"),
-        ("12", "digit"),
-        ("기", "hangul"),
-        ("спутник", "cyrillic"),
-    ]
-
-
-def test_closest_sentence_shares_numbers_and_terms(demo: Demo):
-    with open_monitor(demo.data_dir) as monitor:
-        data = build(monitor, demo.nuri_ko)
-    base = data.columns[0]
-    # "해누리 1호는 무게 520㎏의 해양관측satellite이다." — the weight is in every report.
-    index = next(i for i, s in enumerate(base.sentences) if "520" in s.original)
-    matches = closest_sentences(data, base.article_id, index)
-    assert matches
-    for article_id, found in matches.items():
-        best = data.column(article_id).sentences[found[0].sentence]  # type: ignore[union-attr]
-        assert "520" in best.translation or "satellite" in best.translation
-    assert closest_sentences(data, base.article_id, 999) == {}
-
-
-def test_words_pattern_matches_whole_words_even_inside_other_scripts():
-    pattern = words_pattern(["satellite", "ракета"])
-    assert pattern is not None
-    assert pattern.findall("해양관측satellite이다, satellites, Ракета-носитель") == [
-        "satellite",
-        "Ракета",
-    ]
-    assert words_pattern([]) is None
-
-
 # The view ---------------------------------------------------------------------------------
 
 
-def test_view_shows_columns_in_different_languages(view: CompareView, demo: Demo):
+def test_view_shows_columns_in_different_languages(view: CompareView, demo: CompareDemo):
     columns = view.columns()
     assert 2 <= len(columns) <= 4
     assert columns[0].article_id == demo.nuri_ko
@@ -217,7 +100,7 @@ def test_shared_terms_are_marked_in_every_column(view: CompareView):
         assert "satellite" in marks
 
 
-def test_dropping_an_article_adds_a_pinned_column(qtbot, view: CompareView, demo: Demo):
+def test_dropping_an_article_adds_a_pinned_column(qtbot, view: CompareView, demo: CompareDemo):
     assert demo.english_nuri not in [c.article_id for c in view.columns()]
     mime = article_mime_data([demo.english_nuri])
     assert article_ids_from_mime(mime) == [demo.english_nuri]
@@ -257,7 +140,7 @@ def test_drop_of_other_data_is_refused(view: CompareView):
     assert article_ids_from_mime(mime) == []
 
 
-def test_pinned_column_survives_base_change(qtbot, view: CompareView, demo: Demo):
+def test_pinned_column_survives_base_change(qtbot, view: CompareView, demo: CompareDemo):
     related = view.columns()[1]
     kept = related.article_id
     related.pin_button.click()

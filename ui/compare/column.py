@@ -4,7 +4,7 @@ buttons that move, pin, flip or remove it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -21,23 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.types import SentencePair
-from ui.compare.data import ColumnRole, CompareColumn
-from ui.compare.text import script_of
+from monitor.types import ComparedArticle, CompareRole, SentencePair
 from ui.languages import language_name
 from ui.reader.document import TERM_MARK, PaneText, build_pane, sentence_joiner, sentence_paragraphs
 from ui.reader.pane import SentencePane
 
-# Letters that may not continue a marked word, by the word's script.
-_SCRIPT_LETTERS = {
-    "latin": "a-zA-Z\u00c0-\u024f",
-    "cyrillic": "\u0400-\u052f",
-    "greek": "\u0370-\u03ff",
-    "hangul": "\uac00-\ud7af",
-}
 _ACTIVE_ALPHA = 120
 _MATCH_ALPHA = 85
-_ROLE_TEXT = {ColumnRole.BASE: "Base", ColumnRole.PINNED: "Pinned", ColumnRole.RELATED: "Related"}
+_ROLE_TEXT = {
+    CompareRole.BASE: "Base",
+    CompareRole.PINNED: "Pinned",
+    CompareRole.RELATED: "Related",
+}
 
 
 def local_time_text(published: datetime | None) -> str:
@@ -48,19 +43,6 @@ def local_time_text(published: datetime | None) -> str:
         published = published.replace(tzinfo=UTC)
     local = published.astimezone()
     return f"{local.day} {local:%b %Y, %H:%M}"
-
-
-def words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
-    """A case-insensitive pattern for whole ``words``: a word glued to letters of another
-    script still matches ("해양관측satellite이다"), a longer word of the same script does not."""
-    unique = sorted({w for w in words if w}, key=len, reverse=True)
-    if not unique:
-        return None
-    parts = []
-    for word in unique:
-        letters = _SCRIPT_LETTERS.get(script_of(word[0]), r"\w")
-        parts.append(f"(?<![{letters}]){re.escape(word)}(?![{letters}])")
-    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _tool(text: str, tip: str) -> QToolButton:
@@ -94,7 +76,7 @@ class CompareColumnWidget(QFrame):
 
     def __init__(
         self,
-        column: CompareColumn,
+        column: ComparedArticle,
         *,
         target_language: str,
         pinned: bool,
@@ -130,11 +112,11 @@ class CompareColumnWidget(QFrame):
         menu = QMenu(self.menu_button)
         menu.addAction("Open in reader", self.open_requested.emit)
         base_action = menu.addAction("Compare from this article", self.base_requested.emit)
-        base_action.setEnabled(column.role is not ColumnRole.BASE)
+        base_action.setEnabled(column.role is not CompareRole.BASE)
         self.menu_button.setMenu(menu)
         self.remove_button = _tool("✕", "Remove this column")
-        self.remove_button.setVisible(column.role is not ColumnRole.BASE)
-        self.pin_button.setVisible(column.role is not ColumnRole.BASE)
+        self.remove_button.setVisible(column.role is not CompareRole.BASE)
+        self.pin_button.setVisible(column.role is not CompareRole.BASE)
 
         top = QHBoxLayout()
         top.setSpacing(6)

@@ -25,8 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from monitor.types import CoverageEvent
 from ui.compare.column import local_time_text
-from ui.compare.data import CoverageEvent
 from ui.languages import badge_color, language_name
 
 LANES = 3
@@ -158,11 +158,11 @@ class CoverageStrip(QWidget):
             painter.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
             painter.drawLine(place.centre, QPointF(place.centre.x(), place.label.bottom()))
             painter.setPen(QPen(colour, 2))
-            painter.setBrush(colour if place.event.in_columns else Qt.BrushStyle.NoBrush)
+            painter.setBrush(colour if place.event.compared else Qt.BrushStyle.NoBrush)
             painter.drawEllipse(place.centre, _DOT_RADIUS, _DOT_RADIUS)
             is_first = place.event.article_id == first
             painter.setFont(self._bold_font() if is_first else self.font())
-            painter.setPen(text_colour if place.event.in_columns else dim)
+            painter.setPen(text_colour if place.event.compared else dim)
             painter.drawText(place.label, Qt.AlignmentFlag.AlignCenter, place.text)
         painter.setFont(self.font())
         undated = [e.outlet for e in self.events if e.published is None]
@@ -223,7 +223,7 @@ class CoverageStrip(QWidget):
             f"<b>{escape(place.event.outlet)}</b> ({language_name(place.event.language)})<br>"
             f"{escape(place.event.title)}<br>{local_time_text(place.event.published)}"
         )
-        if not place.event.in_columns:
+        if not place.event.compared:
             tip += "<br><i>Click to add it as a column</i>"
         QToolTip.showText(event.globalPosition().toPoint(), tip, self)
 

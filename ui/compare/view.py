@@ -6,7 +6,8 @@ outlets. Above them: who published first on one time axis, which followed outlet
 covered the story yet, and the terms the translations share (marked in the text). Clicking
 a sentence tints the closest sentences of the other columns and scrolls to them.
 
-The data is built by :func:`ui.compare.data.build` on the reader thread.
+The comparison is made by the core (:meth:`monitor.app.Monitor.compare`) on the reader
+thread; this view only draws it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from ui.compare.column import CompareColumnWidget, words_pattern
-from ui.compare.data import MAX_COLUMNS, ColumnRole, CompareData, build, closest_sentences
+from monitor.compare import MAX_COMPARED, closest_sentences, words_pattern
+from monitor.types import Comparison
+from ui.compare.column import CompareColumnWidget
 from ui.compare.strip import CoverageStrip
 from ui.reader.document import TERM_MARK
 from ui.tasks import TaskManager, failure_message
@@ -63,7 +65,7 @@ class CompareView(QWidget):
         self.base_id = article_id
         self.pinned: list[int] = []
         self.excluded: set[int] = set()
-        self.data: CompareData | None = None
+        self.data: Comparison | None = None
         self._order: list[int] = []
         self._originals: set[int] = set()  # columns the user flipped to the original
         self._request = 0
@@ -83,7 +85,7 @@ class CompareView(QWidget):
         self.shared_label.setWordWrap(True)
         self.shared_label.setTextFormat(Qt.TextFormat.RichText)
         self.message_label = QLabel(
-            f"Drag articles from the list onto this window to compare them (up to {MAX_COLUMNS} "
+            f"Drag articles from the list onto this window to compare them (up to {MAX_COMPARED} "
             "columns). Click a sentence to find its counterparts."
         )
         self.message_label.setWordWrap(True)
@@ -122,8 +124,8 @@ class CompareView(QWidget):
         if article_id == self.base_id or article_id in self.pinned:
             self._say("That article is already a column.")
             return False
-        if len(self.pinned) + 1 >= MAX_COLUMNS:
-            self._say(f"At most {MAX_COLUMNS} columns: remove or unpin a column first.")
+        if len(self.pinned) + 1 >= MAX_COMPARED:
+            self._say(f"At most {MAX_COMPARED} columns: remove or unpin a column first.")
             return False
         self.pinned.append(article_id)
         self.excluded.discard(article_id)
@@ -141,7 +143,7 @@ class CompareView(QWidget):
         request = self._request
         base, pinned, excluded = self.base_id, tuple(self.pinned), tuple(self.excluded)
         self.tasks.read(
-            lambda monitor: build(monitor, base, pinned, excluded),
+            lambda monitor: monitor.compare(base, pinned_ids=pinned, excluded_ids=excluded),
             success=lambda data: self._on_built(request, data),
             failure=lambda error: self._on_failed(request, error),
             owner=self,  # a result arriving after the view was closed is dropped
@@ -175,7 +177,7 @@ class CompareView(QWidget):
 
     # Building ------------------------------------------------------------------------------
 
-    def _on_built(self, request: int, data: CompareData) -> None:
+    def _on_built(self, request: int, data: Comparison) -> None:
         if request != self._request:
             return  # a newer request is on its way
         self._show(data)
@@ -189,9 +191,9 @@ class CompareView(QWidget):
         self._say(message)
         self.load_failed.emit(message)
 
-    def _show(self, data: CompareData) -> None:
+    def _show(self, data: Comparison) -> None:
         self.data = data
-        base = data.column(data.base_id)
+        base = data.article(data.base_id)
         title = base.title_translated or base.title if base else ""
         self.heading.setText(f"Coverage of “{title}”")
         self.strip.set_events(data.events)
@@ -199,17 +201,17 @@ class CompareView(QWidget):
         self.shared_label.setText(self._shared_html(data))
         if data.notes:
             self._say(" ".join(data.notes))
-        present = [c.article_id for c in data.columns]
+        present = [c.article_id for c in data.articles]
         self.pinned = [i for i in self.pinned if i in present]
         self._order = [i for i in self._order if i in present]
         self._order += [i for i in present if i not in self._order]
-        pattern = words_pattern([w for c in data.columns for w in c.marked_words])
+        pattern = words_pattern([w for c in data.articles for w in c.marked_words])
         for old in self.columns():
             old.hide()
             old.setParent(None)
             old.deleteLater()
         for article_id in self._order:
-            column = data.column(article_id)
+            column = data.article(article_id)
             assert column is not None
             widget = CompareColumnWidget(
                 column,
@@ -235,20 +237,20 @@ class CompareView(QWidget):
         widget.pane.setAcceptDrops(False)  # drops go to the view, not into the text
 
     @staticmethod
-    def _not_covered_text(data: CompareData) -> str:
+    def _not_covered_text(data: Comparison) -> str:
         if not data.not_covered:
             return "Every followed outlet has covered this story."
         return "Not covered yet by: " + ", ".join(data.not_covered)
 
     @staticmethod
-    def _shared_html(data: CompareData) -> str:
+    def _shared_html(data: Comparison) -> str:
         if not data.shared_terms:
             return "No terms shared between the columns."
         mark = TERM_MARK
         colour = f"rgba({mark.red()},{mark.green()},{mark.blue()},{mark.alpha()})"
         chips = [
             f'<span style="background-color:{colour}">&nbsp;{escape(term.word)}&nbsp;</span>'
-            f"<small>&nbsp;{term.columns}</small>"
+            f"<small>&nbsp;{term.articles}</small>"
             for term in data.shared_terms[:SHARED_TERMS_SHOWN]
         ]
         return "Shared terms (in how many columns): " + " &nbsp; ".join(chips)
@@ -329,7 +331,6 @@ class CompareView(QWidget):
 
 __all__ = [
     "ARTICLE_MIME_TYPE",
-    "ColumnRole",
     "CompareView",
     "article_ids_from_mime",
     "article_mime_data",

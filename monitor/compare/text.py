@@ -1,10 +1,11 @@
-"""Word-level text analysis for the compare view, in pure Python and free of Qt.
+"""Word-level text analysis for comparisons, in pure Python.
 
-Two questions are answered over the columns' target-language text (their translations):
-which words several outlets share (stop words and short words left out), and which
-sentence of one column is closest to a sentence of another (cosine over TF-IDF weighted
-stems). Runs on the reader thread when the compare data is built, and on the main thread
-for the cheap look-ups after a click.
+Two questions are answered over the compared articles' target-language text (their
+translations): which words several outlets share (stop words and short words left out), and
+which sentence of one article is closest to a sentence of another (cosine over TF-IDF
+weighted stems). The window builds a comparison on its reader thread and makes the cheap
+look-ups after a click on the main thread; :func:`words_pattern` finds the shared terms in
+the text it shows.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from indexes.morphology import terms_for
+from monitor.types import SentenceVector, SharedTerm
 
 # Shared terms shorter than this are noise ("un", "km", particles) rather than topics.
 MIN_TERM_LENGTH = 3
@@ -49,6 +51,13 @@ STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 _LETTER_RUN = re.compile(r"[^\W_]+")
 # Addresses are not words of the story: a byline's e-mail would make "invalid" a shared term.
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# Letters that may not continue a marked word, by the word's script.
+_SCRIPT_LETTERS = {
+    "latin": "a-zA-Z\u00c0-\u024f",
+    "cyrillic": "\u0400-\u052f",
+    "greek": "\u0370-\u03ff",
+    "hangul": "\uac00-\ud7af",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +68,6 @@ class Token:
     end: int
     text: str
     script: str  # "latin", "cyrillic", "greek", "hangul", "han", "kana", "digit" or "other"
-
-
-@dataclass(frozen=True, slots=True)
-class SharedTerm:
-    """A word found in the translations of several columns."""
-
-    word: str  # the most common lower-cased spelling
-    stem: str
-    columns: int  # in how many columns it occurs
-    occurrences: int  # how often in all columns together
 
 
 def script_of(char: str) -> str:
@@ -142,13 +141,13 @@ def sentence_features(text: str, language: str) -> Counter[str]:
 
 
 def shared_terms(
-    columns: Sequence[Iterable[str]], languages: Sequence[str], *, limit: int = 40
+    articles: Sequence[Iterable[str]], languages: Sequence[str], *, limit: int = 40
 ) -> tuple[SharedTerm, ...]:
-    """Terms occurring in at least two of ``columns`` (each an iterable of texts), the most
+    """Terms occurring in at least two of ``articles`` (each an iterable of texts), the most
     widely shared first."""
     spellings: dict[str, Counter[str]] = {}
     present: Counter[str] = Counter()
-    for texts, language in zip(columns, languages, strict=True):
+    for texts, language in zip(articles, languages, strict=True):
         stems_here: set[str] = set()
         for text in texts:
             for token, stem in term_tokens(text, language):
@@ -159,13 +158,13 @@ def shared_terms(
         SharedTerm(
             word=spellings[stem].most_common(1)[0][0],
             stem=stem,
-            columns=count,
+            articles=count,
             occurrences=sum(spellings[stem].values()),
         )
         for stem, count in present.items()
         if count >= 2
     ]
-    shared.sort(key=lambda term: (-term.columns, -term.occurrences, term.word))
+    shared.sort(key=lambda term: (-term.articles, -term.occurrences, term.word))
     return tuple(shared[:limit])
 
 
@@ -179,16 +178,13 @@ def words_with_stems(texts: Iterable[str], language: str, stems: frozenset[str])
     }
 
 
-Vector = tuple[tuple[str, float], ...]
-
-
-def tfidf_vectors(sentences: Sequence[Counter[str]]) -> list[Vector]:
-    """Unit-length TF-IDF vectors; document frequency counts sentences of every column."""
+def tfidf_vectors(sentences: Sequence[Counter[str]]) -> list[SentenceVector]:
+    """Unit-length TF-IDF vectors; document frequency counts sentences of every article."""
     frequency: Counter[str] = Counter()
     for features in sentences:
         frequency.update(features.keys())
     total = len(sentences)
-    vectors: list[Vector] = []
+    vectors: list[SentenceVector] = []
     for features in sentences:
         weights = {
             feature: (1.0 + math.log(count))
@@ -200,9 +196,22 @@ def tfidf_vectors(sentences: Sequence[Counter[str]]) -> list[Vector]:
     return vectors
 
 
-def cosine(a: Vector, b: Vector) -> float:
+def cosine(a: SentenceVector, b: SentenceVector) -> float:
     """Cosine similarity of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
     lookup: Mapping[str, float] = dict(b)
     return sum(weight * lookup.get(feature, 0.0) for feature, weight in a)
+
+
+def words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """A case-insensitive pattern for whole ``words``: a word glued to letters of another
+    script still matches ("해양관측satellite이다"), a longer word of the same script does not."""
+    unique = sorted({w for w in words if w}, key=len, reverse=True)
+    if not unique:
+        return None
+    parts = []
+    for word in unique:
+        letters = _SCRIPT_LETTERS.get(script_of(word[0]), r"\w")
+        parts.append(f"(?<![{letters}]){re.escape(word)}(?![{letters}])")
+    return re.compile("|".join(parts), re.IGNORECASE)
