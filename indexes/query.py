@@ -30,9 +30,10 @@ A query is at most :data:`MAX_QUERY_CHARS` characters long and its parentheses n
 time quadratic in the length of a word and recurses once per level of parentheses.
 
 Mistakes (unbalanced quotes or parentheses, a dangling operator, an empty query, a query
-that only excludes, a bad date or language, a query over those bounds) raise :class:`QuerySyntaxError` saying where
-and how to fix it. Whoosh's own parser is lenient and would silently guess, so the text is
-checked first by a small tokenizer that mirrors the parser's taggers.
+that only excludes, a bad date or language, a query over those bounds) raise
+:class:`QuerySyntaxError` saying where and how to fix it. Whoosh's own parser is lenient and
+would silently guess, so the text is checked first by a small tokenizer that mirrors the
+parser's taggers.
 """
 
 from __future__ import annotations

@@ -69,4 +69,3 @@ def is_language_code(value: object) -> bool:
     from translations.packages import is_language_code as looks_like_one
 
     return looks_like_one(value)
-

@@ -5,7 +5,8 @@ a monitoring app needs on a field laptop:
 
 * hard limits: connect/read timeouts, a total time per request that also catches headers
   and bodies dripping in slowly (every socket operation is cut to what is left of it, see
-  :mod:`monitor.collect.deadlines`), a cap on the *decoded* body size (gzip bombs included) and on redirects;
+  :mod:`monitor.collect.deadlines`), a cap on the *decoded* body size (gzip bombs included)
+  and on redirects;
 * conditional GET (ETag / Last-Modified) with ``304`` returned as a document, not an error;
 * politeness per host, shared by all threads: at most ``per_host_concurrency`` requests in
   flight, ``min_host_interval`` seconds between request starts, and no request at all to a
