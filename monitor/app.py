@@ -22,7 +22,7 @@ from monitor.clock import Clock, utc_now
 from monitor.collection_door import CollectionMethods
 from monitor.errors import ConfigError, ModelError, NoNetworkError, OPMLError, SourceError
 from monitor.parts import Parts
-from monitor.paths import resolve_data_dir, store_path
+from monitor.paths import file_problem, resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
@@ -118,11 +118,15 @@ class Monitor(CollectionMethods):
 
     def import_opml(self, path: Path) -> tuple[list[Source], int]:
         """Follow every feed in an OPML file. Returns the new sources and how many were known."""
+        from monitor.sources.opml import MAX_OPML_BYTES, parse_opml
+
+        problem = file_problem(path, limit=MAX_OPML_BYTES, what="OPML file")
+        if problem is not None:
+            raise OPMLError(problem)
         try:
             data = path.read_bytes()
         except OSError as error:
             raise OPMLError(f"cannot read {path}: {error.strerror}") from error
-        from monitor.sources.opml import parse_opml
 
         outlines = parse_opml(data)
         added, known = [], 0

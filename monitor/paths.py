@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -40,3 +41,22 @@ def index_dir(data_dir: Path) -> Path:
 
 def models_dir(data_dir: Path) -> Path:
     return data_dir / "models"
+
+
+def file_problem(path: Path, *, limit: int, what: str) -> str | None:
+    """Why ``path`` cannot be read as ``what`` ("OPML file"), or ``None`` when it can.
+
+    Looked at without opening it: a device (``/dev/zero``) would be read until memory runs
+    out, and opening a named pipe waits for a writer that may never come.
+    """
+    try:
+        status = path.stat()
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror or error}"
+    if stat.S_ISDIR(status.st_mode):
+        return f"{path} is a folder; give the {what} itself"
+    if not stat.S_ISREG(status.st_mode):
+        return f"{path} is not a regular file (a device or a pipe); give the {what} itself"
+    if status.st_size > limit:
+        return f"{path} is {status.st_size / 1024**2:,.0f} MB, larger than any {what}"
+    return None

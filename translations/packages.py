@@ -209,9 +209,23 @@ def read_package(folder: Path) -> PackageInfo:
     )
 
 
+def _check_regular_file(archive: Path, label: str) -> None:
+    """Refuse, without opening it, what is not a package file: a device (``/dev/zero``) would
+    be read until memory runs out, and a named pipe waits for a writer forever."""
+    try:
+        status = archive.stat()
+    except OSError as error:
+        raise InvalidPackage(f"cannot read {label}: {error.strerror or error}") from error
+    if not stat.S_ISREG(status.st_mode):
+        raise InvalidPackage(f"{label} is not a regular file (a device or a pipe); refused")
+    if status.st_size > MAX_PACKAGE_BYTES:
+        raise InvalidPackage(f"{label} is {_human(status.st_size)}, too large for a package")
+
+
 def check_archive(archive: Path) -> _Checked:
     """Everything that can be known about a package before extracting a byte of it."""
     label = archive.name
+    _check_regular_file(archive, label)
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()

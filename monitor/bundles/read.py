@@ -56,6 +56,7 @@ from monitor.bundles.format import (
     size_cap,
 )
 from monitor.errors import BundleError
+from monitor.paths import file_problem
 from monitor.store import bundle_queries as queries
 from translations.errors import PackageError
 from translations.packages import check_archive
@@ -156,6 +157,9 @@ def read_manifest(bundle: Path) -> Manifest:
 
 
 def _open_zip(bundle: Path) -> zipfile.ZipFile:
+    problem = file_problem(bundle, limit=MAX_TOTAL_BYTES, what="bundle file")
+    if problem is not None:
+        raise BundleError(problem)
     try:
         return zipfile.ZipFile(bundle)
     except zipfile.BadZipFile as error:
