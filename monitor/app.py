@@ -362,10 +362,6 @@ class Monitor(CollectionMethods):
                 f"cannot write the settings in {self._parts.data_dir}: {error.strerror}"
             ) from error
 
-    def data_folder(self) -> Path:
-        """The folder that holds the collection (store, index, models, settings)."""
-        return self._parts.data_dir
-
 
 @contextmanager
 def _translation_errors() -> Iterator[None]:

@@ -52,11 +52,6 @@ class CollectionMethods:
 
         return watchlists.remove_watchlist(self._parts, name)
 
-    def watchlist(self, name: str) -> Watchlist:
-        from monitor import watchlists
-
-        return watchlists.get_watchlist(self._parts, name)
-
     def watchlists(self) -> list[WatchlistStatus]:
         """Every watchlist with the counts of its last check (no searching: fast)."""
         from monitor import watchlists

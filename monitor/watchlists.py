@@ -123,10 +123,6 @@ def remove_watchlist(parts: Parts, name: str) -> Watchlist:
     return parts.store.watchlists.remove(name)
 
 
-def get_watchlist(parts: Parts, name: str) -> Watchlist:
-    return parts.store.watchlists.get(name)
-
-
 def list_watchlists(parts: Parts) -> list[WatchlistStatus]:
     """Every watchlist by name, with the counts of its last check (no searching: fast)."""
     store = parts.store.watchlists
@@ -194,7 +190,6 @@ __all__ = [
     "add_watchlist",
     "check_watchlists",
     "filters_of",
-    "get_watchlist",
     "list_watchlists",
     "mark_seen",
     "matching_ids",
