@@ -10,6 +10,7 @@ up with :class:`IndexBusy` only after a long wait.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,7 +25,8 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import EmptyIndexError, LockError
+from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
 from indexes.errors import IndexBusy
@@ -64,7 +66,7 @@ class SearchIndex:
 
     def _open(self) -> Any:
         # Two threads or processes opening a missing index at once must not both create it.
-        with _creation_lock(self.directory):
+        with _folder_lock(self.directory):
             return self._open_or_create()
 
     def _open_or_create(self) -> Any:
@@ -119,8 +121,14 @@ class SearchIndex:
     def apply(
         self, documents: Iterable[IndexDocument], removed: Iterable[int], *, synced: int
     ) -> None:
-        """Add or replace ``documents``, delete ``removed`` ids, commit, then record ``synced``."""
-        with self._lock:
+        """Add or replace ``documents``, delete ``removed`` ids, commit, then record ``synced``.
+
+        The folder stays locked from the writer to the recorded position: a rebuild in another
+        process swaps folders under the same lock, so a commit never lands in the folder being
+        retired while its position is recorded in the new one (those articles would be
+        missing from the index with nothing left to say so).
+        """
+        with self._lock, _folder_lock(self.directory, timeout=WRITER_TIMEOUT):
             writer = self._writer()
             try:
                 for article_id in removed:
@@ -134,9 +142,12 @@ class SearchIndex:
             self._write_state(self.directory, synced=synced)
 
     def rebuild(self, documents: Iterable[IndexDocument], *, synced: int) -> int:
-        """Build a new index beside the old one, then swap: a crash leaves the old one whole."""
+        """Build a new index beside the old one, then swap: a crash leaves the old one whole.
+
+        One rebuild at a time, across processes: two would share the staging folder.
+        """
         staging = self.directory.with_name(self.directory.name + ".rebuilding")
-        with self._lock:
+        with self._lock, _folder_lock(staging):
             fresh = self._create_fresh(staging)
             writer = fresh.writer(limitmb=256, codec=_bulk_codec())
             count = 0
@@ -158,26 +169,17 @@ class SearchIndex:
     def _swap_in(self, staging: Path) -> None:
         """Put the index built in ``staging`` in the place of the current one.
 
-        Another process may be writing to the current one (two updates at once: the one that
-        created the index rebuilds it while the other adds to it). The swap waits for that
-        writer, holding the current index's writer lock while it renames, so no writer has
-        the folder taken from under it; the other process's next writer opens the new one.
+        Another process may be writing to the current one (an update while ``reindex``
+        runs). Writers hold the folder's lock from their writer to their recorded position,
+        and so does the swap, so none has the folder taken from under it; the other
+        process's next writer opens the new one.
         """
         retired = self.directory.with_name(self.directory.name + ".old")
-        with _creation_lock(self.directory):
+        with _folder_lock(self.directory, timeout=WRITER_TIMEOUT):
             shutil.rmtree(retired, ignore_errors=True)
-            # The lock itself, not a writer: a writer's temporary folder is named by path,
-            # and would be cleared in the new index once the folders have traded places.
-            lock = self._index.lock("WRITELOCK") if self.directory.exists() else None
-            if lock is not None:
-                self._wait_for(lock)
-            try:
-                if self.directory.exists():
-                    self.directory.rename(retired)
-                staging.rename(self.directory)
-            finally:
-                if lock is not None:
-                    lock.release()  # its file now lies in the retired folder
+            if self.directory.exists():
+                self.directory.rename(retired)
+            staging.rename(self.directory)
             shutil.rmtree(retired, ignore_errors=True)
             self._index.close()
             self._index = _storage(self.directory).open_index()
@@ -192,35 +194,39 @@ class SearchIndex:
                     raise _busy() from None
                 time.sleep(0.25)
 
-    @staticmethod
-    def _wait_for(lock: Any) -> None:
-        deadline = time.monotonic() + WRITER_TIMEOUT
-        while not lock.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                raise _busy()
-            time.sleep(0.25)
-
     # Reading -----------------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
         """A searcher on the latest commit (reused while the index has not changed)."""
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self._index.searcher()
-            elif not self._searcher.up_to_date():
-                # Not Searcher.refresh(): after a commit of deletions only, it kept serving
-                # the old generation. A new searcher reads the latest commit.
-                self._searcher.close()
-                self._searcher = self._index.searcher()
+            if self._searcher is not None and _up_to_date(self._searcher):
+                return self._searcher
+            # Not Searcher.refresh(): after a commit of deletions only, it kept serving the
+            # old generation. A new searcher reads the latest commit.
+            self._close_searcher()
+            self._searcher = self._open_searcher()
             return self._searcher
+
+    def _open_searcher(self) -> Searcher:
+        # Another process's rebuild swaps folders in two renames; between them the folder
+        # is missing for a moment, which is no damage: the next try finds the new one.
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._index.searcher()
+            except (OSError, EmptyIndexError):
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
 
     def document_count(self) -> int:
         return int(self._index.doc_count())
 
     def _close_searcher(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        searcher, self._searcher = self._searcher, None
+        if searcher is not None:
+            with contextlib.suppress(ReaderClosed):  # a failed refresh closed it already
+                searcher.close()
 
     def close(self) -> None:
         with self._lock:
@@ -249,24 +255,52 @@ def _bulk_codec() -> Any:
     return codec
 
 
-_THREAD_CREATION_LOCK = threading.Lock()
+_THREAD_LOCKS: dict[Path, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
 
 
 @contextmanager
-def _creation_lock(directory: Path) -> Iterator[None]:
-    """Exclusive across threads, and across processes where the OS offers file locks."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with _THREAD_CREATION_LOCK, open(directory.with_name(directory.name + ".lock"), "a") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: the thread lock is what we have
-            yield
-            return
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def _folder_lock(directory: Path, *, timeout: float | None = None) -> Iterator[None]:
+    """Exclusive use of ``directory`` across threads, and across processes where the OS
+    offers file locks (a ``.lock`` file beside the folder, which outlives its swaps).
+
+    With ``timeout``, :class:`IndexBusy` after that many seconds of waiting.
+    """
+    path = directory.absolute().with_name(directory.name + ".lock")
+    with _THREAD_LOCKS_GUARD:
+        thread_lock = _THREAD_LOCKS.setdefault(path, threading.Lock())
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if not thread_lock.acquire(timeout=-1 if timeout is None else timeout):
+        raise _busy()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as handle:
+            try:
+                import fcntl
+            except ImportError:  # Windows: the thread lock is what we have
+                yield
+                return
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise _busy() from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        thread_lock.release()
+
+
+def _up_to_date(searcher: Searcher) -> bool:
+    try:
+        return bool(searcher.up_to_date())
+    except (OSError, EmptyIndexError):  # the folder is being swapped: open afresh
+        return False
 
 
 def _fields(document: IndexDocument) -> dict[str, Any]:
