@@ -52,7 +52,9 @@ def run(data_dir: str | None, *, open_collection: Callable[[Path], Monitor] = op
     try:
         window = create_window(data_dir, open_collection=open_collection)
     except MonitorError as error:
-        QMessageBox.critical(None, "Media Monitor", str(error))
+        box = QMessageBox(QMessageBox.Icon.Critical, "Media Monitor", str(error))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # it may quote a path or a file
+        box.exec()
         return 1
     window.show()
     warn_if_incomplete(window)

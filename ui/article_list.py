@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from ui.compare.view import ARTICLE_MIME_TYPE, article_mime_data
 from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
+from ui.plain import InertDocument, escaped, isolated, plain_tip
 from ui.viewdata import ArticleRow
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -119,12 +120,13 @@ class ArticleModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [row.title]
+            lines = [isolated(row.title)]
             if row.title_translated:
-                lines.append(row.title_translated)
+                lines.append(isolated(row.title_translated))
             when = full_time(row.published, self.now())
-            lines.append(f"{row.outlet} · {language_name(row.language)} · {when}")
-            return "\n".join(lines)
+            outlet, language = isolated(row.outlet), isolated(language_name(row.language))
+            lines.append(f"{outlet} · {language} · {when}")
+            return plain_tip("\n".join(lines))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -308,19 +310,42 @@ def _mix(a: QColor, b: QColor, weight: float) -> QColor:
 
 
 def snippet_html(row: ArticleRow) -> str:
-    """The snippet to show: from the side that matched, whitespace collapsed ("" if none)."""
+    """The snippet to show: from the side that matched, whitespace collapsed ("" if none).
+
+    The index escapes the text and marks matches with ``<b>``; any other markup means that
+    promise was broken, and the snippet is then shown as text, marks and all.
+    """
     if row.matched_in == "translation":
         chosen = row.snippet_translation or row.snippet_original
     elif "<b>" in row.snippet_original or not row.snippet_translation:
         chosen = row.snippet_original
     else:
         chosen = row.snippet_translation
-    return re.sub(r"\s+", " ", chosen).strip()
+    collapsed = re.sub(r"\s+", " ", chosen).strip()
+    if "<" in collapsed.replace("<b>", "").replace("</b>", ""):
+        return escaped(collapsed)
+    return collapsed
 
 
 def via_text(row: ArticleRow, target_language: str) -> str:
     """ "via EN" when a search matched through the translation, else ""."""
     return f"via {target_language.upper()}" if row.matched_in in ("translation", "both") else ""
+
+
+def snippet_document(html: str, font: QFont, palette: QPalette) -> QTextDocument:
+    """The snippet as a document, its matched words marked with the palette's highlight.
+
+    The document loads nothing (:class:`~ui.plain.InertDocument`).
+    """
+    mark = QColor(palette.color(QPalette.ColorRole.Highlight))
+    mark.setAlpha(80)
+    document = InertDocument()
+    document.setDocumentMargin(0)
+    document.setDefaultFont(font)
+    rgba = f"{mark.red()},{mark.green()},{mark.blue()},{mark.alpha()}"
+    document.setDefaultStyleSheet(f"b {{ background-color: rgba({rgba}); }}")
+    document.setHtml(html)
+    return document
 
 
 class ArticleDelegate(QStyledItemDelegate):
@@ -444,14 +469,7 @@ class ArticleDelegate(QStyledItemDelegate):
     def _snippet(
         painter: QPainter, font: QFont, html: str, area: QRect, color: QColor, palette: QPalette
     ) -> None:
-        mark = QColor(palette.color(QPalette.ColorRole.Highlight))
-        mark.setAlpha(80)
-        document = QTextDocument()
-        document.setDocumentMargin(0)
-        document.setDefaultFont(font)
-        rgba = f"{mark.red()},{mark.green()},{mark.blue()},{mark.alpha()}"
-        document.setDefaultStyleSheet(f"b {{ background-color: rgba({rgba}); }}")
-        document.setHtml(html)
+        document = snippet_document(html, font, palette)
         document.setTextWidth(area.width())
         # Clip after the last whole line that fits, never through one. The snippet is a single
         # paragraph, as snippet_html collapses its line breaks.

@@ -34,6 +34,7 @@ from monitor.types import SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
+from ui.plain import isolated
 from ui.reader import ReaderLayout, ReaderView
 from ui.search_bar import SearchBar
 from ui.sidebar import Sidebar
@@ -345,13 +346,16 @@ class MainWindow(QMainWindow):
         self._watchlist_by_query = {s.watchlist.query: s.name for s in statuses}
         self.sidebar.set_saved_searches(
             [
-                (f"{s.name} · {s.new_matches} new" if s.new_matches else s.name, s.watchlist.query)
+                (
+                    f"{isolated(s.name)} · {s.new_matches} new" if s.new_matches else s.name,
+                    s.watchlist.query,
+                )
                 for s in statuses
             ]
         )
         fresh = [s for s in statuses if s.notify]
         if fresh:
-            self._notify(", ".join(f"{s.name}: {s.fresh_matches} new" for s in fresh))
+            self._notify(", ".join(f"{isolated(s.name)}: {s.fresh_matches} new" for s in fresh))
 
     def _notify(self, message: str) -> None:
         if QSettings().value("notifications/muted", False, type=bool):
@@ -401,7 +405,7 @@ class MainWindow(QMainWindow):
         from ui.timeline import TimelineChart
 
         window = QDialog(self)
-        window.setWindowTitle(f"Timeline: {request.text}")
+        window.setWindowTitle(f"Timeline: {isolated(request.text)}")
         window.resize(900, 420)
         chart = TimelineChart(window)
         QVBoxLayout(window).addWidget(chart)

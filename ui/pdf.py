@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter
 
 from monitor.errors import MonitorError
+from ui.plain import InertDocument
 
 RESOLUTION_DPI = 300
 MARGINS_MM = QMarginsF(16, 18, 16, 18)
@@ -31,7 +32,7 @@ def render_pdf(html: str, out: Path) -> None:
     writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
     writer.setTitle("Media Monitor dossier")
     writer.setCreator("Media Monitor")
-    document = QTextDocument()
+    document = InertDocument()  # the dossier is escaped; were it not, still nothing is loaded
     document.setHtml(html)
     document.print_(writer)
     del writer  # the file is finished when the writer goes away

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from monitor.types import SearchRequest, SortOrder
 from ui.languages import FOLLOWED_LANGUAGES, language_name
+from ui.plain import plain_label
 
 DEBOUNCE_MS = 300
 HISTORY_LIMIT = 30
@@ -111,7 +112,7 @@ class SearchBar(QWidget):
         self.sort.setToolTip("Sort order")
         self.sort.addItem("Relevance", SortOrder.RELEVANCE)
         self.sort.addItem("Newest", SortOrder.DATE)
-        self.error = QLabel()
+        self.error = plain_label()  # quotes the query, which a bundled watchlist may hold
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         palette = self.error.palette()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
 from ui.languages import language_order as _language_order
+from ui.plain import plain_tip
 from ui.viewdata import SourceRow
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # one of the _Kind strings below
@@ -169,7 +170,7 @@ class Sidebar(QWidget):
             self.tree.addTopLevelItem(section)
             for name, query in self._saved:
                 saved = _item(SAVED, query, name)
-                saved.setToolTip(0, query)
+                saved.setToolTip(0, plain_tip(query))
                 self.tree.addTopLevelItem(saved)
 
     def _find(self, key: str) -> QTreeWidgetItem | None:
@@ -217,7 +218,8 @@ def _source_item(row: SourceRow) -> QTreeWidgetItem:
     item = _item(SOURCE, row.id, row.name, unread=row.unread, language=row.language)
     item.setData(0, ERROR_ROLE, row.error)
     details = f"{row.url}\n{row.articles} articles, {row.unread} unread"
-    item.setToolTip(0, f"Last update failed: {row.error}\n{details}" if row.error else details)
+    tip = f"Last update failed: {row.error}\n{details}" if row.error else details
+    item.setToolTip(0, plain_tip(tip))
     return item
 
 

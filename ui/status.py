@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from monitor.types import FinishedUpdate, Progress, ProgressKind
+from ui.plain import plain_label, plain_tip
 
 SHOW_AFTER_MS = 600
 
@@ -38,7 +39,7 @@ class WorkPanel(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
+        self.label = plain_label()  # a job's name may name an outlet
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
@@ -81,7 +82,7 @@ class WorkPanel(QWidget):
             self.bar.setRange(0, 0)  # busy indicator
             text = f"{verb}…"
         self.label.setText(text)
-        self.label.setToolTip(progress.message)
+        self.label.setToolTip(plain_tip(progress.message))
 
     def set_last_update(self, update: FinishedUpdate | None) -> None:
         """Show when the collection was last updated (kept in the store across restarts)."""
@@ -98,5 +99,7 @@ class WorkPanel(QWidget):
                 when = f"{local.day} {local.strftime('%b %Y')} {local.strftime('%H:%M')}"
         self.last_update.setText(f"Updated {when}")
         self.last_update.setToolTip(
-            f"Last update finished {local.strftime('%Y-%m-%d %H:%M')}: {update.describe()}"
+            plain_tip(
+                f"Last update finished {local.strftime('%Y-%m-%d %H:%M')}: {update.describe()}"
+            )
         )

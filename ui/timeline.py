@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, timedelta
-from html import escape
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from ui.plain import escaped
 
 EMPTY_MESSAGE = "No matches to chart."
 # Consecutive days are filled in up to this span; beyond it only the given days are drawn.
@@ -248,7 +249,7 @@ class TimelineChart(QWidget):
             f"{'match' if total == 1 else 'matches'}"
         ]
         per_outlet = self.counts.get(day, {})
-        lines += [f"{escape(o)}: {per_outlet[o]}" for o in self.outlets if per_outlet.get(o)]
+        lines += [f"{escaped(o)}: {per_outlet[o]}" for o in self.outlets if per_outlet.get(o)]
         if total:
             lines.append("<i>Click to list this day's articles</i>")
         return "<br>".join(lines)

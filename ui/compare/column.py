@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from monitor.types import ComparedArticle, CompareRole, SentencePair
 from ui.languages import language_name
+from ui.plain import isolated, plain_label, plain_tip
 from ui.reader.document import TERM_MARK, PaneText, build_pane, sentence_joiner, sentence_paragraphs
 from ui.reader.pane import SentencePane
 
@@ -96,11 +97,11 @@ class CompareColumnWidget(QFrame):
 
         self.role_label = QLabel("Pinned" if pinned else _ROLE_TEXT[column.role])
         self.role_label.setObjectName("compareRole")
-        self.outlet_label = QLabel(column.outlet)
+        self.outlet_label = plain_label(column.outlet)
         bold = QFont(self.outlet_label.font())
         bold.setBold(True)
         self.outlet_label.setFont(bold)
-        self.outlet_label.setToolTip(column.outlet)
+        self.outlet_label.setToolTip(plain_tip(column.outlet))
         self.outlet_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.left_button = _tool("◀", "Move this column left")
         self.right_button = _tool("▶", "Move this column right")
@@ -130,10 +131,10 @@ class CompareColumnWidget(QFrame):
             self.remove_button,
         )
 
-        facts = f"{language_name(column.language)} · {local_time_text(column.published)}"
-        self.facts_label = QLabel(facts)
+        facts = f"{isolated(language_name(column.language))} · {local_time_text(column.published)}"
+        self.facts_label = plain_label(facts)
         self.facts_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.title_label = QLabel()
+        self.title_label = plain_label()
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         title_font = QFont(self.title_label.font())
@@ -145,7 +146,7 @@ class CompareColumnWidget(QFrame):
         self.flip_button.setCheckable(True)
         self.flip_button.setEnabled(column.translated)
         self.flip_button.setChecked(self.showing_original)
-        self.note_label = QLabel()
+        self.note_label = plain_label()
         self.note_label.setWordWrap(True)
         self.note_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         flip_row = QHBoxLayout()
@@ -263,13 +264,14 @@ class CompareColumnWidget(QFrame):
         original = self.showing_original
         if column.translated:
             self.flip_button.setText("Show translation" if original else "Show original")
-            self.flip_button.setToolTip(f"Translated by {column.model}")
+            self.flip_button.setToolTip(plain_tip(f"Translated by {column.model}"))
         else:
             self.flip_button.setText("Original")
             self.flip_button.setToolTip("There is no translation to switch to")
         title = column.title if original or not column.title_translated else column.title_translated
         self.title_label.setText(title)
-        self.title_label.setToolTip((column.title_translated or "") if original else column.title)
+        other_title = (column.title_translated or "") if original else column.title
+        self.title_label.setToolTip(plain_tip(other_title))
         note = column.note
         if column.translated and original:
             note = f"Original ({language_name(column.language)})"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from html import escape
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from monitor.types import CoverageEvent
 from ui.compare.column import local_time_text
 from ui.languages import badge_color, language_name
+from ui.plain import escaped, isolated
 
 LANES = 3
 _MARGIN = 18
@@ -112,7 +112,7 @@ class CoverageStrip(QWidget):
         for event in dated:
             assert event.published is not None
             x = self._x(event.published, start, span)
-            text = f"{event.outlet} · {_local(event.published):%H:%M}"
+            text = f"{isolated(event.outlet)} · {_local(event.published):%H:%M}"
             width = metrics.horizontalAdvance(text) + 6
             left = min(max(x - width / 2, 2.0), self.width() - width - 2.0)
             lane = next((i for i, end in enumerate(lane_ends) if left > end + 6), None)
@@ -165,7 +165,7 @@ class CoverageStrip(QWidget):
             painter.setPen(text_colour if place.event.compared else dim)
             painter.drawText(place.label, Qt.AlignmentFlag.AlignCenter, place.text)
         painter.setFont(self.font())
-        undated = [e.outlet for e in self.events if e.published is None]
+        undated = [isolated(e.outlet) for e in self.events if e.published is None]
         if undated:
             painter.setPen(dim)
             text = "Time unknown: " + ", ".join(undated)
@@ -219,13 +219,18 @@ class CoverageStrip(QWidget):
             self.unsetCursor()
             return
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_text(place), self)
+
+    @staticmethod
+    def tooltip_text(place: _Placed) -> str:
+        """The tooltip of an article's dot: outlet, language, title and time."""
         tip = (
-            f"<b>{escape(place.event.outlet)}</b> ({language_name(place.event.language)})<br>"
-            f"{escape(place.event.title)}<br>{local_time_text(place.event.published)}"
+            f"<b>{escaped(place.event.outlet)}</b> ({escaped(language_name(place.event.language))})"
+            f"<br>{escaped(place.event.title)}<br>{local_time_text(place.event.published)}"
         )
         if not place.event.compared:
             tip += "<br><i>Click to add it as a column</i>"
-        QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+        return tip
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         place = self._hit(event.position())

@@ -12,8 +12,6 @@ thread; this view only draws it.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
@@ -22,6 +20,7 @@ from monitor.compare import MAX_COMPARED, closest_sentences, words_pattern
 from monitor.types import Comparison
 from ui.compare.column import CompareColumnWidget
 from ui.compare.strip import CoverageStrip
+from ui.plain import escaped, isolated, plain_label
 from ui.reader.document import TERM_MARK
 from ui.tasks import TaskManager, failure_message
 
@@ -72,19 +71,19 @@ class CompareView(QWidget):
         self.setWindowTitle("Compare coverage")
         self.setAcceptDrops(True)
 
-        self.heading = QLabel("Loading…")
+        self.heading = plain_label("Loading…")  # titles and outlets are shown as typed
         heading_font = QFont(self.heading.font())
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.2)
         heading_font.setBold(True)
         self.heading.setFont(heading_font)
         self.heading.setWordWrap(True)
         self.strip = CoverageStrip()
-        self.not_covered_label = QLabel()
+        self.not_covered_label = plain_label()
         self.not_covered_label.setWordWrap(True)
         self.shared_label = QLabel()
         self.shared_label.setWordWrap(True)
         self.shared_label.setTextFormat(Qt.TextFormat.RichText)
-        self.message_label = QLabel(
+        self.message_label = plain_label(
             f"Drag articles from the list onto this window to compare them (up to {MAX_COMPARED} "
             "columns). Click a sentence to find its counterparts."
         )
@@ -195,7 +194,7 @@ class CompareView(QWidget):
         self.data = data
         base = data.article(data.base_id)
         title = base.title_translated or base.title if base else ""
-        self.heading.setText(f"Coverage of “{title}”")
+        self.heading.setText(f"Coverage of “{isolated(title)}”")
         self.strip.set_events(data.events)
         self.not_covered_label.setText(self._not_covered_text(data))
         self.shared_label.setText(self._shared_html(data))
@@ -240,7 +239,7 @@ class CompareView(QWidget):
     def _not_covered_text(data: Comparison) -> str:
         if not data.not_covered:
             return "Every followed outlet has covered this story."
-        return "Not covered yet by: " + ", ".join(data.not_covered)
+        return "Not covered yet by: " + ", ".join(map(isolated, data.not_covered))
 
     @staticmethod
     def _shared_html(data: Comparison) -> str:
@@ -249,7 +248,7 @@ class CompareView(QWidget):
         mark = TERM_MARK
         colour = f"rgba({mark.red()},{mark.green()},{mark.blue()},{mark.alpha()})"
         chips = [
-            f'<span style="background-color:{colour}">&nbsp;{escape(term.word)}&nbsp;</span>'
+            f'<span style="background-color:{colour}">&nbsp;{escaped(term.word)}&nbsp;</span>'
             f"<small>&nbsp;{term.articles}</small>"
             for term in data.shared_terms[:SHARED_TERMS_SHOWN]
         ]

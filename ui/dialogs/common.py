@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ui.languages import LANGUAGE_NAMES
+from ui.plain import make_plain
 
 
 def language_name(code: str | None) -> str:
@@ -33,6 +34,7 @@ def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     )
     accept = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    make_plain(box)  # the question names an outlet or a model
     box.exec()
     accepted = box.clickedButton() == accept
     box.deleteLater()  # owned by the parent otherwise, one per question asked

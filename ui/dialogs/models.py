@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QStyle,
@@ -43,6 +42,7 @@ from monitor.types import (
     ProgressKind,
 )
 from ui.dialogs.common import confirm, language_name
+from ui.plain import plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
 
 T = TypeVar("T")
@@ -134,7 +134,7 @@ class ModelsDialog(QDialog):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.remove_button)
-        self.coverage = QLabel()
+        self.coverage = plain_label()
         self.coverage.setWordWrap(True)
         self.coverage.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         installed_box = QGroupBox("Installed")
@@ -167,7 +167,7 @@ class ModelsDialog(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self._cancel_job)
-        self.message = QLabel()
+        self.message = plain_label()  # names packages and paths
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         working = QHBoxLayout()
@@ -214,14 +214,14 @@ class ModelsDialog(QDialog):
                 [package.pair, names, package.version, _megabytes(package.size_bytes), package.name]
             )
             item.setData(0, _NAME, package.name)
-            item.setToolTip(4, str(package.path))
+            item.setToolTip(4, plain_tip(str(package.path)))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.installed.addTopLevelItem(item)
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for problem in state.problems:
             item = QTreeWidgetItem(["broken", "", "", "", f"{problem.path.name}: {problem.reason}"])
             item.setIcon(0, warning)
-            item.setToolTip(4, f"{problem.path}\n{problem.reason}")
+            item.setToolTip(4, plain_tip(f"{problem.path}\n{problem.reason}"))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.installed.addTopLevelItem(item)
         lines = coverage_lines(state)

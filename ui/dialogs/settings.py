@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from monitor import Monitor
 from monitor.settings import Settings, is_language_code
 from ui.languages import LANGUAGE_NAMES
+from ui.plain import plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
 
 ORGANIZATION = "media-monitor"
@@ -129,7 +130,7 @@ class SettingsDialog(QDialog):
             "Without a proxy here, the app uses HTTP_PROXY and HTTPS_PROXY from the environment."
         )
         self.restart_note.setWordWrap(True)
-        self.message = QLabel()
+        self.message = plain_label()  # quotes what was typed and chosen
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(
@@ -154,7 +155,7 @@ class SettingsDialog(QDialog):
     def _show_folder_start(self, folder: str) -> None:
         # A long path is clearer from its start; the whole of it is in the tooltip.
         self.data_dir.setCursorPosition(0)
-        self.data_dir.setToolTip(folder)
+        self.data_dir.setToolTip(plain_tip(folder))
 
     def _load(self) -> None:
         # From the file, not the thread's Monitor: that one keeps the settings it opened with.

@@ -40,6 +40,7 @@ from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
 from ui.dialogs.common import confirm, language_name
 from ui.languages import LANGUAGE_NAMES
+from ui.plain import isolated, plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
 
 T = TypeVar("T")
@@ -110,7 +111,7 @@ class SourcesDialog(QDialog):
         self.interval_edit.setRange(5, _MAX_INTERVAL_MINUTES)
         self.interval_edit.setSingleStep(15)
         self.interval_edit.setSuffix(" minutes")
-        self.url_label = QLabel()
+        self.url_label = plain_label()
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("Save changes")
         self.save_button.clicked.connect(self._save_selected)
@@ -141,7 +142,7 @@ class SourcesDialog(QDialog):
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
-        self.followed_message = QLabel()
+        self.followed_message = plain_label()  # names outlets, quotes servers
         self.followed_message.setWordWrap(True)
         self.followed_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -160,7 +161,7 @@ class SourcesDialog(QDialog):
         self.follow_button.setEnabled(False)
         self.follow_button.clicked.connect(self._follow_ticked)
         self.catalog_view.ticks_changed.connect(lambda count: self.follow_button.setEnabled(count))
-        self.catalog_message = QLabel()
+        self.catalog_message = plain_label()
         self.catalog_message.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.catalog_message, 1)
@@ -192,7 +193,7 @@ class SourcesDialog(QDialog):
         add_row.addStretch(1)
         add_row.addWidget(self.add_button)
         form.addRow(add_row)
-        self.add_message = QLabel(
+        self.add_message = plain_label(
             "Paste a feed address, or a site's address: its feed is found for you."
         )
         self.add_message.setWordWrap(True)
@@ -234,11 +235,11 @@ class SourcesDialog(QDialog):
                 ]
             )
             item.setData(0, _SOURCE_ID, source.id)
-            item.setToolTip(0, source.url)
+            item.setToolTip(0, plain_tip(source.url))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if source.last_error:
                 item.setIcon(4, warning)
-                item.setToolTip(4, source.error_state())
+                item.setToolTip(4, plain_tip(source.error_state()))
             self.source_list.addTopLevelItem(item)
             if source.id == keep:
                 self.source_list.setCurrentItem(item)
@@ -285,8 +286,8 @@ class SourcesDialog(QDialog):
         if source is None:
             return
         question = (
-            f"Stop following “{source.name}” and delete its {source.article_count} articles "
-            "from the collection?"
+            f"Stop following “{isolated(source.name)}” and delete its {source.article_count} "
+            "articles from the collection?"
         )
         if not confirm(self, "Remove source", question, "Remove"):
             return
@@ -294,7 +295,7 @@ class SourcesDialog(QDialog):
             lambda monitor: monitor.remove_source(source.id),
             Changes.SOURCES | Changes.ARTICLES,  # its articles go with it
             self.followed_message,
-            lambda removed: f"Removed “{removed.name}”.",
+            lambda removed: f"Removed “{isolated(removed.name)}”.",
         )
 
     def _test_selected(self) -> None:
@@ -302,7 +303,7 @@ class SourcesDialog(QDialog):
         if source is None:
             return
         self.test_button.setEnabled(False)
-        self.followed_message.setText(f"Checking “{source.name}”…")
+        self.followed_message.setText(f"Checking “{isolated(source.name)}”…")
 
         def job(monitor: Monitor, report: Callable[[Progress], None], cancel: Event) -> None:
             for progress in monitor.update_iter([source.id], cancel=cancel):
@@ -318,7 +319,7 @@ class SourcesDialog(QDialog):
             done(None)
 
         self._tasks.run_long(
-            f"Testing {source.name}",
+            f"Testing {isolated(source.name)}",
             job,
             changes=Changes.SOURCES | Changes.ARTICLES,
             success=done,
@@ -334,7 +335,8 @@ class SourcesDialog(QDialog):
             state = source.error_state()
         else:
             state = f"OK, checked {_moment(source.last_checked)}"
-        self.followed_message.setText(f"“{source.name}”: {state}; {source.article_count} articles.")
+        name = isolated(source.name)
+        self.followed_message.setText(f"“{name}”: {state}; {source.article_count} articles.")
 
     def _follow_ticked(self) -> None:
         outlets = self.catalog_view.ticked()
@@ -342,7 +344,7 @@ class SourcesDialog(QDialog):
             return
 
         def said(added: list[Source]) -> str:
-            names = ", ".join(s.name for s in added)
+            names = ", ".join(isolated(s.name) for s in added)
             return f"Now following {len(added)}: {names}. They are fetched on the next update."
 
         self._change(
@@ -365,7 +367,7 @@ class SourcesDialog(QDialog):
         def said(added: Any) -> str:
             self.url_edit.clear()
             self.new_name_edit.clear()
-            return f"Following “{added.source.name}”: {added.note}."
+            return f"Following “{isolated(added.source.name)}”: {added.note}."
 
         self._change(
             lambda monitor: monitor.add_source(url, name=name, language=language),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.languages import language_name
+from ui.plain import plain_label
 from ui.reader.document import (
     DOCUMENT_MARGIN,
     build_pane,
@@ -93,8 +94,8 @@ class ReaderView(QWidget):
         self.banner.install_clicked.connect(self.install_models_requested)
         self.original_pane = SentencePane()
         self.translation_pane = SentencePane()
-        self.original_caption = QLabel()
-        self.translation_caption = QLabel()
+        self.original_caption = plain_label()  # an unknown language is named by its code
+        self.translation_caption = plain_label()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self._original_box = _pane_box(self.original_pane, self.original_caption)

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 
 from monitor.types import SentencePair
+from ui.plain import plain_tip
 
 # Languages written without spaces between sentences.
 _UNSPACED_LANGUAGES = {"zh", "ja"}
@@ -248,7 +249,7 @@ def _mark_links(document: QTextDocument, palette: QPalette) -> None:
         link.setAnchorHref(trimmed)
         link.setForeground(palette.color(QPalette.ColorRole.Link))
         link.setFontUnderline(True)
-        link.setToolTip(f"Open {trimmed} in your browser")
+        link.setToolTip(plain_tip(f"Open {trimmed} in your browser"))
         _select(document, start, end - (len(url) - len(trimmed))).mergeCharFormat(link)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.languages import language_name
+from ui.plain import escaped
 from ui.reader.document import marked_html, published_text, term_pattern
 from ui.viewdata import ReaderContent, TextSourceKind
 
@@ -161,17 +162,17 @@ class ReaderHeader(QWidget):
         self.flags.setVisible(bool(flags))
 
     def _facts_html(self, content: ReaderContent) -> str:
-        parts = [f"<b>{escape(content.outlet)}</b>"]
+        parts = [f"<b>{escaped(content.outlet)}</b>"]
         if content.author:
-            parts.append(f"by {escape(content.author)}")
+            parts.append(f"by {escaped(content.author)}")
         parts.append(escape(published_text(content.published, content.published_offset_minutes)))
         line = " · ".join(parts)
         language = language_name(content.language)
         if content.sentences:
             language += f" → {language_name(content.target_language)}"
-        second = [escape(language)]
+        second = [escaped(language)]
         if content.model:
-            second.append(f"translated by {escape(content.model)}")
+            second.append(f"translated by {escaped(content.model)}")
         if self._url:
             host = urlsplit(self._url).hostname or self._url
             second.append(f'<a href="{escape(self._url, quote=True)}">{escape(host)} ↗</a>')
