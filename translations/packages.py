@@ -3,13 +3,15 @@
 We do not use ``argostranslate.package.install_from_path``: it extracts any zip as is, so a
 folder without ``metadata.json`` breaks the listing of every package, a zip may overwrite
 another package, and there is no size limit. Here every archive is checked before anything
-touches the packages folder, extracted into a temporary folder beside it, and renamed into
-place; a broken installed package is reported and skipped while the others keep working.
+touches the packages folder (in bounded memory: see :mod:`translations.archives`),
+extracted into a temporary folder beside it, loaded there and made to translate a probe
+sentence, and only then renamed into place: a package that does not load (a truncated
+``model.bin``) never replaces the one that works. A broken installed package is reported
+and skipped while the others keep working.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import stat
@@ -22,11 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from translations.errors import InvalidPackage, PackageConflict, PackageError
-from translations.types import InstallReport, PackageInfo, PackageProblem
+from translations.archives import ZipLimits, check_members, load_json, open_zip, read_member
+from translations.errors import InvalidPackage, PackageConflict, PackageError, TranslationError
+from translations.types import InstallReport, PackageInfo, PackageProblem, Route
 
 MAX_PACKAGE_BYTES = 3 * 1024**3  # uncompressed; real packages are 100-900 MB
 MAX_MEMBERS = 20_000
+MAX_METADATA_BYTES = 256 * 1024  # real ones are under 2 KB
+# What a new package must translate in its staging folder before it replaces anything.
+PROBE_SENTENCE = "The minister said on Monday that the talks would go on."
 PACKAGE_SUFFIX = ".argosmodel"
 _CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 _TOKENIZERS = ("sentencepiece.model", "bpe.model")
@@ -99,7 +105,8 @@ class PackageFolder:
         graveyard = staging / "replaced"
         try:
             _extract(archive, unpacked, checked.size)
-            read_package(unpacked / checked.top)  # what we extracted is what we checked
+            fresh = read_package(unpacked / checked.top)  # what we extracted is what we checked
+            _prove_it_translates(fresh, unpacked, archive.name, same_pair)
             graveyard.mkdir()
             for old in same_pair:
                 old.path.rename(graveyard / old.path.name)
@@ -222,15 +229,18 @@ def _check_regular_file(archive: Path, label: str) -> None:
         raise InvalidPackage(f"{label} is {_human(status.st_size)}, too large for a package")
 
 
+def _limits() -> ZipLimits:
+    # Read when used, so that a test may lower the module's caps.
+    return ZipLimits(MAX_MEMBERS, MAX_PACKAGE_BYTES, "a package")
+
+
 def check_archive(archive: Path) -> _Checked:
     """Everything that can be known about a package before extracting a byte of it."""
     label = archive.name
     _check_regular_file(archive, label)
     try:
-        with zipfile.ZipFile(archive) as bundle:
+        with open_zip(archive, label, _limits(), InvalidPackage) as bundle:
             members = bundle.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise InvalidPackage(f"{label} has {len(members)} files; a package has far fewer")
             tops = {_member_path(member, label).parts[0] for member in members}
             if len(tops) != 1:
                 raise InvalidPackage(
@@ -241,20 +251,17 @@ def check_archive(archive: Path) -> _Checked:
             if top.startswith("."):
                 # Hidden folders are never listed, and .installing-* is our own staging.
                 raise InvalidPackage(f"{label} has a hidden top folder {top!r}; refused")
+            size = check_members(members, label, _limits(), InvalidPackage)
             names = {member.filename.rstrip("/") for member in members}
-            size = sum(member.file_size for member in members)
-            if size > MAX_PACKAGE_BYTES:
-                raise InvalidPackage(
-                    f"{label} unpacks to {_human(size)}, over the "
-                    f"{_human(MAX_PACKAGE_BYTES)} limit for a package"
-                )
             if f"{top}/metadata.json" not in names:
                 raise InvalidPackage(f"{label} has no metadata.json in its top folder {top}")
             if f"{top}/model/model.bin" not in names:
                 raise InvalidPackage(f"{label} has no model (model/model.bin)")
             if not any(f"{top}/{name}" in names for name in _TOKENIZERS):
                 raise InvalidPackage(f"{label} has no tokenizer (sentencepiece.model)")
-            raw = bundle.read(f"{top}/metadata.json")
+            raw = read_member(
+                bundle, f"{top}/metadata.json", MAX_METADATA_BYTES, label, InvalidPackage
+            )
     except zipfile.BadZipFile as error:
         raise InvalidPackage(f"{label} is not a valid .argosmodel (a zip file): {error}") from error
     except OSError as error:
@@ -285,7 +292,7 @@ def _extract(archive: Path, destination: Path, budget: int) -> None:
     """Extract, never writing more than the sizes the archive declared (a lying zip bomb)."""
     written = 0
     try:
-        with zipfile.ZipFile(archive) as bundle:
+        with open_zip(archive, archive.name, _limits(), InvalidPackage) as bundle:
             for member in bundle.infolist():
                 target = destination / member.filename
                 if member.is_dir():
@@ -306,6 +313,32 @@ def _extract(archive: Path, destination: Path, budget: int) -> None:
         raise InvalidPackage(f"{archive.name} is damaged: {error}") from error
 
 
+def _prove_it_translates(
+    package: PackageInfo, staging: Path, label: str, replaces: list[PackageInfo]
+) -> None:
+    """Load ``package`` where it was unpacked and translate :data:`PROBE_SENTENCE` through
+    the engine, the very path every later translation takes; :class:`InvalidPackage` if
+    that fails, before any installed package has been touched."""
+    from translations.engine import Engine  # the engine lists packages with this module
+
+    engine = Engine(PackageFolder(staging), max_loaded=1)
+    route = Route(package.from_code, package.to_code, (package,))
+    try:
+        [(translation, _)] = engine.translate(route, [PROBE_SENTENCE])
+        if not translation.strip():
+            raise TranslationError("it translates a sentence into nothing")
+    except Exception as error:  # whatever a foreign model makes the engine raise, it fails
+        reason = " ".join(str(error.__cause__ or error).split())[:300]
+        kept = (
+            f"the installed {replaces[0].pair} package {replaces[0].name} was kept"
+            if replaces
+            else "nothing was installed"
+        )
+        raise InvalidPackage(f"{label} does not load: {reason}; {kept}") from error
+    finally:
+        engine.forget()
+
+
 def _restore(graveyard: Path, root: Path) -> None:
     """Put back packages moved aside when the install fails halfway."""
     if graveyard.is_dir():
@@ -316,7 +349,8 @@ def _restore(graveyard: Path, root: Path) -> None:
 
 def _read_json(path: Path, label: str) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_METADATA_BYTES + 1)
     except FileNotFoundError as error:
         raise InvalidPackage(f"package {label} has no metadata.json") from error
     except OSError as error:
@@ -325,9 +359,11 @@ def _read_json(path: Path, label: str) -> dict[str, Any]:
 
 
 def _parse_json(raw: bytes, label: str) -> dict[str, Any]:
+    if len(raw) > MAX_METADATA_BYTES:
+        raise InvalidPackage(f"{label}: metadata.json is larger than any real one; refused")
     try:
-        value = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        value = load_json(raw, "utf-8-sig")
+    except ValueError as error:  # also UnicodeDecodeError, JSONDecodeError, deep nesting
         raise InvalidPackage(f"{label}: metadata.json is not valid JSON ({error})") from error
     if not isinstance(value, dict):
         raise InvalidPackage(f"{label}: metadata.json must be a JSON object")

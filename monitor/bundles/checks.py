@@ -3,6 +3,9 @@
 A bundle's hashes prove it arrived as it was made, not that whoever made it was careful:
 every row is checked for the fields and types the store expects, and times are rewritten
 in the store's own form (UTC ISO-8601) so that comparing them as text is comparing times.
+Values the store or the screens cannot hold are refused with the row's line, not left to
+fail later: whole numbers beyond SQLite's 64 bits, times at the calendar's edges (whose
+UTC, or whose local time somewhere, is in the year 0 or 10000), offsets no zone has.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from monitor.bundles.format import plausible_time
 from monitor.clock import to_iso
 from monitor.errors import BundleError
 from monitor.store.bundle_queries import BUNDLE_STATES
@@ -88,13 +92,19 @@ WATCHLIST_SPEC: Spec = {
     "created_at": "time",
 }
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SMALLEST_INT, _LARGEST_INT = -(2**63), 2**63 - 1  # what SQLite stores
+_MAX_OFFSET_MINUTES = 24 * 60 - 1  # what a timezone can be made of (feeds give odd ones)
+MAX_INTERVAL_MINUTES = 366 * 24 * 60
 
 
 def check_source(row: Row, where: str) -> Row:
     source = fields(row, SOURCE_SPEC, where)
     _one_of(source, "kind", {k.value for k in SourceKind}, where)
-    if not source["url"] or source["update_interval_minutes"] < 1:
-        raise BundleError(f"{where}: a source needs a URL and an update interval of 1+ minutes")
+    if not source["url"] or not 1 <= source["update_interval_minutes"] <= MAX_INTERVAL_MINUTES:
+        raise BundleError(
+            f"{where}: a source needs a URL and an update interval of 1 to "
+            f"{MAX_INTERVAL_MINUTES:,} minutes (a year)"
+        )
     return source
 
 
@@ -107,6 +117,9 @@ def check_raw_page(row: Row, where: str, members: Mapping[str, object]) -> Row:
 
 def check_article(row: Row, where: str) -> Row:
     article = fields(row, ARTICLE_SPEC, where)
+    offset = article["published_offset"]
+    if offset is not None and abs(offset) > _MAX_OFFSET_MINUTES:
+        raise BundleError(f"{where}: field 'published_offset' is {offset} minutes, not a zone")
     _one_of(article, "text_origin", {o.value for o in TextOrigin}, where)
     _one_of(article, "state", BUNDLE_STATES, where)
     translation = row.get("translation")
@@ -196,17 +209,16 @@ def _value(value: Any, kind: str, where: str) -> Any:
     if kind == "str" and isinstance(value, str):
         return value
     if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return value
+        if _SMALLEST_INT <= value <= _LARGEST_INT:
+            return value
+        raise BundleError(f"{where} is a whole number too large to keep ({value!r:.30}…)")
     if kind == "bool" and isinstance(value, bool):
         return value
     if kind == "sha256" and isinstance(value, str) and _SHA256.match(value):
         return value
     if kind == "time" and isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
+        moment = plausible_time(value)
+        if moment is not None:
             return to_iso(moment)
     raise BundleError(f"{where} should be {_KIND_NAMES[kind]}, not {value!r:.60}")
 
@@ -221,5 +233,5 @@ _KIND_NAMES = {
     "int": "a whole number",
     "bool": "true or false",
     "sha256": "a SHA-256 in hex",
-    "time": "a time with its UTC offset",
+    "time": "a time with its UTC offset (at most 14 hours), between the years 1 and 9999",
 }

@@ -26,11 +26,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from monitor.errors import BundleError
+from translations.archives import ZipLimits, load_json
 from translations.packages import MAX_PACKAGE_BYTES, PACKAGE_SUFFIX
 from translations.types import PackageProblem
 
@@ -47,16 +48,27 @@ ROW_MEMBERS = (SOURCES, RAW_PAGES, ARTICLES, WATCHLISTS)  # also the order of th
 RAW_PREFIX = "raw/"
 MODELS_PREFIX = "models/"
 
-# Caps that keep a hostile bundle from filling the disk or memory. Generous for real use:
-# the fetcher keeps pages under 10 MB, a package unpacks to at most a few GB.
-MAX_MEMBERS = 2_000_000
-MAX_MANIFEST_BYTES = 256 * 1024**2
-MAX_LINE_BYTES = 64 * 1024**2  # one JSON row: an article with its translation
-MAX_RAW_PAGE_BYTES = 64 * 1024**2
+# Caps that keep a hostile bundle from filling the disk, or an import's memory over about
+# 200 MB: whatever is read whole (the manifest, one row, one raw page) is read with a bound,
+# and the member list, which zipfile holds whole (about 550 bytes a member), is capped.
+# Generous for real use: a member per article and per raw page (50,000 articles), the
+# fetcher keeps pages under 10 MB, a package unpacks to at most a few GB.
+MAX_MEMBERS = 100_000
+MAX_MANIFEST_BYTES = 24 * 1024**2  # about 180 bytes a member
+MAX_MANIFEST_ITEMS = 4 * MAX_MEMBERS + 64  # objects, lists and commas: 3 a member
+MAX_LINE_BYTES = 16 * 1024**2  # one JSON row: an article with its translation
+MAX_ROW_ITEMS = 200_000  # an article of 40,000 aligned sentences
+MAX_RAW_PAGE_BYTES = 16 * 1024**2
 MAX_MODEL_BYTES = MAX_PACKAGE_BYTES
 MAX_TOTAL_BYTES = 64 * 1024**3
+# zipfile reads the whole member list into memory: 256 bytes a member fits the names a
+# bundle may hold (raw/ and a SHA-256 is 68) with room for any zip tool's extra fields.
+BUNDLE_LIMITS = ZipLimits(MAX_MEMBERS, MAX_TOTAL_BYTES, "a bundle", 256)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# A day inside the calendar's ends, so that the time shown in any zone is still a date.
+_EARLIEST, _LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC)
+_MAX_ZONE = timedelta(hours=14)  # Kiribati; no zone is further from UTC
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 
@@ -178,8 +190,8 @@ def manifest_bytes(
 def parse_manifest(raw: bytes, label: str) -> Manifest:
     """Check the manifest's shape and version; the members it lists are checked by the reader."""
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = load_json(raw, max_items=MAX_MANIFEST_ITEMS)
+    except ValueError as error:  # also UnicodeDecodeError, JSONDecodeError
         raise BundleError(f"{label}: the bundle's manifest is not valid JSON ({error})") from error
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise BundleError(f"{label} is not a Media Monitor bundle (its manifest says otherwise)")
@@ -206,18 +218,29 @@ def parse_manifest(raw: bytes, label: str) -> Manifest:
     )
 
 
-def _moment(value: Any, label: str) -> datetime:
+def plausible_time(text: str) -> datetime | None:
+    """``text`` as a time in UTC, or None unless it has an offset a zone can have and lies
+    a day inside the calendar (0001-01-01T00:00+14:00 is in the year 0 in UTC)."""
     try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
+        moment = datetime.fromisoformat(text)
+        offset = moment.utcoffset()
+        if offset is None or abs(offset) > _MAX_ZONE:
+            return None
+        utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return utc if _EARLIEST <= utc <= _LATEST else None
+
+
+def _moment(value: Any, label: str) -> datetime:
+    if not isinstance(value, str) or plausible_time(value) is None:
         raise BundleError(f"{label}: the bundle's manifest has no valid creation time")
-    return moment
+    return datetime.fromisoformat(value)  # with the offset of the machine that made it
 
 
 def _count(value: Any, label: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    # Counts are progress totals, which a Qt signal carries as a 32-bit int.
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
         raise BundleError(f"{label}: the bundle's manifest has a bad count {value!r}")
     return value
 

@@ -2,7 +2,9 @@
 
 Order of work, so that a bad bundle changes nothing:
 
-1. the zip opens and its manifest is known (format name and version);
+1. the zip opens and its manifest is known (format name and version); nothing is read
+   without a bound, so memory stays bounded whatever the bundle claims (see
+   :mod:`translations.archives` and the caps in :mod:`monitor.bundles.format`);
 2. every member is safe (no path traversal, no links, no unknown names), listed in the
    manifest, within the size caps, and its bytes hash to the manifest's SHA-256; bundled
    models are unpacked to a scratch folder and checked as packages;
@@ -17,7 +19,6 @@ by the bundle's article ids. The merge rules are in :mod:`monitor.store.bundle_q
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import struct
 import tempfile
@@ -39,9 +40,11 @@ from monitor.bundles.checks import (
 )
 from monitor.bundles.format import (
     ARTICLES,
+    BUNDLE_LIMITS,
     MANIFEST,
     MAX_LINE_BYTES,
-    MAX_MEMBERS,
+    MAX_MANIFEST_BYTES,
+    MAX_ROW_ITEMS,
     MAX_TOTAL_BYTES,
     RAW_PAGES,
     RAW_PREFIX,
@@ -58,6 +61,7 @@ from monitor.bundles.format import (
 from monitor.errors import BundleError
 from monitor.paths import file_problem
 from monitor.store import bundle_queries as queries
+from translations.archives import check_members, load_json, open_zip, read_member
 from translations.errors import PackageError
 from translations.packages import check_archive
 from translations.types import InstallReport
@@ -161,7 +165,7 @@ def _open_zip(bundle: Path) -> zipfile.ZipFile:
     if problem is not None:
         raise BundleError(problem)
     try:
-        return zipfile.ZipFile(bundle)
+        return open_zip(bundle, bundle.name, BUNDLE_LIMITS, BundleError)
     except zipfile.BadZipFile as error:
         raise BundleError(
             f"{bundle.name} is not a Media Monitor bundle, or it is damaged or cut short "
@@ -172,13 +176,18 @@ def _open_zip(bundle: Path) -> zipfile.ZipFile:
 
 
 def _read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
+    # Before any member is read: no duplicate names, no zip bomb, not too much in all.
+    check_members(archive.infolist(), label, BUNDLE_LIMITS, BundleError)
     try:
         info = archive.getinfo(MANIFEST)
     except KeyError:
         raise BundleError(f"{label} has no manifest.json: it is not a bundle") from None
-    if info.file_size > size_cap(MANIFEST):
+    if info.file_size > MAX_MANIFEST_BYTES:
         raise BundleError(f"{label}: the manifest is implausibly large; refused")
-    return parse_manifest(archive.read(info), label)
+    # Bounded again while reading: the size in the zip's header may lie.
+    return parse_manifest(
+        read_member(archive, MANIFEST, MAX_MANIFEST_BYTES, label, BundleError), label
+    )
 
 
 def _verify_members(
@@ -186,8 +195,6 @@ def _verify_members(
 ) -> list[Path]:
     """Step 2 of the module's list; returns the unpacked model archives."""
     infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise BundleError(f"{label} has {len(infos)} files, more than a bundle may hold")
     seen: set[str] = set()
     total = 0
     for info in infos:
@@ -333,8 +340,8 @@ def _rows(
             if len(line) > MAX_LINE_BYTES:
                 raise BundleError(f"{where} is implausibly long; refused")
             try:
-                row = json.loads(line)
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                row = load_json(line, max_items=MAX_ROW_ITEMS)
+            except ValueError as error:  # also UnicodeDecodeError, JSONDecodeError
                 raise BundleError(f"{where} is not valid JSON ({error})") from error
             if not isinstance(row, dict):
                 raise BundleError(f"{where} is not a JSON object")

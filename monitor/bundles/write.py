@@ -23,9 +23,11 @@ from monitor import __version__
 from monitor.bundles.format import (
     ARTICLES,
     MANIFEST,
+    MAX_MEMBERS,
     MODELS_PREFIX,
     RAW_PAGES,
     RAW_PREFIX,
+    ROW_MEMBERS,
     SOURCES,
     WATCHLISTS,
     BundleReport,
@@ -113,6 +115,13 @@ def _write_everything(
             raise NotFoundError(f"no article with id {shown}; nothing was exported")
         sources = queries.source_rows(db, ids)
     hashes = queries.raw_page_hashes(db, ids)
+    members = len(hashes) + len(models) + len(ROW_MEMBERS) + 1  # the manifest too
+    if members > MAX_MEMBERS:  # what no import would take
+        raise BundleError(
+            f"these {len(ids):,} articles keep {len(hashes):,} pages, more than one bundle"
+            f" may carry ({MAX_MEMBERS:,} files); export them in parts with --query, e.g."
+            " 'date:2026-11', one bundle a month. Nothing was written"
+        )
     total = len(sources) + len(hashes) + len(ids) + len(models)
     done = 0
 

@@ -580,3 +580,17 @@ def test_a_file_that_is_not_a_bundle_is_refused(target: Monitor, tmp_path: Path)
     with pytest.raises(BundleError, match=r"no manifest\.json"):
         target.import_bundle(other)
     assert counts(target)["articles"] == 0
+
+
+def test_a_bundle_no_import_would_take_is_not_written(
+    origin: Monitor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "big.mmbundle"
+    pages = origin.export_bundle(tmp_path / "fits.mmbundle").raw_pages.added
+    assert pages > 1
+    # The reader's cap, lowered to one file short of this collection's: its pages, the four
+    # row files and the manifest.
+    monkeypatch.setattr("monitor.bundles.write.MAX_MEMBERS", pages + 4)
+    with pytest.raises(BundleError, match=f"keep {pages} pages, more than one bundle may carry"):
+        origin.export_bundle(out)
+    assert not out.exists() and not out.with_name(out.name + ".part").exists()
