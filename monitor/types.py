@@ -57,6 +57,30 @@ class TextOrigin(enum.StrEnum):
     FEED = "feed"  # the page could not be had or extracted: the feed's own content
 
 
+class Affiliation(enum.StrEnum):
+    """How a catalog outlet is tied to a state, as public sources describe it."""
+
+    STATE = "state"  # the state or ruling party controls it, its editing included
+    STATE_CAPTURED = "state-captured"  # state-linked owners steer its editing
+    PUBLIC_BROADCASTER = "public broadcaster"  # publicly funded, editorially independent
+    PUBLIC_NEWS_AGENCY = "public news agency"  # a national agency under public ownership
+    INTERNATIONAL_BROADCASTER = "government-funded international broadcaster"
+
+    @property
+    def state_affiliated(self) -> bool:
+        """Whether a state steers what it publishes (the two state kinds), not only funds it."""
+        return self in (Affiliation.STATE, Affiliation.STATE_CAPTURED)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One public source behind a catalog entry: where it is and what it shows."""
+
+    source: str  # a web address, "github:owner/repo/path@commit", or "code-index:<file id>"
+    shows: str
+    date: str = ""  # ISO date of the source or of its check, when known
+
+
 @dataclass(frozen=True, slots=True)
 class Outlet:
     """One entry of the built-in catalog of news outlets."""
@@ -67,6 +91,16 @@ class Outlet:
     country: str  # ISO 3166-1 alpha-2
     homepage: str
     feed_url: str
+    owner: str = ""  # who owns or controls it, as the evidence says; "" when not recorded
+    affiliation: Affiliation | None = None  # None: no state tie recorded
+    affiliation_basis: str = ""  # the public source of the affiliation, in a few words
+    confirmed: bool = False  # the exact feed_url appears in the evidence
+    note: str = ""  # what the evidence leaves open: stale, blocked, variants, unconfirmed
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def state_affiliated(self) -> bool:
+        return self.affiliation is not None and self.affiliation.state_affiliated
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +259,7 @@ class SourceReport:
     failed: int = 0
     not_modified: bool = False
     skipped_reason: str | None = None
+    queued: int = 0  # article pages left for the next update (the per-update cap, a cancel)
     error: str | None = None
 
 

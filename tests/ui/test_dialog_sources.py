@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QTreeWidgetItem, QWidget
 
 from monitor import open_monitor
@@ -99,6 +99,63 @@ def test_follows_ticked_outlets_from_the_catalog(qtbot, tasks: TaskManager):
     assert followed.checkState(0) == Qt.CheckState.Checked
     assert not followed.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert view.ticked() == []
+
+
+def _drawn_colours(tree, item: QTreeWidgetItem, column: int) -> int:
+    """How many colours the cell shows on screen: an empty cell is one or two."""
+    tree.scrollToItem(item)
+    row = tree.visualItemRect(item)
+    header = tree.header()
+    left, width = header.sectionViewportPosition(column), header.sectionSize(column)
+    assert left >= 0 and left + width <= tree.viewport().width(), "column is off screen"
+    image = tree.viewport().grab(QRect(left, row.y(), width, row.height())).toImage()
+    return len({image.pixel(x, y) for x in range(image.width()) for y in range(image.height())})
+
+
+def test_the_catalog_shows_state_ties_owners_and_feed_evidence(qtbot, tasks: TaskManager):
+    dialog = _open(qtbot, tasks)
+    dialog.tabs.setCurrentIndex(1)
+    view = dialog.catalog_view
+    tree = view.tree
+    header = tree.headerItem()
+    assert [header.text(c) for c in range(tree.columnCount())] == [
+        "Outlet",
+        "Country",
+        "Feed",
+        "Affiliation",
+        "Feed evidence",
+    ]
+    view.language_filter.setCurrentIndex(view.language_filter.findData("ru"))
+    tass = _catalog_item(dialog, "tass-ru")
+    assert (tass.text(3), tass.text(4)) == ("state media", "confirmed")
+    assert tass.font(3).bold()
+    assert tass.toolTip(3).startswith("state media. Owner: Government of the Russian Federation")
+    assert tass.toolTip(4).startswith("confirmed (6 sources cited). Its anti-bot front")
+    assert _catalog_item(dialog, "meduza-ru").text(3) == "—"
+    tree.setCurrentItem(tass)
+    details = dialog.catalog_view.details
+    assert details.textFormat() == Qt.TextFormat.PlainText
+    assert details.text().splitlines()[:3] == [
+        "TASS (ТАСС) — state media",
+        "Owner: Government of the Russian Federation (TASS is a federal state unitary enterprise)",
+        "Why the label: State Media Monitor typology SC (state-controlled media)",
+    ]
+    assert details.text().splitlines()[3].startswith("Feed: confirmed (6 sources cited). Its")
+    qtbot.waitUntil(lambda: details.height() >= details.heightForWidth(details.width()))
+    screenshot(dialog, "sources-catalog-labels.png")
+    for column in (0, 3, 4):  # the name, the label and the evidence are all on screen
+        assert _drawn_colours(tree, tass, column) > 2
+    assert tree.header().sectionSize(0) > 200
+
+    qtbot.keyClicks(view.text_filter, "Xinhua")  # the view rebuilds its rows: labels stay
+    view.language_filter.setCurrentIndex(view.language_filter.findData(""))
+    xinhua = _catalog_item(dialog, "xinhua-zh")
+    assert xinhua.text(3) == "state media" and "Stale" in xinhua.toolTip(4)
+    view.text_filter.clear()
+    kbs = _catalog_item(dialog, "kbs-world-ko")
+    assert kbs.text(3) == "public broadcaster" and not kbs.font(3).bold()
+    tree.setCurrentItem(kbs)
+    assert "Owner: Korean Broadcasting System (KBS)" in dialog.catalog_view.details.text()
 
 
 @pytest.mark.network

@@ -1,7 +1,10 @@
 """The built-in catalog of outlets as a tickable list, grouped by language and filterable.
 
 A widget only: it shows :class:`~monitor.types.Outlet` entries and says which ones are ticked;
-the sources dialog does the following.
+the sources dialog does the following. Each row also says how the outlet is tied to a state
+(state media in bold: a monitor must not miss them) and whether its feed is evidenced; the
+line under the list gives the selected outlet's owner, the basis of its label and the
+evidence.
 """
 
 from __future__ import annotations
@@ -21,11 +24,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.sources.catalog import affiliation_label, evidence_summary
 from monitor.types import Outlet
 from ui.dialogs.common import language_label
+from ui.plain import isolated, plain_label, plain_tip
 
 _OUTLET = Qt.ItemDataRole.UserRole
 _ALL = ""
+_AFFILIATION_COLUMN = 3
+_EVIDENCE_COLUMN = 4
+_NOTHING_SELECTED = (
+    "Select an outlet to see who owns it, how it is tied to a state, and the evidence for its feed."
+)
+
+
+def outlet_details(outlet: Outlet) -> str:
+    """A catalog outlet's state tie, owner and feed evidence, in plain lines."""
+    label = affiliation_label(outlet)
+    lines = [f"{isolated(outlet.name)} — {label or 'no state tie recorded'}"]
+    lines.append(f"Owner: {outlet.owner}" if outlet.owner else "Owner: not recorded")
+    if label:
+        lines.append(f"Why the label: {outlet.affiliation_basis}")
+    lines.append(f"Feed: {evidence_summary(outlet)}. {outlet.note}".strip())
+    return "\n".join(lines)
+
+
+def _label_outlet_row(item: QTreeWidgetItem, outlet: Outlet) -> None:
+    label = affiliation_label(outlet)
+    owner = f"Owner: {outlet.owner}" if outlet.owner else "Owner not recorded"
+    item.setText(_AFFILIATION_COLUMN, label or "—")
+    item.setToolTip(_AFFILIATION_COLUMN, plain_tip(f"{label}. {owner}" if label else owner))
+    if outlet.state_affiliated:
+        font = item.font(_AFFILIATION_COLUMN)
+        font.setBold(True)
+        item.setFont(_AFFILIATION_COLUMN, font)
+    item.setText(_EVIDENCE_COLUMN, "confirmed" if outlet.confirmed else "not confirmed")
+    item.setToolTip(_EVIDENCE_COLUMN, plain_tip(f"{evidence_summary(outlet)}. {outlet.note}"))
 
 
 class CatalogView(QWidget):
@@ -54,24 +88,32 @@ class CatalogView(QWidget):
         filters.addWidget(self.text_filter, 1)
 
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Outlet", "Country", "Feed"])
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels(["Outlet", "Country", "Feed", "Affiliation", "Feed evidence"])
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(_AFFILIATION_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(_EVIDENCE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        header.resizeSection(2, 260)
+        header.resizeSection(2, 180)  # room for the outlet's name: long addresses are elided
+        header.resizeSection(_AFFILIATION_COLUMN, 190)
+        self.details = plain_label(_NOTHING_SELECTED)  # owner, label basis, evidence notes
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.details)
 
         self.language_filter.currentIndexChanged.connect(self._rebuild)
         self.text_filter.textChanged.connect(self._rebuild)
         self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(self._show_details)
 
     def set_outlets(self, outlets: Sequence[Outlet], followed_urls: Iterable[str]) -> None:
         """Show ``outlets``; those whose feed is in ``followed_urls`` are marked as followed."""
@@ -128,8 +170,9 @@ class CatalogView(QWidget):
                 groups[outlet.language] = group
             item = QTreeWidgetItem(group, [outlet.name, outlet.country, outlet.feed_url])
             item.setData(0, _OUTLET, outlet.key)
-            item.setToolTip(0, outlet.homepage)
-            item.setToolTip(2, outlet.feed_url)
+            item.setToolTip(0, plain_tip(outlet.homepage))
+            item.setToolTip(2, plain_tip(outlet.feed_url))
+            _label_outlet_row(item, outlet)
             if outlet.key in self._followed:
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
                 item.setCheckState(0, Qt.CheckState.Checked)
@@ -140,6 +183,12 @@ class CatalogView(QWidget):
                 item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
         self.tree.expandAll()
         self.tree.blockSignals(False)
+        self._show_details(self.tree.currentItem())
+
+    def _show_details(self, item: QTreeWidgetItem | None) -> None:
+        key = item.data(0, _OUTLET) if item is not None else None
+        outlet = next((o for o in self._outlets if o.key == key), None)
+        self.details.setText(_NOTHING_SELECTED if outlet is None else outlet_details(outlet))
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         key = item.data(0, _OUTLET)
