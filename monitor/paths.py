@@ -43,6 +43,11 @@ def models_dir(data_dir: Path) -> Path:
     return data_dir / "models"
 
 
+def error_log_path(data_dir: Path) -> Path:
+    """Where the command line writes the traceback of an error it did not expect."""
+    return data_dir / "errors.log"
+
+
 def file_problem(path: Path, *, limit: int, what: str) -> str | None:
     """Why ``path`` cannot be read as ``what`` ("OPML file"), or ``None`` when it can.
 

@@ -1,6 +1,8 @@
 """The ``media-monitor`` command line. With no command it opens the desktop app.
 
-Errors a user can cause are one line on stderr and exit status 1, never a traceback.
+Every error is one line on stderr and exit status 1, never a traceback: a mistake on the
+command line (:class:`~monitor.cli.arguments.Parser`), an error the core raises on purpose,
+and a bug, whose traceback goes to a log file (:mod:`monitor.cli.failures`).
 ``--json`` output is for scripts: stable keys, UTC ISO times.
 
 The parser is built from argparse and the parser halves of this package's modules alone.
@@ -14,12 +16,14 @@ never loads httpx, Whoosh or CTranslate2.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor import __version__
+from monitor.cli.arguments import Parser, WholeNumber, article_id, output_file, source_id
 from monitor.cli.collection import add_collection_commands
 from monitor.cli.compare import add_compare_command
 from monitor.cli.handlers import Later
@@ -36,8 +40,12 @@ def _commands(function: str) -> Later:
     return Later("monitor.cli.commands", function)
 
 
+# `articles list --limit`: more than any screen or script reads at once; omit it for all.
+MAX_LISTED = 1_000_000
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="media-monitor",
         description="Collect, translate and search news in Korean, Russian, Chinese and "
         "Ukrainian, offline. With no command, opens the desktop app.",
@@ -64,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--no-check", action="store_true", help="add without fetching it now")
     add.set_defaults(run=_commands("run_sources_add"))
     remove = source_commands.add_parser("remove", help="stop following a source, drop its articles")
-    remove.add_argument("id", type=int)
+    remove.add_argument("id", type=source_id)
     remove.set_defaults(run=_commands("run_sources_remove"))
     import_opml = source_commands.add_parser(
         "import-opml", help="follow every feed in an OPML file"
@@ -72,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_opml.add_argument("file", type=Path)
     import_opml.set_defaults(run=_commands("run_import_opml"))
     export_opml = source_commands.add_parser("export-opml", help="write followed feeds as OPML")
-    export_opml.add_argument("file", type=Path)
+    export_opml.add_argument("file", type=output_file)
     export_opml.set_defaults(run=_commands("run_export_opml"))
     catalog = source_commands.add_parser("catalog", help="the built-in catalog of outlets")
     catalog.add_argument("--lang", help="only outlets in this language (ko, ru, zh, uk, en)")
@@ -83,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     update = commands.add_parser("update", help="fetch new articles from sources")
     update.add_argument(
-        "--source", type=int, action="append", metavar="ID", help="only this source (repeatable)"
+        "--source",
+        type=source_id,
+        action="append",
+        metavar="ID",
+        help="only this source (repeatable)",
     )
     update.add_argument("--json", action="store_true", help="JSON summary")
     update.set_defaults(run=_commands("run_update"))
@@ -94,13 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     article_list = article_commands.add_parser("list", help="list articles, newest first")
     article_list.add_argument("--json", action="store_true", help="JSON output")
-    article_list.add_argument("--source", type=int, metavar="ID")
+    article_list.add_argument("--source", type=source_id, metavar="ID")
     article_list.add_argument("--lang")
-    article_list.add_argument("--limit", type=int, default=None)
+    article_list.add_argument(
+        "--limit",
+        type=WholeNumber("the number of articles", 1, MAX_LISTED),
+        default=None,
+        help="at most this many (default: all)",
+    )
     article_list.set_defaults(run=_commands("run_articles_list"))
 
     show = commands.add_parser("show", help="show one article")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=article_id)
     show.add_argument("--json", action="store_true", help="JSON output")
     show.set_defaults(run=_commands("run_show"))
 
@@ -119,39 +136,59 @@ def main(
     open_app: Callable[[str | None], int] | None = None,
     pdf_renderer: PdfRenderer | None = None,
 ) -> int:
-    """Run a command. With none, ``open_app(data_dir)`` starts the desktop app.
+    """Run a command and return its exit status. With none, ``open_app(data_dir)`` starts the
+    desktop app.
 
     The app is passed in by ``ui.launcher`` (the installed ``media-monitor`` script), so the
-    core never imports the UI layer.
+    core never imports the UI layer. Nothing but ``SystemExit`` from a handler leaves this
+    function: every failure is one line on stderr and status 1 (130 when interrupted).
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as leaving:  # --help, --version, or a mistake already said in one line
+        return leaving.code if isinstance(leaving.code, int) else 1
     if args.command is None:
         if open_app is None:
             parser.print_help()
             return 0
         return open_app(args.data_dir)
-    # Imported only now that a command runs: the parser above needs none of the core.
-    from monitor.app import open_monitor
+    args.pdf_renderer = pdf_renderer  # the launcher's, for `export --format pdf`
+    _escape_what_the_terminal_cannot_show()
+    return _run(args)
+
+
+def _escape_what_the_terminal_cannot_show() -> None:
+    """A terminal set to ASCII (PYTHONIOENCODING, an old locale) gets Cyrillic and Han as
+    ``\\u0441`` escapes rather than an error halfway through a listing."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imported only now that a command runs: the parser needs none of the core.
+    from monitor.cli.failures import log_records_to_file, report_internal_error, say_error
     from monitor.disk_errors import describe_os_error
     from monitor.errors import MonitorError
 
-    args.pdf_renderer = pdf_renderer  # the launcher's, for `export --format pdf`
     run: Handler = args.run
     try:
-        with open_monitor(args.data_dir) as monitor:
+        from monitor.app import open_monitor  # fails in a damaged install: said in one line
+
+        with log_records_to_file(args.data_dir), open_monitor(args.data_dir) as monitor:
             return run(monitor, args)
     except MonitorError as error:
-        print(f"media-monitor: error: {error}", file=sys.stderr)
-        return 1
+        return say_error(str(error))
     except KeyboardInterrupt:
         print("media-monitor: interrupted; what was stored is kept", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0  # the reader of our output went away (e.g. `| head`)
     except OSError as error:  # a full disk or read-only folder met where no code expected it
-        print(f"media-monitor: error: {describe_os_error(error)}", file=sys.stderr)
-        return 1
+        return say_error(describe_os_error(error))
+    except Exception as error:  # a bug: one line for the user, the traceback to a log file
+        return report_internal_error(error, args.data_dir)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from monitor.cli.arguments import output_file
+
 if TYPE_CHECKING:
     from monitor.app import Monitor
 
@@ -32,7 +34,7 @@ def add_collection_commands(commands: Any) -> None:
     bundle_out = commands.add_parser(
         "export-bundle", help="write the collection (or a search's matches) as one bundle file"
     )
-    bundle_out.add_argument("out", type=Path)
+    bundle_out.add_argument("out", type=output_file)
     bundle_out.add_argument("--query", help="only the articles this search finds")
     bundle_out.add_argument(
         "--with-models", action="store_true", help="include the installed translation models"
@@ -47,7 +49,7 @@ def add_collection_commands(commands: Any) -> None:
     export = commands.add_parser("export", help="export articles (all, or a search's matches)")
     export.add_argument("--format", choices=["csv", "jsonl", "html", "pdf"], required=True)
     export.add_argument("--query", help="only the articles this search finds")
-    export.add_argument("out", type=Path)
+    export.add_argument("out", type=output_file)
     export.set_defaults(run=run_export)
 
 

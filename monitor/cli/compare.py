@@ -14,6 +14,7 @@ import argparse
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from monitor.cli.arguments import article_id
 from monitor.clock import to_iso
 
 if TYPE_CHECKING:
@@ -33,11 +34,11 @@ def add_compare_command(commands: Any) -> None:
         "translations, the terms they share, the sentences closest to ID's, who published "
         "when, and which followed outlets have not covered the story yet.",
     )
-    compare.add_argument("id", type=int)
+    compare.add_argument("id", type=article_id)
     compare.add_argument(
         "--with",
         dest="with_ids",
-        type=int,
+        type=article_id,
         action="append",
         default=[],
         metavar="ID",

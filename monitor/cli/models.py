@@ -99,9 +99,20 @@ def run_models_download(monitor: Monitor, args: argparse.Namespace) -> int:
 
 @_translation_errors
 def run_translate(monitor: Monitor, args: argparse.Namespace) -> int:
-    text = sys.stdin.read()
-    print(monitor.translate_text(text, args.from_code, args.to_code))
+    print(monitor.translate_text(read_input(), args.from_code, args.to_code))
     return 0
+
+
+def read_input() -> str:
+    """Standard input as text. Bytes that are not UTF-8 (a file in another encoding piped in)
+    become U+FFFD rather than stopping the command, and a lone surrogate "?".
+    """
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        data: bytes = raw.read()
+        return data.decode(sys.stdin.encoding or "utf-8", errors="replace")
+    text = sys.stdin.read()
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _pair(package: AvailablePackage) -> tuple[str, str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import html
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from monitor.cli.arguments import WholeNumber, article_id, calendar_day
 from monitor.clock import to_iso
 
 if TYPE_CHECKING:
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from monitor.types import FoundArticle
 
 _TAG = re.compile(r"</?b[^>]*>")
+MAX_PAGE_SIZE = 1000  # hits per page: more than a terminal shows, few enough to format fast
+MAX_PAGE = 100_000
+MAX_RELATED = 1000
 
 
 def add_search_commands(commands: Any) -> None:
@@ -32,27 +35,27 @@ def add_search_commands(commands: Any) -> None:
     finder.add_argument("query", nargs="+")
     finder.add_argument("--lang", action="append", default=[], help="only this language")
     finder.add_argument("--outlet", action="append", default=[], help="only this outlet")
-    finder.add_argument("--since", type=_day, help="published on or after (YYYY-MM-DD)")
-    finder.add_argument("--until", type=_day, help="published on or before (YYYY-MM-DD)")
+    finder.add_argument("--since", type=calendar_day, help="published on or after (YYYY-MM-DD)")
+    finder.add_argument("--until", type=calendar_day, help="published on or before (YYYY-MM-DD)")
     finder.add_argument("--sort", choices=["relevance", "date"], default="relevance")
-    finder.add_argument("--limit", type=int, default=20, help="hits per page")
-    finder.add_argument("--page", type=int, default=1)
+    finder.add_argument(
+        "--limit",
+        type=WholeNumber("the number of hits per page", 1, MAX_PAGE_SIZE),
+        default=20,
+        help="hits per page",
+    )
+    finder.add_argument("--page", type=WholeNumber("the page number", 1, MAX_PAGE), default=1)
     finder.add_argument("--json", action="store_true", help="JSON output")
     finder.set_defaults(run=run_search)
     similar = commands.add_parser("related", help="coverage of the same story by other outlets")
-    similar.add_argument("id", type=int)
-    similar.add_argument("--limit", type=int, default=5)
+    similar.add_argument("id", type=article_id)
+    similar.add_argument(
+        "--limit", type=WholeNumber("the number of articles", 1, MAX_RELATED), default=5
+    )
     similar.add_argument("--json", action="store_true", help="JSON output")
     similar.set_defaults(run=run_related)
     reindex = commands.add_parser("reindex", help="rebuild the search index from the store")
     reindex.set_defaults(run=run_reindex)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-20") from None
 
 
 def run_search(monitor: Monitor, args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,15 +24,55 @@ class AddedSource:
     note: str  # what was found, or why it could not be checked now
 
 
+MAX_URL_LENGTH = 8192  # far beyond any feed's address; servers refuse longer request lines
+_MAX_HOST_LENGTH = 253  # DNS: a name of at most 253 characters, labels of at most 63
+# A scheme, unless what follows its colon is a port ("localhost:8080" has none).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+
+
 def normalise_url(url: str) -> str:
-    """Accept what users paste: surrounding spaces, a missing scheme."""
+    """Accept what users paste (surrounding spaces, a missing scheme); refuse anything that is
+    not an http(s) address a fetch could reach, with a message that says why.
+    """
     url = url.strip()
-    if "://" not in url:
+    shown = url if len(url) <= 80 else url[:79] + "…"
+    if not url:
+        raise SourceError("give the address of a feed or a page (http:// or https://)")
+    if len(url) > MAX_URL_LENGTH:
+        raise SourceError(
+            f"{shown!r} is {len(url):,} characters long; no web address is longer than "
+            f"{MAX_URL_LENGTH:,}"
+        )
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise SourceError(
+            f"{shown!r} contains a space or a control character; copy the address again"
+        )
+    if not _SCHEME.match(url):
         url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise SourceError(f"{url!r} is not a web address (http:// or https://)")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (read for the ValueError of a port that is not a number)
+    except ValueError as error:  # "http://[::1" (an unclosed IPv6 address), "host:99999"
+        raise SourceError(f"{shown!r} is not a valid web address ({error})") from None
+    if parts.scheme not in {"http", "https"} or not host:
+        raise SourceError(f"{shown!r} is not a web address (http:// or https://)")
+    if _bad_host(host):
+        raise SourceError(
+            f"{shown!r} does not name a valid host: a host name has at most "
+            f"{_MAX_HOST_LENGTH} characters, in parts of 1 to 63 separated by dots"
+        )
     return url
+
+
+def _bad_host(host: str) -> bool:
+    if ":" in host:
+        return False  # an IPv6 address, which urlsplit has checked
+    try:
+        encoded = host.encode("idna")  # the check the resolver makes before it is asked
+    except UnicodeError:
+        return True
+    return len(encoded) > _MAX_HOST_LENGTH
 
 
 def add_source_by_url(
@@ -43,11 +84,13 @@ def add_source_by_url(
     name: str | None = None,
     language: str | None = None,
     check: bool = True,
+    follow_links: bool = True,
 ) -> AddedSource:
     """Follow ``url``: a feed as is, an HTML page through the feed it advertises, else as a page.
 
     Offline (or with ``check=False``) the URL is added as a feed and checked on the next update,
-    so a field user can prepare sources without a network.
+    so a field user can prepare sources without a network. An advertised feed's own links are
+    not followed (``follow_links=False``): two pages that name each other cannot loop.
     """
     url = normalise_url(url)
     if store.find_source_by_url(url) is not None:
@@ -79,11 +122,22 @@ def add_source_by_url(
         )
         return AddedSource(source, f"feed with {len(feed.items)} items")
     html = decode_document(document.content, document.content_type, markup="html").text
-    for feed_url in discover_feeds(html, document.url):
+    for link in discover_feeds(html, document.url) if follow_links else []:
+        try:
+            feed_url = normalise_url(link)
+        except SourceError:
+            continue  # a damaged link; the page may advertise a good one after it
         if store.find_source_by_url(feed_url) is not None:
             raise SourceError(f"{url} advertises the feed {feed_url}, which is already followed")
         added = add_source_by_url(
-            store, fetcher, clock, feed_url, name=name, language=language, check=True
+            store,
+            fetcher,
+            clock,
+            feed_url,
+            name=name,
+            language=language,
+            check=True,
+            follow_links=False,
         )
         return AddedSource(added.source, f"found the feed {feed_url} on the page; {added.note}")
     try:

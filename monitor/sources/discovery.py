@@ -65,13 +65,24 @@ def discover_feeds(html: str, base_url: str) -> list[str]:
         collector.close()
     except Exception:  # HTMLParser is lenient; a parser bug must not hide the links found so far
         pass
-    base = urljoin(base_url, collector.base_href) if collector.base_href else base_url
+    base = _base(base_url, collector.base_href)
     found: list[str] = []
     for href in collector.links:
         url = _absolute_feed_url(href, base)
         if url is not None and url not in found:
             found.append(url)
     return found
+
+
+def _base(page_url: str, base_href: str | None) -> str:
+    """The URL the page's links are relative to: its ``<base href>``, unless that is damaged
+    (``http://[::1`` makes urljoin raise), then the page's own."""
+    if not base_href:
+        return page_url
+    try:
+        return urljoin(page_url, base_href)
+    except ValueError:
+        return page_url
 
 
 def looks_like_feed(data: bytes) -> bool:
