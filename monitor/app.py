@@ -22,7 +22,7 @@ from monitor.clock import Clock, utc_now
 from monitor.collection_door import CollectionMethods
 from monitor.errors import ConfigError, ModelError, NoNetworkError, OPMLError, SourceError
 from monitor.parts import Parts
-from monitor.paths import file_problem, resolve_data_dir, store_path
+from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from monitor.collect.fetch import Fetcher, FetchSettings
     from monitor.collect.pipeline import Stage
     from monitor.sources.adding import AddedSource
+    from monitor.sources.opml import OpmlImport
     from translations.types import AvailablePackage, InstallReport, PackageInfo, PackageProblem
 
 
@@ -116,34 +117,12 @@ class Monitor(CollectionMethods):
 
         return CATALOG
 
-    def import_opml(self, path: Path) -> tuple[list[Source], int]:
-        """Follow every feed in an OPML file. Returns the new sources and how many were known."""
-        from monitor.sources.opml import MAX_OPML_BYTES, parse_opml
+    def import_opml(self, path: Path) -> OpmlImport:
+        """Follow every feed in an OPML file; the report says what was imported, what was
+        skipped and why, and whether the file had to be mended first."""
+        from monitor.sources.opml import import_opml_file
 
-        problem = file_problem(path, limit=MAX_OPML_BYTES, what="OPML file")
-        if problem is not None:
-            raise OPMLError(problem)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise OPMLError(f"cannot read {path}: {error.strerror}") from error
-
-        outlines = parse_opml(data)
-        added, known = [], 0
-        for outline in outlines:
-            if self._parts.store.find_source_by_url(outline.url) is not None:
-                known += 1
-                continue
-            added.append(
-                self._parts.store.add_source(
-                    outline.url,
-                    kind=SourceKind.FEED,
-                    name=outline.title or outline.url,
-                    language_hint=outline.language,
-                    homepage=outline.homepage,
-                )
-            )
-        return added, known
+        return import_opml_file(self._parts.store, path)
 
     def export_opml(self, path: Path) -> int:
         from monitor.sources.opml import write_opml

@@ -293,15 +293,16 @@ def test_opml_export_then_import_into_another_collection(
         qtbot.addWidget(fresh)
         with qtbot.waitSignal(fresh.sources_changed):
             qtbot.mouseClick(fresh.import_button, Qt.MouseButton.LeftButton)
-        assert (
-            fresh.followed_message.text() == f"Imported {len(names)} new sources from {opml.name}."
-        )
+        said = fresh.followed_message.text().splitlines()
+        assert said[:2] == [f"Imported {len(names)} sources from {opml.name}.", "Imported:"]
         qtbot.waitUntil(lambda: fresh.source_list.topLevelItemCount() == len(names))
         assert sorted(row[0] for row in _rows(fresh)) == names
 
         with qtbot.waitSignal(fresh.sources_changed):
             qtbot.mouseClick(fresh.import_button, Qt.MouseButton.LeftButton)
-        assert fresh.followed_message.text().endswith(f"; {len(names)} already followed.")
+        said = fresh.followed_message.text().splitlines()
+        assert said[0] == f"Imported 0 sources from {opml.name}; skipped {len(names)}."
+        assert said[1] == "Skipped:" and said[2].endswith(": already followed")
 
         broken = tmp_path / "broken.opml"
         broken.write_text("<opml><body><outline", "utf-8")

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
+from monitor.sources.opml import OpmlImport
 from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
 from ui.dialogs.common import confirm, language_name
@@ -384,10 +385,8 @@ class SourcesDialog(QDialog):
         if not path:
             return
 
-        def said(result: tuple[list[Source], int]) -> str:
-            added, known = result
-            already = f"; {known} already followed" if known else ""
-            return f"Imported {len(added)} new sources from {Path(path).name}{already}."
+        def said(result: OpmlImport) -> str:
+            return "\n".join([result.summary(), *result.details(limit=5, isolate=isolated)])
 
         self._change(
             lambda monitor: monitor.import_opml(Path(path)),
