@@ -4,6 +4,7 @@
 
     SearchError
     ├── QuerySyntaxError   the query cannot be understood (says where and why)
+    ├── InvalidRequest     a page or page size out of bounds
     ├── IndexBusy          another process holds the index writer too long
     └── IndexDamaged       the index cannot be opened; it will be rebuilt from the store
 """
@@ -16,6 +17,10 @@ class SearchError(Exception):
 
 
 class QuerySyntaxError(SearchError):
+    pass
+
+
+class InvalidRequest(SearchError):
     pass
 
 

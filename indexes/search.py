@@ -15,6 +15,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import ResultsPage, Searcher
 
 from indexes.analyzers import LanguageAnalyzer, match_spans
+from indexes.errors import InvalidRequest
 from indexes.index import SearchIndex
 from indexes.query import build_query
 from indexes.schema import ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
@@ -39,6 +40,7 @@ TextSource = Callable[[Sequence[int]], Mapping[int, DisplayText]]
 
 def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> SearchResult:
     """Run ``request``; ``texts(ids)`` supplies display text for the hits of the page."""
+    _check_bounds(request)
     searcher = index.searcher()
     query = build_query(request, searcher.schema)
     facets = (
@@ -189,3 +191,16 @@ def _longest_per_start(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _FRAGMENTER = highlight.PinpointFragmenter(maxchars=300, surround=SNIPPET_CONTEXT, autotrim=True)
 _SCORER = highlight.BasicFragmentScorer()
 _FORMATTER = MergingHtmlFormatter()
+
+
+MAX_PAGE_SIZE = 1000
+MAX_PAGE = 100_000  # the collector keeps page × page size hits in memory
+
+
+def _check_bounds(request: SearchRequest) -> None:
+    if not 1 <= request.page_size <= MAX_PAGE_SIZE:
+        raise InvalidRequest(
+            f"a page holds from 1 to {MAX_PAGE_SIZE} results, not {request.page_size}"
+        )
+    if not 1 <= request.page <= MAX_PAGE:
+        raise InvalidRequest(f"pages are numbered from 1 to {MAX_PAGE:,}, not {request.page}")

@@ -12,6 +12,15 @@ from monitor.errors import ConfigError
 from translations.types import TranslationSettings
 
 SETTINGS_FILE = "settings.json"
+MAX_SETTINGS_BYTES = 64 * 1024  # a handful of keys; a bigger file is not ours
+COMPUTE_TYPES = ("int8", "float32", "auto")
+# What each number may be: the settings dialog offers the same ranges. A hand-edited file
+# beyond them (threads -1 or 10**30) would fail deep in the translation engine instead.
+RANGES = {
+    "update_interval_minutes": (5, 7 * 24 * 60),
+    "translation_threads": (1, 256),
+    "beam_size": (1, 8),
+}
 _DEFAULT_TRANSLATION = TranslationSettings()
 
 
@@ -35,25 +44,58 @@ class Settings:
 def load_settings(data_dir: Path) -> Settings:
     path = data_dir / SETTINGS_FILE
     try:
-        raw: Any = json.loads(path.read_text("utf-8"))
+        with path.open("rb") as file:
+            data = file.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except OSError as error:
         raise ConfigError(
-            f"cannot read the settings in {path}: {error}; fix or delete it"
+            f"cannot read the settings in {path}: {error.strerror or error}; fix or delete it"
         ) from error
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(
+            f"the settings in {path} are over {MAX_SETTINGS_BYTES // 1024} KB, which no"
+            " settings file is; fix or delete it"
+        )
+    try:
+        raw: Any = json.loads(data.decode("utf-8"))
+    # RecursionError: nesting thousands deep; ValueError: a number of thousands of digits.
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+        raise ConfigError(
+            f"cannot read the settings in {path}: {reason}; fix or delete it"
+        ) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"the settings in {path} must be a JSON object")
-    known = {f.name: f.type for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)}
     values = {key: value for key, value in raw.items() if key in known}
     defaults = Settings()
     for key, value in values.items():
         if type(value) is not type(getattr(defaults, key)):
-            raise ConfigError(f"setting {key!r} in {path} has the wrong type: {value!r}")
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "…"
+            raise ConfigError(f"setting {key!r} in {path} has the wrong type: {shown}")
+        problem = _out_of_range(key, value)
+        if problem:
+            raise ConfigError(f"setting {key!r} in {path} {problem}; fix or delete it")
     return replace(defaults, **values)
 
 
+def _out_of_range(key: str, value: object) -> str | None:
+    if key in RANGES and isinstance(value, int):
+        low, high = RANGES[key]
+        if not low <= value <= high:
+            return f"must be from {low} to {high}, not {value}"
+    if key == "compute_type" and value not in COMPUTE_TYPES:
+        return f"must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}"
+    return None
+
+
 def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Write ``settings``; values the next load would refuse are refused now instead."""
+    for key, value in asdict(settings).items():
+        problem = _out_of_range(key, value)
+        if problem:
+            raise ConfigError(f"setting {key!r} {problem}")
     path = data_dir / SETTINGS_FILE
     temporary = path.with_name(path.name + ".part")
     temporary.write_text(json.dumps(asdict(settings), indent=2), "utf-8")

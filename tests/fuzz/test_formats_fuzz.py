@@ -325,11 +325,9 @@ def settings_files(draw: st.DrawFn) -> bytes:
                 b'{"target_language": "\\ud800"}',
                 b'{"beam_size": 1e999}',
                 b"[" * 100 + b"]" * 100,
-                # Left out until load_settings refuses them with a ConfigError (reported,
-                # issue 14): nesting 100,000 deep (RecursionError) and an integer of 5,000
-                # digits (ValueError from int()).
-                # b"[" * 100_000 + b"]" * 100_000,
-                # b'{"beam_size": ' + b"9" * 5000 + b"}",
+                b"[" * 100_000 + b"]" * 100_000,
+                b"[" * 30_000 + b"]" * 30_000,  # under the size cap: nesting refused
+                b'{"beam_size": ' + b"9" * 5000 + b"}",
                 '{"target_language": "ру"}'.encode("utf-16"),
             ]
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from whoosh.fields import Schema
 
-from indexes.errors import QuerySyntaxError
+from indexes.errors import InvalidRequest, QuerySyntaxError
+from indexes.index import SearchIndex
 from indexes.query import (
     MAX_NESTING,
     MAX_QUERY_CHARS,
@@ -16,6 +18,7 @@ from indexes.query import (
     parse_query,
 )
 from indexes.schema import build_schema
+from indexes.search import search
 from indexes.types import SearchRequest
 
 QUICK = 0.2  # seconds: the refusal comes before any parsing
@@ -82,3 +85,25 @@ def test_filters_and_highlights_meet_the_same_bounds(schema: Schema) -> None:
     started = time.monotonic()
     assert highlight_words(long_text) == ()
     assert time.monotonic() - started < QUICK
+
+
+@pytest.mark.parametrize(
+    ("page", "page_size", "message"),
+    [
+        (1, 0, "a page holds from 1 to 1000 results, not 0"),
+        (1, -5, "not -5"),
+        (1, 10**9, "a page holds from 1 to 1000"),
+        (0, 20, "pages are numbered from 1"),
+        (2**63, 20, "pages are numbered from 1 to 100,000"),
+    ],
+)
+def test_pages_out_of_bounds_are_refused(
+    tmp_path: Path, page: int, page_size: int, message: str
+) -> None:
+    index = SearchIndex(tmp_path / "index")
+    try:
+        request = SearchRequest("ракета", page=page, page_size=page_size)
+        with pytest.raises(InvalidRequest, match=message):
+            search(index, request, lambda ids: {})
+    finally:
+        index.close()

@@ -52,7 +52,9 @@ def test_feed_addresses_are_normalised(written: str, address: str):
         ("ftp://example.com/feed", "ftp: addresses are never followed"),
         ("feed:javascript:alert(1)", "javascript: addresses are never followed"),
         ("feed:lenta.ru/rss", "not a web address"),
-        ("https://", "names no host"),
+        ("https://", "is not a web address"),
+        ("http://[::1", "not a valid web address"),
+        ("https://" + "a" * 100 + ".ru/", "not name a valid host"),  # a label over 63
         ("https://lenta.ru:99999/rss", "not a valid web address"),
         ("https://lenta.ru/\x00rss", "control characters"),
         ("https://" + "a" * 300 + ".ru/", "not name a valid host"),

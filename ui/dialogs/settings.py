@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.settings import Settings, is_language_code
+from monitor.settings import COMPUTE_TYPES, RANGES, Settings, is_language_code
 from ui.languages import LANGUAGE_NAMES
 from ui.plain import plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
@@ -40,7 +40,6 @@ ORGANIZATION = "media-monitor"
 APPLICATION = "media-monitor"
 DATA_DIR_KEY = "data_dir"
 PROXY_KEY = "proxy"
-COMPUTE_TYPES = ("int8", "float32", "auto")
 _PROXY_SCHEMES = ("http", "https", "socks5")
 
 
@@ -91,13 +90,13 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGE_NAMES.items():
             self.target_language.addItem(f"{name} ({code})", code)
         self.interval = QSpinBox()
-        self.interval.setRange(5, 7 * 24 * 60)
+        self.interval.setRange(*RANGES["update_interval_minutes"])
         self.interval.setSingleStep(15)
         self.interval.setSuffix(" minutes")
         self.threads = QSpinBox()
         self.threads.setRange(1, max(1, os.cpu_count() or 1))
         self.beam_size = QSpinBox()
-        self.beam_size.setRange(1, 8)
+        self.beam_size.setRange(*RANGES["beam_size"])
         self.beam_size.setToolTip("Higher is slightly better and slower; 1 is greedy")
         self.compute_type = QComboBox()
         for compute_type in COMPUTE_TYPES:

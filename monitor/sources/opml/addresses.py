@@ -6,10 +6,11 @@ path) refused with the reason the import report gives.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from monitor.errors import SourceError
+from monitor.sources.adding import normalise_url
 
 MAX_ADDRESS_LENGTH = 8192  # as for addresses typed in; no feed's address comes near it
-_MAX_HOST_LENGTH = 253
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # ``feed://host/path`` (the old form: plain http), ``feed:https://…``, ``feeds://…``.
 _FEED_SCHEME = re.compile(r"(?i)^feeds?:(?://)?")
@@ -41,17 +42,10 @@ def feed_address(written: str) -> str:
     if name not in {"http", "https"}:
         raise UnusableAddress(f"{name}: addresses are never followed (only http:// and https://)")
     address = name + address[len(name) :]
-    try:
-        parts = urlsplit(address)
-        host = parts.hostname
-        parts.port  # noqa: B018 (read for the ValueError of a port that is not a number)
-    except ValueError as error:
-        raise UnusableAddress(f"not a valid web address ({error})") from None
-    if not host:
-        raise UnusableAddress("the address names no host")
-    if _bad_host(host):
-        raise UnusableAddress("the address does not name a valid host")
-    return address
+    try:  # the checks an address typed in by hand passes: port, brackets, host, length
+        return normalise_url(address)
+    except SourceError as error:
+        raise UnusableAddress(str(error)) from None
 
 
 def _undo_feed_scheme(address: str) -> str:
@@ -63,15 +57,3 @@ def _undo_feed_scheme(address: str) -> str:
         return rest  # feed:https://host/… wraps a whole address (which may be no web one)
     secure = match.group(0).lower().startswith("feeds")
     return ("https://" if secure else "http://") + rest
-
-
-def _bad_host(host: str) -> bool:
-    if ":" in host:
-        return False  # an IPv6 address, which urlsplit has checked
-    if host.isascii():
-        return len(host) > _MAX_HOST_LENGTH
-    try:
-        encoded = host.encode("idna")
-    except UnicodeError:
-        return True
-    return len(encoded) > _MAX_HOST_LENGTH
