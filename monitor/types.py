@@ -142,6 +142,7 @@ class FeedItem:
     summary: str  # plain text of the item's description
     content: str  # plain text of the item's full content (content:encoded, yandex:full-text...)
     language_hint: str | None  # the item's or channel's declared language, if any
+    repaired: bool = False  # mojibake was undone in its title, summary or content
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,7 @@ class ExtractedPage:
     published_offset_minutes: int | None
     canonical_url: str | None
     language_hint: str | None  # <html lang> or og:locale
+    repaired: bool = False  # mojibake was undone in its text, title or author
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,13 @@ page that was re-saved as UTF-8, a UTF-8 wrapper around GBK bytes). The order of
 authority is BOM, HTTP ``charset``, the document's own declaration, then sniffing; but
 every declaration is checked against the bytes and dropped when it plainly does not fit.
 
+Last, the result is judged (:mod:`monitor.language.plausibility`): a decoding that reads as
+no language we know (Cyrillic letters in random order, Han characters no text uses) loses
+to one that reads as plausible Chinese, Korean, Russian or Ukrainian. The candidates are
+the declarations, hints a parser never reads (an ``encoding`` attribute on a wrapper
+element such as ``<root encoding="gbk">`` or ``<?xml-stylesheet?>``, a ``<meta charset>``
+deep in the body), charset-normalizer's guesses and the encodings our outlets use.
+
 :func:`decode_document` never raises; ``errors="replace"`` is used only as a last resort.
 """
 
@@ -17,6 +24,7 @@ from typing import Literal
 
 import charset_normalizer
 
+from monitor.language.plausibility import Plausibility, judge_plausibility
 from monitor.types import DecodedText
 
 Markup = Literal["xml", "html"]
@@ -72,6 +80,24 @@ _CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"'\s;,]+)""", re
 
 _PRESCAN_BYTES = 16_384  # declarations live in the head; pages sometimes push them far down
 _SNIFF_BYTES = 262_144  # enough for a confident guess, bounded for multi-megabyte bodies
+_HINT_BYTES = 1_048_576  # how far into a document hints are looked for
+_JUDGED_CHARS = 200_000  # the judge stops after a few thousand non-ASCII characters anyway
+
+# Hints a parser never reads: an encoding or charset attribute on any element or processing
+# instruction (a wrapper's <root encoding="gbk">, <?xml-stylesheet ... encoding="gbk"?>,
+# <script charset="gbk">, a <meta charset> far down the body).
+_ENCODING_HINT = re.compile(
+    rb"""<[?!]?[A-Za-z][\w:.-]*\s[^<>]{0,500}?\b(?:encoding|charset)\s*=\s*["']?\s*"""
+    rb"""([A-Za-z0-9._:()-]{1,40})""",
+    re.IGNORECASE,
+)
+# The encodings our users' outlets use: every improbable decoding is checked against them.
+_USUAL_CODECS = ("utf_8", "gb18030", "cp949", "cp1251", "koi8_r", "big5hkscs")
+# A hinted encoding wins over an unhinted one that reads only this much better, and is
+# taken when it reads this much better than the improbable decoding it replaces.
+_HINT_BONUS = 0.25
+_HINT_MARGIN = 0.3
+_CLEAR_MARGIN = 1.0  # the same for an encoding the document does not name
 
 
 def decode_document(data: bytes, content_type: str | None, *, markup: Markup) -> DecodedText:
@@ -94,6 +120,11 @@ def decode_document(data: bytes, content_type: str | None, *, markup: Markup) ->
         candidates.append((http_charset, "http"))
     candidates.extend(_declarations(data, markup))
 
+    decoded = _decode_as_declared(data, candidates) or _sniff(data)
+    return _second_opinion(data, decoded, [label for label, _ in candidates], markup)
+
+
+def _decode_as_declared(data: bytes, candidates: list[tuple[str, str]]) -> DecodedText | None:
     for label, decided_by in candidates:
         declared = normalize_encoding(label)
         if declared is None or declared in _UTF16_32:
@@ -105,8 +136,77 @@ def decode_document(data: bytes, content_type: str | None, *, markup: Markup) ->
             return DecodedText(
                 text, used, decided_by if used != "utf-8" or declared == "utf_8" else "sniffed"
             )
+    return None
 
-    return _sniff(data)
+
+def _second_opinion(
+    data: bytes, decoded: DecodedText, declared: list[str], markup: Markup
+) -> DecodedText:
+    """``decoded``, or a plausible decoding in its place if it reads as no language we know.
+
+    The hints and declarations come first and win ties (and close calls, by
+    :data:`_HINT_BONUS`), then charset-normalizer's guesses, then the usual encodings.
+    """
+    if not _has_high_bytes(data) or (decoded.encoding == "utf-8" and "\ufffd" not in decoded.text):
+        # Legacy bytes are valid UTF-8 only by chance, and only in a few characters; a
+        # valid UTF-8 text that reads badly is mojibake to repair, not a wrong decoding.
+        return decoded
+    chosen = judge_plausibility(decoded.text[:_JUDGED_CHARS])
+    if not chosen.improbable:
+        return decoded
+    sample = _sample(data)
+    hinted = [*_hints(data, markup), *declared]
+    best: tuple[float, str, Plausibility] | None = None
+    for codec, is_hinted in _alternatives(sample, hinted, decoded.encoding):
+        verdict = judge_plausibility(sample.decode(codec, "replace"))
+        # Short or technical Chinese is often not plainly "plausible" (too few of the
+        # commonest characters), so a reading that is no wrong decoding also wins when it
+        # is far better; by less when the document names it.
+        margin = _HINT_MARGIN if is_hinted else _CLEAR_MARGIN
+        clearly_better = verdict.score >= chosen.score + margin
+        if not verdict.judged or verdict.improbable or not (verdict.plausible or clearly_better):
+            continue
+        score = verdict.score + (_HINT_BONUS if is_hinted else 0.0)
+        if best is None or score > best[0]:
+            best = (score, codec, verdict)
+    if best is None:
+        return decoded  # nothing reads better: keep what the usual rules chose
+    codec = best[1]
+    text = _decode_utf8_leniently(data) if codec == "utf_8" else None
+    if text is None:
+        text = data.decode(codec, "replace")
+    return DecodedText(text, codecs.lookup(codec).name, "sniffed")
+
+
+def _alternatives(sample: bytes, hinted: list[str], rejected: str) -> list[tuple[str, bool]]:
+    """Codecs to try instead of ``rejected``, each once, with whether a hint named it."""
+    seen = {normalize_encoding(rejected)}
+    found: list[tuple[str, bool]] = []
+    guessed = _charset_normalizer_codecs(sample)
+    for labels, is_hinted in ((hinted, True), (guessed, False), (_USUAL_CODECS, False)):
+        for label in labels:
+            codec = normalize_encoding(label)
+            if codec is None or codec in seen or codec in _UTF16_32:
+                continue
+            seen.add(codec)
+            found.append((codec, is_hinted))
+    return found
+
+
+def _hints(data: bytes, markup: Markup) -> list[str]:
+    """Encoding labels the document names outside the declarations a parser reads."""
+    head = data[:_HINT_BYTES]
+    declared = {label for label, _ in _declarations(data, markup)}
+    labels = [match.group(1).decode("ascii") for match in _ENCODING_HINT.finditer(head)]
+    return [label for label in dict.fromkeys(labels) if label not in declared]
+
+
+def _sample(data: bytes) -> bytes:
+    """The first :data:`_SNIFF_BYTES` bytes, cut at a line end so no character is split."""
+    if len(data) <= _SNIFF_BYTES:
+        return data
+    sample = data[:_SNIFF_BYTES]
+    return sample[: sample.rfind(b"\n") + 1 or None]
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -262,11 +362,7 @@ def _sniff(data: bytes) -> DecodedText:
     utf8 = _decode_utf8_leniently(data)
     if utf8 is not None:
         return DecodedText(utf8, "utf-8", "sniffed")
-    sample = data[:_SNIFF_BYTES]
-    if len(data) > _SNIFF_BYTES:
-        # Cut at an ASCII byte so no multi-byte character is left half in the sample.
-        sample = sample[: sample.rfind(b"\n") + 1 or None]
-    guess = _guess_with_charset_normalizer(sample)
+    guess = _guess_with_charset_normalizer(_sample(data))
     if guess is not None:
         try:
             return DecodedText(data.decode(guess), codecs.lookup(guess).name, "sniffed")
@@ -274,6 +370,15 @@ def _sniff(data: bytes) -> DecodedText:
             # The sample decoded cleanly but a later part did not: keep the guess anyway.
             return DecodedText(data.decode(guess, "replace"), codecs.lookup(guess).name, "sniffed")
     return DecodedText(data.decode("utf-8", "replace"), "utf-8", "default")
+
+
+def _charset_normalizer_codecs(sample: bytes) -> list[str]:
+    """charset-normalizer's guesses for ``sample``, best first."""
+    try:
+        matches = list(charset_normalizer.from_bytes(sample))
+    except Exception:  # a sniffer bug must not cost us the document
+        return []
+    return [match.encoding for match in matches]
 
 
 def _guess_with_charset_normalizer(sample: bytes) -> str | None:

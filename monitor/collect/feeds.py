@@ -28,6 +28,7 @@ import feedparser
 from feedparser.datetimes import _parse_date as feedparser_parse_date
 
 from monitor.collect.encoding import decode_document, utf8_without_declared_encoding
+from monitor.collect.mojibake import repair_mojibake
 from monitor.collect.text import absolute_http_url, html_to_text, normalize_text, single_line
 from monitor.errors import FeedError, NotAFeedError
 from monitor.sources.discovery import discover_feeds, looks_like_feed, looks_like_html
@@ -136,9 +137,11 @@ def parse_feed_date(raw: str | None) -> tuple[datetime, int | None] | None:
 
 
 def _item(entry: Mapping[str, Any], feed_url: str, channel_language: str | None) -> FeedItem:
-    summary = _detail_text(entry.get("summary_detail"), entry.get("summary"))
-    content = _content_text(entry)
-    title = _title(entry.get("title"))
+    title, summary, content, repaired = _without_mojibake(
+        _title(entry.get("title")),
+        _detail_text(entry.get("summary_detail"), entry.get("summary")),
+        _content_text(entry),
+    )
     if not title:
         title = _derived_title(summary or content)
     published = None
@@ -162,7 +165,14 @@ def _item(entry: Mapping[str, Any], feed_url: str, channel_language: str | None)
         summary=summary,
         content=content,
         language_hint=_item_language(entry) or channel_language,
+        repaired=repaired,
     )
+
+
+def _without_mojibake(title: str, summary: str, content: str) -> tuple[str, str, str, bool]:
+    """An item's texts with mojibake undone, and whether any was."""
+    fixed = [repair_mojibake(text) for text in (title, summary, content)]
+    return fixed[0].text, fixed[1].text, fixed[2].text, any(text.repaired for text in fixed)
 
 
 def _detail_text(detail: Any, value: Any) -> str:
@@ -335,8 +345,10 @@ def _json_item(raw: dict[str, Any], feed_url: str, feed_language: str | None) ->
         content = _body_text(str(raw["content_html"]), "text/html")
     else:
         content = normalize_text(str(raw.get("content_text") or ""))
-    summary = normalize_text(str(raw.get("summary") or ""))
-    title = _title(raw.get("title")) or _derived_title(summary or content)
+    title, summary, content, repaired = _without_mojibake(
+        _title(raw.get("title")), normalize_text(str(raw.get("summary") or "")), content
+    )
+    title = title or _derived_title(summary or content)
     published = parse_feed_date(str(raw.get("date_published") or raw.get("date_modified") or ""))
     authors = raw.get("authors") or ([raw["author"]] if raw.get("author") else [])
     names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
@@ -351,4 +363,5 @@ def _json_item(raw: dict[str, Any], feed_url: str, feed_language: str | None) ->
         summary=summary,
         content=content,
         language_hint=_language(raw.get("language")) or feed_language,
+        repaired=repaired,
     )

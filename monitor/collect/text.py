@@ -12,6 +12,8 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from ftfy.badness import is_bad
+
 # Elements that end a paragraph: their text is separated from what follows by a blank line.
 _BLOCK_TAGS = frozenset(
     {
@@ -32,6 +34,10 @@ _PARAGRAPH = "\ue000"
 _LINE = "\ue001"
 _PLACEHOLDERS = re.compile("[\ue000\ue001]")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+# In UTF-8 read as Latin-1 or Windows-1252, U+0085 and U+00A0 are the bytes 0x85 and 0xA0 of
+# letters ("ì\xa0\x95" is "정", "Ð\xa0" is "Р"), not spaces: the repair needs them.
+_HORIZONTAL_SPACE_IN_MOJIBAKE = re.compile(r"[^\S\n\x85\xa0]+")
+_SPACE_IN_MOJIBAKE = re.compile(r"[^\S\x85\xa0]+")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG_HINT = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z]")
@@ -109,24 +115,43 @@ def normalize_text(text: str) -> str:
 def single_line(text: str) -> str:
     """Text (plain or HTML) as one line, as wanted for titles and author names."""
     plain = html_to_text(text) if _TAG_HINT.search(text) else _PLACEHOLDERS.sub("", text)
-    return " ".join(_clean_characters(plain).split())
+    cleaned, mojibake = _clean_characters(plain)
+    if mojibake:
+        return _SPACE_IN_MOJIBAKE.sub(" ", cleaned).strip(" ")
+    return " ".join(cleaned.split())
 
 
 def _finish(marked: str) -> str:
-    text = _clean_characters(marked)
-    text = _HORIZONTAL_SPACE.sub(" ", text.replace("\n", " "))
+    text, mojibake = _clean_characters(marked)
+    spaces = _HORIZONTAL_SPACE_IN_MOJIBAKE if mojibake else _HORIZONTAL_SPACE
+    text = spaces.sub(" ", text.replace("\n", " "))
     text = text.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n\n")
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [line.strip(" " if mojibake else None) for line in text.split("\n")]
     text = "\n".join(lines)
     # Two or more line ends in a row (empty blocks, <br><br>) make a single paragraph break.
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _clean_characters(text: str) -> str:
-    # C1 control characters are never meant: they are Windows-1252 punctuation that went
-    # through a Latin-1 step somewhere (curly quotes, dashes, ellipsis).
-    text = _C1_CONTROLS.sub(_from_cp1252, text)
-    return _INVISIBLE.sub("", text)
+def _clean_characters(text: str) -> tuple[str, bool]:
+    """Text without invisible characters, and whether it is UTF-8 mojibake.
+
+    Mojibake keeps its C1 controls ("Ñ\x81" is "с" read as Latin-1): they are bytes the
+    repair needs (:mod:`monitor.collect.mojibake`), which cleans up any it leaves.
+    """
+    if text.isascii():
+        return _INVISIBLE.sub("", text), False
+    punctuated = windows_1252_controls(text)
+    mojibake = is_bad(punctuated)
+    return _INVISIBLE.sub("", text if mojibake else punctuated), mojibake
+
+
+def windows_1252_controls(text: str) -> str:
+    """C1 control characters as the Windows-1252 punctuation they stand for.
+
+    They are never meant: they are curly quotes, dashes and ellipses that went through a
+    Latin-1 step somewhere. The five that Windows-1252 leaves undefined are dropped.
+    """
+    return _C1_CONTROLS.sub(_from_cp1252, text)
 
 
 def _from_cp1252(match: re.Match[str]) -> str:

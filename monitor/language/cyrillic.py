@@ -32,7 +32,7 @@ from monitor.errors import ConfigError
 if TYPE_CHECKING:
     from pymorphy3 import MorphAnalyzer
 
-__all__ = ["CyrillicVerdict", "judge_cyrillic"]
+__all__ = ["CyrillicVerdict", "judge_cyrillic", "spelling_log_prob_per_letter"]
 
 _RU_ONLY_LETTERS: Final = frozenset("ыэё")
 _UK_ONLY_LETTERS: Final = frozenset("іїєґ")
@@ -304,6 +304,33 @@ def _cyrillic_model() -> _CyrillicModel:
                 ranked.setdefault(word)
         models[code] = _LanguageModel(list(ranked))
     return _CyrillicModel(models)
+
+
+_WELL_SPELLED: Final = -3.5  # log-probability per letter that no wrong decoding reaches
+
+
+# Bounded: a long-running app sees an endless stream of new words.
+@functools.lru_cache(maxsize=50_000)
+def spelling_log_prob_per_letter(word: str) -> float:
+    """How well a lower-case Cyrillic word is spelled as Russian, Ukrainian, Belarusian or
+    Bulgarian: its best log-probability per letter (its end counted as one), 0 for a listed
+    word.
+
+    Real words score above about -4 (99% of the lingua test words); Cyrillic letters in the
+    order a wrong decoding puts them (KOI8-R read as Windows-1251, UTF-8 read as
+    Windows-1251, GBK read as Windows-1251) score below -5, and mostly below -6. Used by
+    :mod:`monitor.language.plausibility` to judge decodings and repairs.
+    """
+    models = _cyrillic_model().models
+    if any(word in model.word_log_prob for model in models.values()):
+        return 0.0
+    # Russian and Ukrainian first: a word either spells well in one of them (most real
+    # words do, and then the others need not be asked) or all four must be.
+    best = max(models[code].spelling_log_prob(word) for code in ("ru", "uk")) / (len(word) + 1)
+    if best >= _WELL_SPELLED:
+        return best
+    others = (model for code, model in models.items() if code not in ("ru", "uk"))
+    return max(best, *(model.spelling_log_prob(word) / (len(word) + 1) for model in others))
 
 
 # Log-odds (Ukrainian over Russian) of a word form that one language's dictionary has and

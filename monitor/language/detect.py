@@ -19,7 +19,9 @@ and its profiles are loaded once, on first use, behind a lock.
 Text that is clearly in a language the app does not follow gives its code if it is in
 Latin script and ``None`` otherwise (Japanese, Belarusian, Bulgarian, Greek), rather than
 a wrong label, so nothing downstream translates it with the wrong model. ``None`` also
-means "too little text to tell".
+means "too little text to tell", and "this is mojibake" (text decoded the wrong way that
+no repair could mend, judged by :mod:`monitor.language.plausibility`): "Ð¡Ð¾Ð±Ñ‹Ñ‚Ð¸Ðµ"
+is no Portuguese, and "уПВЩФЙЕ" no Russian.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from monitor.errors import ConfigError
 from monitor.language.cyrillic import CyrillicVerdict, judge_cyrillic
+from monitor.language.plausibility import looks_like_mojibake
 
 __all__ = ["SUPPORTED_LANGUAGES", "detect_language", "detect_language_with_hint"]
 
@@ -83,7 +86,7 @@ def detect_language_with_hint(text: str, hint: str | None) -> str | None:
     cleaned = _clean(text)
     counts = _count_scripts(cleaned)
     script = counts.dominant()
-    if script is None:
+    if script is None or looks_like_mojibake(cleaned):
         return None
     if script == "cjk":
         return _judge_cjk(counts)
