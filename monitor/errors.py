@@ -82,6 +82,10 @@ class TooManyRedirects(FetchError):
     pass
 
 
+class AddressRefused(FetchError):
+    """The address is on this machine or its network, and the source is not."""
+
+
 class FeedError(MonitorError):
     pass
 

@@ -71,9 +71,12 @@ class IndexStage:
                 # indexed then, not analysed and written twice (the ingest benchmark saw 2.1
                 # index writes per article). Its later change keeps it pending after a crash.
                 touched -= self._changes.changed_after(last_seq, touched)
-            batch = _Batch(self, touched)
-            with _writing_the_index():
-                self._index.apply(batch.documents(), batch.removed(), synced=last_seq)
+            batch = _Batch(self, touched, cancel)
+            try:
+                with _writing_the_index():
+                    self._index.apply(batch.documents(), batch.removed(), synced=last_seq)
+            except _Cancelled:  # the writer was cancelled: the changes stay for the next sync
+                return
             self._prune(last_seq)
             done += len(changes)
             yield Progress(
@@ -125,9 +128,10 @@ class _Batch:
     """The articles of one batch, read from the store when the index first asks for them:
     inside :meth:`SearchIndex.apply`, with its writer held (see the module's docstring)."""
 
-    def __init__(self, stage: IndexStage, touched: set[int]) -> None:
+    def __init__(self, stage: IndexStage, touched: set[int], cancel: threading.Event) -> None:
         self._stage = stage
         self._touched = touched
+        self._cancel = cancel
         self._articles: list[Article] | None = None
 
     def _read(self) -> list[Article]:
@@ -140,7 +144,10 @@ class _Batch:
         yield from sorted(self._touched - present)
 
     def documents(self) -> Iterator[IndexDocument]:
-        yield from self._stage._documents(self._read())
+        for document in self._stage._documents(self._read()):
+            if self._cancel.is_set():  # a batch of 500 takes seconds to analyse
+                raise _Cancelled
+            yield document
 
 
 @contextmanager

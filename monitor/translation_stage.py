@@ -21,7 +21,7 @@ from monitor.store.translations import (
 from monitor.types import Progress, ProgressKind, SentencePair
 from translations.align import translate_documents
 from translations.engine import Engine
-from translations.errors import NoRouteError, TranslationError
+from translations.errors import Cancelled, NoRouteError, TranslationError
 from translations.segment import segment
 from translations.types import DocumentTranslation, SourceDocument
 
@@ -66,22 +66,32 @@ class TranslationStage:
                 )
             if documents:
                 require(TRANSLATION)  # a broken install, not a damaged model: say so
-            for result in translate_documents(self._engine(), documents, self._target):
-                done += 1
-                if isinstance(result, DocumentTranslation):
-                    self._store(result)
-                    yield Progress(
-                        ProgressKind.TRANSLATED, None, result.key, result.title, done, total
-                    )
-                    continue
-                document, error = result
-                if document.language not in blocked:
-                    blocked.add(document.language)
-                    # Every waiting article in this language says why, not just this batch's.
-                    self._translations.note_language(document.language, _note(error))
-                yield Progress(
-                    ProgressKind.UNTRANSLATED, None, document.key, _note(error), done, total
-                )
+            try:
+                yield from self._translate(documents, blocked, done, total, cancel)
+            except Cancelled:  # what was translated is in the cache for the next run
+                return
+            done += len(documents)
+
+    def _translate(
+        self,
+        documents: list[SourceDocument],
+        blocked: set[str],
+        done: int,
+        total: int,
+        cancel: threading.Event,
+    ) -> Iterator[Progress]:
+        for result in translate_documents(self._engine(), documents, self._target, cancel):
+            done += 1
+            if isinstance(result, DocumentTranslation):
+                self._store(result)
+                yield Progress(ProgressKind.TRANSLATED, None, result.key, result.title, done, total)
+                continue
+            document, error = result
+            if document.language not in blocked:
+                blocked.add(document.language)
+                # Every waiting article in this language says why, not just this batch's.
+                self._translations.note_language(document.language, _note(error))
+            yield Progress(ProgressKind.UNTRANSLATED, None, document.key, _note(error), done, total)
 
     def _store(self, result: DocumentTranslation) -> None:
         self._translations.save(

@@ -8,6 +8,7 @@ translation) pairs, plus the title's translation.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
@@ -18,12 +19,16 @@ from translations.types import DocumentTranslation, Route, SentencePair, SourceD
 
 
 def translate_documents(
-    engine: Engine, documents: Sequence[SourceDocument], to_code: str
+    engine: Engine,
+    documents: Sequence[SourceDocument],
+    to_code: str,
+    cancel: threading.Event | None = None,
 ) -> Iterator[DocumentTranslation | tuple[SourceDocument, TranslationError]]:
     """Translate each document into ``to_code``, grouped by language; failures are yielded too.
 
     A document whose language has no route (or whose model is damaged) comes back as
-    ``(document, error)`` and the others go on.
+    ``(document, error)`` and the others go on. With ``cancel`` set, :class:`Cancelled` is
+    raised between the model's batches.
     """
     by_language: dict[str, list[SourceDocument]] = defaultdict(list)
     for document in documents:
@@ -31,14 +36,14 @@ def translate_documents(
     for language, group in by_language.items():
         try:
             route = engine.route(language, to_code)
-            yield from _translate_group(engine, route, group)
+            yield from _translate_group(engine, route, group, cancel)
         except TranslationError as error:
             for document in group:
                 yield document, error
 
 
 def _translate_group(
-    engine: Engine, route: Route, documents: list[SourceDocument]
+    engine: Engine, route: Route, documents: list[SourceDocument], cancel: threading.Event | None
 ) -> Iterator[DocumentTranslation]:
     layouts = []
     texts: list[str] = []
@@ -52,7 +57,7 @@ def _translate_group(
         layouts.append((title, pairs))
         texts.append(title)
         texts.extend(text for _, text in pairs)
-    translated = iter(engine.translate(route, texts))
+    translated = iter(engine.translate(route, texts, cancel))
     for document, (_, pairs) in zip(documents, layouts, strict=True):
         title_translation, _ = next(translated)
         sentences = []

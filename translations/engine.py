@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from translations.cache import MemoryCache, SentenceCache
-from translations.errors import ModelLoadError, NoRouteError, TranslationError
+from translations.errors import Cancelled, ModelLoadError, NoRouteError, TranslationError
 from translations.models import LoadedModel, load_model
 from translations.packages import PackageFolder
 from translations.quality import is_degenerate
@@ -67,11 +67,20 @@ class Engine:
                     return Route(from_code, to_code, (first, second))
         raise NoRouteError(from_code, to_code)
 
-    def translate(self, route: Route, sentences: Sequence[str]) -> list[tuple[str, bool]]:
-        """Translate ``sentences`` along ``route``: (translation, degenerate) for each."""
+    def translate(
+        self,
+        route: Route,
+        sentences: Sequence[str],
+        cancel: threading.Event | None = None,
+    ) -> list[tuple[str, bool]]:
+        """Translate ``sentences`` along ``route``: (translation, degenerate) for each.
+
+        With ``cancel`` set, raises :class:`Cancelled` before the next batch of the model's;
+        what was translated so far is in the cache, so asking again resumes there.
+        """
         results = [(sentence, False) for sentence in sentences]
         for package in route.packages:
-            step = self._translate_with(package, [text for text, _ in results])
+            step = self._translate_with(package, [text for text, _ in results], cancel)
             results = [
                 (text, flagged or was)
                 for (text, flagged), (_, was) in zip(step, results, strict=True)
@@ -79,27 +88,32 @@ class Engine:
         return results
 
     def _translate_with(
-        self, package: PackageInfo, sentences: Sequence[str]
+        self, package: PackageInfo, sentences: Sequence[str], cancel: threading.Event | None
     ) -> list[tuple[str, bool]]:
         unique = list(dict.fromkeys(s for s in sentences if s.strip()))
         cached = self.cache.get_many(package.provenance, unique)
         missing = [s for s in unique if s not in cached]
         flagged: set[str] = set()
         if missing:
-            fresh, flagged = self._run_model(package, missing)
-            # Degenerate output is not cached: its flag would be lost; a later model may do better.
-            self.cache.put_many(
-                package.provenance, {s: t for s, t in fresh.items() if s not in flagged}
-            )
-            cached |= fresh
+            model = self._model(package)
+            for batch in _batches(model, missing, self.settings):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled
+                fresh, degenerate = self._run_model(package, model, batch)
+                # Degenerate output is not cached: its flag would be lost; a later model may
+                # do better.
+                self.cache.put_many(
+                    package.provenance, {s: t for s, t in fresh.items() if s not in degenerate}
+                )
+                cached |= fresh
+                flagged |= degenerate
         return [(cached.get(s, ""), s in flagged) for s in sentences]
 
     def _run_model(
-        self, package: PackageInfo, sentences: list[str]
+        self, package: PackageInfo, model: LoadedModel, batch: list[tuple[str, list[str]]]
     ) -> tuple[dict[str, str], set[str]]:
-        model = self._model(package)
-        limit = self.settings.max_input_tokens
-        tokenized = [model.tokenizer.encode(sentence)[:limit] for sentence in sentences]
+        sentences = [sentence for sentence, _ in batch]
+        tokenized = [tokens for _, tokens in batch]
         prefix = [[model.target_prefix] for _ in tokenized] if model.target_prefix else None
         longest = max(len(tokens) for tokens in tokenized)
         with model.lock, _engine_errors(package):
@@ -155,3 +169,28 @@ def _engine_errors(package: PackageInfo) -> Iterator[None]:
         raise TranslationError(
             f"the {package.pair} model {package.name} failed: {error}"
         ) from error
+
+
+def _batches(
+    model: LoadedModel, sentences: list[str], settings: TranslationSettings
+) -> Iterator[list[tuple[str, list[str]]]]:
+    """``sentences`` with their tokens, in the batches CTranslate2 would make of them.
+
+    With ``batch_type="tokens"`` CTranslate2 sorts a call's examples by length and cuts them
+    into batches of ``max_batch_tokens``; cutting them so here, one call per batch, costs
+    nothing and leaves a moment between batches to notice a cancel (one call for a whole
+    update's sentences ran for minutes).
+    """
+    limit = settings.max_input_tokens
+    tokenized = [(sentence, model.tokenizer.encode(sentence)[:limit]) for sentence in sentences]
+    tokenized.sort(key=lambda pair: len(pair[1]))
+    batch: list[tuple[str, list[str]]] = []
+    size = 0
+    for pair in tokenized:
+        if batch and size + len(pair[1]) > settings.max_batch_tokens:
+            yield batch
+            batch, size = [], 0
+        batch.append(pair)
+        size += len(pair[1])
+    if batch:
+        yield batch

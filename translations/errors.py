@@ -9,6 +9,8 @@
     ├── NoRouteError          no installed package (or pair of packages) for this language pair
     ├── ModelLoadError        an installed model is damaged (e.g. a truncated model.bin)
     └── PackageIndexError     the online package index cannot be reached or read
+
+    Cancelled                 not an error: the caller's cancel flag stopped the work
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from __future__ import annotations
 
 class TranslationError(Exception):
     """Base of every error the engine raises on purpose. ``str(error)`` is the user message."""
+
+
+class Cancelled(Exception):
+    """The caller set its cancel flag; what was translated so far is kept in the cache."""
 
 
 class PackageError(TranslationError):

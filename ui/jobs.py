@@ -7,7 +7,7 @@ Each takes the writer's Monitor, a progress callback and a cancel flag (see
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from monitor import Monitor
 from monitor.types import Progress, ProgressKind
@@ -18,22 +18,33 @@ Report = Callable[[Progress], None]
 def update(
     monitor: Monitor, report: Report, cancel: threading.Event, *, due_only: bool = False
 ) -> str:
-    new = 0
-    for progress in monitor.update_iter(due_only=due_only, cancel=cancel):
-        report(progress)
-        if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
-            new += progress.report.new
-    return f"{new} new articles"
+    new, queued = _collect(monitor.update_iter(due_only=due_only, cancel=cancel), report)
+    if cancel.is_set():
+        return f"Stopped: {new} new articles kept; the rest next update"
+    return f"{new} new articles" + _queued(queued)
 
 
 def load_demo(monitor: Monitor, report: Report, cancel: threading.Event) -> str:
     sources = monitor.add_demo_sources()
-    new = 0
-    for progress in monitor.update_iter([s.id for s in sources], cancel=cancel):
+    new, queued = _collect(monitor.update_iter([s.id for s in sources], cancel=cancel), report)
+    if cancel.is_set():
+        return f"Demo collection stopped: {new} articles kept; the rest next update"
+    return f"Demo collection loaded: {new} articles" + _queued(queued)
+
+
+def _collect(updating: Iterator[Progress], report: Report) -> tuple[int, int]:
+    """Pass an update's progress on; count the new articles and the pages left for later."""
+    new = queued = 0
+    for progress in updating:
         report(progress)
         if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
             new += progress.report.new
-    return f"Demo collection loaded: {new} articles"
+            queued += progress.report.queued
+    return new, queued
+
+
+def _queued(pages: int) -> str:
+    return f"; {pages} pages queued for the next update" if pages else ""
 
 
 def translate_waiting(monitor: Monitor, report: Report, cancel: threading.Event) -> str:

@@ -4,13 +4,21 @@ opened a Monitor: ``sources …``, ``update``, ``articles list``, ``show`` and `
 Each ``run_*`` function is the handler its parser names (:mod:`monitor.cli` imports this
 module only when one of them runs); it takes the Monitor and the parsed arguments and returns
 the exit status.
+
+Ctrl+C during an update cancels it rather than tearing through it: the update stops within
+two seconds, keeps what it stored, says so in one line and exits with status 130. A second
+Ctrl+C interrupts at once (what was committed is kept all the same).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from monitor.cli.output import (
@@ -24,7 +32,7 @@ from monitor.cli.output import (
     translation_json,
 )
 from monitor.errors import MonitorError
-from monitor.types import ProgressKind
+from monitor.types import ProgressKind, SourceReport
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
@@ -58,11 +66,10 @@ def run_sources_remove(monitor: Monitor, args: argparse.Namespace) -> int:
 
 
 def run_import_opml(monitor: Monitor, args: argparse.Namespace) -> int:
-    imported, known = monitor.import_opml(args.file)
-    print(
-        f"Imported {len(imported)} sources from {args.file}"
-        + (f"; {known} were already followed" if known else "")
-    )
+    result = monitor.import_opml(args.file)
+    print(result.summary())
+    for line in result.details():
+        print(line)
     return 0
 
 
@@ -155,34 +162,31 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     line = ProgressLine(sys.stderr, enabled=not as_json)
     reports = []
     translated = 0
+    updating = monitor.update_iter(source_ids, cancel=cancel)
     try:
-        for progress in monitor.update_iter(source_ids, cancel=cancel):
-            line.show(progress)
-            if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
-                reports.append(progress.report)
-            elif progress.kind is ProgressKind.TRANSLATED:
-                translated += 1
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
+        with _cancelled_by_ctrl_c(cancel):
+            for progress in updating:
+                line.show(progress)
+                if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
+                    reports.append(progress.report)
+                elif progress.kind is ProgressKind.TRANSLATED:
+                    translated += 1
     finally:
         line.clear()
+        if isinstance(updating, Generator):  # stopped by an error: its fetches stop too
+            updating.close()
+    if cancel.is_set():
+        new = sum(report.new for report in reports)
+        if as_json:
+            print_json({"stopped": True, "new": new, "sources": [_report_json(r) for r in reports]})
+        else:
+            print(f"Stopped: {new} new articles kept; the rest next update")
+        return 130
     waiting = monitor.waiting_by_language()
     if as_json:
         print_json(
             {
-                "sources": [
-                    {
-                        "source_id": r.source_id,
-                        "source": r.source_name,
-                        "new": r.new,
-                        "updated": r.updated,
-                        "failed": r.failed,
-                        "not_modified": r.not_modified,
-                        "error": r.error,
-                    }
-                    for r in reports
-                ],
+                "sources": [_report_json(report) for report in reports],
                 "translated": translated,
                 "waiting_for_translation": {
                     language or "unknown": count for language, count in waiting.items()
@@ -200,3 +204,36 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             "(see `media-monitor models list`)"
         )
     return 0
+
+
+def _report_json(report: SourceReport) -> dict[str, object]:
+    return {
+        "source_id": report.source_id,
+        "source": report.source_name,
+        "new": report.new,
+        "updated": report.updated,
+        "failed": report.failed,
+        "not_modified": report.not_modified,
+        "queued": report.queued,
+        "error": report.error,
+    }
+
+
+@contextmanager
+def _cancelled_by_ctrl_c(cancel: threading.Event) -> Iterator[None]:
+    """Within the block, the first Ctrl+C (SIGINT) sets ``cancel``; a second one raises
+    ``KeyboardInterrupt`` as usual. Elsewhere than on the main thread nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        cancel.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

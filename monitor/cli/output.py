@@ -163,15 +163,20 @@ def format_summary(reports: Sequence[SourceReport]) -> str:
         note = report.error or ("not modified" if report.not_modified else "")
         if report.failed and not report.error:
             note = f"{report.failed} pages unavailable; kept the feed's text"
+        if report.queued:
+            waiting = f"{report.queued} pages queued for the next update"
+            note = f"{note}; {waiting}" if note else waiting
         lines.append(
             f"{report.source_name[:40]:{width}}  {report.new:>4}  {report.updated:>7}  "
             f"{report.failed:>6}  {note}"
         )
     total_new = sum(r.new for r in reports)
     errors = sum(1 for r in reports if r.error)
+    queued = sum(r.queued for r in reports)
     lines.append(
         f"{total_new} new articles from {len(reports)} sources"
         + (f"; {errors} sources failed" if errors else "")
+        + (f"; {queued} pages queued for the next update" if queued else "")
     )
     return "\n".join(lines)
 

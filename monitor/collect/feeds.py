@@ -44,6 +44,7 @@ _ZONE_OFFSETS = {"MSK": 180, "MSD": 240, "KST": 540, "JST": 540, "HKT": 480, "EE
 _ZONE_NAME = re.compile(r"\s([A-Za-z]{3,4})\s*$")
 # Feeds that escape their HTML twice leave literal tags after one pass.
 _LEFTOVER_TAGS = re.compile(r"</?(?:p|br|div|span|strong|em|b|i|a|img|li|ul|ol|h[1-6])\b[^>]*>")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _ROOT_ELEMENT = re.compile(r"<((?:[\w.-]+:)?(?:rss|feed|RDF))[\s>]")
 _LEFTOVER_ENTITIES = re.compile(
     r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|quot|amp|lt|gt|nbsp|laquo|raquo|mdash|ndash|hellip);"
@@ -64,7 +65,8 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
         return _parse_json_feed(decoded, url=url)
     if looks_like_html(decoded.text):
         raise NotAFeedError(_html_page_message(decoded.text, url))
-    utf8 = utf8_without_declared_encoding(_first_items_only(decoded.text))
+    text = _CHARACTER_REFERENCE.sub(_sane_reference, _first_items_only(decoded.text))
+    utf8 = utf8_without_declared_encoding(text)
     result = feedparser.parse(
         io.BytesIO(utf8),
         response_headers={
@@ -100,6 +102,22 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
         format=version or "unknown",
         recovered=bool(result.get("bozo")),
     )
+
+
+def _sane_reference(match: re.Match[str]) -> str:
+    """A numeric character reference as it is, or U+FFFD if it names no character.
+
+    feedparser turns ``&#99999999999;`` into an OverflowError, ``&#x110000;`` into a
+    ValueError and a lone surrogate into a UnicodeEncodeError: one bad reference would
+    cost the whole feed.
+    """
+    digits = match.group(1) or match.group(2)
+    if len(digits) > 8:
+        return "&#xFFFD;"
+    value = int(digits, 16) if match.group(1) else int(digits)
+    if value == 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return "&#xFFFD;"
+    return match.group(0)
 
 
 def _first_items_only(text: str) -> str:

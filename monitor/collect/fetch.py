@@ -21,6 +21,7 @@ so no politeness delays apply to them.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from typing import Self
 import httpx
 
 from monitor.clock import utc_now
-from monitor.collect import deadlines
+from monitor.collect import addresses, cancelling, deadlines
 from monitor.collect.backoff import next_attempt_after
 from monitor.collect.decompress import (
     SUPPORTED_ENCODINGS,
@@ -52,6 +53,7 @@ from monitor.collect.fetch_messages import (
 from monitor.collect.hostlimits import HostLimiter
 from monitor.collect.local_transport import LocalDirectoryTransport
 from monitor.errors import (
+    AddressRefused,
     ConfigError,
     FetchError,
     FetchTimeout,
@@ -94,9 +96,13 @@ class FetchSettings:
     per_host_concurrency: int = 2
     min_host_interval: float = 1.0  # seconds between request starts to one host
     retry_after_max_wait: float = 15.0  # a shorter Retry-After is waited out, not failed
+    pages_per_update: int = 100  # article pages fetched per source in one update, newest first
     user_agent: str = (
         f"MediaMonitor/{_version()} (+https://github.com/media-monitor; offline news monitoring)"
     )
+    # Addresses taken as public although they are not: the tests stand a "remote" site on a
+    # second loopback address, since no test may reach the internet. Empty for users.
+    public_addresses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         positive = {
@@ -105,6 +111,7 @@ class FetchSettings:
             "total_timeout": self.total_timeout,
             "max_bytes": self.max_bytes,
             "per_host_concurrency": self.per_host_concurrency,
+            "pages_per_update": self.pages_per_update,
         }
         for name, value in positive.items():
             if not value > 0:
@@ -150,9 +157,12 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         mounts: Mapping[str, httpx.BaseTransport] | None = None,
         clock: Callable[[], datetime] = utc_now,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancelling.sleep,  # time.sleep, ended by a cancel
     ) -> None:
         self.settings = settings
+        self._guard = addresses.AddressGuard(
+            frozenset(ipaddress.ip_address(a) for a in settings.public_addresses)
+        )
         self._clock = clock
         self._sleep = sleep
         self._limiter = HostLimiter(
@@ -171,7 +181,11 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": SUPPORTED_ENCODINGS},
         )
         # The client's own transports, those for proxies from the environment included.
-        deadlines.install([self._client._transport, *self._client._mounts.values()])
+        network = [self._client._transport, *self._client._mounts.values()]
+        # The deadline backend under the guard: it then connects to the address the guard
+        # checked, and can do it in slices that end on a cancel.
+        deadlines.install(network)
+        addresses.install(network, self._guard)
 
     def __enter__(self) -> Self:
         return self
@@ -209,8 +223,13 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = ANY_ACCEPT,
+        origin: str | None = None,
     ) -> FetchedDocument:
         """GET ``url``, following redirects; a ``304`` comes back as a not-modified document.
+
+        ``origin`` is the address the user gave for the source ``url`` belongs to (the URL
+        itself when ``None``): only if that is on this machine or its networks may the fetch
+        reach such addresses (see :mod:`monitor.collect.addresses`).
 
         Raises HTTPStatusError, FetchTimeout, ConnectionFailed, TooLarge, TooManyRedirects or
         FetchError (bad address, damaged body), all with ``url`` set to the URL asked for.
@@ -225,11 +244,12 @@ class Fetcher:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError, ValueError) as error:
             raise FetchError(f"not a valid web address: {url!r} ({error})", url=url) from None
         budget = _Budget(self.settings.total_timeout)
-        for _ in range(self.settings.max_redirects + 1):
-            outcome = self._hop(request, url, budget, etag, last_modified)
-            if isinstance(outcome, FetchedDocument):
-                return outcome
-            request = outcome
+        with addresses.fetching(allow_local=self._allows_local(origin or url)):
+            for _ in range(self.settings.max_redirects + 1):
+                outcome = self._hop(request, url, budget, etag, last_modified)
+                if isinstance(outcome, FetchedDocument):
+                    return outcome
+                request = outcome
         raise TooManyRedirects(
             f"more than {self.settings.max_redirects} redirects (the site may be sending us"
             f" round in a loop); last one pointed to {request.url}",
@@ -252,9 +272,26 @@ class Fetcher:
         host = host_label(request.url)
         if self._all_local or request.url.host in self._local_hosts:
             return self._exchange(request, url, budget, etag, last_modified)
+        try:
+            self._guard.check_known(request.url.host)
+        except addresses.LocalAddressRefused as refused:
+            raise AddressRefused(str(refused), url=url) from None
         self._respect_block(host, url)
         with self._limiter.turn(host):
             return self._exchange(request, url, budget, etag, last_modified)
+
+    def is_local(self, url: str) -> bool:
+        """Whether ``url`` is on this machine or its networks (by its address or by DNS)."""
+        return self._allows_local(url)
+
+    def _allows_local(self, origin: str) -> bool:
+        if self._all_local:
+            return True
+        try:
+            host = httpx.URL(origin).host
+        except (httpx.InvalidURL, TypeError, ValueError):
+            return False
+        return host in self._local_hosts or self._guard.is_local_origin(host)
 
     def _respect_block(self, host: str, url: str) -> None:
         block = self._limiter.current_block(host)
@@ -316,6 +353,10 @@ class Fetcher:
             raise FetchTimeout(message, url=url) from None
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
             raise describe_transport_error(error, host, url) from None
+        except addresses.LocalAddressRefused as refused:
+            raise AddressRefused(str(refused), url=url) from None
+        except UnicodeError:  # the resolver's own check: a label over 63 characters, an empty one
+            raise FetchError(f"{host[:80]} is not a valid host name", url=url) from None
         finally:
             budget.stop()
 

@@ -5,6 +5,10 @@ the same moment. :class:`HostLimiter` keeps, per host, a semaphore (requests in 
 earliest time the next request may start, and the time a host asked us to stay away until
 (from ``Retry-After`` on a 429 or 503). Time is read from an injected clock and waited with an
 injected sleep so that tests can drive it without real waiting.
+
+Every wait ends early when the update it serves is cancelled (see
+:mod:`monitor.collect.cancelling`): a thread queued for a host's slot gives up its place, and
+the fetcher's own sleep (:func:`monitor.collect.cancelling.sleep`) cuts the pause short.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from monitor.collect import cancelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,7 @@ class HostLimiter:
         The slot is kept until the block exits, so a body still being read counts as in flight.
         """
         state = self._state(host)
-        state.semaphore.acquire()
+        cancelling.acquire(state.semaphore)
         try:
             # Reserve a start time under the lock, then wait outside it: threads queue up in
             # order instead of all waking at once and racing for the same moment.

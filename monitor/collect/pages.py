@@ -16,10 +16,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from monitor.collect import cancelling
 from monitor.collect.backoff import next_attempt_after
 from monitor.collect.encoding import decode_document
 from monitor.collect.extract import extract_page
 from monitor.collect.fetch import Fetcher
+from monitor.collect.mojibake import repair_page
 from monitor.errors import (
     ConfigError,
     ConnectionFailed,
@@ -68,10 +70,14 @@ class PageOutcome:
         return TextOrigin.PAGE if self.page else TextOrigin.FEED
 
 
-def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
+def fetch_page(fetcher: Fetcher, article: Article, *, origin: str | None = None) -> PageOutcome:
     """Fetch, decode and extract the article's page and detect the language of what will be
     kept. A failure becomes the outcome's ``error``; only a :class:`ConfigError` (a broken
-    install, which no page can be blamed for) is raised. No store access here."""
+    install, which no page can be blamed for) is raised. No store access here.
+
+    ``origin`` is the address of the article's source as the user added it: only if that is
+    on this machine or its network may the page be (see :mod:`monitor.collect.addresses`).
+    """
     document = None
     encoding = None
     page = None
@@ -79,10 +85,10 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
     fetch_error = None
     if article.url:
         try:
-            document = fetcher.fetch(article.url, accept=PAGE_ACCEPT)
+            document = fetcher.fetch(article.url, accept=PAGE_ACCEPT, origin=origin)
             decoded = decode_document(document.content, document.content_type, markup="html")
             encoding = decoded.encoding
-            page = extract_page(decoded.text, document.url)
+            page = repair_page(extract_page(decoded.text, document.url))
         except FetchError as failure:
             error = f"page not available: {failure}"
             fetch_error = failure
@@ -91,6 +97,7 @@ def fetch_page(fetcher: Fetcher, article: Article) -> PageOutcome:
         except MonitorError as other_error:
             error = f"no article text on the page: {other_error}"
         except Exception as bug:  # a bug must cost one page, not the whole update
+            cancelling.check()  # the fetcher closed under a cancelled update is no bug
             _log.exception("unexpected error while extracting %s", article.url)
             error = f"unexpected error reading the page: {bug!r}"
     else:

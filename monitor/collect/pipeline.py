@@ -8,6 +8,17 @@ step, so a killed run keeps everything committed and the next run resumes the re
 left below ``DETECTED`` are picked up again whatever their feed says. Pages that failed for a
 passing reason are asked for again when their source is next read (see
 :mod:`monitor.collect.pages`).
+
+One update fetches at most ``FetchSettings.pages_per_update`` article pages per source, the
+newest first: a feed with two thousand new items on one polite host would otherwise hold the
+update for half an hour. The rest stay stored with their feed's text (``FETCHED``), counted
+in the source's report as ``queued``, and are fetched by the next updates, newest first.
+
+A cancel ends the run within moments: nothing more is started, queued work is dropped, and
+work in flight is abandoned, not waited for; it notices the cancel by itself at its next
+politeness wait or socket operation (see :mod:`monitor.collect.cancelling`) and its outcome
+is never stored. Sources not finished when the cancel came get a report all the same, saying
+what was kept and how many pages wait.
 """
 
 from __future__ import annotations
@@ -18,10 +29,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from monitor.clock import Clock, utc_now
+from monitor.collect import cancelling
 from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import Fetcher, next_attempt_after
 from monitor.collect.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
@@ -29,6 +42,7 @@ from monitor.dependencies import COLLECTION, require
 from monitor.errors import FetchError, MonitorError
 from monitor.store import ArticleDraft, Store
 from monitor.types import (
+    Article,
     ArticleState,
     FeedItem,
     FetchedDocument,
@@ -67,6 +81,13 @@ class _FeedOutcome:
 
 
 _Outcome = _FeedOutcome | PageOutcome
+STOPPED_BEFORE_READING = "the update was stopped before this source was read"
+
+
+def _newest_first(article: Article) -> tuple[datetime, int]:
+    """Sort key: by published time, an undated item by when it was first seen (a feed's
+    undated items are usually its latest), reversed."""
+    return (article.published or article.retrieved_at, article.id)
 
 
 class Collector:
@@ -166,6 +187,7 @@ class Collector:
         except MonitorError as error:
             return _FeedOutcome(source, None, None, error)
         except Exception as bug:  # a bug must cost one source, not the whole update
+            cancelling.check()  # the fetcher closed under a cancelled update is no bug
             _log.exception("unexpected error while reading %s", source.url)
             return _FeedOutcome(source, None, None, MonitorError(f"unexpected error: {bug!r}"))
 
@@ -179,12 +201,16 @@ class _Run:
         self._collector = collector
         self._store = collector._store
         self._sources = sources
+        self._addresses = {s.id: s.url for s in sources}  # what the user added
         self._intervals = {s.id: timedelta(minutes=s.update_interval_minutes) for s in sources}
         self._retries = collector._store.page_retries
         self._cancel = cancel
+        self._stop = threading.Event()  # set when the run ends: work in the pool gives up
+        self._page_cap = collector._fetcher.settings.pages_per_update
         self._reports = {s.id: SourceReport(s.id, s.name) for s in sources}
         self._pages_left = {s.id: 0 for s in sources}
         self._feed_done: set[int] = set()
+        self._reported: set[int] = set()  # sources whose SOURCE_FINISHED was yielded
         self._done = 0
         self._total = len(sources)
 
@@ -195,44 +221,61 @@ class _Run:
     def progress(self) -> Iterator[Progress]:
         if not self._sources:
             return
-        with ThreadPoolExecutor(self._collector._workers, "monitor-fetch") as pool:
-            # Finished work arrives through a queue: waiting on the set of everything pending
-            # walks the whole set each time, which grew with the square of an update's size
-            # (3.8 ms per article at 10,000 pages in the ingest benchmark, holding the GIL).
-            finished: queue.SimpleQueue[Future[_Outcome]] = queue.SimpleQueue()
-            pending: set[Future[_Outcome]] = set()
+        pool = ThreadPoolExecutor(self._collector._workers, "monitor-fetch")
+        # Finished work arrives through a queue: waiting on the set of everything pending
+        # walks the whole set each time, which grew with the square of an update's size
+        # (3.8 ms per article at 10,000 pages in the ingest benchmark, holding the GIL).
+        finished: queue.SimpleQueue[Future[_Outcome | None]] = queue.SimpleQueue()
+        pending: set[Future[_Outcome | None]] = set()
 
-            def track(futures: Iterable[Future[_Outcome]]) -> None:
-                for future in futures:
-                    pending.add(future)
-                    future.add_done_callback(finished.put)
+        def track(futures: Iterable[Future[_Outcome | None]]) -> None:
+            for future in futures:
+                pending.add(future)
+                future.add_done_callback(finished.put)
 
+        try:
             for source in self._sources:
+                if self._cancel.is_set():
+                    break
                 yield Progress(ProgressKind.SOURCE_STARTED, source.id, message=source.name)
                 if source.kind is SourceKind.PAGE:
                     track(self._start_page_source(pool, source))
                 else:
-                    track([pool.submit(self._collector._fetch_feed, source)])
+                    work = partial(self._collector._fetch_feed, source)
+                    track([pool.submit(self._cancellable, work)])
             yield from self._finish_ready_sources()
+            while pending and not self._cancel.is_set():
+                try:
+                    future = finished.get(timeout=cancelling.POLL)
+                except queue.Empty:
+                    continue
+                pending.discard(future)
+                outcome = future.result()
+                if outcome is None:  # cancelled in the pool: the loop ends at its next turn
+                    continue
+                if isinstance(outcome, _FeedOutcome):
+                    yield from self._on_feed(outcome)
+                    # A source that cannot be read now is no time to try its pages again.
+                    retry = outcome.error is None
+                    track(self._start_pages(pool, outcome.source.id, retry=retry))
+                else:
+                    yield from self._on_page(outcome)
+                yield from self._finish_ready_sources()
+        finally:  # done, cancelled, or stopped by an error no source can be blamed for
+            # Work in flight ends by itself at its next wait or socket operation and is not
+            # waited for; queued work never starts.
+            self._stop.set()
+            pool.shutdown(wait=not pending, cancel_futures=True)
+        if self._cancel.is_set():
+            yield from self._finish_stopped_sources()
+
+    def _cancellable(self, work: Callable[[], _Outcome]) -> _Outcome | None:
+        """Run ``work`` in the pool; ``None`` if the run was cancelled meanwhile."""
+        with cancelling.cancelled_by(self._stop):
             try:
-                while pending and not self._cancel.is_set():
-                    try:
-                        future = finished.get(timeout=0.2)
-                    except queue.Empty:
-                        continue
-                    pending.discard(future)
-                    outcome = future.result()
-                    if isinstance(outcome, _FeedOutcome):
-                        yield from self._on_feed(outcome)
-                        # A source that cannot be read now is no time to try its pages again.
-                        retry = outcome.error is None
-                        track(self._start_pages(pool, outcome.source.id, retry=retry))
-                    else:
-                        yield from self._on_page(outcome)
-                    yield from self._finish_ready_sources()
-            finally:  # cancelled, or stopped by an error no source can be blamed for
-                for future in pending:
-                    future.cancel()
+                return work()
+            except cancelling.Cancelled:
+                return None
 
     def _progress(
         self,
@@ -247,7 +290,9 @@ class _Run:
             kind, source_id, article_id, message, self._done, self._total, report=report
         )
 
-    def _start_page_source(self, pool: ThreadPoolExecutor, source: Source) -> set[Future[_Outcome]]:
+    def _start_page_source(
+        self, pool: ThreadPoolExecutor, source: Source
+    ) -> set[Future[_Outcome | None]]:
         """A page source is its own single article."""
         draft = ArticleDraft(
             source.id,
@@ -268,18 +313,30 @@ class _Run:
 
     def _start_pages(
         self, pool: ThreadPoolExecutor, source_id: int, *, retry: bool
-    ) -> set[Future[_Outcome]]:
-        """Fetch the pages not yet processed and, with ``retry``, the failed ones now due."""
+    ) -> set[Future[_Outcome | None]]:
+        """Fetch the pages not yet processed and, with ``retry``, the failed ones now due:
+        the newest first, at most the cap; the rest are counted as queued for later."""
         waiting = self._store.articles(source_id=source_id, below_state=ArticleState.DETECTED)
+        waiting.sort(key=_newest_first, reverse=True)
         if retry:
             now = self._collector._clock()
-            waiting += self._retries.due(
-                source_id, now=now, first_seen_since=now - PAGE_RETRY_WINDOW
-            )
+            due = self._retries.due(source_id, now=now, first_seen_since=now - PAGE_RETRY_WINDOW)
+            waiting += sorted(due, key=_newest_first, reverse=True)
+        if len(waiting) > self._page_cap:
+            report = self._reports[source_id]
+            queued = len(waiting) - self._page_cap
+            self._reports[source_id] = replace(report, queued=report.queued + queued)
+            waiting = waiting[: self._page_cap]
         self._pages_left[source_id] += len(waiting)
         self._total += len(waiting)
         fetcher = self._collector._fetcher
-        return {pool.submit(fetch_page, fetcher, article) for article in waiting}
+        return {
+            pool.submit(
+                self._cancellable,
+                partial(fetch_page, fetcher, article, origin=self._addresses[source_id]),
+            )
+            for article in waiting
+        }
 
     def _on_feed(self, outcome: _FeedOutcome) -> Iterator[Progress]:
         source = outcome.source
@@ -384,6 +441,7 @@ class _Run:
         for source_id in list(self._feed_done):
             if self._pages_left[source_id] == 0:
                 self._feed_done.discard(source_id)
+                self._reported.add(source_id)
                 report = self._reports[source_id]
                 yield self._progress(
                     ProgressKind.SOURCE_FINISHED,
@@ -391,6 +449,25 @@ class _Run:
                     message=report.source_name,
                     report=report,
                 )
+
+    def _finish_stopped_sources(self) -> Iterator[Progress]:
+        """After a cancel: what each unfinished source got, and what waits for next time."""
+        for source in self._sources:
+            if source.id in self._reported:
+                continue
+            report = self._reports[source.id]
+            if source.id in self._feed_done:  # its pages not fetched yet wait, with the others
+                report = replace(report, queued=report.queued + self._pages_left[source.id])
+            else:
+                report = replace(report, skipped_reason=STOPPED_BEFORE_READING)
+            self._reports[source.id] = report
+            self._reported.add(source.id)
+            yield self._progress(
+                ProgressKind.SOURCE_FINISHED,
+                source_id=source.id,
+                message=report.source_name,
+                report=report,
+            )
 
     def _bump(self, source_id: int, *, new: int = 0, updated: int = 0, failed: int = 0) -> None:
         report = self._reports[source_id]

@@ -127,6 +127,8 @@ def add_source_by_url(
             feed_url = normalise_url(link)
         except SourceError:
             continue  # a damaged link; the page may advertise a good one after it
+        if fetcher.is_local(feed_url) and not fetcher.is_local(url):
+            continue  # a page out there may not point us at this machine or its network
         if store.find_source_by_url(feed_url) is not None:
             raise SourceError(f"{url} advertises the feed {feed_url}, which is already followed")
         added = add_source_by_url(

@@ -535,3 +535,12 @@ def test_local_collection_from_a_zip(tmp_path: Path, fake_time: FakeTime) -> Non
     with _demo_fetcher(root, fake_time) as fetcher:
         document = fetcher.fetch(f"https://{DEMO_HOST}/feeds/izvestia.xml")
     assert document.content == "<rss>Известия</rss>".encode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://" + "a" * 300 + "/feed", "http://" + "a" * 70 + ".com/feed", "http://a..b/feed"],
+)
+def test_a_host_name_no_resolver_takes_is_a_fetch_error(url: str) -> None:
+    with Fetcher() as fetcher, pytest.raises(FetchError, match="is not a valid host name"):
+        fetcher.fetch(url)

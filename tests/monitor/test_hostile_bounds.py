@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, export, open_monitor
+from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import FetchSettings
 from monitor.export import FIELDS
 from tests.support.http_server import LocalServer, Route
@@ -201,3 +202,15 @@ def test_csv_neutralises_a_leading_tab_or_carriage_return(
     ]
     rows = list(csv.DictReader(io.StringIO(export.to_csv(articles).decode("utf-8-sig"))))
     assert [row["title"] for row in rows] == [f"'{lead}" for lead in leads]
+
+
+@pytest.mark.parametrize("reference", ["&#99999999999;", "&#x110000;", "&#xD800;", "&#0;"])
+def test_a_character_reference_to_no_character_costs_that_character(reference: str) -> None:
+    feed = (
+        '<rss version="2.0"><channel><title>News</title>'
+        f"<item><title>Bad {reference} title</title><link>http://news.test/1</link></item>"
+        "<item><title>Good</title><link>http://news.test/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    items = parse_feed(feed, url="http://news.test/rss").items
+    assert [item.title for item in items] == ["Bad \ufffd title", "Good"]

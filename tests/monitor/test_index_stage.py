@@ -24,6 +24,7 @@ from monitor.store import ArticleDraft, Store
 from monitor.store.changelog import HOLD_LIFETIME, ChangeLog
 from monitor.store.translations import ORIGINAL_LANGUAGE_ROUTE
 from monitor.types import ArticleState, SentencePair, SourceKind
+from tests.support.cancelling import CancelAfter
 from tests.support.extraction import page_outcome
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -278,3 +279,16 @@ def test_a_hold_left_by_a_killed_rebuild_lapses(tmp_path: Path):
         assert store.change_log.since(0) == []
     finally:
         store.close()
+
+
+def test_a_cancel_in_the_middle_of_a_batch_keeps_its_changes_for_the_next_sync(
+    store: Store, index: SearchIndex
+):
+    sync(IndexStage(store, index))  # the first sync is a rebuild; the rest use the log
+    ids = [add_article(store, number, f"harbour news {number}") for number in range(30)]
+    stage = IndexStage(store, index, batch=500)
+    before = index.synced
+    list(stage.run(CancelAfter(checks=10)))  # a few documents into the only batch
+    assert index.synced == before and found(index, "harbour") == []
+    sync(stage)
+    assert found(index, "harbour") == ids

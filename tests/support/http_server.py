@@ -67,10 +67,11 @@ class _QuietHTTPServer(http.server.ThreadingHTTPServer):
 class LocalServer:
     """Serves ``routes`` (path -> Route or handler) on 127.0.0.1 in a daemon thread.
 
-    With ``tls`` it serves HTTPS with that context's certificate.
+    With ``tls`` it serves HTTPS with that context's certificate; ``host`` is another loopback
+    address to listen on (127.0.0.2 stands for a remote site in the address-rule tests).
     """
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None, *, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route | Handler] = {}
         self.requests: list[Request] = []
         self.in_flight = 0  # requests being answered right now
@@ -144,7 +145,7 @@ class LocalServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep test output clean
 
-        self._httpd = _QuietHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _QuietHTTPServer((host, 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.tls = tls
         self._scheme = "http" if tls is None else "https"

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.argos_factory import build_package
+from tests.support.cancelling import CancelAfter
 from translations.align import translate_documents
 from translations.cache import MemoryCache
-from translations.engine import Engine
-from translations.errors import ModelLoadError, NoRouteError
+from translations.engine import Engine, _batches
+from translations.errors import Cancelled, ModelLoadError, NoRouteError
 from translations.packages import PackageFolder
 from translations.quality import is_degenerate
-from translations.types import DocumentTranslation, SourceDocument
+from translations.types import DocumentTranslation, SourceDocument, TranslationSettings
 
 RUSSIAN = (
     "Ракета стартовала с космодрома в 10:15 по местному времени. Запуск прошёл штатно!\n\n"
@@ -136,3 +137,32 @@ def test_no_model_and_damaged_model_are_reported_and_others_keep_working(
 )
 def test_degenerate_output_is_flagged(source_tokens, translation, output_tokens, expected):
     assert is_degenerate(source_tokens, translation, output_tokens) is expected
+
+
+def test_a_cancel_stops_between_the_models_batches_and_keeps_what_was_done(
+    folder: PackageFolder,
+):
+    cache = MemoryCache()
+    settings = TranslationSettings(max_batch_tokens=64)  # a few sentences a batch
+    engine = Engine(folder, settings=settings, cache=cache)
+    route = engine.route("ru", "en")
+    sentences = [f"Ракета номер {n} стартовала с космодрома утром." for n in range(40)]
+    with pytest.raises(Cancelled):
+        engine.translate(route, sentences, CancelAfter(checks=2))
+    assert 0 < len(cache) < len(sentences)  # two batches translated, and kept
+    done = len(cache)
+    assert engine.translate(route, sentences) == [(s, False) for s in sentences]
+    assert len(cache) == len(sentences) > done
+
+
+def test_batches_hold_at_most_the_token_budget_and_every_sentence_once(folder: PackageFolder):
+    settings = TranslationSettings(max_batch_tokens=50)
+    engine = Engine(folder, settings=settings)
+    model = engine._model(engine.route("ru", "en").packages[0])
+    sentences = [("Слово " * n).strip() + "." for n in range(1, 30)]
+    batches = list(_batches(model, sentences, settings))
+    assert sorted(s for batch in batches for s, _ in batch) == sorted(sentences)
+    for batch in batches:
+        assert len(batch) == 1 or sum(len(tokens) for _, tokens in batch) <= 50
+    lengths = [len(tokens) for batch in batches for _, tokens in batch]
+    assert lengths == sorted(lengths)  # by length, as CTranslate2 batches them
