@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from ftfy.badness import is_bad
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,4 +87,6 @@ def test_never_raises_and_never_leaves_placeholders(text):
         assert "\ue000" not in result
         assert "\ue001" not in result
         assert "\n\n\n" not in result
-        assert result == result.strip()
+        # Mojibake keeps U+00A0 and U+0085 at its ends: they are bytes of letters ("Ð\xa0" is
+        # "Р") that the repair needs; any other text is stripped.
+        assert result == (result.strip(" \t\n\r") if is_bad(result) else result.strip())
