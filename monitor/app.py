@@ -314,6 +314,13 @@ class Monitor(CollectionMethods):
             source_id, name=name, update_interval_minutes=update_interval_minutes
         )
 
+    def set_source_time_zone(self, source_id: int, zone: str | None) -> int:
+        """The zone of the times the source writes without one (``None``: worked out as
+        usual); its articles' assumed times are placed again. Returns how many moved."""
+        from monitor.collect.zones import place_again
+
+        return place_again(self._parts.store, self._parts.store.source(source_id), zone)
+
     def queue_position(self, article_id: int) -> int | None:
         """Where the article waits for translation (1: next), ``None`` if it does not."""
         return self._parts.translations.queue_position(article_id)

@@ -143,6 +143,9 @@ class FeedItem:
     content: str  # plain text of the item's full content (content:encoded, yandex:full-text...)
     language_hint: str | None  # the item's or channel's declared language, if any
     repaired: bool = False  # mojibake was undone in its title, summary or content
+    # The feed wrote the date without a zone: ``published`` is its clock reading, labelled
+    # UTC until the pipeline places it in the outlet's zone (monitor.collect.zones).
+    published_zoneless: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,7 @@ class Source:
     consecutive_failures: int = 0
     next_attempt_at: datetime | None = None
     article_count: int = 0
+    time_zone: str | None = None  # set by the user for dates the source writes without one
 
     def error_state(self) -> str:
         """ "403 Forbidden since 10:02" — the error and when the trouble began (local time);
@@ -248,6 +252,10 @@ class Article:
     is_read: bool = False
     is_starred: bool = False
     page_attempts: int = 0  # times its page was asked for (failed pages are retried a few times)
+    # The feed gave no zone: the one assumed and why ("Asia/Shanghai (the outlet's
+    # language, zh)"); None when the time's zone is known.
+    published_zone: str | None = None
+    repaired: bool = False  # mojibake was undone in its title or text
 
 
 @dataclass(frozen=True, slots=True)

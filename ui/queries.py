@@ -100,4 +100,5 @@ def reader_content(
         untranslated_note=article.translation_note,
         queue_position=queue_position,
         highlight_terms=highlight_terms,
+        published_zone=article.published_zone,
     )

@@ -67,3 +67,4 @@ class ReaderContent:
     untranslated_note: str | None  # "untranslated: no ko→en model"
     queue_position: int | None  # place in the translation queue when waiting
     highlight_terms: tuple[str, ...] = field(default_factory=tuple)  # search words to mark
+    published_zone: str | None = None  # the zone assumed for a time the feed wrote without

@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import feedparser
@@ -41,6 +41,14 @@ _DERIVED_TITLE_CHARS = 120
 # Time-zone names seen in our outlets' RFC 822 dates that the email module does not know.
 _ZONE_OFFSETS = {"MSK": 180, "MSD": 240, "KST": 540, "JST": 540, "HKT": 480, "EET": 120,
                  "EEST": 180, "KYIV": 120}  # fmt: skip
+_AMBIGUOUS_ZONES = frozenset({"CST", "IST"})  # China/US Central; India/Irish/Israel
+_NUMERIC_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_UNKNOWN_LOCAL_OFFSET = re.compile(r"-0000\s*$")
+# A zone at the end of a date in any of feedparser's forms: an offset, Z, or a name.
+_WRITTEN_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\d[Zz]|\b(?!(?i:am|pm)\b)[A-Za-z]{1,5})\s*$")
 _ZONE_NAME = re.compile(r"\s([A-Za-z]{3,4})\s*$")
 # Feeds that escape their HTML twice leave literal tags after one pass.
 _LEFTOVER_TAGS = re.compile(r"</?(?:p|br|div|span|strong|em|b|i|a|img|li|ul|ol|h[1-6])\b[^>]*>")
@@ -134,24 +142,36 @@ def _first_items_only(text: str) -> str:
     return text
 
 
-def parse_feed_date(raw: str | None) -> tuple[datetime, int | None] | None:
-    """A feed date as (UTC datetime, original offset in minutes or None), or None.
+class FeedDate(NamedTuple):
+    """A date read from a feed."""
+
+    utc: datetime
+    offset_minutes: int | None  # the offset the feed wrote; None for "-0000" or no zone
+    # Written without a zone: ``utc`` is then the clock reading as written, labelled UTC
+    # until the pipeline knows the outlet's zone (see monitor.collect.zones).
+    zoneless: bool = False
+
+
+def parse_feed_date(raw: str | None) -> FeedDate | None:
+    """A feed date, or None if it is unreadable or out of range (in UTC or as a timestamp).
 
     RFC 822 dates (RSS) and ISO 8601 dates (Atom, ``dc:date``) are read directly so the
-    offset survives; other forms go through feedparser's many date handlers. A date that is
-    unreadable or out of range (in UTC or as a timestamp) is None.
+    offset survives; other forms go through feedparser's many date handlers.
     """
     if not raw or not raw.strip():
         return None
     text = " ".join(raw.split())
-    parsed = _parse_rfc822(text) or _parse_iso(text)
+    parsed = _parse_rfc822(text) or _parse_iso(text) or _parse_numeric(text)
     if parsed is not None:
         return parsed
     try:
         struct = feedparser_parse_date(text)
     except Exception:  # feedparser's handlers are many and not all are careful
         return None
-    return _from_struct(struct)
+    found = _from_struct(struct)
+    if found is None or _WRITTEN_ZONE.search(text):
+        return found
+    return found._replace(zoneless=True)
 
 
 def _item(entry: Mapping[str, Any], feed_url: str, channel_language: str | None) -> FeedItem:
@@ -178,8 +198,9 @@ def _item(entry: Mapping[str, Any], feed_url: str, channel_language: str | None)
         url=link,
         title=title,
         author=_author(entry),
-        published=published[0] if published else None,
-        published_offset_minutes=published[1] if published else None,
+        published=published.utc if published else None,
+        published_offset_minutes=published.offset_minutes if published else None,
+        published_zoneless=bool(published and published.zoneless),
         summary=summary,
         content=content,
         language_hint=_item_language(entry) or channel_language,
@@ -275,46 +296,66 @@ def _host(url: str) -> str:
         return url
 
 
-def _parse_rfc822(text: str) -> tuple[datetime, int | None] | None:
+def _parse_rfc822(text: str) -> FeedDate | None:
     try:
         value = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    zone_name = _ZONE_NAME.search(text)
+    if zone_name and zone_name.group(1).upper() in _AMBIGUOUS_ZONES:
+        # "CST" is China Standard Time in a Chinese feed and US Central in an American
+        # one: taken as no zone, so the outlet's own zone decides.
+        return FeedDate(value.replace(tzinfo=UTC), None, zoneless=True)
     if value.tzinfo is None:
+        if _UNKNOWN_LOCAL_OFFSET.search(text):  # "-0000": UTC, the local offset not said
+            return FeedDate(value.replace(tzinfo=UTC), None)
         zone = _ZONE_NAME.search(text)
         minutes = _ZONE_OFFSETS.get(zone.group(1).upper()) if zone else None
-        if minutes is None:
-            # "-0000" or an unknown zone: the time is most likely UTC, the offset unknown.
-            return value.replace(tzinfo=UTC), None
+        if minutes is None:  # no zone, or a name that could be several (CST)
+            return FeedDate(value.replace(tzinfo=UTC), None, zoneless=True)
         value = value.replace(tzinfo=timezone(timedelta(minutes=minutes)))
     return _utc_with_offset(value)
 
 
-def _parse_iso(text: str) -> tuple[datetime, int | None] | None:
+def _parse_numeric(text: str) -> FeedDate | None:
+    """``2018/09/18 14:38``, ``2018.09.18 14:38:10``, ``2018年09月18日 14:38``, as Chinese
+    and Korean portals write them (feedparser reads the first as 1 December)."""
+    match = _NUMERIC_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        value = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+    return FeedDate(value, None, zoneless=True)
+
+
+def _parse_iso(text: str) -> FeedDate | None:
     try:
         value = datetime.fromisoformat(text.replace(" UTC", "Z").replace(" GMT", "Z"))
     except ValueError:
         return None
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC), None
+        return FeedDate(value.replace(tzinfo=UTC), None, zoneless=True)
     return _utc_with_offset(value)
 
 
-def _utc_with_offset(value: datetime) -> tuple[datetime, int | None] | None:
+def _utc_with_offset(value: datetime) -> FeedDate | None:
     """``value`` in UTC with its offset in minutes; None if UTC is out of range."""
     try:
         offset = value.utcoffset()
         utc = value.astimezone(UTC)  # 0001-01-01T00:00+14:00 would be in the year 0
     except (OverflowError, ValueError):
         return None
-    return utc, None if offset is None else int(offset.total_seconds() // 60)
+    return FeedDate(utc, None if offset is None else int(offset.total_seconds() // 60))
 
 
-def _from_struct(struct: Any) -> tuple[datetime, int | None] | None:
+def _from_struct(struct: Any) -> FeedDate | None:
     if not isinstance(struct, time.struct_time):
         return None
     try:  # timegm raises ValueError for years outside 1..9999, fromtimestamp OverflowError
-        return datetime.fromtimestamp(calendar.timegm(struct), UTC), None
+        return FeedDate(datetime.fromtimestamp(calendar.timegm(struct), UTC), None)
     except (OverflowError, ValueError, OSError):
         return None
 
@@ -376,8 +417,9 @@ def _json_item(raw: dict[str, Any], feed_url: str, feed_language: str | None) ->
         url=_absolute_link(raw.get("url") or raw.get("external_url"), feed_url),
         title=title,
         author=single_line(", ".join(names)) or None,
-        published=published[0] if published else None,
-        published_offset_minutes=published[1] if published else None,
+        published=published.utc if published else None,
+        published_offset_minutes=published.offset_minutes if published else None,
+        published_zoneless=bool(published and published.zoneless),
         summary=summary,
         content=content,
         language_hint=_language(raw.get("language")) or feed_language,

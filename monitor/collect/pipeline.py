@@ -38,6 +38,7 @@ from monitor.collect import cancelling
 from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import Fetcher, next_attempt_after
 from monitor.collect.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
+from monitor.collect.zones import AssumedZone, place, zone_for_feed
 from monitor.dependencies import COLLECTION, require
 from monitor.errors import FetchError, MonitorError
 from monitor.store import ArticleDraft, Store
@@ -370,8 +371,9 @@ class _Run:
             )
             return
         self._adopt_feed_metadata(source, outcome.feed)
+        zone = zone_for_feed(source, outcome.feed)
         for item in outcome.feed.items:
-            self._store_item(source, item, outcome.feed)
+            self._store_item(source, item, outcome.feed, zone)
         yield self._progress(
             ProgressKind.FETCHED,
             source_id=source.id,
@@ -389,18 +391,27 @@ class _Run:
             changes["homepage"] = feed.link
         self._store.update_source(source.id, **changes)
 
-    def _store_item(self, source: Source, item: FeedItem, feed: ParsedFeed) -> None:
+    def _store_item(
+        self, source: Source, item: FeedItem, feed: ParsedFeed, zone: AssumedZone
+    ) -> None:
+        published, offset, assumed = item.published, item.published_offset_minutes, None
+        if item.published_zoneless and published is not None:
+            placed = place(published, zone)
+            published, offset = placed if placed else (None, None)
+            assumed = zone.describe() if placed else None
         draft = ArticleDraft(
             source_id=source.id,
             guid=item.guid,
             url=item.url,
             title=item.title or item.url or "(untitled)",
             author=item.author,
-            published=item.published,
-            published_offset_minutes=item.published_offset_minutes,
+            published=published,
+            published_offset_minutes=offset,
             summary=item.summary,
             feed_content=item.content,
             language_hint=item.language_hint or feed.language_hint or source.language_hint,
+            published_zone=assumed,
+            repaired=item.repaired,
         )
         article_id, inserted = self._store.insert_unless_known(draft)
         if inserted:

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -217,6 +217,15 @@ CREATE TABLE change_log_holds (
 );
 """
 
+# Version 8: dates written without a zone are placed in the zone the evidence points to and
+# keep which (``published_zone``, NULL when the feed gave the zone); a source may be given
+# its zone by the user; mojibake repaired in an article is recorded.
+_SCHEMA_V8 = """
+ALTER TABLE articles ADD COLUMN published_zone TEXT;
+ALTER TABLE articles ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN time_zone TEXT;
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -225,6 +234,7 @@ _MIGRATIONS = {
     5: _SCHEMA_V5,
     6: _SCHEMA_V6,
     7: _SCHEMA_V7,
+    8: _SCHEMA_V8,
 }
 
 

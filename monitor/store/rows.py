@@ -57,6 +57,7 @@ def source_from_row(row: sqlite3.Row) -> Source:
         consecutive_failures=row["consecutive_failures"],
         next_attempt_at=from_iso(row["next_attempt_at"]),
         article_count=row["article_count"],
+        time_zone=row["time_zone"],
     )
 
 
@@ -72,6 +73,8 @@ def article_from_row(row: sqlite3.Row) -> Article:
         author=row["author"],
         published=from_iso(row["published"]),
         published_offset_minutes=row["published_offset"],
+        published_zone=row["published_zone"],
+        repaired=bool(row["repaired"]),
         retrieved_at=_required(from_iso(row["retrieved_at"])),
         summary=row["summary"],
         text=row["text"],

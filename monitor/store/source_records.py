@@ -98,6 +98,7 @@ class SourceRecords:
             "etag",
             "last_modified",
             "kind",
+            "time_zone",
         }
         unknown = set(fields) - allowed
         if unknown:

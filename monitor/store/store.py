@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.clock import Clock, to_iso, utc_now
+from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
 from monitor.store.changelog import ChangeLog
 from monitor.store.database import Database
@@ -54,6 +54,8 @@ class ArticleDraft:
     summary: str
     feed_content: str
     language_hint: str | None
+    published_zone: str | None = None  # the zone assumed for a zoneless date, and why
+    repaired: bool = False  # mojibake was undone in the item's text
 
 
 class Store(SourceRecords, UpdateRuns):
@@ -123,7 +125,8 @@ class Store(SourceRecords, UpdateRuns):
         cursor = db.execute(
             "INSERT INTO articles (source_id, guid, url, title, author, published,"
             " published_offset, retrieved_at, summary, feed_content, text, text_origin,"
-            " language_hint, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " language_hint, state, published_zone, repaired)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 draft.source_id,
                 draft.guid,
@@ -139,6 +142,8 @@ class Store(SourceRecords, UpdateRuns):
                 TextOrigin.FEED.value,
                 draft.language_hint,
                 int(ArticleState.FETCHED),
+                draft.published_zone,
+                draft.repaired,
             ),
         )
         article_id = cursor.lastrowid
@@ -201,6 +206,8 @@ class Store(SourceRecords, UpdateRuns):
         page, document = outcome.page, outcome.document
         text = outcome.text
         digest = content_hash(text)
+        published = to_iso(page.published) if page else None
+        offset = page.published_offset_minutes if page else None
         with self.transaction() as db:
             stored = db.execute(
                 "SELECT text, language FROM articles WHERE id = ?", (article_id,)
@@ -237,8 +244,17 @@ class Store(SourceRecords, UpdateRuns):
                 "UPDATE articles SET text = ?, text_origin = ?, raw_sha256 = ?,"
                 " canonical_url = COALESCE(?, canonical_url),"
                 " title = COALESCE(NULLIF(title, ''), ?),"
-                " author = COALESCE(author, ?), published = COALESCE(published, ?),"
-                " published_offset = COALESCE(published_offset, ?), language = ?,"
+                " author = COALESCE(author, ?),"
+                # A page that states its time with a zone replaces a time whose zone was
+                # assumed (see monitor.collect.zones); otherwise it only fills a gap.
+                " published = CASE WHEN published IS NULL THEN ?"
+                "  WHEN published_zone IS NOT NULL AND ? IS NOT NULL THEN ? ELSE published END,"
+                " published_offset = CASE WHEN published IS NULL THEN ?"
+                "  WHEN published_zone IS NOT NULL AND ? IS NOT NULL THEN ?"
+                "  ELSE published_offset END,"
+                " published_zone = CASE WHEN published IS NULL OR ? IS NOT NULL THEN NULL"
+                "  ELSE published_zone END,"
+                " repaired = MAX(repaired, ?), language = ?,"
                 " language_hint = COALESCE(language_hint, ?), content_hash = ?, duplicate_of = ?,"
                 " last_error = ?, page_attempts = page_attempts + 1, page_retry_at = ?,"
                 " translation_note = CASE WHEN ? THEN NULL ELSE translation_note END,"
@@ -250,8 +266,14 @@ class Store(SourceRecords, UpdateRuns):
                     page.canonical_url if page else None,
                     page.title if page else None,
                     page.author if page else None,
-                    to_iso(page.published) if page else None,
-                    page.published_offset_minutes if page else None,
+                    published,
+                    offset,
+                    published,
+                    offset,
+                    offset,
+                    offset,
+                    offset if published else None,
+                    bool(page and page.repaired),
                     outcome.language,
                     page.language_hint if page else None,
                     digest,
@@ -345,6 +367,38 @@ class Store(SourceRecords, UpdateRuns):
                 db.execute("UPDATE articles SET is_read = ? WHERE id = ?", (read, article_id))
             if starred is not None:
                 db.execute("UPDATE articles SET is_starred = ? WHERE id = ?", (starred, article_id))
+
+    def replace_assumed_zones(
+        self,
+        source_id: int,
+        place: Callable[[datetime], tuple[datetime, int, str] | None],
+    ) -> int:
+        """Place again the source's times whose zone was assumed; returns how many.
+
+        ``place`` takes the clock reading the feed wrote (recovered from the stored UTC time
+        and offset) and gives (UTC time, offset, why that zone), or ``None`` to leave it.
+        """
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT id, published, published_offset FROM articles"
+                " WHERE source_id = ? AND published_zone IS NOT NULL AND published IS NOT NULL",
+                (source_id,),
+            ).fetchall()
+            changed = 0
+            for row in rows:
+                published = from_iso(row["published"])
+                assert published is not None
+                wall = published + timedelta(minutes=row["published_offset"] or 0)
+                placed = place(wall)
+                if placed is None:
+                    continue
+                db.execute(
+                    "UPDATE articles SET published = ?, published_offset = ?, published_zone = ?"
+                    " WHERE id = ?",
+                    (to_iso(placed[0]), placed[1], placed[2], row["id"]),
+                )
+                changed += 1
+        return changed
 
     def unread_counts(self) -> dict[int, int]:
         rows = self._db.execute(

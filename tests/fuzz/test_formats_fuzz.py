@@ -95,7 +95,6 @@ FILLINGS = [
 ]
 
 
-
 @st.composite
 def nested(draw: st.DrawFn, inner: str) -> str:
     """``inner`` wrapped in thousands of elements, each with many or huge attributes."""
@@ -138,9 +137,7 @@ RSS_ITEM = st.one_of(
 ATOM_ENTRY = st.one_of(
     _with_urls('<entry><title>t</title><link href="URL"/><id>URL</id></entry>'),
     _with_urls('<entry xml:base="URL"><title type="html">&lt;a href="x"&gt;</title></entry>'),
-    st.sampled_from(FILLINGS).map(
-        lambda f: f"<entry><content type='xhtml'>{f}</content></entry>"
-    ),
+    st.sampled_from(FILLINGS).map(lambda f: f"<entry><content type='xhtml'>{f}</content></entry>"),
 )
 
 

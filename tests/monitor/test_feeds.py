@@ -183,21 +183,40 @@ def test_empty_but_valid_feed_has_no_items():
 
 
 @pytest.mark.parametrize(
-    ("raw", "utc", "offset"),
+    ("raw", "utc", "offset", "zoneless"),
     [
-        ("Tue, 03 Sep 2024 10:30:00 +0900", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 540),
-        ("2024-09-03T10:30:00+09:00", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 540),
-        ("2024-09-03T10:30:00.250-04:30", datetime(2024, 9, 3, 15, 0, 0, 250000, tzinfo=UTC), -270),
-        ("2024-09-03T01:30:00Z", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 0),
-        ("Mon, 02 Sep 2024 12:45:00 MSK", datetime(2024, 9, 2, 9, 45, tzinfo=UTC), 180),
-        ("Mon, 02 Sep 2024 12:45:00 GMT", datetime(2024, 9, 2, 12, 45, tzinfo=UTC), 0),
-        ("Mon, 02 Sep 2024 12:45:00 -0000", datetime(2024, 9, 2, 12, 45, tzinfo=UTC), None),
-        ("2024-09-02 12:45:00", datetime(2024, 9, 2, 12, 45, tzinfo=UTC), None),
-        ("  Tue,  03 Sep 2024\n 10:30:00 +0300 ", datetime(2024, 9, 3, 7, 30, tzinfo=UTC), 180),
+        ("Tue, 03 Sep 2024 10:30:00 +0900", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 540, False),
+        ("2024-09-03T10:30:00+09:00", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 540, False),
+        (
+            "2024-09-03T10:30:00.250-04:30",
+            datetime(2024, 9, 3, 15, 0, 0, 250000, tzinfo=UTC),
+            -270,
+            False,
+        ),
+        ("2024-09-03T01:30:00Z", datetime(2024, 9, 3, 1, 30, tzinfo=UTC), 0, False),
+        ("Mon, 02 Sep 2024 12:45:00 MSK", datetime(2024, 9, 2, 9, 45, tzinfo=UTC), 180, False),
+        ("Mon, 02 Sep 2024 12:45:00 GMT", datetime(2024, 9, 2, 12, 45, tzinfo=UTC), 0, False),
+        ("Mon, 02 Sep 2024 12:45:00 -0000", datetime(2024, 9, 2, 12, 45, tzinfo=UTC), None, False),
+        (
+            "  Tue,  03 Sep 2024\n 10:30:00 +0300 ",
+            datetime(2024, 9, 3, 7, 30, tzinfo=UTC),
+            180,
+            False,
+        ),
+        # Written without a zone: the clock reading, to be placed in the outlet's zone.
+        ("2018-09-18 14:38:10", datetime(2018, 9, 18, 14, 38, 10, tzinfo=UTC), None, True),
+        ("Tue, 18 Sep 2018 14:38:10", datetime(2018, 9, 18, 14, 38, 10, tzinfo=UTC), None, True),
+        (
+            "Tue, 18 Sep 2018 14:38:10 CST",
+            datetime(2018, 9, 18, 14, 38, 10, tzinfo=UTC),
+            None,
+            True,
+        ),
+        ("2018/09/18 14:38", datetime(2018, 9, 18, 14, 38, tzinfo=UTC), None, True),
     ],
 )
-def test_dates_keep_their_offset(raw, utc, offset):
-    assert parse_feed_date(raw) == (utc, offset)
+def test_dates_keep_their_offset_or_say_they_have_none(raw, utc, offset, zoneless):
+    assert parse_feed_date(raw) == (utc, offset, zoneless)
 
 
 @pytest.mark.parametrize(

@@ -67,8 +67,12 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "INSERT OR IGNORE INTO changes (seq, article_id, kind) VALUES (?, ?, 'changed')",
             [(seq, ids[seq % len(ids)]) for seq in range(1, synced + 1)],
         )
-        # Schema 7 added a table beside the states: a version-6 file has not got it.
+        # Schema 7 added a table beside the states, schema 8 three columns: a version-6
+        # file has none of them.
         raw.execute("DROP TABLE change_log_holds")
+        raw.execute("ALTER TABLE articles DROP COLUMN published_zone")
+        raw.execute("ALTER TABLE articles DROP COLUMN repaired")
+        raw.execute("ALTER TABLE sources DROP COLUMN time_zone")
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -82,7 +86,7 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
 
     with open_monitor(old_collection) as monitor:
         migrated = read(store_path(old_collection))
-        assert migrated["version"] == SCHEMA_VERSION == 7
+        assert migrated["version"] == SCHEMA_VERSION == 8
         assert migrated["tables"] - before["tables"] == {"change_log_holds"}
         assert migrated["counts"] == before["counts"]
         assert migrated["translations"] == before["translations"]

@@ -321,6 +321,16 @@ def test_header_shows_languages_model_and_both_times(monkeypatch, view: ReaderVi
     assert view.header.title_translated.text() == "Bank of Korea cuts base rate to 2.25%"
 
 
+def test_header_says_when_the_zone_of_the_time_was_assumed(view: ReaderView):
+    view.show_content(make_content())
+    assert "zone assumed" not in view.header.facts.text()
+    assumed = "Asia/Seoul (the outlet's language, ko)"
+    view.show_content(make_content(published_zone=assumed))
+    facts = view.header.facts.text()
+    assert f"zone assumed: {assumed.replace(chr(39), '&#x27;')}" in facts
+    assert view.header.facts.grab().width() > 0
+
+
 def test_language_names_and_times_without_an_offset():
     assert [language_name(c) for c in ("ko", "ru", "zh", "uk", "en", "xx", None)] == [
         "Korean",

@@ -165,7 +165,10 @@ class ReaderHeader(QWidget):
         parts = [f"<b>{escaped(content.outlet)}</b>"]
         if content.author:
             parts.append(f"by {escaped(content.author)}")
-        parts.append(escape(published_text(content.published, content.published_offset_minutes)))
+        when = published_text(content.published, content.published_offset_minutes)
+        if content.published_zone:  # the feed wrote no zone: say which was assumed, and why
+            when += f" — zone assumed: {content.published_zone}"
+        parts.append(escape(when))
         line = " · ".join(parts)
         language = language_name(content.language)
         if content.sentences:
