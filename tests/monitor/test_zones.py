@@ -118,3 +118,16 @@ def test_the_evidence_is_weighed_in_order():
     assert chosen(source_zone="Asia/Seoul", feed_offsets=[0]) == (
         "Asia/Seoul (the zone set for this source)"
     )
+
+
+def test_a_double_encoded_feed_is_stored_repaired_in_russian_and_says_so(monitor, server):
+    data = Path(__file__).parent / "data" / "encoding" / "ru_utf8_read_as_cp1252_feed.xml"
+    # Its item's page is gone (404), so the feed's own text is what is stored.
+    body = data.read_bytes().replace(b"https://example.com/", f"{server.base_url}/".encode())
+    feed = server.add("/rss", Route(body))
+    source = monitor.add_source(feed, check=False).source
+    monitor.update([source.id])
+    [article] = monitor.articles()
+    assert article.title == "Синоптики пообещали москвичам тёплую погоду на выходных"
+    assert article.repaired and article.language == "ru"
+    assert [request.path for request in server.requests] == ["/rss", "/0"]
