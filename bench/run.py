@@ -25,6 +25,7 @@ from bench.common.results import RESULTS, section, write_section
 from bench.common.settings import Settings, add_arguments, settings_from, timed_log
 from bench.ingest.benchmark import run as ingest
 from bench.memory.benchmark import run as memory
+from bench.realworld.benchmark import run as realworld
 from bench.search.benchmark import run as search
 from bench.translation.benchmark import run as translation
 from bench.ui.benchmark import run as ui
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "ui": ("UI responsiveness (ui/)", ui),
     "memory": ("Memory (the app with a large collection and a model)", memory),
     "cli": ("Fast commands (the `media-monitor` script, and quitting the app)", cli),
+    "realworld": ("Real-world shapes: OPML exports, zoneless dates, double encoding", realworld),
 }
 
 

@@ -13,7 +13,8 @@ Every message is written for the user and says what to do where something can be
     │   ├── FetchTimeout       connect or read timed out
     │   ├── ConnectionFailed   DNS, refused, reset, TLS
     │   ├── TooLarge           the body exceeded the size cap
-    │   └── TooManyRedirects
+    │   ├── TooManyRedirects
+    │   └── AddressRefused     on this machine or its network, and the source is not
     ├── FeedError              the document is not a feed, or beyond recovery
     │   └── NotAFeedError
     ├── ExtractionError        no main text could be taken from a page
@@ -21,12 +22,14 @@ Every message is written for the user and says what to do where something can be
     ├── ModelError             a translation model cannot be installed, removed or used
     ├── NoNetworkError         the online model index cannot be reached
     ├── OPMLError              an OPML file cannot be read
-    └── BundleError            an air-gap bundle cannot be written, or is refused on import
+    ├── BundleError            an air-gap bundle cannot be written, or is refused on import
+    └── ExportCancelled        the user cancelled an export; nothing was written
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 
 class MonitorError(Exception):
@@ -117,3 +120,11 @@ class OPMLError(MonitorError):
 
 class BundleError(MonitorError):
     """A bundle cannot be written, or is refused on import (damaged, tampered, unknown)."""
+
+
+class ExportCancelled(MonitorError):
+    """The user cancelled an export; nothing was written under the name asked for."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(f"the export to {out} was cancelled; nothing was written")
+        self.out = out

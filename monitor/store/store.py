@@ -400,6 +400,14 @@ class Store(SourceRecords, UpdateRuns):
                 changed += 1
         return changed
 
+    def starred_ids(self) -> list[int]:
+        """The starred articles' ids, newest first (by publication, else retrieval)."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE is_starred = 1"
+            " ORDER BY COALESCE(published, retrieved_at) DESC, id DESC"
+        )
+        return [int(row[0]) for row in rows]
+
     def unread_counts(self) -> dict[int, int]:
         rows = self._db.execute(
             "SELECT source_id, COUNT(*) FROM articles WHERE is_read = 0 GROUP BY source_id"
