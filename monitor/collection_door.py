@@ -8,6 +8,7 @@ readable in one sitting). Each method hands the work to its module with the core
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from monitor.types import Comparison, SearchRequest
 
 if TYPE_CHECKING:
     from monitor.bundles.format import BundleReport
-    from monitor.export import ExportFormat, PdfRenderer
+    from monitor.export import ExportFormat, ExportProgress, PdfRenderer
     from monitor.parts import Parts
     from monitor.store.watchlist_store import WatchFilters, Watchlist
     from monitor.watchlists import WatchlistStatus
@@ -116,12 +117,24 @@ class CollectionMethods:
         *,
         pdf_renderer: PdfRenderer | None = None,
         query: str | None = None,
+        progress: ExportProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> int:
-        """Write articles (all when ``ids`` is None) as CSV, JSON lines, HTML or PDF."""
+        """Write articles (all when ``ids`` is None) as CSV, JSON lines, HTML or PDF.
+
+        ``progress(done, total)`` counts the steps; a set ``cancel`` stops the export with
+        :class:`~monitor.export.ExportCancelled` and leaves no file behind."""
         from monitor import export
 
         return export.export_articles(
-            self._parts, ids, out, fmt, pdf_renderer=pdf_renderer, query=query
+            self._parts,
+            ids,
+            out,
+            fmt,
+            pdf_renderer=pdf_renderer,
+            query=query,
+            progress=progress,
+            cancel=cancel,
         )
 
     def export_search(
@@ -131,11 +144,32 @@ class CollectionMethods:
         fmt: str | ExportFormat,
         *,
         pdf_renderer: PdfRenderer | None = None,
+        progress: ExportProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> int:
-        """Write every article ``request`` matches, newest first."""
+        """Write every article ``request`` matches (every page), newest first; ``progress``
+        and ``cancel`` as for :meth:`export_articles`."""
         from monitor import export
 
-        return export.export_search(self._parts, request, out, fmt, pdf_renderer=pdf_renderer)
+        return export.export_search(
+            self._parts,
+            request,
+            out,
+            fmt,
+            pdf_renderer=pdf_renderer,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def starred_article_ids(self) -> list[int]:
+        """The ids of the articles the user starred, newest first."""
+        from monitor import export
+
+        return export.starred_ids(self._parts)
+
+    def article_count(self) -> int:
+        """How many articles the collection holds (what a whole export or bundle carries)."""
+        return sum(source.article_count for source in self._parts.store.sources())
 
     def export_bundle(
         self,
@@ -145,17 +179,31 @@ class CollectionMethods:
         with_models: bool = False,
         with_watchlists: bool | None = None,
         progress: BundleProgress | None = None,
+        cancel: threading.Event | None = None,
     ) -> BundleReport:
-        """Write the collection (or the given articles) to an air-gap bundle file."""
-        from monitor.bundles.write import export_bundle
+        """Write the collection (or the given articles) to an air-gap bundle file.
 
+        A set ``cancel`` stops the bundle at its next step with
+        :class:`~monitor.export.ExportCancelled`; its part file is removed."""
+        from monitor.bundles.write import export_bundle
+        from monitor.export import ExportCancelled
+
+        def step(done: int, total: int) -> None:
+            # The bundle writer removes its part file whatever stops it, this included.
+            if cancel is not None and cancel.is_set():
+                raise ExportCancelled(out)
+            if progress is not None:
+                progress(done, total)
+
+        if cancel is not None and cancel.is_set():
+            raise ExportCancelled(out)
         return export_bundle(
             self._parts,
             out,
             article_ids=article_ids,
             with_models=with_models,
             with_watchlists=with_watchlists,
-            progress=progress,
+            progress=step,
         )
 
     def import_bundle(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -31,6 +32,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("T", "Timeline of the current search"),
     ("Ctrl+R", "Update all sources now"),
     ("Ctrl+D", "Save the current search in the sidebar"),
+    ("Ctrl+E", "Export articles (dossier, CSV, JSON Lines, bundle)"),
     ("F1", "This list"),
 ]
 
@@ -51,6 +53,11 @@ def install_actions(window: MainWindow) -> None:
     action("&Update now", "Ctrl+R", window.update_sources, file_menu)
     action("Load the &demo collection", None, window.load_demo, file_menu)
     action("&Save this search…", "Ctrl+D", window.save_search, file_menu)
+    file_menu.addSeparator()
+    export = action("&Export…", "Ctrl+E", window.export_articles, file_menu)
+    action("&Import bundle…", None, window.import_bundle, file_menu)
+    window.article_list.view.addAction(export)  # the list's context menu
+    window.article_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     file_menu.addSeparator()
     action("&Quit", "Ctrl+Q", window.close, file_menu)
     tools = bar.addMenu("&Tools")

@@ -59,6 +59,10 @@ class MainWindow(QMainWindow):
         self._tray: QSystemTrayIcon | None = None
         self._list_serial = 0  # the article list shows the answer to the latest request only
         self._failure_box: QMessageBox | None = None
+        # Read marks sent to the writer and not yet stored (article → read, and the mark's
+        # number): the sidebar counts them while the writer is busy with a long job.
+        self._unsaved_reads: dict[int, tuple[int, bool]] = {}
+        self._marks = 0
 
         self.sidebar = Sidebar()
         self.search_bar = SearchBar()
@@ -66,7 +70,9 @@ class MainWindow(QMainWindow):
         self.reader = ReaderView()
         self.welcome = WelcomeView()
         self.work = WorkPanel()
-        self.statusBar().addPermanentWidget(self.work, 1)
+        # No stretch: the status bar's messages are drawn in the room left of its permanent
+        # widgets, and a stretched panel left them none.
+        self.statusBar().addPermanentWidget(self.work)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sidebar)
@@ -96,12 +102,12 @@ class MainWindow(QMainWindow):
         self.refresh_watchlists()
 
     def _connect(self) -> None:
-        self.sidebar.all_selected.connect(lambda: self._browse())
-        self.sidebar.source_selected.connect(lambda source_id: self._browse(source_id=source_id))
-        self.sidebar.language_selected.connect(lambda language: self._browse(language=language))
+        self.sidebar.all_selected.connect(lambda: self._navigate())
+        self.sidebar.source_selected.connect(lambda source_id: self._navigate(source_id=source_id))
+        self.sidebar.language_selected.connect(lambda language: self._navigate(language=language))
         self.sidebar.saved_search_selected.connect(self._watchlist_opened)
         self.search_bar.search_requested.connect(self.search)
-        self.search_bar.search_cleared.connect(lambda: self._browse(**self._filter))
+        self.search_bar.search_cleared.connect(self._search_cleared)
         self.article_list.article_selected.connect(self.open_article)
         self.article_list.article_activated.connect(self.open_article)
         self.reader.link_activated.connect(self.open_url)
@@ -158,7 +164,11 @@ class MainWindow(QMainWindow):
         box.open()  # window-modal, without a nested event loop
 
     def _load_sources(self) -> None:
-        self.tasks.read(queries.source_rows, success=self._sources_loaded)
+        unsaved = {article: read for article, (_, read) in self._unsaved_reads.items()}
+        self.tasks.read(
+            lambda monitor: queries.source_rows(monitor, unsaved_reads=unsaved),
+            success=self._sources_loaded,
+        )
 
     def _load_last_update(self) -> None:
         self.tasks.read(queries.last_update, success=self.work.set_last_update)
@@ -179,6 +189,20 @@ class MainWindow(QMainWindow):
     def _next_list(self) -> int:
         self._list_serial += 1
         return self._list_serial
+
+    # What the list shows: the sidebar's pick, or the search bar's search ---------------------
+
+    def _navigate(self, *, source_id: int | None = None, language: str | None = None) -> None:
+        """A sidebar pick shows that part of the collection, as in a feed reader: the search
+        is cleared, so the search bar never shows a query the list does not apply."""
+        self.search_bar.clear(announce=False)
+        self._browse(source_id=source_id, language=language)
+
+    def _search_cleared(self) -> None:
+        """The search was emptied: back to what the sidebar showed before it."""
+        source_id, language = self._filter.get("source_id"), self._filter.get("language")
+        self.sidebar.show_browsed(source_id, language)
+        self._browse(source_id=source_id, language=language)
 
     def _browse(self, *, source_id: int | None = None, language: str | None = None) -> None:
         self._filter = {"source_id": source_id, "language": language}
@@ -203,6 +227,7 @@ class MainWindow(QMainWindow):
         benchmark), and a write that changes articles is followed by its own sync and search.
         """
         self._request = request
+        self.sidebar.show_scope_of(request)
         serial = self._next_list()
 
         def found(result: tuple[list[ArticleRow], int]) -> None:
@@ -211,7 +236,8 @@ class MainWindow(QMainWindow):
             rows, total = result
             self.search_bar.set_error(None)
             self.article_list.set_rows(rows, total=total)
-            self.statusBar().showMessage(f"{total} matches", 4000)
+            said = f"{total} {'match' if total == 1 else 'matches'}" if total else "No matches"
+            self.statusBar().showMessage(said, 4000)
 
         def failed(error: BaseException) -> None:
             if serial != self._list_serial:
@@ -272,10 +298,28 @@ class MainWindow(QMainWindow):
     def _set_flags(
         self, article_id: int, *, read: bool | None = None, starred: bool | None = None
     ) -> None:
+        """Store a mark on the writer. A read mark is counted in the sidebar at once: a long
+        job (an update, translation) may hold the writer for minutes."""
+        self._marks += 1
+        mark = self._marks
+        if read is not None:
+            self._unsaved_reads[article_id] = (mark, read)
+
+        def ended(error: BaseException | None) -> None:
+            if self._unsaved_reads.get(article_id, (None, None))[0] == mark:
+                del self._unsaved_reads[article_id]
+            if error is not None:
+                self._load_sources()  # the mark was not stored: count without it
+                self.show_failure(failure_message(error))
+
         self.tasks.write(
             lambda monitor: monitor.set_flags(article_id, read=read, starred=starred),
             changes=Changes.FLAGS,
+            success=lambda _: ended(None),
+            failure=ended,
         )
+        if read is not None:
+            self._load_sources()  # on the reader, which a long job does not hold
 
     def _highlight_terms(self) -> tuple[str, ...]:
         return () if self._request is None else Monitor.highlight_words(self._request.text)
@@ -397,30 +441,22 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_timeline(self) -> None:
-        """Matches per day and outlet for the current search; a bar filters to its day."""
-        request = self._request
-        if request is None:
-            self.statusBar().showMessage("Search first: the timeline charts its matches.", 4000)
-            return
-        from ui.timeline import TimelineChart
+        """Matches per day and outlet for the current search, else the articles per day of
+        what the sidebar shows; a click on a bar lists its day, said in the date filter."""
+        from ui.timeline import browsed_request, open_timeline
 
-        window = QDialog(self)
-        window.setWindowTitle(f"Timeline: {isolated(request.text)}")
-        window.resize(900, 420)
-        chart = TimelineChart(window)
-        QVBoxLayout(window).addWidget(chart)
+        request = self._request
+        title = (request.text or "this search") if request is not None else ""
+        if request is None:
+            source_id, language = self._filter.get("source_id"), self._filter.get("language")
+            outlet = None if source_id is None else self.sidebar.source_name(source_id)
+            request, title = browsed_request(outlet, language)
+        chart = open_timeline(self, self.tasks, request, title)
         chart.day_selected.connect(lambda day: self._search_day(request, day))
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.tasks.read(
-            lambda monitor: monitor.timeline(request),
-            success=chart.set_data,
-            owner=chart,  # closing the window deletes the chart
-        )
-        window.show()
 
     def _search_day(self, request: SearchRequest, day: str) -> None:
         chosen = date.fromisoformat(day)
-        self.search(replace(request, since=chosen, until=chosen, page=1))
+        self.search_bar.show_request(replace(request, since=chosen, until=chosen, page=1))
 
     def show_sources(self) -> None:
         from ui.dialogs.sources import SourcesDialog
@@ -442,6 +478,26 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.tasks, self)  # saved settings reload the Monitors
         dialog.exec()
         dialog.deleteLater()
+
+    def export_articles(self) -> None:
+        """Export the selected articles, the search's results, a saved search, the starred
+        articles or the whole collection (:mod:`ui.dialogs.export`)."""
+        from ui.dialogs.export import ExportDialog, selected_article_ids
+
+        selected = selected_article_ids(self.article_list.view)
+        dialog = ExportDialog(self.tasks, self, selected_ids=selected, request=self._request)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def import_bundle(self) -> None:
+        """Merge a bundle into the collection and show its report (the views follow)."""
+        from ui.dialogs.export_import import ImportBundleDialog, choose_bundle
+
+        bundle = choose_bundle(self)
+        if bundle is not None:
+            dialog = ImportBundleDialog(self.tasks, bundle, self)
+            dialog.exec()
+            dialog.deleteLater()
 
     def open_url(self, url: str) -> None:
         if url.startswith(("http://", "https://")):

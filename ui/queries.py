@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from monitor import Monitor
@@ -11,8 +12,18 @@ from ui.viewdata import ArticleRow, ReaderContent, SourceRow, TextSourceKind
 LIST_LIMIT = 500
 
 
-def source_rows(monitor: Monitor) -> list[SourceRow]:
+def source_rows(
+    monitor: Monitor, *, unsaved_reads: Mapping[int, bool] | None = None
+) -> list[SourceRow]:
+    """The followed outlets with their counts. ``unsaved_reads`` (article → read) are read
+    marks on their way to the store, counted as if stored: the writer stores them after the
+    long job it may be running."""
     unread = monitor.unread_counts()
+    if unsaved_reads:
+        for article in monitor.articles_with_ids(unsaved_reads):
+            read = unsaved_reads[article.id]
+            if article.is_read != read:
+                unread[article.source_id] = unread.get(article.source_id, 0) + (-1 if read else 1)
     return [
         SourceRow(
             id=source.id,

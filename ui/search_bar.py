@@ -7,7 +7,8 @@ beside it (language, outlet, dates, sort) travel as parameters of the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, QTimer, Signal
@@ -187,21 +188,43 @@ class SearchBar(QWidget):
         if chosen is not None and self.outlet.currentData() is None:
             self._search_now()  # the chosen outlet is gone, so the results change
 
-    def clear(self) -> None:
-        """Empty the text and reset every filter; emits search_cleared once."""
-        self._timer.stop()
-        for widget in (self.field, self.language, self.outlet, self.dates):
-            widget.blockSignals(True)
-        try:
+    def clear(self, *, announce: bool = True) -> None:
+        """Empty the text and reset every filter; emits search_cleared once, unless
+        ``announce`` is false (the window already shows something else: a sidebar pick)."""
+        with self._quiet():
             self.field.clear()
             self.language.setCurrentIndex(0)
             self.outlet.setCurrentIndex(0)
             self.dates.setCurrentIndex(0)
             self._show_custom_dates(False)
-        finally:
-            for widget in (self.field, self.language, self.outlet, self.dates):
-                widget.blockSignals(False)
-        self._search_now()
+        if announce:
+            self._search_now()
+        else:
+            self._last_emitted = None
+            self.set_error(None)
+
+    def show_request(self, request: SearchRequest) -> None:
+        """Set every control to say ``request`` (its text, language, outlet, days and sort),
+        then search it: a bar clicked in the timeline shows its day in the date filter."""
+        with self._quiet():
+            self.field.setText(request.text)
+            _choose(
+                self.language,
+                request.languages[0] if request.languages else None,
+                language_name,
+            )
+            _choose(self.outlet, request.outlets[0] if request.outlets else None)
+            _choose(self.sort, request.sort)
+            if request.since is None and request.until is None:
+                self.dates.setCurrentIndex(0)
+                self._show_custom_dates(False)
+            else:
+                self.dates.setCurrentIndex(self.dates.findData(CUSTOM_RANGE))
+                self._show_custom_dates(True)
+                until = request.until or self._today()
+                self.until.setDate(_qdate(until))
+                self.since.setDate(_qdate(request.since or until))
+        self._search_now(force=True)
 
     def request(self) -> SearchRequest | None:
         """The search the controls describe now; None when there is nothing to search for."""
@@ -268,6 +291,19 @@ class SearchBar(QWidget):
             self.add_to_history(self.text())
         return super().eventFilter(watched, event)
 
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Change the controls without each change starting a search."""
+        self._timer.stop()
+        controls = (self.field, self.language, self.outlet, self.dates, self.sort)
+        for widget in (*controls, self.since, self.until):
+            widget.blockSignals(True)
+        try:
+            yield
+        finally:
+            for widget in (*controls, self.since, self.until):
+                widget.blockSignals(False)
+
     def _completing(self) -> bool:
         popup = self.completer.popup()
         return popup is not None and popup.isVisible()
@@ -327,6 +363,18 @@ class SearchBar(QWidget):
             self.search_cleared.emit()
         else:
             self.search_requested.emit(request)
+
+
+def _choose(combo: QComboBox, value: object, label: Callable[[str], str] = str) -> None:
+    """Select ``value`` in ``combo`` (None: its first, "any" entry), adding it if missing."""
+    if value is None:
+        combo.setCurrentIndex(0)
+        return
+    found = combo.findData(value)
+    if found < 0:
+        combo.addItem(label(str(value)), value)
+        found = combo.count() - 1
+    combo.setCurrentIndex(found)
 
 
 def _date_edit(tooltip: str) -> QDateEdit:

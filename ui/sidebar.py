@@ -10,7 +10,9 @@ from __future__ import annotations
 from itertools import groupby
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.types import SearchRequest
 from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
 from ui.languages import language_order as _language_order
 from ui.plain import plain_tip
@@ -49,6 +52,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 class Sidebar(QWidget):
     """Where the user picks what the article list shows.
+
+    A pick is announced when the selection changes, and also when the user clicks the row
+    that is already selected (after a search, "All articles" stays selected as the search's
+    scope; clicking it shows all articles again).
 
     Signals:
         all_selected(): "All articles" was picked.
@@ -80,7 +87,10 @@ class Sidebar(QWidget):
         self._saved: list[tuple[str, str]] = []
         self._collapsed: set[str] = set()
         self._restoring = False
+        self._current_before_press: QTreeWidgetItem | None = None
         self.tree.currentItemChanged.connect(self._on_current_changed)
+        self.tree.viewport().installEventFilter(self)
+        self.tree.itemPressed.connect(self._on_pressed)
         self.tree.itemCollapsed.connect(lambda item: self._collapsed.add(_key(item)))
         self.tree.itemExpanded.connect(lambda item: self._collapsed.discard(_key(item)))
         self._rebuild()
@@ -110,6 +120,47 @@ class Sidebar(QWidget):
         if item is not None:
             self.tree.setCurrentItem(item)
         return item is not None
+
+    def select_quietly(self, kind: str, value: object = None) -> bool:
+        """Show ``kind``/``value`` (``ALL``, ``SOURCE`` with its id, ``LANGUAGE`` with its
+        code, ``SAVED`` with its query) as selected without announcing it: the list already
+        shows it. False when there is no such row."""
+        item = self._find(f"{kind}:{'' if value is None else value}")
+        if item is not None:
+            self._restoring = True
+            try:
+                self.tree.setCurrentItem(item)
+            finally:
+                self._restoring = False
+        return item is not None
+
+    def show_browsed(self, source_id: int | None, language: str | None) -> None:
+        """Select, without announcing it, what the list shows without a search."""
+        if source_id is not None:
+            self.select_quietly(SOURCE, source_id)
+        elif language is not None:
+            self.select_quietly(LANGUAGE, language)
+        else:
+            self.select_quietly(ALL)
+
+    def show_scope_of(self, request: SearchRequest) -> None:
+        """Select, without announcing it, what a search covers: the outlet or language it is
+        filtered to, else "All articles". A saved search being run stays selected."""
+        if self.current_key() == (SAVED, request.text):
+            return
+        outlet = self.source_named(request.outlets[0]) if len(request.outlets) == 1 else None
+        language = request.languages[0] if len(request.languages) == 1 else None
+        if not (outlet is not None and self.select_quietly(SOURCE, outlet)) and not (
+            language is not None and self.select_quietly(LANGUAGE, language)
+        ):
+            self.select_quietly(ALL)
+
+    def source_named(self, name: str) -> int | None:
+        """The id of the outlet called ``name``, if one is listed."""
+        return next((row.id for row in self._rows if row.name == name), None)
+
+    def source_name(self, source_id: int) -> str | None:
+        return next((row.name for row in self._rows if row.id == source_id), None)
 
     def current_key(self) -> tuple[str, object] | None:
         """What is selected: ("all", None), ("source", id), ("language", code), ("saved", query)."""
@@ -184,9 +235,23 @@ class Sidebar(QWidget):
             stack.extend(item.child(i) for i in range(item.childCount()))
         return None
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._current_before_press = self.tree.currentItem()
+        return super().eventFilter(watched, event)
+
+    def _on_pressed(self, item: QTreeWidgetItem, _column: int) -> None:
+        # A press on a new row was announced by the selection change it made.
+        if item is self._current_before_press:
+            self._announce(item)
+        self._current_before_press = None
+
     def _on_current_changed(self, item: QTreeWidgetItem | None, _previous: object) -> None:
         if self._restoring or item is None:
             return
+        self._announce(item)
+
+    def _announce(self, item: QTreeWidgetItem) -> None:
         kind, value = item.data(0, KIND_ROLE), item.data(0, VALUE_ROLE)
         if kind == ALL:
             self.all_selected.emit()

@@ -13,9 +13,12 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QDialog, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from ui.plain import escaped
+from monitor.types import SearchRequest
+from ui.languages import language_name
+from ui.plain import escaped, isolated
+from ui.tasks import TaskManager
 
 EMPTY_MESSAGE = "No matches to chart."
 # Consecutive days are filled in up to this span; beyond it only the given days are drawn.
@@ -276,3 +279,33 @@ class TimelineChart(QWidget):
         self.selected_day = day
         self.update()
         self.day_selected.emit(day)
+
+
+def browsed_request(outlet: str | None, language: str | None) -> tuple[SearchRequest, str]:
+    """The articles of an outlet, of a language or of the whole collection (what the list shows
+    without a search) as a search the timeline can chart, and its name for the title."""
+    if outlet is not None:
+        return SearchRequest("", outlets=(outlet,), since=date.min), outlet
+    if language is not None:
+        return SearchRequest("", languages=(language,), since=date.min), language_name(language)
+    return SearchRequest("", since=date.min), "all articles"
+
+
+def open_timeline(
+    parent: QWidget, tasks: TaskManager, request: SearchRequest, title: str
+) -> TimelineChart:
+    """Show the timeline of ``request`` in its own window; the caller connects
+    :attr:`TimelineChart.day_selected`."""
+    window = QDialog(parent)
+    window.setWindowTitle(f"Timeline: {isolated(title)}")
+    window.resize(900, 420)
+    chart = TimelineChart(window)
+    QVBoxLayout(window).addWidget(chart)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    tasks.read(
+        lambda monitor: monitor.timeline(request),
+        success=chart.set_data,
+        owner=chart,  # closing the window deletes the chart
+    )
+    window.show()
+    return chart

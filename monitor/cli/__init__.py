@@ -3,7 +3,9 @@
 Every error is one line on stderr and exit status 1, never a traceback: a mistake on the
 command line (:class:`~monitor.cli.arguments.Parser`), an error the core raises on purpose,
 and a bug, whose traceback goes to a log file (:mod:`monitor.cli.failures`).
-``--json`` output is for scripts: stable keys, UTC ISO times.
+``sources add`` exits with status 3 when it followed an address it could not reach to check
+(:data:`monitor.cli.commands.UNCHECKED`). ``--json`` output is for scripts: stable keys, UTC
+ISO times, nothing cut to fit a terminal.
 
 The parser is built from argparse and the parser halves of this package's modules alone.
 Every subcommand's parser names its handler (``set_defaults(run=…)``, see
@@ -65,7 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing = source_commands.add_parser("list", help="list followed sources")
     listing.add_argument("--json", action="store_true", help="JSON output")
     listing.set_defaults(run=_commands("run_sources_list"))
-    add = source_commands.add_parser("add", help="follow a feed or page URL")
+    add = source_commands.add_parser(
+        "add",
+        help="follow a feed or page URL",
+        description="Follow a feed, or a page (its advertised feed is found, else the page is "
+        "followed as one article). An address that cannot be reached now is followed all the "
+        "same, tried at the next update, and said on stderr with exit status 3; --no-check "
+        "adds without trying (exit status 0).",
+    )
     add.add_argument("url")
     add.add_argument("--name", help="display name (default: the feed's title)")
     add.add_argument("--lang", help="the language the source usually writes in (a hint)")

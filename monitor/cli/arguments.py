@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 PROGRAM = "media-monitor"
 LARGEST_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY is a signed 64-bit integer
@@ -46,7 +46,16 @@ class Parser(argparse.ArgumentParser):
     Subcommand parsers are of the same class (argparse makes them with ``type(self)``), so a
     mistake after ``media-monitor sources add`` points at that command's ``--help``.
     ``--help`` and ``--version`` still exit with status 0.
+
+    A command made with ``free_text=True`` takes its positional words as text (a search
+    query): a word that starts with "-" and is none of the command's options is a word of the
+    text, so ``search -satellite`` searches for articles without "satellite" (the query
+    language's NOT) rather than failing on an unknown option.
     """
+
+    def __init__(self, *args: Any, free_text: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_text = free_text
 
     def error(self, message: str) -> NoReturn:
         self.exit(1, one_line(f"{PROGRAM}: {message} (see {self.prog} --help)") + "\n")
@@ -54,11 +63,12 @@ class Parser(argparse.ArgumentParser):
     def parse_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> argparse.Namespace:
-        for position, argument in enumerate(sys.argv[1:] if args is None else args, start=1):
+        arguments = list(sys.argv[1:] if args is None else args)
+        for position, argument in enumerate(arguments, start=1):
             problem = _text_problem(argument)
             if problem:
                 self.error(f"argument {position} ({shown(argument)}) {problem}")
-        parsed, extras = self.parse_known_args(args, namespace)
+        parsed, extras = self.parse_known_args(self._text_after_options(arguments), namespace)
         command_prog = vars(parsed).pop(_COMMAND_PROG, self.prog)
         if extras:  # said here, not by argparse, to name the command they were given to
             words = " ".join(shown(word) for word in extras[:5])
@@ -66,6 +76,67 @@ class Parser(argparse.ArgumentParser):
                 1, one_line(f"{PROGRAM}: unexpected {words} (see {command_prog} --help)") + "\n"
             )
         return parsed
+
+    def _text_after_options(self, arguments: list[str]) -> list[str]:
+        """``arguments`` with the words of a free-text command moved after ``--`` (its options
+        first, in their order), so argparse reads none of the words as an option."""
+        if self.free_text:
+            return self._split_text(arguments)
+        commands = next(
+            (a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None
+        )
+        index = 0
+        while commands is not None and index < len(arguments):
+            argument = arguments[index]
+            if argument == "--":
+                break
+            if argument.startswith("-"):
+                index += 1 + self._values_after(argument)
+                continue
+            command = commands.choices.get(argument)
+            if isinstance(command, Parser):
+                rest = command._text_after_options(arguments[index + 1 :])
+                return [*arguments[: index + 1], *rest]
+            break
+        return arguments
+
+    def _split_text(self, arguments: list[str]) -> list[str]:
+        options: list[str] = []
+        words: list[str] = []
+        index = 0
+        while index < len(arguments):
+            argument = arguments[index]
+            if argument == "--":
+                words += arguments[index + 1 :]
+                break
+            if argument.startswith("--") or self._option(argument) is not None:
+                taken = 1 + self._values_after(argument)
+                options += arguments[index : index + taken]
+                index += taken
+                continue
+            words.append(argument)
+            index += 1
+        return [*options, "--", *words] if words else options
+
+    def _option(self, argument: str) -> argparse.Action | None:
+        """The option ``argument`` names (``--lim`` for ``--limit``, as argparse allows)."""
+        name = argument.split("=", 1)[0]
+        if name in self._option_string_actions:
+            return self._option_string_actions[name]
+        if name.startswith("--") and self.allow_abbrev:
+            found = {a for o, a in self._option_string_actions.items() if o.startswith(name)}
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    def _values_after(self, argument: str) -> int:
+        """How many of the following arguments the option ``argument`` takes as its values."""
+        action = self._option(argument)
+        if action is None or "=" in argument:
+            return 0
+        if action.nargs is None:
+            return 1
+        return action.nargs if isinstance(action.nargs, int) else 0
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None

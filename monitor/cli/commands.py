@@ -5,6 +5,11 @@ Each ``run_*`` function is the handler its parser names (:mod:`monitor.cli` impo
 module only when one of them runs); it takes the Monitor and the parsed arguments and returns
 the exit status.
 
+``sources add`` exits with status 3 (:data:`UNCHECKED`) when it followed an address it
+could not reach: the source is kept (field users prepare sources offline) and is tried at
+the next update, but a script learns that the address is unproven. ``--no-check`` adds
+without trying and exits with 0.
+
 Ctrl+C during an update cancels it rather than tearing through it: the update stops within
 two seconds, keeps what it stored, says so in one line and exits with status 130. A second
 Ctrl+C interrupts at once (what was committed is kept all the same).
@@ -21,14 +26,20 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from monitor.cli.arguments import PROGRAM, one_line
 from monitor.cli.output import (
     ProgressLine,
     article_json,
+    cells,
+    column_width,
+    counted,
+    fit,
     format_article,
     format_sources,
     format_summary,
     print_json,
     source_json,
+    table_width,
     translation_json,
 )
 from monitor.errors import MonitorError
@@ -37,13 +48,19 @@ from monitor.types import ProgressKind, SourceReport
 if TYPE_CHECKING:
     from monitor.app import Monitor
 
+UNCHECKED = 3  # `sources add`: followed, but the address could not be reached to check it
+
 
 def run_sources_list(monitor: Monitor, args: argparse.Namespace) -> int:
     sources = monitor.sources()
     if args.json:
         print_json([source_json(source) for source in sources])
         return 0
-    print(format_sources(sources) if sources else "No sources yet: try `sources catalog`.")
+    print(
+        format_sources(sources, table_width())
+        if sources
+        else "No sources yet: try `sources catalog`."
+    )
     last = monitor.last_update()
     if last is not None:
         finished = last.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -55,8 +72,19 @@ def run_sources_add(monitor: Monitor, args: argparse.Namespace) -> int:
     result = monitor.add_source(
         args.url, name=args.name, language=args.lang, check=not args.no_check
     )
-    print(f"Added source {result.source.id}: {result.source.name} ({result.note})")
-    return 0
+    source = result.source
+    if args.no_check or not source.last_error:
+        print(f"Added source {source.id}: {source.name} ({result.note})")
+        return 0
+    # Reached for the check and not found there: followed all the same, said as unproven.
+    print(f"Added source {source.id}: {source.name}, not checked")
+    print(
+        f"{PROGRAM}: warning: could not reach {one_line(source.url)} to check it: "
+        f"{one_line(source.last_error)}. It is followed and will be tried at the next update; "
+        "remove it with `sources remove` if the address is wrong.",
+        file=sys.stderr,
+    )
+    return UNCHECKED
 
 
 def run_sources_remove(monitor: Monitor, args: argparse.Namespace) -> int:
@@ -75,7 +103,7 @@ def run_import_opml(monitor: Monitor, args: argparse.Namespace) -> int:
 
 def run_export_opml(monitor: Monitor, args: argparse.Namespace) -> int:
     count = monitor.export_opml(args.file)
-    print(f"Wrote {count} feeds to {args.file}")
+    print(f"Wrote {counted(count, 'feed')} to {args.file}")
     return 0
 
 
@@ -92,7 +120,7 @@ def run_catalog(monitor: Monitor, args: argparse.Namespace) -> int:
     if args.add or args.add_all:
         added = monitor.add_outlets(outlets)
         print(
-            f"Following {len(added)} new outlets"
+            f"Following {counted(len(added), 'new outlet')}"
             + (
                 f" ({len(outlets) - len(added)} already followed)"
                 if len(added) < len(outlets)
@@ -128,17 +156,40 @@ def run_update(monitor: Monitor, args: argparse.Namespace) -> int:
 
 
 def run_articles_list(monitor: Monitor, args: argparse.Namespace) -> int:
-    found = monitor.articles(source_id=args.source, language=args.lang, limit=args.limit)
+    language = args.lang.strip().lower() if args.lang is not None else None
+    if args.source is not None and all(s.id != args.source for s in monitor.sources()):
+        raise MonitorError(f"no source with id {args.source} (see `sources list`)")
+    found = monitor.articles(source_id=args.source, language=language, limit=args.limit)
+    if language is not None and not found:
+        _refuse_unknown_language(monitor, language)
     if args.json:
         print_json([article_json(article, with_text=False) for article in found])
         return 0
+    width = table_width()
+    # Id, language and time take 31 cells; the outlet gets half of the rest at most.
+    share = None if width is None else max(24, (width - 31) // 2)
+    outlet_width = column_width([a.source_name for a in found], share)
     for article in found:
         published = article.published.strftime("%Y-%m-%d %H:%M") if article.published else ""
+        code = article.language or "??"
         print(
-            f"{article.id:>5}  {article.language or '??':2}  {published:16}  "
-            f"{article.source_name[:24]:24}  {article.title}"
+            f"{article.id:>5}  {code}{' ' * max(0, 2 - cells(code))}  {published:16}  "
+            f"{fit(article.source_name, outlet_width)}  {article.title}"
         )
     return 0
+
+
+def _refuse_unknown_language(monitor: Monitor, language: str) -> None:
+    """Raise when no article of the collection is in ``language``, naming the ones there are
+    (a mistyped code would otherwise list nothing and look like an empty collection)."""
+    present = sorted({a.language for a in monitor.articles() if a.language})
+    if language in present:
+        return
+    if not present:
+        raise MonitorError(f"no articles in {language!r}: the collection has no articles yet")
+    raise MonitorError(
+        f"no articles in {language!r}: the collection has articles in {', '.join(present)}"
+    )
 
 
 def run_show(monitor: Monitor, args: argparse.Namespace) -> int:
@@ -180,7 +231,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
         if as_json:
             print_json({"stopped": True, "new": new, "sources": [_report_json(r) for r in reports]})
         else:
-            print(f"Stopped: {new} new articles kept; the rest next update")
+            print(f"Stopped: {counted(new, 'new article')} kept; the rest next update")
         return 130
     waiting = monitor.waiting_by_language()
     if as_json:
@@ -194,13 +245,14 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             }
         )
         return 0
-    print(format_summary(reports))
+    print(format_summary(reports, table_width()))
     if translated:
-        print(f"Translated {translated} articles.")
+        print(f"Translated {counted(translated, 'article')}.")
     target = monitor.target_language()
     for language, count in sorted(waiting.items(), key=lambda item: str(item[0])):
+        waits = "waits" if count == 1 else "wait"
         print(
-            f"{count} articles wait for a {language}→{target} model "
+            f"{counted(count, 'article')} {waits} for a {language}→{target} model "
             "(see `media-monitor models list`)"
         )
     return 0

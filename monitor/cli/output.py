@@ -1,10 +1,17 @@
-"""How the CLI shows things: tables, one article, a progress line, JSON shapes."""
+"""How the CLI shows things: tables, one article, a progress line, JSON shapes.
+
+Tables fit the terminal: a column of names is as wide as its longest name, up to its share
+of the terminal's width, and a longer name ends in "…" (counted in terminal cells, so Hangul
+and Han take two). Output to a file or a pipe has no width: nothing is cut. ``--json`` output
+is never cut.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta, timezone
 from typing import Any, TextIO
@@ -12,6 +19,47 @@ from typing import Any, TextIO
 from monitor.clock import to_iso
 from monitor.store.translations import StoredTranslation
 from monitor.types import Article, Progress, ProgressKind, Source, SourceReport
+
+ELLIPSIS = "…"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 match``, ``3 matches``: a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def table_width(stream: TextIO | None = None) -> int | None:
+    """The terminal's width in cells when ``stream`` (stdout) is one, else None: no limit."""
+    stream = stream or sys.stdout
+    if not stream.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (wide East Asian characters take two)."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: padded with spaces, or cut and ended with "…"."""
+    if cells(text) > width:
+        kept = ""
+        for character in text:
+            if cells(kept + character) > width - 1:
+                break
+            kept += character
+        text = kept + ELLIPSIS
+    return text + " " * (width - cells(text))
+
+
+def column_width(values: Sequence[str], share: int | None, *, least: int = 8) -> int:
+    """A column as wide as its widest value, but at most ``share`` cells (None: no limit)."""
+    widest = max((cells(value) for value in values), default=0)
+    return widest if share is None else max(min(widest, share), min(widest, least))
 
 
 def print_json(value: Any) -> None:
@@ -101,8 +149,12 @@ def _in_original_zone(article: Article) -> str | None:
     return article.published.astimezone(zone).isoformat(timespec="seconds")
 
 
-def format_sources(sources: Sequence[Source]) -> str:
-    lines = [f"{'ID':>4}  {'LANG':4}  {'ARTICLES':>8}  {'NAME':30}  STATUS"]
+def format_sources(sources: Sequence[Source], width: int | None = None) -> str:
+    """The followed sources, one per line and their address below; ``width``: the terminal's."""
+    # ID, language and article count take 24 cells; the name gets half of the rest at most.
+    share = None if width is None else max(20, (width - 24) // 2)
+    name_width = column_width(["NAME", *(source.name for source in sources)], share)
+    lines = [f"{'ID':>4}  {'LANG':4}  {'ARTICLES':>8}  {fit('NAME', name_width)}  STATUS"]
     for source in sources:
         if source.last_error:
             status = source.error_state()
@@ -112,7 +164,7 @@ def format_sources(sources: Sequence[Source]) -> str:
             status = "not checked yet"
         lines.append(
             f"{source.id:>4}  {source.language_hint or '':4}  {source.article_count:>8}  "
-            f"{source.name[:30]:30}  {status}"
+            f"{fit(source.name, name_width)}  {status}"
         )
         lines.append(f"{'':>4}  {source.url}")
     return "\n".join(lines)
@@ -154,29 +206,32 @@ def format_article(article: Article, translation: StoredTranslation | None = Non
     return "\n".join(lines)
 
 
-def format_summary(reports: Sequence[SourceReport]) -> str:
+def format_summary(reports: Sequence[SourceReport], width: int | None = None) -> str:
+    """An update's report per source and its totals; ``width``: the terminal's."""
     if not reports:
         return "Nothing to update."
-    width = max(len(r.source_name[:40]) for r in reports)
-    lines = [f"{'SOURCE':{width}}  {'NEW':>4}  {'UPDATED':>7}  {'FAILED':>6}  NOTE"]
+    # The counts take 27 cells; the name gets half of the rest at most, the note the rest.
+    share = None if width is None else max(20, (width - 27) // 2)
+    name_width = column_width(["SOURCE", *(r.source_name for r in reports)], share)
+    lines = [f"{fit('SOURCE', name_width)}  {'NEW':>4}  {'UPDATED':>7}  {'FAILED':>6}  NOTE"]
     for report in reports:
         note = report.error or ("not modified" if report.not_modified else "")
         if report.failed and not report.error:
-            note = f"{report.failed} pages unavailable; kept the feed's text"
+            note = f"{counted(report.failed, 'page')} unavailable; kept the feed's text"
         if report.queued:
-            waiting = f"{report.queued} pages queued for the next update"
+            waiting = f"{counted(report.queued, 'page')} queued for the next update"
             note = f"{note}; {waiting}" if note else waiting
         lines.append(
-            f"{report.source_name[:40]:{width}}  {report.new:>4}  {report.updated:>7}  "
+            f"{fit(report.source_name, name_width)}  {report.new:>4}  {report.updated:>7}  "
             f"{report.failed:>6}  {note}"
         )
     total_new = sum(r.new for r in reports)
     errors = sum(1 for r in reports if r.error)
     queued = sum(r.queued for r in reports)
     lines.append(
-        f"{total_new} new articles from {len(reports)} sources"
-        + (f"; {errors} sources failed" if errors else "")
-        + (f"; {queued} pages queued for the next update" if queued else "")
+        f"{counted(total_new, 'new article')} from {counted(len(reports), 'source')}"
+        + (f"; {counted(errors, 'source')} failed" if errors else "")
+        + (f"; {counted(queued, 'page')} queued for the next update" if queued else "")
     )
     return "\n".join(lines)
 

@@ -28,9 +28,10 @@ def add_search_commands(commands: Any) -> None:
     finder = commands.add_parser(
         "search",
         help="search originals and translations",
-        description='Words, "phrases", AND/OR/NOT, prefix*, outlet:NAME, lang:ru, '
-        "date:[2026-11-01 TO 2026-11-20]. English words also find foreign articles through "
-        "their translations.",
+        description='Words, "phrases", AND/OR/NOT, -word (NOT word), prefix*, outlet:NAME, '
+        "lang:ru, date:[2026-11-01 TO 2026-11-20]. English words also find foreign articles "
+        "through their translations. Options may come before or after the words.",
+        free_text=True,  # `search -satellite`: a leading "-" is the query's NOT
     )
     finder.add_argument("query", nargs="+")
     finder.add_argument("--lang", action="append", default=[], help="only this language")
@@ -78,7 +79,7 @@ def run_search(monitor: Monitor, args: argparse.Namespace) -> int:
     if args.json:
         print_json([_hit_json(hit) for hit in result.hits])
         return 0
-    print(f"{result.total} matches (page {result.page} of {result.pages})")
+    print(_count_line(result.total, result.page, result.pages, asked=args.page))
     for hit in result.hits:
         article = hit.article
         translated_title = hit.title_translated
@@ -96,6 +97,16 @@ def run_search(monitor: Monitor, args: argparse.Namespace) -> int:
     if result.by_language:
         print("\nBy language: " + ", ".join(f"{k} {v}" for k, v in result.by_language.items()))
     return 0
+
+
+def _count_line(total: int, page: int, pages: int, *, asked: int) -> str:
+    """``3 matches``, ``45 matches (page 2 of 3)``; a page past the last says so."""
+    if not total:
+        return "No matches."
+    said = f"{total} {'match' if total == 1 else 'matches'}"
+    if asked > pages:
+        return f"{said}; there is no page {asked}, showing the last (page {pages} of {pages})"
+    return f"{said} (page {page} of {pages})" if pages > 1 else said
 
 
 def _plain(snippet: str) -> str:
@@ -121,7 +132,7 @@ def _hit_json(hit: FoundArticle) -> dict[str, Any]:
 
 
 def run_related(monitor: Monitor, args: argparse.Namespace) -> int:
-    from monitor.cli.output import print_json
+    from monitor.cli.output import column_width, fit, print_json, table_width
 
     for _ in monitor.sync_index():
         pass
@@ -144,10 +155,14 @@ def run_related(monitor: Monitor, args: argparse.Namespace) -> int:
         return 0
     if not found:
         print("No related coverage from other outlets in the collection.")
+    width = table_width()
+    # Id, language and score take 21 cells; the outlet gets half of the rest at most.
+    share = None if width is None else max(24, (width - 21) // 2)
+    outlet_width = column_width([article.source_name for article, _ in found], share)
     for article, score in found:
         print(
             f"{article.id:>5}  {article.language or '??'}  {score:6.2f}  "
-            f"{article.source_name[:24]:24}  {article.title}"
+            f"{fit(article.source_name, outlet_width)}  {article.title}"
         )
     return 0
 

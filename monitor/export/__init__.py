@@ -5,7 +5,9 @@ from, the SHA-256 of the page as received, the model that translated it, and bot
 In CSV, a cell that a spreadsheet would run as a formula (see :data:`FORMULA_LEADS`) starts
 with a ``'`` so it shows as the text it is.
 Files are written to a temporary name beside the target and renamed into place, so an
-interrupted export never leaves a half-written file under the name asked for.
+interrupted or cancelled export never leaves a half-written file under the name asked for.
+An export reports its progress (articles read, then the file written) and stops at the next
+article when its cancel flag is set, raising :class:`ExportCancelled`.
 
 The core has no Qt, so PDF is made by a renderer the desktop app passes in
 (:func:`ui.pdf.render_pdf`), which prints the HTML dossier.
@@ -18,12 +20,13 @@ import enum
 import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexes.types import SearchRequest
-from monitor.errors import MonitorError, NotFoundError
+from monitor.errors import ExportCancelled, MonitorError, NotFoundError
 from monitor.export.dossier import (
     ExportedArticle,
     local_iso,
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from monitor.parts import Parts
 
 PdfRenderer = Callable[[str, Path], None]  # (dossier HTML, output file)
+ExportProgress = Callable[[int, int], None]  # (steps done, steps in all)
 
 FIELDS = (
     "id",
@@ -86,8 +90,16 @@ def export_format(name: str) -> ExportFormat:
         raise MonitorError(f"unknown export format “{name}”: choose one of {choices}") from None
 
 
-def collect(parts: Parts, ids: Iterable[int] | None = None) -> list[ExportedArticle]:
-    """The articles ``ids`` in that order (every article, newest first, when None)."""
+def collect(
+    parts: Parts,
+    ids: Iterable[int] | None = None,
+    *,
+    step: Callable[[int, int], None] | None = None,
+) -> list[ExportedArticle]:
+    """The articles ``ids`` in that order (every article, newest first, when None).
+
+    ``step(done, total)`` is called after each article is read (it may raise to stop).
+    """
     if ids is None:
         articles = parts.store.articles()
     else:
@@ -97,9 +109,17 @@ def collect(parts: Parts, ids: Iterable[int] | None = None) -> list[ExportedArti
         if missing:
             raise NotFoundError(f"no article with id {', '.join(missing)}; nothing was exported")
         articles = [found[i] for i in wanted]
-    return [
-        ExportedArticle(article, parts.translations.translation(article.id)) for article in articles
-    ]
+    items = []
+    for done, article in enumerate(articles, start=1):
+        items.append(ExportedArticle(article, parts.translations.translation(article.id)))
+        if step is not None:
+            step(done, len(articles))
+    return items
+
+
+def starred_ids(parts: Parts) -> list[int]:
+    """The ids of the starred articles, newest first (the order of the article list)."""
+    return parts.store.starred_ids()
 
 
 def record(item: ExportedArticle) -> Record:
@@ -169,29 +189,58 @@ def export_articles(
     *,
     pdf_renderer: PdfRenderer | None = None,
     query: str | None = None,
+    progress: ExportProgress | None = None,
+    cancel: threading.Event | None = None,
 ) -> int:
     """Write the articles ``ids`` (every article when None) to ``out``; returns how many.
 
     ``query`` is only noted in the dossier's header. PDF needs ``pdf_renderer`` (the desktop
-    app's); without it a :class:`MonitorError` says what to do instead.
+    app's); without it a :class:`MonitorError` says what to do instead. ``progress(done,
+    total)`` counts the articles read and then the file written (one step more than there
+    are articles); once ``cancel`` is set the export stops with :class:`ExportCancelled`
+    and nothing is left behind.
     """
     chosen = fmt if isinstance(fmt, ExportFormat) else export_format(fmt)
     if chosen is ExportFormat.PDF and pdf_renderer is None:
         raise MonitorError(NO_RENDERER_MESSAGE)
-    items = collect(parts, ids)
-    if chosen is ExportFormat.CSV:
-        _write_atomically(out, lambda part: part.write_bytes(to_csv(items)))
-    elif chosen is ExportFormat.JSONL:
-        _write_atomically(out, lambda part: part.write_bytes(to_jsonl(items)))
-    else:
-        html = dossier_html(parts, items, query=query)
-        if chosen is ExportFormat.HTML:
-            _write_atomically(out, lambda part: part.write_text(html, encoding="utf-8"))
-        else:
-            assert pdf_renderer is not None
-            renderer = pdf_renderer
-            _write_atomically(out, lambda part: renderer(html, part))
+
+    def stop_if_cancelled() -> None:
+        if cancel is not None and cancel.is_set():
+            raise ExportCancelled(out)
+
+    def step(done: int, total: int) -> None:
+        stop_if_cancelled()
+        if progress is not None:
+            progress(done, total + 1)
+
+    stop_if_cancelled()
+    items = collect(parts, ids, step=step)
+    write = _file_writer(parts, items, chosen, query=query, pdf_renderer=pdf_renderer)
+    _write_atomically(out, write, before_rename=stop_if_cancelled)
+    if progress is not None:
+        progress(len(items) + 1, len(items) + 1)
     return len(items)
+
+
+def _file_writer(
+    parts: Parts,
+    items: list[ExportedArticle],
+    chosen: ExportFormat,
+    *,
+    query: str | None,
+    pdf_renderer: PdfRenderer | None,
+) -> Callable[[Path], object]:
+    """What writes ``items`` in the ``chosen`` format to the file it is given."""
+    if chosen is ExportFormat.CSV:
+        return lambda part: part.write_bytes(to_csv(items))
+    if chosen is ExportFormat.JSONL:
+        return lambda part: part.write_bytes(to_jsonl(items))
+    html = dossier_html(parts, items, query=query)
+    if chosen is ExportFormat.HTML:
+        return lambda part: part.write_text(html, encoding="utf-8")
+    renderer = pdf_renderer
+    assert renderer is not None  # checked before the articles were read
+    return lambda part: renderer(html, part)
 
 
 def export_search(
@@ -201,8 +250,13 @@ def export_search(
     fmt: str | ExportFormat,
     *,
     pdf_renderer: PdfRenderer | None = None,
+    progress: ExportProgress | None = None,
+    cancel: threading.Event | None = None,
 ) -> int:
-    """Export every article ``request`` matches (all pages), newest first; returns how many."""
+    """Export every article ``request`` matches (all pages), newest first; returns how many.
+
+    ``progress`` and ``cancel`` as for :func:`export_articles`.
+    """
     articles = parts.store.articles_by_ids(matching_ids(parts, request))
     # Newest first (by publication, else retrieval): the order of the article list.
     articles.sort(key=lambda a: (a.published or a.retrieved_at, a.id), reverse=True)
@@ -213,15 +267,22 @@ def export_search(
         fmt,
         pdf_renderer=pdf_renderer,
         query=request.text or None,
+        progress=progress,
+        cancel=cancel,
     )
 
 
-def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+def _write_atomically(
+    out: Path, write: Callable[[Path], object], *, before_rename: Callable[[], None]
+) -> None:
+    """Write ``out`` by ``write`` to ``<out>.part``, then rename it into place; whatever stops
+    it on the way (an error, ``before_rename`` raising on a cancel) removes the part file."""
     part = out.with_name(out.name + ".part")
     try:
         write(part)
         if not part.is_file():
             raise MonitorError(f"the export to {out} produced no file; nothing was written")
+        before_rename()
         os.replace(part, out)
     except OSError as error:
         raise MonitorError(f"cannot write {out}: {error.strerror or error}") from error
@@ -232,11 +293,14 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
 __all__ = [
     "FIELDS",
     "FORMULA_LEADS",
+    "ExportCancelled",
     "ExportFormat",
+    "ExportProgress",
     "PdfRenderer",
     "collect",
     "export_articles",
     "export_format",
     "export_search",
     "record",
+    "starred_ids",
 ]

@@ -49,7 +49,7 @@ def test_sources_update_articles_show(server: LocalServer, tmp_path: Path, capsy
     assert code == 0 and "Last update" not in out
 
     code, out, _ = run(capsys, tmp_path, "update")
-    assert code == 0 and "Тестовое агентство" in out and "1 new articles" in out
+    assert code == 0 and "Тестовое агентство" in out and "1 new article from 1 source" in out
 
     code, out, _ = run(capsys, tmp_path, "sources", "list")
     assert out.rstrip().splitlines()[-1].endswith(": 1 new from 1 source.")

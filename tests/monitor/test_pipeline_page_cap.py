@@ -99,7 +99,7 @@ def test_one_update_fetches_the_newest_pages_up_to_the_cap(
     summary = format_summary([report])
     assert f"{ITEMS - CAP} pages queued for the next update" in summary.splitlines()[1]
     assert summary.splitlines()[-1] == (
-        f"{ITEMS} new articles from 1 sources; {ITEMS - CAP} pages queued for the next update"
+        f"{ITEMS} new articles from 1 source; {ITEMS - CAP} pages queued for the next update"
     )
 
 

@@ -7,13 +7,16 @@ here, what the view draws of it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from monitor.types import CoverageEvent
 from tests.support.compare_demo import CompareDemo, build_compare_demo
+from ui.compare.strip import CoverageStrip
 from ui.compare.view import (
     ARTICLE_MIME_TYPE,
     CompareView,
@@ -197,3 +200,77 @@ def test_unknown_article_reports_failure(qtbot, tasks: TaskManager):
         compare.show()
     assert "999999" in signal.args[0]
     assert compare.columns() == []
+
+
+# The time strip ---------------------------------------------------------------------------
+
+CLOSE_OUTLETS = [
+    ("Yonhap News Agency", "ko"),
+    ("TASS Russian News Agency", "ru"),
+    ("Xinhua 新华社", "zh"),
+    ("Ukrinform", "uk"),
+    ("The Korea Herald", "en"),
+    ("Interfax-Ukraine", "uk"),
+]
+
+
+def close_events(minutes_apart: float = 0.6) -> list[CoverageEvent]:
+    """Six outlets publishing the story within three minutes."""
+    start = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    return [
+        CoverageEvent(
+            article_id=number,
+            outlet=outlet,
+            language=language,
+            title=f"Launch report {number}",
+            published=start + timedelta(minutes=minutes_apart * number),
+            compared=number < 4,
+        )
+        for number, (outlet, language) in enumerate(CLOSE_OUTLETS)
+    ]
+
+
+def overlapping_labels(strip: CoverageStrip) -> list[tuple[str, str]]:
+    places = strip.placed()
+    return [
+        (a.text, b.text)
+        for i, a in enumerate(places)
+        for b in places[i + 1 :]
+        if a.label.intersects(b.label)
+    ]
+
+
+@pytest.mark.parametrize("width", [1400, 700, 420])
+def test_close_times_never_overprint_their_labels(qtbot, width: int):
+    strip = CoverageStrip()
+    qtbot.addWidget(strip)
+    strip.set_events(close_events())
+    strip.resize(width, strip.sizeHint().height())
+    strip.show()
+    qtbot.waitExposed(strip)
+    strip.resize(width, strip.sizeHint().height())  # as its layout does when lanes change
+
+    places = strip.placed()
+    assert len(places) == 6 and overlapping_labels(strip) == []
+    inside = QRectF(strip.rect())
+    for place in places:
+        assert inside.contains(place.label), place.text
+        assert place.label.bottom() < place.centre.y() - 5  # above the axis and its dots
+        assert place.label.top() >= 0
+    image = strip.grab().toImage()
+    assert not image.isNull() and image.height() == strip.height()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(SHOTS / f"compare-strip-close-{width}.png"))
+
+
+def test_labels_stay_near_their_dots_when_there_is_room(qtbot):
+    strip = CoverageStrip()
+    qtbot.addWidget(strip)
+    events = close_events(minutes_apart=90)  # spread over a working day
+    strip.set_events(events)
+    strip.resize(1400, strip.sizeHint().height())
+    places = strip.placed()
+    assert overlapping_labels(strip) == []
+    assert {place.lane for place in places} == {0}  # one lane is enough
+    for place in places:
+        assert place.label.left() <= place.centre.x() <= place.label.right()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QTreeWidge
 from monitor import open_monitor
 from tests.support.http_server import LocalServer, Route
 from tests.ui.dialog_support import demo_collection, screenshot, task_manager  # noqa: F401
+from tests.ui.drawn_text import drawn_text
 from ui.dialogs import sources as sources_module
 from ui.dialogs.common import confirm
 from ui.dialogs.sources import SourcesDialog
@@ -206,6 +207,36 @@ def test_bad_addresses_are_explained_inline(qtbot, tasks: TaskManager, server):
     qtbot.waitUntil(lambda: "already followed" in dialog.add_message.text())
     assert dialog.add_message.text() == f"{url} is already followed"
     screenshot(dialog, "sources-error.png")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        (
+            "not a url",
+            "'not a url' contains a space or a control character; copy the address again",
+        ),
+        ("http://", "'http://' is not a web address (http:// or https://)"),
+    ],
+)
+def test_garbage_is_refused_with_its_reason_and_nothing_is_added(
+    qtbot, tasks: TaskManager, typed: str, reason: str
+):
+    dialog = _open(qtbot, tasks)
+    followed = _rows(dialog)
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.waitExposed(dialog)
+    dialog.url_edit.setText(typed)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.add_button.isEnabled())
+
+    assert dialog.add_message.text() == reason
+    assert reason in drawn_text(dialog.add_message)  # drawn, on its own line(s)
+    assert dialog.url_edit.text() == typed  # kept to correct it
+    assert _rows(dialog) == followed
+    with open_monitor(tasks.data_dir) as monitor:
+        assert len(monitor.sources()) == len(followed)
+    screenshot(dialog, "sources-garbage.png")
 
 
 def test_removes_a_source_only_after_confirming(qtbot, tasks: TaskManager, monkeypatch):

@@ -2,7 +2,9 @@
 
 Times are shown in the user's time zone. The earliest article's label is bold (who
 published first); filled dots are articles shown in columns, hollow ones related coverage
-that has no column. Labels are stacked in a few lanes so close times stay readable.
+that has no column. Labels never overprint one another: they are dealt to as few lanes as
+keep each near its dot, pushed apart within a lane, and joined to their dots by leader lines
+(:func:`lay_out_labels`); the strip grows a lane when close times need one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -29,8 +32,9 @@ from ui.compare.column import local_time_text
 from ui.languages import badge_color, language_name
 from ui.plain import escaped, isolated
 
-LANES = 3
 _MARGIN = 18
+_LABEL_GAP = 8.0  # between two labels in one lane
+_NEAR_DOT = 1.0  # a label may sit this many label widths from its dot before a lane is added
 _DOT_RADIUS = 5.0
 _TICK_STEPS = [
     timedelta(minutes=m) for m in (5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
@@ -44,6 +48,88 @@ class _Placed:
     centre: QPointF
     label: QRectF
     text: str
+    lane: int
+
+
+def lay_out_labels(
+    centres: Sequence[float], widths: Sequence[float], low: float, high: float
+) -> list[tuple[int, float]]:
+    """Each label's (lane, left edge): no two labels of a lane closer than the gap, every
+    label within ``low``..``high`` when it fits.
+
+    Labels, in time order, are dealt to the lanes in turn (neighbours in time go to different
+    lanes); within a lane, labels that would overlap are pushed apart as a group centred on
+    their dots. The fewest lanes that keep every label within about its width of its dot win;
+    if none does, the fewest that fit at all.
+    """
+    count = len(centres)
+    fitting: list[tuple[int, float]] | None = None
+    for lanes in range(1, count + 1):
+        layout: list[tuple[int, float]] = [(0, 0.0)] * count
+        fits = True
+        for lane in range(lanes):
+            members = list(range(lane, count, lanes))
+            lefts = _spread(
+                [centres[i] - widths[i] / 2 for i in members],
+                [widths[i] for i in members],
+                low,
+                high,
+            )
+            if lefts is None:
+                fits = False
+                break
+            for i, left in zip(members, lefts, strict=True):
+                layout[i] = (lane, left)
+        if not fits:
+            continue
+        fitting = fitting or layout
+        furthest = max(abs(left + widths[i] / 2 - centres[i]) for i, (_, left) in enumerate(layout))
+        if furthest <= _NEAR_DOT * max(widths):
+            return layout
+    return fitting or []
+
+
+def _spread(
+    ideal: Sequence[float], widths: Sequence[float], low: float, high: float
+) -> list[float] | None:
+    """Left edges for one lane's labels (in order): each where ``ideal`` puts it, unless it
+    would overlap; a group that overlaps is moved as one, to its members' mean wish, and kept
+    within ``low``..``high``. None when the labels do not fit side by side."""
+    blocks: list[list[int]] = []  # runs of labels set edge to edge
+    lefts: list[float] = []
+
+    def width(block: list[int]) -> float:
+        return sum(widths[i] for i in block) + _LABEL_GAP * (len(block) - 1)
+
+    def best_left(block: list[int]) -> float:
+        offsets, wishes = 0.0, []
+        for i in block:
+            wishes.append(ideal[i] - offsets)
+            offsets += widths[i] + _LABEL_GAP
+        return max(low, min(sum(wishes) / len(wishes), high - width(block)))
+
+    for index in range(len(ideal)):
+        blocks.append([index])
+        lefts.append(best_left([index]))
+        while len(blocks) > 1 and lefts[-2] + width(blocks[-2]) + _LABEL_GAP > lefts[-1]:
+            merged = blocks[-2] + blocks.pop()
+            lefts.pop()
+            blocks[-1] = merged
+            lefts[-1] = best_left(merged)
+        if len(blocks[-1]) > 1 and width(blocks[-1]) > high - low:
+            return None
+    placed: list[float] = []
+    for block, left in zip(blocks, lefts, strict=True):
+        for i in block:
+            placed.append(left)
+            left += widths[i] + _LABEL_GAP
+    return placed
+
+
+def _opaque(colour: QColor) -> QColor:
+    opaque = QColor(colour)
+    opaque.setAlpha(255)
+    return opaque
 
 
 def _local(moment: datetime) -> datetime:
@@ -62,17 +148,31 @@ class CoverageStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.events: tuple[CoverageEvent, ...] = ()
+        self._lanes = 1
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_events(self, events: Sequence[CoverageEvent]) -> None:
         self.events = tuple(events)
+        self._lanes = self.lane_count()
         self.updateGeometry()
         self.update()
 
     def sizeHint(self) -> QSize:
-        line = QFontMetrics(self.font()).height()
-        return QSize(600, (LANES + 1) * (line + 4) + round(2 * _DOT_RADIUS) + 16)
+        line = QFontMetrics(self._bold_font()).height() + 4
+        rows = self.lane_count() + 1 + (1 if self._undated() else 0)
+        return QSize(600, rows * line + round(2 * _DOT_RADIUS) + 16)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        lanes = self.lane_count()  # a narrower strip may need another lane, a wider one fewer
+        if lanes != self._lanes:
+            self._lanes = lanes
+            self.updateGeometry()
+        super().resizeEvent(event)
+
+    def lane_count(self) -> int:
+        """How many lanes of labels the strip needs at its present width."""
+        return max((place.lane for place in self.placed()), default=0) + 1
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, self.sizeHint().height())
@@ -103,25 +203,27 @@ class CoverageStrip(QWidget):
         if found is None:
             return []
         start, span = found
-        metrics = QFontMetrics(self._bold_font())
+        metrics = QFontMetrics(self._bold_font())  # the widest a label is drawn
         line = metrics.height() + 4
         axis = self._axis_y()
-        lane_ends = [float("-inf")] * LANES
+        dated = sorted(
+            ((e, e.published) for e in self.events if e.published is not None),
+            key=lambda pair: pair[1],
+        )
+        xs = [self._x(moment, start, span) for _, moment in dated]
+        texts = [f"{isolated(e.outlet)} · {_local(moment):%H:%M}" for e, moment in dated]
+        widths = [metrics.horizontalAdvance(text) + 8.0 for text in texts]
+        layout = lay_out_labels(xs, widths, 2.0, self.width() - 2.0)
         placed = []
-        dated = [e for e in self.events if e.published is not None]
-        for event in dated:
-            assert event.published is not None
-            x = self._x(event.published, start, span)
-            text = f"{isolated(event.outlet)} · {_local(event.published):%H:%M}"
-            width = metrics.horizontalAdvance(text) + 6
-            left = min(max(x - width / 2, 2.0), self.width() - width - 2.0)
-            lane = next((i for i, end in enumerate(lane_ends) if left > end + 6), None)
-            if lane is None:
-                lane = min(range(LANES), key=lambda i: lane_ends[i])
-            lane_ends[lane] = left + width
+        rows = zip(dated, xs, texts, widths, layout, strict=True)
+        for (event, _), x, text, width, (lane, left) in rows:
             top = axis - _DOT_RADIUS - 6 - (lane + 1) * line
-            placed.append(_Placed(event, QPointF(x, axis), QRectF(left, top, width, line), text))
+            label = QRectF(left, top, width, line - 2)
+            placed.append(_Placed(event, QPointF(x, axis), label, text, lane))
         return placed
+
+    def _undated(self) -> list[str]:
+        return [isolated(e.outlet) for e in self.events if e.published is None]
 
     def dot_positions(self) -> dict[int, QPointF]:
         return {p.event.article_id: p.centre for p in self.placed()}
@@ -152,20 +254,33 @@ class CoverageStrip(QWidget):
         self._paint_ticks(painter, start, span, axis, dim)
         places = self.placed()
         first = places[0].event.article_id if places else None
+        colours = {p.event.article_id: _opaque(badge_color(p.event.language)) for p in places}
+        for place in places:  # leader lines under every label: a label is never crossed out
+            anchor = QPointF(
+                min(max(place.centre.x(), place.label.left() + 4), place.label.right() - 4),
+                place.label.bottom(),
+            )
+            painter.setPen(QPen(colours[place.event.article_id], 1, Qt.PenStyle.DotLine))
+            painter.drawLine(place.centre, anchor)
+        background = palette.color(QPalette.ColorRole.Window)
         for place in places:
-            colour = QColor(badge_color(place.event.language))
-            colour.setAlpha(255)
-            painter.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
-            painter.drawLine(place.centre, QPointF(place.centre.x(), place.label.bottom()))
-            painter.setPen(QPen(colour, 2))
-            painter.setBrush(colour if place.event.compared else Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(place.centre, _DOT_RADIUS, _DOT_RADIUS)
+            colour = colours[place.event.article_id]
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(background)
+            painter.drawRoundedRect(place.label, 3, 3)
+            painter.setPen(QPen(colour, 1))
+            painter.drawLine(place.label.bottomLeft(), place.label.bottomRight())
             is_first = place.event.article_id == first
             painter.setFont(self._bold_font() if is_first else self.font())
             painter.setPen(text_colour if place.event.compared else dim)
             painter.drawText(place.label, Qt.AlignmentFlag.AlignCenter, place.text)
+        for place in places:
+            colour = colours[place.event.article_id]
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(colour if place.event.compared else Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(place.centre, _DOT_RADIUS, _DOT_RADIUS)
         painter.setFont(self.font())
-        undated = [isolated(e.outlet) for e in self.events if e.published is None]
+        undated = self._undated()
         if undated:
             painter.setPen(dim)
             text = "Time unknown: " + ", ".join(undated)
