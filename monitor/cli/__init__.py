@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml = source_commands.add_parser("export-opml", help="write followed feeds as OPML")
     export_opml.add_argument("file", type=output_file)
     export_opml.set_defaults(run=_commands("run_export_opml"))
+    zone = source_commands.add_parser(
+        "set-zone",
+        help="the time zone of dates the source writes without one",
+        description="Dates a feed writes without a zone (2018-09-18 14:38) are placed in the "
+        "zone its other dates, its country or its language point to; set the zone here when "
+        "that guess is wrong ('auto' goes back to guessing). The source's assumed times are "
+        "placed again.",
+    )
+    zone.add_argument("id", type=source_id)
+    zone.add_argument("zone", help="an IANA name (Asia/Shanghai, Europe/Kyiv), UTC+03:00, or auto")
+    zone.set_defaults(run=_commands("run_sources_set_zone"))
     catalog = source_commands.add_parser("catalog", help="the built-in catalog of outlets")
     catalog.add_argument("--lang", help="only outlets in this language (ko, ru, zh, uk, en)")
     catalog.add_argument("--add-all", action="store_true", help="follow every listed outlet")

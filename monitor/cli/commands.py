@@ -43,6 +43,7 @@ from monitor.cli.output import (
     translation_json,
 )
 from monitor.errors import MonitorError
+from monitor.sources.catalog import affiliation_label
 from monitor.types import ProgressKind, SourceReport
 
 if TYPE_CHECKING:
@@ -107,6 +108,17 @@ def run_export_opml(monitor: Monitor, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_sources_set_zone(monitor: Monitor, args: argparse.Namespace) -> int:
+    zone = None if args.zone.strip().lower() == "auto" else args.zone.strip()
+    moved = monitor.set_source_time_zone(args.id, zone)
+    said = f"the zone {zone}" if zone else "the zone its feed, country or language point to"
+    print(
+        f"Source {args.id} now places dates written without a zone in {said};"
+        f" {counted(moved, 'article')} placed again"
+    )
+    return 0
+
+
 def run_catalog(monitor: Monitor, args: argparse.Namespace) -> int:
     outlets = [o for o in monitor.catalog() if args.lang in (None, o.language)]
     if args.add:
@@ -138,15 +150,27 @@ def run_catalog(monitor: Monitor, args: argparse.Namespace) -> int:
                     "country": o.country,
                     "homepage": o.homepage,
                     "url": o.feed_url,
+                    "owner": o.owner or None,
+                    "affiliation": affiliation_label(o) or None,
+                    "state_affiliated": o.state_affiliated,
+                    "affiliation_basis": o.affiliation_basis or None,
+                    "confirmed": o.confirmed,
+                    "note": o.note or None,
+                    "evidence": [
+                        {"source": e.source, "shows": e.shows, "date": e.date or None}
+                        for e in o.evidence
+                    ],
                 }
                 for o in outlets
             ]
         )
         return 0
     for outlet in outlets:
+        label = affiliation_label(outlet) or "—"
+        evidence = "" if outlet.confirmed else "  (feed not confirmed)"
         print(
-            f"{outlet.key:24} {outlet.language}  {outlet.country}  {outlet.name:28} "
-            f"{outlet.feed_url}"
+            f"{outlet.key:24} {outlet.language}  {outlet.country}  {fit(outlet.name, 28)} "
+            f"{fit(label, 22)} {outlet.feed_url}{evidence}"
         )
     return 0
 

@@ -94,6 +94,7 @@ def article_json(article: Article, *, with_text: bool) -> dict[str, Any]:
         "url": article.url,
         "published": to_iso(article.published),
         "published_local": _in_original_zone(article),
+        "published_zone_assumed": article.published_zone,
         "state": article.state.label,
     }
     if with_text:
@@ -177,6 +178,8 @@ def format_article(article: Article, translation: StoredTranslation | None = Non
         lines.append(f"Author:    {article.author}")
     if article.published:
         lines.append(f"Published: {_in_original_zone(article)} (UTC {to_iso(article.published)})")
+        if article.published_zone:  # the feed wrote no zone
+            lines.append(f"           zone assumed: {article.published_zone}")
     lines.append(f"Language:  {article.language or 'unknown'}")
     lines.append(f"URL:       {article.url or '-'}")
     origin = "the article page" if article.text_origin.value == "page" else "the feed"

@@ -6,6 +6,7 @@ are served by a real local server and go through a real update into a real store
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
+from monitor.cli import main
 from monitor.collect.fetch import FetchSettings
 from monitor.collect.zones import choose_zone
 from monitor.errors import SourceError
@@ -131,3 +133,41 @@ def test_a_double_encoded_feed_is_stored_repaired_in_russian_and_says_so(monitor
     assert article.title == "Синоптики пообещали москвичам тёплую погоду на выходных"
     assert article.repaired and article.language == "ru"
     assert [request.path for request in server.requests] == ["/rss", "/0"]
+
+
+def test_the_cli_sets_a_sources_zone_and_shows_the_assumed_one(
+    tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str]
+):
+    data = tmp_path / "data"
+    with open_monitor(data, fetch_settings=FAST) as opened:
+        source_id = update(opened, server, "zh", ["2018-09-18 14:38:10"])
+        [article] = opened.articles()
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = cli("show", str(article.id))
+    assert code == 0 and "2018-09-18T14:38:10+08:00" in out
+    assert "zone assumed: Asia/Shanghai (the outlet's language, zh)" in out
+    code, out, _ = cli("sources", "set-zone", str(source_id), "Asia/Seoul")
+    assert code == 0 and "1 article placed again" in out
+    code, out, _ = cli("show", str(article.id), "--json")
+    shown = json.loads(out)
+    assert shown["published"] == "2018-09-18T05:38:10+00:00"
+    assert shown["published_zone_assumed"] == "Asia/Seoul (the zone set for this source)"
+    code, _, err = cli("sources", "set-zone", str(source_id), "Moon/Base")
+    assert code == 1 and "'Moon/Base' is not a time zone" in err and "Traceback" not in err
+
+
+def test_the_cli_catalog_shows_state_ties_and_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["--data-dir", str(tmp_path), "sources", "catalog", "--lang", "ru"]) == 0
+    tass = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("tass"))
+    assert "state media" in tass
+    assert main(["--data-dir", str(tmp_path), "sources", "catalog", "--json"]) == 0
+    outlets = {o["key"]: o for o in json.loads(capsys.readouterr().out)}
+    assert outlets["xinhua-zh"]["state_affiliated"] is True
+    assert outlets["tass-ru"]["evidence"] and outlets["tass-ru"]["confirmed"] is True
