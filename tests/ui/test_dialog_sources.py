@@ -276,6 +276,26 @@ def test_edits_a_sources_name_and_interval(qtbot, tasks: TaskManager):
     assert edited.update_interval_minutes == 180
 
 
+def test_sets_a_sources_time_zone_and_refuses_a_made_up_one(qtbot, tasks: TaskManager):
+    dialog = _open(qtbot, tasks)
+    name = dialog.source_list.topLevelItem(0).text(0)
+    _select(dialog, name)
+    assert dialog.zone_edit.currentText() == "Automatic"
+    dialog.zone_edit.setCurrentText("Mars/Olympus")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.followed_message.text().startswith("“Mars/Olympus” is not a time zone")
+    dialog.zone_edit.setCurrentText("Asia/Tokyo")
+    with qtbot.waitSignal(dialog.sources_changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.followed_message.text().startswith(f"Saved “{name}”"))
+    with open_monitor(tasks.data_dir) as monitor:
+        [chosen] = [s for s in monitor.sources() if s.name == name]
+    assert chosen.time_zone == "Asia/Tokyo"
+    _select(dialog, name)
+    assert dialog.zone_edit.currentText() == "Asia/Tokyo"
+    screenshot(dialog, "sources-time-zone.png")
+
+
 @pytest.mark.network
 def test_test_now_fetches_and_shows_the_new_state(qtbot, tasks: TaskManager, server):
     url = _serve_feed(server)

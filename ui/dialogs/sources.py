@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
+from monitor.collect.zones import is_zone_name, known_zone_names
 from monitor.sources.opml import OpmlImport
 from monitor.types import Outlet, Progress, Source
 from ui.dialogs.catalog import CatalogView
@@ -47,6 +48,7 @@ from ui.tasks import Changes, TaskManager, failure_message
 T = TypeVar("T")
 _SOURCE_ID = Qt.ItemDataRole.UserRole
 _MAX_INTERVAL_MINUTES = 7 * 24 * 60
+AUTOMATIC_ZONE = "Automatic"
 
 
 def _moment(when: datetime | None) -> str:
@@ -112,6 +114,14 @@ class SourcesDialog(QDialog):
         self.interval_edit.setRange(5, _MAX_INTERVAL_MINUTES)
         self.interval_edit.setSingleStep(15)
         self.interval_edit.setSuffix(" minutes")
+        self.zone_edit = QComboBox()
+        self.zone_edit.setEditable(True)  # typed with completion from the zone names
+        self.zone_edit.addItem(AUTOMATIC_ZONE)
+        self.zone_edit.addItems(known_zone_names())
+        self.zone_edit.setToolTip(
+            "Where to place dates the source writes without a time zone. Automatic: the zone"
+            " of its other dates, its country or its language (zh: Beijing time)."
+        )
         self.url_label = plain_label()
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("Save changes")
@@ -119,6 +129,7 @@ class SourcesDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
         form.addRow("Check every:", self.interval_edit)
+        form.addRow("Time zone:", self.zone_edit)
         form.addRow("Address:", self.url_label)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
@@ -263,6 +274,7 @@ class SourcesDialog(QDialog):
             widget.setEnabled(source is not None)
         self.name_edit.setText(source.name if source else "")
         self.interval_edit.setValue(source.update_interval_minutes if source else 60)
+        self.zone_edit.setCurrentText((source.time_zone if source else None) or AUTOMATIC_ZONE)
         self.url_label.setText(source.url if source else "")
 
     # Changing ---------------------------------------------------------------------------
@@ -276,11 +288,26 @@ class SourcesDialog(QDialog):
             self.followed_message.setText("A source needs a name.")
             return
         interval = self.interval_edit.value()
+        typed = self.zone_edit.currentText().strip()
+        zone = None if typed in ("", AUTOMATIC_ZONE) else typed
+        if zone is not None and not is_zone_name(zone):
+            self.followed_message.setText(
+                f"“{zone}” is not a time zone: choose one from the list (Asia/Shanghai,"
+                " Europe/Kyiv…) or Automatic."
+            )
+            return
 
-        def job(monitor: Monitor) -> None:
+        def job(monitor: Monitor) -> int:
             monitor.edit_source(source.id, name=name, update_interval_minutes=interval)
+            if zone == source.time_zone:
+                return 0
+            return monitor.set_source_time_zone(source.id, zone)
 
-        self._change(job, Changes.SOURCES, self.followed_message, lambda _: f"Saved “{name}”.")
+        def said(moved: int) -> str:
+            again = f"; {moved} article times placed again in the new zone" if moved else ""
+            return f"Saved “{name}”{again}."
+
+        self._change(job, Changes.SOURCES | Changes.ARTICLES, self.followed_message, said)
 
     def _remove_selected(self) -> None:
         source = self.selected_source()
