@@ -60,7 +60,8 @@ def normalise_url(url: str) -> str:
     if _bad_host(host):
         raise SourceError(
             f"{shown!r} does not name a valid host: a host name has at most "
-            f"{_MAX_HOST_LENGTH} characters, in parts of 1 to 63 separated by dots"
+            f"{_MAX_HOST_LENGTH} characters, in parts of 1 to 63 separated by dots, none"
+            " starting or ending with a hyphen"
         )
     return url
 
@@ -72,7 +73,11 @@ def _bad_host(host: str) -> bool:
         encoded = host.encode("idna")  # the check the resolver makes before it is asked
     except UnicodeError:
         return True
-    return len(encoded) > _MAX_HOST_LENGTH
+    labels = encoded.decode("ascii").rstrip(".").split(".")
+    # A name's labels neither start nor end with a hyphen ("http://-" names no host).
+    return len(encoded) > _MAX_HOST_LENGTH or any(
+        not label or label.startswith("-") or label.endswith("-") for label in labels
+    )
 
 
 def add_source_by_url(

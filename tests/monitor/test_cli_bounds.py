@@ -151,6 +151,8 @@ HOSTILE_ADDRESSES = {
     "http://" + "a" * 64 + ".example/rss": "does not name a valid host",
     "http://" + ".".join(["a" * 60] * 5) + "/rss": "does not name a valid host",
     "http://a..b/rss": "does not name a valid host",
+    "http://-": "does not name a valid host",
+    "http://news-.example/rss": "starting or ending with a hyphen",
     "http://exa mple.com/rss": "contains a space",
     "http://example.com/\x1b[2J": "control character",
     "example.com:99999/rss": "Port out of range",
