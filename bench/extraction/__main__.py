@@ -1,4 +1,5 @@
-"""``python -m bench.extraction [--corpus DIR] [--verbose]``: extraction quality."""
+"""``python -m bench.extraction [--corpus DIR] [--verbose] [--only-default] [--against REV]``:
+extraction quality."""
 
 from bench.extraction.evaluate import main
 

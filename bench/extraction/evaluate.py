@@ -1,12 +1,18 @@
-"""Measure main-text extraction against the held-out corpus's ``articles`` folder.
+"""Measure main-text extraction against the held-out corpus's ``articles`` folder and the
+project's own golden pages.
 
-Not a test: it prints token-level precision/recall/F1 per language and the pass rate of the
-trafilatura "with/without" snippets, for several extraction settings, so the defaults of
-``monitor.collect.extract.ExtractionOptions`` can be chosen by the numbers. Han, kana and Hangul
-are tokenized by character, other scripts by word. Nothing is copied from the corpus, which
-is found as :func:`bench.common.paths.eval_dir` says (``MEDIA_MONITOR_EVAL_DIR``).
+Not a test: it prints token-level precision/recall/F1 per language, the pages extracted in
+another script than their gold, the pass rate of the trafilatura "with/without" snippets and
+the time per page, for several extraction settings, so the defaults of
+``monitor.collect.extract.ExtractionOptions`` can be chosen by the numbers; first the same
+per language on the own corpus (:mod:`bench.extraction.own_corpus`), with the pages
+extracted exactly and the non-articles refused. Han, kana and Hangul are
+tokenized by character, other scripts by word. Nothing is copied from the held-out corpus,
+which is found as :func:`bench.common.paths.eval_dir` says (``MEDIA_MONITOR_EVAL_DIR``).
+``--against REV`` adds the extractor of an older commit (:mod:`bench.extraction.revision`).
 
     .venv/bin/python -m bench.extraction [--corpus DIR] [--verbose] [--only-default]
+                                         [--against REV]
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 
 from bench.common.paths import EVAL_ENV, eval_dir
+from bench.encoding.evaluate import script_of
+from bench.extraction.own_corpus import OwnPage, own_pages
+from bench.extraction.revision import RevisionError, module_at
 from monitor.collect.extract import DEFAULT_OPTIONS, ExtractionOptions, extract_page
 from monitor.errors import ExtractionError
 
@@ -192,6 +201,34 @@ def ours(options: ExtractionOptions) -> Extractor:
     return run
 
 
+def at_revision(revision: str) -> Extractor:
+    """The extractor of an older commit, when ``monitor/collect/extract.py`` was one file."""
+    module = module_at(revision, "monitor/collect/extract.py")
+
+    def run(html: str, url: str) -> str:
+        try:
+            return str(module.extract_page(html, url).text)
+        except ExtractionError:
+            return ""
+
+    return run
+
+
+def timed(run: Extractor, html: str, url: str, times: list[float]) -> str:
+    started = time.perf_counter()
+    text = run(html, url)
+    times.append(time.perf_counter() - started)
+    return text
+
+
+def time_line(times: list[float]) -> str:
+    milliseconds = [1000 * seconds for seconds in times]
+    return (
+        f"{statistics.mean(milliseconds):.1f} ms/page mean, "
+        f"{statistics.median(milliseconds):.1f} median, {max(milliseconds):.0f} max"
+    )
+
+
 def raw_trafilatura_txt(html: str, url: str) -> str:
     """trafilatura.extract's own plain text, for comparison with our XML reading."""
     import trafilatura
@@ -203,11 +240,12 @@ def evaluate(
     name: str, run: Extractor, gold: list[GoldPage], snippets: list[SnippetPage], verbose: bool
 ) -> None:
     by_language: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    failures = 0
-    started = time.perf_counter()
+    failures = wrong_script = 0
+    times: list[float] = []
     for page in gold:
-        text = run(page.html, page.url)
+        text = timed(run, page.html, page.url, times)
         failures += not text
+        wrong_script += bool(text) and script_of(text) != script_of(page.expected)
         score = prf(text, page.expected)
         group = "tgcontest-" if page.name.startswith("tgcontest") else ""
         if page.prefix_only:
@@ -217,7 +255,7 @@ def evaluate(
             print(f"    {page.name:40} P={score[0]:.2f} R={score[1]:.2f} F1={score[2]:.2f}")
     passed_pages = passed_snippets = total_snippets = 0
     for snippet_page in snippets:
-        text = run(snippet_page.html, snippet_page.url)
+        text = timed(run, snippet_page.html, snippet_page.url, times)
         ok_with = [snippet in text for snippet in snippet_page.with_]
         ok_without = [snippet not in text for snippet in snippet_page.without]
         passed_snippets += sum(ok_with) + sum(ok_without)
@@ -227,8 +265,20 @@ def evaluate(
             missing = [s for s, ok in zip(snippet_page.with_, ok_with, strict=True) if not ok]
             leaked = [s for s, ok in zip(snippet_page.without, ok_without, strict=True) if not ok]
             print(f"    {snippet_page.name:40} missing={missing} leaked={leaked}")
-    elapsed = time.perf_counter() - started
-    print(f"== {name}  ({elapsed:.1f}s, {failures} gold pages without text)")
+    print(
+        f"== {name}  ({failures} gold pages without text, {wrong_script} in another script "
+        "than their gold)"
+    )
+    print_scores(by_language)
+    if snippets:
+        print(
+            f"   with/without: pages {passed_pages}/{len(snippets)}, "
+            f"snippets {passed_snippets}/{total_snippets}"
+        )
+    print(f"   time: {time_line(times)}")
+
+
+def print_scores(by_language: dict[str, list[tuple[float, float, float]]]) -> None:
     for language in sorted(by_language):
         f1s = [score[2] for score in by_language[language]]
         p = statistics.mean(score[0] for score in by_language[language])
@@ -237,11 +287,33 @@ def evaluate(
             f"   {language:14} n={len(f1s):2}  P={p:.3f} R={r:.3f}  "
             f"F1 mean={statistics.mean(f1s):.3f} median={statistics.median(f1s):.3f}"
         )
-    if snippets:
-        print(
-            f"   with/without: pages {passed_pages}/{len(snippets)}, "
-            f"snippets {passed_snippets}/{total_snippets}"
-        )
+
+
+def evaluate_own(name: str, run: Extractor, pages: list[OwnPage], verbose: bool) -> None:
+    """Token F1 per language on the own corpus, exact paragraphs, refusals of non-articles."""
+    by_language: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    exact = refused = 0
+    times: list[float] = []
+    articles = [page for page in pages if page.paragraphs is not None]
+    for page in pages:
+        text = timed(run, page.html, page.url, times)
+        if page.paragraphs is None:
+            refused += not text
+            if verbose:
+                print(f"    {page.name:44} {'refused' if not text else 'TAKEN AS AN ARTICLE'}")
+            continue
+        score = prf(text, "\n".join(page.paragraphs))
+        exact += text.split("\n\n") == page.paragraphs
+        by_language[page.language].append(score)
+        if verbose:
+            print(f"    {page.name:44} P={score[0]:.2f} R={score[1]:.2f} F1={score[2]:.2f}")
+    print(f"== own corpus, {name}")
+    print_scores(by_language)
+    print(
+        f"   paragraphs exactly as expected: {exact}/{len(articles)}; "
+        f"non-articles refused: {refused}/{len(pages) - len(articles)}"
+    )
+    print(f"   time: {time_line(times)}")
 
 
 def evaluate_metadata(corpus: Path, verbose: bool) -> None:
@@ -313,17 +385,28 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=eval_dir() / "articles")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only-default", action="store_true")
+    parser.add_argument("--against", metavar="REV", help="also measure this commit's extractor")
     args = parser.parse_args()
+    variants: list[tuple[str, Extractor]] = [("default", ours(DEFAULT_OPTIONS))]
+    if args.against:
+        try:
+            variants.append((f"at {args.against}", at_revision(args.against)))
+        except RevisionError as error:
+            parser.error(str(error))
+    ours(DEFAULT_OPTIONS)("<p>warm-up: trafilatura is imported on first use</p>", "http://x/")
+    own = list(own_pages())
+    for name, run in variants:
+        evaluate_own(name, run, own, args.verbose)
     if not args.corpus.is_dir():
         print(
             f"no evaluation corpus at {args.corpus} (give --corpus, or set {EVAL_ENV} to the "
-            "folder holding articles/); nothing to measure"
+            "folder holding articles/); nothing more to measure"
         )
         return
     gold, snippets = list(gold_pages(args.corpus)), list(snippet_pages(args.corpus))
-    variants: list[tuple[str, Extractor]] = [("default", ours(DEFAULT_OPTIONS))]
     if not args.only_default:
         variants += [
+            ("trafilatura alone", ours(replace(DEFAULT_OPTIONS, check_blocks=False))),
             ("balanced", ours(replace(DEFAULT_OPTIONS, favor_precision=False))),
             (
                 "favor_recall",
