@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 
 from indexes.errors import IndexBusy
 from indexes.schema import (
+    NOTES_FIELD,
     SCHEMA_VERSION,
     TRANSLATION_FIELD,
     build_schema,
@@ -317,6 +318,8 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
     }
     if document.translated:
         fields[TRANSLATION_FIELD] = f"{document.title_translated}\n{document.text_translated}"
+    if document.notes:
+        fields[NOTES_FIELD] = document.notes
     if document.published is not None:
         published = document.published.astimezone(UTC).replace(tzinfo=None)
         fields["published"] = published

@@ -15,13 +15,17 @@ What users may type (operators are UPPERCASE; lowercase "and"/"or"/"not" are pla
   end may be left out: ``[2026-11-01 TO]``), ``date:>=2026-11-01``, ``date:>2026-11-01``
   (from the next day), ``date:<2026-11-20`` (up to the day before), ``date:<=2026-11-20``.
   Days are UTC calendar days of publication; articles without a date never match a date.
+- ``note:sanctions``, ``note:"call the mayor"`` — words in the user's notes only (``notes:``
+  too).
 
 Any other ``word:word`` (``foo:bar``, ``10:30``) is plain text, not an error: colons occur
 in what people search for.
 
 Unfielded words and phrases are routed by their script (:func:`fields_for_term`), so a
 Latin word finds an article through its English translation as well as through an original
-that contains it, and a Cyrillic word searches the Russian and Ukrainian originals. A word
+that contains it, and a Cyrillic word searches the Russian and Ukrainian originals; every
+unfielded word also searches the user's notes, so an article is found by what was noted on
+it (the notes' field folds words without stemming, in any script). A word
 that gives nothing to search for in one of its fields (a lone "-") is left out of the query
 rather than required in the fields that keep it.
 
@@ -52,7 +56,7 @@ from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
-from indexes.schema import ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
+from indexes.schema import NOTES_FIELD, ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
 from indexes.unions import ArrayOr, Expansion
 
@@ -88,8 +92,16 @@ _FIELDS_BY_SCRIPT: dict[str, tuple[str, ...]] = {
 }
 
 # What users type before the colon -> the schema field it means.
-_FIELD_ALIASES = {"outlet": "outlet", "lang": "lang", "language": "lang", "date": "day"}
+_FIELD_ALIASES = {
+    "outlet": "outlet",
+    "lang": "lang",
+    "language": "lang",
+    "date": "day",
+    "note": NOTES_FIELD,
+    "notes": NOTES_FIELD,
+}
 _EXAMPLES = {
+    NOTES_FIELD: 'FIELD:sanctions or FIELD:"call the mayor"',
     "outlet": 'FIELD:yonhap or FIELD:"seoul daily"',
     "lang": "FIELD:ru",
     "day": "FIELD:2026-11-20 or FIELD:[2026-11-01 TO 2026-11-20]",
@@ -97,7 +109,7 @@ _EXAMPLES = {
 _MIN_PREFIX = 2  # a 1-letter prefix would expand to a large part of the vocabulary
 
 # Taggers, all anchored so they only fire where the pre-check tokenizer sees the same token.
-_FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date)):"
+_FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note)):"
 _PREFIX_EXPR = r"(?P<text>[^\s*()\"]+)[*](?=\s|$|\))"
 _GTLT_EXPR = r"(?<=:)(?P<rel><=|>=|=<|=>|<|>)"
 _RANGE_EXPR = re.compile(
@@ -461,7 +473,7 @@ class _ScriptRoutingPlugin(plugins.Plugin):  # type: ignore[misc]
             if isinstance(node, syntax.GroupNode):
                 group[index] = self.route(parser, node)
             elif node.has_fieldname and node.has_text and node.fieldname is None:
-                group[index] = _RoutedNode(node, fields_for_term(node.text))
+                group[index] = _RoutedNode(node, (*fields_for_term(node.text), NOTES_FIELD))
         return group
 
 

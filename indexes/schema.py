@@ -1,4 +1,5 @@
-"""The Whoosh schema: one original field per language, one English translation field.
+"""The Whoosh schema: one original field per language, one English translation field, and
+the user's notes.
 
 Whoosh pickles analyzers into the index, so they come from :mod:`indexes.analyzers` only
 (a stable module path). Only what ranking, filtering and facets need is stored; text for
@@ -14,7 +15,10 @@ from indexes.analyzers import analyzer_for, outlet_analyzer
 ORIGINAL_LANGUAGES = ("ko", "ru", "zh", "uk", "en")
 OTHER = "other"
 TRANSLATION_FIELD = "trans"
-SCHEMA_VERSION = 1  # bump when fields or analyzers change: the index is then rebuilt
+# The user's notes on the article's sentences, in whatever language the user writes them:
+# folded, not stemmed, CJK in bigrams (the analyzer of other languages).
+NOTES_FIELD = "notes"
+SCHEMA_VERSION = 2  # bump when fields or analyzers change: the index is then rebuilt
 
 
 def original_field(language: str | None) -> str:
@@ -42,4 +46,5 @@ def build_schema() -> Schema:
         degenerate=BOOLEAN(stored=True),
         **originals,
         **{TRANSLATION_FIELD: TEXT(analyzer=analyzer_for("en"), phrase=True)},
+        **{NOTES_FIELD: TEXT(analyzer=analyzer_for(OTHER), phrase=True)},
     )

@@ -18,7 +18,7 @@ from indexes.analyzers import LanguageAnalyzer, match_spans
 from indexes.errors import InvalidRequest
 from indexes.index import SearchIndex
 from indexes.query import build_query
-from indexes.schema import ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
+from indexes.schema import NOTES_FIELD, ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
 from indexes.snippets import MergingHtmlFormatter
 from indexes.types import Hit, IndexMatch, MatchedIn, SearchRequest, SearchResult, SortOrder
 
@@ -142,6 +142,8 @@ def _hit(hit: WhooshHit, text: DisplayText | None, terms: set[tuple[str, bytes]]
         matched = MatchedIn.BOTH
     elif in_translation:
         matched = MatchedIn.TRANSLATION
+    elif not in_original and NOTES_FIELD in fields:
+        matched = MatchedIn.NOTES
     else:
         matched = MatchedIn.ORIGINAL
     snippet_original = snippet_translation = ""

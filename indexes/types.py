@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 @dataclass(frozen=True, slots=True)
 class IndexDocument:
-    """What the index needs of one article: the original, its translation, and filters."""
+    """What the index needs of one article: the original, its translation, the user's notes,
+    and filters."""
 
     article_id: int
     source_id: int
@@ -22,6 +23,7 @@ class IndexDocument:
     text_translated: str = ""
     translated: bool = False
     degenerate: bool = False
+    notes: str = ""  # the user's notes on its sentences, one a line
 
 
 class SortOrder(enum.StrEnum):
@@ -50,6 +52,7 @@ class MatchedIn(enum.StrEnum):
     ORIGINAL = "original"
     TRANSLATION = "translation"
     BOTH = "both"
+    NOTES = "notes"  # only in the user's notes on it
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from monitor.clock import Clock, utc_now
 from monitor.collection_door import CollectionMethods
-from monitor.errors import ConfigError, ModelError, NoNetworkError, OPMLError, SourceError
+from monitor.errors import (
+    ConfigError,
+    ModelError,
+    MonitorError,
+    NoNetworkError,
+    OPMLError,
+    SourceError,
+)
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
@@ -280,9 +288,19 @@ class Monitor(CollectionMethods):
         *,
         source_id: int | None = None,
         language: str | None = None,
+        starred: bool = False,
+        unread_only: bool = False,
         limit: int | None = None,
     ) -> list[Article]:
-        return self._parts.store.articles(source_id=source_id, language=language, limit=limit)
+        """Articles newest first, of one source or language if given; ``starred`` and
+        ``unread_only`` keep only the starred, or the unread, ones."""
+        return self._parts.store.articles(
+            source_id=source_id,
+            language=language,
+            starred=starred,
+            unread_only=unread_only,
+            limit=limit,
+        )
 
     def article(self, article_id: int) -> Article:
         return self._parts.store.article(article_id)
@@ -307,6 +325,52 @@ class Monitor(CollectionMethods):
     ) -> None:
         """The user's own marks on an article: read or not, starred or not."""
         self._parts.store.set_flags(article_id, read=read, starred=starred)
+
+    def mark_read(
+        self,
+        *,
+        source_id: int | None = None,
+        language: str | None = None,
+        request: SearchRequest | None = None,
+        starred: bool = False,
+        older_than: timedelta | None = None,
+    ) -> int:
+        """Mark read every unread article in the scope (all, when nothing narrows it): of
+        ``source_id``, in ``language``, matching ``request`` (every page; the index is synced
+        first), starred, published more than ``older_than`` ago. One statement, however many
+        articles; returns how many were marked. Seen marks are left as they are."""
+        if older_than is not None and older_than < timedelta(0):
+            raise MonitorError("the age of articles to mark read cannot be negative")
+        ids = None
+        if request is not None:
+            for _ in self.sync_index():
+                pass
+            ids = self.matching_ids(request)
+        return self._parts.store.mark_read(
+            source_id=source_id,
+            language=language,
+            article_ids=ids,
+            starred=starred,
+            published_before=None if older_than is None else self._parts.clock() - older_than,
+        )
+
+    def mark_source_seen(self, source_id: int, through: int | None = None) -> None:
+        """The user looked at the source: what it held up to article ``through`` (by default,
+        all it holds now) is no longer new. Read marks are left as they are."""
+        self._parts.store.mark_source_seen(source_id, through)
+
+    def newest_article_id(self, source_id: int) -> int | None:
+        """The source's newest article: pass it to :meth:`mark_source_seen` for a view of the
+        source read now and stored later (the writer may be busy with an update)."""
+        return self._parts.store.newest_article_id(source_id)
+
+    def new_counts(self, assume_seen: Mapping[int, int] | None = None) -> dict[int, int]:
+        """Articles per source id that arrived since the user last looked at the source
+        (sources with none are absent); ``assume_seen`` counts marks not stored yet."""
+        return self._parts.store.new_counts(assume_seen)
+
+    def starred_count(self) -> int:
+        return self._parts.store.starred_count()
 
     def edit_source(self, source_id: int, *, name: str, update_interval_minutes: int) -> None:
         """What the user may change of a followed source: its name and how often it is read."""

@@ -1,5 +1,5 @@
-"""The door's methods for what is made of the collection: watchlists, exports, bundles and
-comparisons of one story's coverage.
+"""The door's methods for what is made of the collection: watchlists, notes, exports, bundles
+and comparisons of one story's coverage.
 
 Mixed into :class:`monitor.app.Monitor` (its one door stays one class; this keeps each module
 readable in one sitting). Each method hands the work to its module with the core's
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.types import Comparison, SearchRequest
+from monitor.types import Comparison, Note, NoteColour, NoteSide, SearchRequest
 
 if TYPE_CHECKING:
     from monitor.bundles.format import BundleReport
@@ -53,6 +53,28 @@ class CollectionMethods:
 
         return watchlists.remove_watchlist(self._parts, name)
 
+    def watchlist(self, name: str) -> Watchlist:
+        """The watchlist called ``name`` (any case); NotFoundError names the ones there are."""
+        from monitor import watchlists
+
+        return watchlists.get_watchlist(self._parts, name)
+
+    def rename_watchlist(self, name: str, new_name: str) -> Watchlist:
+        """Call a watchlist by another name; its matches and counts stay."""
+        from monitor import watchlists
+
+        return watchlists.rename_watchlist(self._parts, name, new_name)
+
+    def edit_watchlist(
+        self, name: str, query: str, filters: WatchFilters | None = None
+    ) -> WatchlistStatus:
+        """Give a watchlist another query and filters (see
+        :func:`monitor.watchlists.edit_watchlist`); a query that cannot be searched raises
+        :class:`~monitor.errors.QueryError` and changes nothing."""
+        from monitor import watchlists
+
+        return watchlists.edit_watchlist(self._parts, name, query, filters)
+
     def watchlists(self) -> list[WatchlistStatus]:
         """Every watchlist with the counts of its last check (no searching: fast)."""
         from monitor import watchlists
@@ -91,6 +113,40 @@ class CollectionMethods:
         from monitor import watchlists
 
         return watchlists.matching_ids(self._parts, request)
+
+    # Notes and highlights ------------------------------------------------------------------
+
+    def notes(self, article_id: int | None = None) -> list[Note]:
+        """The article's highlights and notes in the order of its sentences (those whose
+        sentence is no longer in the text last), or every note, the latest changed first."""
+        if article_id is None:
+            return self._parts.store.notes.all()
+        self._parts.store.article(article_id)  # NotFoundError for an unknown article
+        return self._parts.store.notes.for_article(article_id)
+
+    def mark_sentence(
+        self,
+        article_id: int,
+        sentence: int,
+        side: NoteSide = NoteSide.ORIGINAL,
+        *,
+        colour: NoteColour | None = None,
+        text: str | None = None,
+    ) -> Note:
+        """Highlight the sentence at position ``sentence`` of the article's aligned sentences,
+        on ``side``, with the note ``text``; marking it again changes its colour or note
+        (``None`` keeps it). The search index hears of a note's text by the change log."""
+        return self._parts.store.notes.mark(article_id, sentence, side, colour=colour, text=text)
+
+    def edit_note(
+        self, note_id: int, *, colour: NoteColour | None = None, text: str | None = None
+    ) -> Note:
+        """Change a note's colour or text (``None`` keeps it); "" leaves a plain highlight."""
+        return self._parts.store.notes.edit(note_id, colour=colour, text=text)
+
+    def remove_note(self, note_id: int) -> Note:
+        """Remove a highlight and its note; returns what was removed."""
+        return self._parts.store.notes.remove(note_id)
 
     # Comparisons ---------------------------------------------------------------------------
 
@@ -178,10 +234,12 @@ class CollectionMethods:
         article_ids: Iterable[int] | None = None,
         with_models: bool = False,
         with_watchlists: bool | None = None,
+        with_notes: bool = True,
         progress: BundleProgress | None = None,
         cancel: threading.Event | None = None,
     ) -> BundleReport:
-        """Write the collection (or the given articles) to an air-gap bundle file.
+        """Write the collection (or the given articles) to an air-gap bundle file, with the
+        user's notes on those articles unless ``with_notes`` is False.
 
         A set ``cancel`` stops the bundle at its next step with
         :class:`~monitor.export.ExportCancelled`; its part file is removed."""
@@ -203,6 +261,7 @@ class CollectionMethods:
             article_ids=article_ids,
             with_models=with_models,
             with_watchlists=with_watchlists,
+            with_notes=with_notes,
             progress=step,
         )
 

@@ -1,7 +1,8 @@
 """Keeping the search index in step with the store, through the store's change log.
 
 The last step of an update (a :class:`~monitor.collect.pipeline.Stage`): read the changes the index
-has not absorbed, turn the articles into index documents (original and translation),
+has not absorbed, turn the articles into index documents (original, translation and the
+user's notes: a note's change is its article's change in the log),
 commit them in batches, then record how far the index got. A missing or damaged index is
 rebuilt from the store, which is always the source of truth.
 
@@ -112,8 +113,12 @@ class IndexStage:
         )
 
     def _documents(self, articles: Iterable[Article]) -> Iterator[IndexDocument]:
-        for article in articles:
-            yield index_document(article, self._translations.translation(article.id))
+        chunk = list(articles)
+        notes = self._store.notes.texts(article.id for article in chunk)  # one read a chunk
+        for article in chunk:
+            yield index_document(
+                article, self._translations.translation(article.id), notes.get(article.id, "")
+            )
 
     def _prune(self, committed: int) -> None:
         """Forget the changes this index has absorbed: up to what it committed, and no further
@@ -165,7 +170,11 @@ def _writing_the_index() -> Iterator[None]:
         ) from error
 
 
-def index_document(article: Article, translation: StoredTranslation | None) -> IndexDocument:
+def index_document(
+    article: Article, translation: StoredTranslation | None, notes: str = ""
+) -> IndexDocument:
+    """What the index holds of ``article``: its original, its machine translation (if any)
+    and the text of the user's ``notes`` on it."""
     translated = translation is not None and translation.by_model
     return IndexDocument(
         article_id=article.id,
@@ -179,4 +188,5 @@ def index_document(article: Article, translation: StoredTranslation | None) -> I
         text_translated=translation.text if translation and translated else "",
         translated=translated,
         degenerate=bool(translation and translation.degenerate),
+        notes=notes,
     )

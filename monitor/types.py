@@ -461,3 +461,49 @@ class Comparison:
     def first(self) -> CoverageEvent | None:
         """Who published first, if any time is known."""
         return self.events[0] if self.events and self.events[0].published else None
+
+
+class NoteSide(enum.StrEnum):
+    """Which side of an aligned sentence a note or highlight was made on."""
+
+    ORIGINAL = "original"
+    TRANSLATION = "translation"
+
+    @property
+    def other(self) -> NoteSide:
+        return NoteSide.TRANSLATION if self is NoteSide.ORIGINAL else NoteSide.ORIGINAL
+
+
+class NoteColour(enum.StrEnum):
+    """A highlight's colour; yellow is the plain highlight."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PINK = "pink"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A highlighted sentence of an article, with the user's note on it ("" for none).
+
+    Anchored to a sentence of the article's aligned sentence list (its position) and a side,
+    and keeping that sentence's text as it read when marked, so a new translation finds it
+    again by its text (see :mod:`monitor.store.notes`). ``sentence`` is None when the
+    sentence is no longer in the text: the note is kept, with the text it was made on.
+    """
+
+    id: int
+    article_id: int
+    sentence: int | None  # position in the aligned sentence list; None: its sentence is gone
+    side: NoteSide
+    sentence_text: str  # the sentence on its side, as it read when marked
+    counterpart_text: str  # the aligned sentence on the other side, then
+    colour: NoteColour
+    text: str  # the user's own words (plain text); "" for a plain highlight
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def anchored(self) -> bool:
+        return self.sentence is not None

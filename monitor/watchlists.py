@@ -101,13 +101,7 @@ def add_watchlist(
 
     Raises :class:`MonitorError` for an empty or taken name or a query that cannot be searched.
     """
-    name = " ".join(name.split())
-    if not name:
-        raise MonitorError("a watchlist needs a name: type a few words that say what it watches")
-    if len(name) > MAX_NAME_LENGTH:
-        raise MonitorError(
-            f"the watchlist name is too long: keep it under {MAX_NAME_LENGTH} letters"
-        )
+    name = _clean_name(name)
     chosen = filters or WatchFilters()
     request = SearchRequest(query, chosen.languages, chosen.outlets, chosen.since, chosen.until)
     _sync(parts)
@@ -174,6 +168,52 @@ def set_muted(parts: Parts, name: str, muted: bool = True) -> Watchlist:
     return replace(watchlist, muted=muted)
 
 
+def get_watchlist(parts: Parts, name: str) -> Watchlist:
+    """The watchlist called ``name`` (any case). Raises NotFoundError naming the ones there are."""
+    return parts.store.watchlists.get(name)
+
+
+def rename_watchlist(parts: Parts, name: str, new_name: str) -> Watchlist:
+    """Call the watchlist ``name`` ``new_name``; its matches and counts stay. Raises
+    :class:`MonitorError` for an empty or taken name, NotFoundError for an unknown one."""
+    store = parts.store.watchlists
+    watchlist = store.get(name)
+    store.rename(watchlist.id, _clean_name(new_name))
+    return store.get_by_id(watchlist.id)
+
+
+def edit_watchlist(
+    parts: Parts, name: str, query: str, filters: WatchFilters | None = None
+) -> WatchlistStatus:
+    """Give the watchlist another query and filters. Its present matches count as seen (the
+    user has just looked at this search, as when it was added); what it matched before and
+    matches no longer is forgotten from its counts.
+
+    Raises :class:`~monitor.errors.QueryError` for a query that cannot be searched, before
+    anything is stored.
+    """
+    store = parts.store.watchlists
+    watchlist = store.get(name)
+    chosen = filters or WatchFilters()
+    request = SearchRequest(query, chosen.languages, chosen.outlets, chosen.since, chosen.until)
+    _sync(parts)
+    ids = matching_ids(parts, request)  # checks the query before anything is stored
+    store.change_search(watchlist.id, query.strip(), chosen)
+    counts = store.record_matches(watchlist.id, ids, parts.clock(), seen=True)
+    return _status(store.get_by_id(watchlist.id), counts)
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise MonitorError("a watchlist needs a name: type a few words that say what it watches")
+    if len(name) > MAX_NAME_LENGTH:
+        raise MonitorError(
+            f"the watchlist name is too long: keep it under {MAX_NAME_LENGTH} letters"
+        )
+    return name
+
+
 def _sync(parts: Parts) -> None:
     for _ in parts.index_stage.run(threading.Event()):
         pass
@@ -189,12 +229,15 @@ __all__ = [
     "WatchlistStatus",
     "add_watchlist",
     "check_watchlists",
+    "edit_watchlist",
     "filters_of",
+    "get_watchlist",
     "list_watchlists",
     "mark_seen",
     "matching_ids",
     "new_article_ids",
     "remove_watchlist",
+    "rename_watchlist",
     "request_for",
     "set_muted",
     "timeline",

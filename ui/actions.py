@@ -1,11 +1,16 @@
 """Menus, keyboard shortcuts and the shortcuts help dialog of the main window.
 
 Keyboard first: j/k move through the list, / searches, o opens the original, s stars,
-m toggles read, Space pages down in the reader, Ctrl+1…4 switch the reader's layout.
+m toggles read, u shows unread only, Space pages down in the reader, Ctrl+1…4 switch the
+reader's layout; in the sidebar, F2 renames the selected saved search and Del deletes it.
+
+A new menu entry goes in :func:`install_actions`, in its menu's block, with its key (if
+any) in :data:`SHORTCUTS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -23,6 +28,10 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("O", "Open the original page in the browser"),
     ("S", "Star or unstar the article"),
     ("M", "Mark read or unread"),
+    ("H", "Highlight the sentence last clicked in the reader"),
+    ("N", "Add a note to the sentence last clicked in the reader"),
+    ("U", "Show unread articles only, or all"),
+    ("Shift+A", "Mark all read in what the list shows"),
     ("Space", "Page down in the reader"),
     ("Ctrl+1", "Reader: side by side"),
     ("Ctrl+2", "Reader: original only"),
@@ -33,6 +42,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+R", "Update all sources now"),
     ("Ctrl+D", "Save the current search in the sidebar"),
     ("Ctrl+E", "Export articles (dossier, CSV, JSON Lines, bundle)"),
+    ("F2", "Sidebar: rename the selected saved search"),
+    ("Del", "Sidebar: delete the selected saved search"),
     ("F1", "This list"),
 ]
 
@@ -83,6 +94,7 @@ def install_actions(window: MainWindow) -> None:
     view.addSeparator()
     action("&Compare coverage…", "C", window.compare_current, view)
     action("&Timeline of this search…", "T", window.show_timeline, view)
+    _install_article_actions(window, action)
     help_menu = bar.addMenu("&Help")
     action("&Keyboard shortcuts", "F1", lambda: ShortcutsDialog(window).exec(), help_menu)
 
@@ -94,6 +106,37 @@ def install_actions(window: MainWindow) -> None:
     action("Star", "S", window.toggle_star)
     action("Toggle read", "M", window.toggle_read)
     action("Page down", "Space", window.reader.page_down)
+    _install_sidebar_keys(window)
+
+
+def _install_article_actions(window: MainWindow, action: Callable[..., QAction]) -> None:
+    """The Articles menu: triage of what the list shows (see :mod:`ui.triage`)."""
+    articles = window.menuBar().addMenu("&Articles")
+    toggle = window.article_list.unread_only
+    unread_only = action("&Unread only", "U", toggle.setChecked, articles)
+    unread_only.setCheckable(True)
+    unread_only.setChecked(toggle.isChecked())
+    toggle.toggled.connect(unread_only.setChecked)  # the tick follows the list's toggle
+    articles.addSeparator()
+    action("Mark &all read", "Shift+A", window.triage.mark_view_read, articles)
+    action("Mark &older than… read", None, window.triage.mark_view_older_read, articles)
+    articles.addSeparator()
+    action("&Star or unstar", None, window.toggle_star, articles)
+    action("Mark &read or unread", None, window.toggle_read, articles)
+    articles.addSeparator()
+    articles.addActions(window.reader.note_actions())  # Highlight (H), Add note… (N)…
+
+
+def _install_sidebar_keys(window: MainWindow) -> None:
+    """F2 and Del act on the saved search selected in the sidebar, when the sidebar has the
+    focus (Del in the search field deletes a letter)."""
+    saved = window.saved_searches
+    for keys, slot in (("F2", saved.rename), ("Del", saved.delete)):
+        created = QAction(window.sidebar.tree)
+        created.setShortcut(QKeySequence(keys))
+        created.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        created.triggered.connect(lambda _=False, chosen=slot: chosen())
+        window.sidebar.tree.addAction(created)
 
 
 class ShortcutsDialog(QDialog):

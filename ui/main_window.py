@@ -5,43 +5,47 @@ Every query goes to the reader thread and every change to the writer thread
 Each change says what it changed (:class:`~ui.tasks.Changes`) and the window reloads only
 the views that show it; a job that fails without a handler of its own is said in one message
 box (:meth:`MainWindow.show_failure`).
+
+The window builds the views and routes changes; its parts do the rest, each in a module:
+what the list shows and the marks on articles (:mod:`ui.list_coordinator`), saved searches
+(:mod:`ui.saved_searches`), marking parts of the collection read and the sidebar's menus
+(:mod:`ui.triage`), and the menus and keys (:mod:`ui.actions`, where a new menu entry goes).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
-    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
-from monitor import Monitor, watchlists
-from monitor.errors import NotFoundError, QueryError
 from monitor.types import SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
-from ui.plain import isolated
+from ui.list_coordinator import ListCoordinator
 from ui.reader import ReaderLayout, ReaderView
+from ui.saved_searches import SavedSearches
 from ui.search_bar import SearchBar
 from ui.sidebar import Sidebar
 from ui.status import WorkPanel
-from ui.tasks import INDEXED, Changes, TaskManager, failure_message
-from ui.viewdata import ArticleRow, ReaderContent, SourceRow
+from ui.tasks import INDEXED, Changes, TaskManager
+from ui.triage import Triage
+from ui.viewdata import ListScope
 from ui.welcome import WelcomeView
+
+UNREAD_ONLY_KEY = "list/unread_only"
 
 
 class MainWindow(QMainWindow):
@@ -52,17 +56,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks
         self.setWindowTitle("Media Monitor")
         self.resize(1400, 860)
-        self._filter: dict[str, Any] = {}
-        self._request: SearchRequest | None = None
-        self._current: int | None = None
-        self._watchlist_by_query: dict[str, str] = {}
-        self._tray: QSystemTrayIcon | None = None
-        self._list_serial = 0  # the article list shows the answer to the latest request only
         self._failure_box: QMessageBox | None = None
-        # Read marks sent to the writer and not yet stored (article → read, and the mark's
-        # number): the sidebar counts them while the writer is busy with a long job.
-        self._unsaved_reads: dict[int, tuple[int, bool]] = {}
-        self._marks = 0
 
         self.sidebar = Sidebar()
         self.search_bar = SearchBar()
@@ -92,6 +86,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.setCentralWidget(self.pages)
 
+        self.lists = ListCoordinator(self)
+        self.saved_searches = SavedSearches(self)
+        self.triage = Triage(self)
         self._connect()
         install_actions(self)
         self._timer = QTimer(self)
@@ -99,17 +96,22 @@ class MainWindow(QMainWindow):
         self._timer.start(max(1, update_interval_minutes) * 60_000)
         self._restore_state()
         self.refresh()
-        self.refresh_watchlists()
+        self.saved_searches.refresh()
 
     def _connect(self) -> None:
-        self.sidebar.all_selected.connect(lambda: self._navigate())
-        self.sidebar.source_selected.connect(lambda source_id: self._navigate(source_id=source_id))
-        self.sidebar.language_selected.connect(lambda language: self._navigate(language=language))
-        self.sidebar.saved_search_selected.connect(self._watchlist_opened)
+        lists, sidebar = self.lists, self.sidebar
+        sidebar.all_selected.connect(lambda: lists.navigate(ListScope()))
+        sidebar.starred_selected.connect(lambda: lists.navigate(ListScope(starred=True)))
+        sidebar.source_selected.connect(lambda chosen: lists.navigate(ListScope(source_id=chosen)))
+        sidebar.language_selected.connect(lambda chosen: lists.navigate(ListScope(language=chosen)))
+        sidebar.saved_search_selected.connect(self.saved_searches.open)
+        sidebar.menu_requested.connect(self.triage.show_menu)
         self.search_bar.search_requested.connect(self.search)
-        self.search_bar.search_cleared.connect(self._search_cleared)
+        self.search_bar.search_cleared.connect(lists.search_cleared)
         self.article_list.article_selected.connect(self.open_article)
         self.article_list.article_activated.connect(self.open_article)
+        self.article_list.unread_only_changed.connect(lists.set_unread_only)
+        self.reader.use_tasks(self.tasks)  # its notes and highlights are read and saved there
         self.reader.link_activated.connect(self.open_url)
         self.reader.open_original_requested.connect(self.open_url)
         self.reader.install_models_requested.connect(self.show_models)
@@ -126,24 +128,23 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Reload every view (at the start; a change reloads only what it touches)."""
-        self._load_sources()
+        self.lists.load_counts()
         self._load_last_update()
-        self._load_list()
+        self.lists.reload()
 
     def _changed(self, changes: Changes) -> None:
         """A job changed the collection: reload the views that show what it changed."""
         if changes & (Changes.SOURCES | Changes.ARTICLES | Changes.FLAGS):
-            self._load_sources()  # names, states, article and unread counts
+            self.lists.load_counts()  # names, states; unread, new and starred counts
         if changes & (Changes.SOURCES | Changes.ARTICLES):
             self._load_last_update()  # an update's time and summary come from the store
         if changes & (Changes.SOURCES | INDEXED):
-            self._load_list()
+            self.lists.reload()
         if changes & INDEXED:
-            self.refresh_watchlists(check=True)  # their new matches
-            if self._current is not None:
-                self.open_article(self._current)
+            self.saved_searches.refresh(check=True)  # their new matches
+            self.lists.reopen_article()
         elif changes & Changes.WATCHLISTS:
-            self.refresh_watchlists()
+            self.saved_searches.refresh()
         if changes & Changes.MODELS:
             self.translate_waiting()  # what waited for a model
         if changes & Changes.SETTINGS:
@@ -163,166 +164,24 @@ class MainWindow(QMainWindow):
         self._failure_box = box
         box.open()  # window-modal, without a nested event loop
 
-    def _load_sources(self) -> None:
-        unsaved = {article: read for article, (_, read) in self._unsaved_reads.items()}
-        self.tasks.read(
-            lambda monitor: queries.source_rows(monitor, unsaved_reads=unsaved),
-            success=self._sources_loaded,
-        )
-
     def _load_last_update(self) -> None:
         self.tasks.read(queries.last_update, success=self.work.set_last_update)
 
-    def _load_list(self) -> None:
-        if self._request is not None:
-            self.search(self._request)
-        else:
-            self._browse(**self._filter)
-
-    def _sources_loaded(self, rows: list[SourceRow]) -> None:
-        self.sidebar.set_sources(rows)
-        self.search_bar.set_outlets(sorted({row.name for row in rows}))
-        self.pages.setCurrentWidget(
-            self.welcome if not rows and not self.tasks.busy else self.browser
-        )
-
-    def _next_list(self) -> int:
-        self._list_serial += 1
-        return self._list_serial
-
-    # What the list shows: the sidebar's pick, or the search bar's search ---------------------
-
-    def _navigate(self, *, source_id: int | None = None, language: str | None = None) -> None:
-        """A sidebar pick shows that part of the collection, as in a feed reader: the search
-        is cleared, so the search bar never shows a query the list does not apply."""
-        self.search_bar.clear(announce=False)
-        self._browse(source_id=source_id, language=language)
-
-    def _search_cleared(self) -> None:
-        """The search was emptied: back to what the sidebar showed before it."""
-        source_id, language = self._filter.get("source_id"), self._filter.get("language")
-        self.sidebar.show_browsed(source_id, language)
-        self._browse(source_id=source_id, language=language)
-
-    def _browse(self, *, source_id: int | None = None, language: str | None = None) -> None:
-        self._filter = {"source_id": source_id, "language": language}
-        self._request = None
-        serial = self._next_list()
-
-        def loaded(rows: list[ArticleRow]) -> None:
-            if serial == self._list_serial:
-                self.article_list.set_rows(rows)
-
-        self.tasks.read(
-            lambda monitor: queries.article_rows(monitor, source_id=source_id, language=language),
-            success=loaded,
-        )
+    # What the list shows (ui.list_coordinator) ---------------------------------------------
 
     def search(self, request: SearchRequest) -> None:
-        """Search on the reader thread, the index first brought up to date on the writer.
-
-        The sync takes in what another process stored, or joins the one queued after a change.
-        While the writer is at other work, the search is answered at once from the index as it
-        stands: a long update indexes as it goes (waiting behind it cost 38 s in the UI
-        benchmark), and a write that changes articles is followed by its own sync and search.
-        """
-        self._request = request
-        self.sidebar.show_scope_of(request)
-        serial = self._next_list()
-
-        def found(result: tuple[list[ArticleRow], int]) -> None:
-            if serial != self._list_serial:
-                return  # a newer list was asked for meanwhile
-            rows, total = result
-            self.search_bar.set_error(None)
-            self.article_list.set_rows(rows, total=total)
-            said = f"{total} {'match' if total == 1 else 'matches'}" if total else "No matches"
-            self.statusBar().showMessage(said, 4000)
-
-        def failed(error: BaseException) -> None:
-            if serial != self._list_serial:
-                return
-            if isinstance(error, QueryError):  # a query the user can fix: said under the field
-                self.search_bar.set_error(str(error))
-            else:
-                self.show_failure(failure_message(error))
-
-        def run() -> None:
-            if serial == self._list_serial:  # not overtaken while the index was synced
-                self.tasks.read(
-                    lambda monitor: queries.search_rows(monitor, request),
-                    success=found,
-                    failure=failed,
-                )
-
-        def unsynced(error: BaseException) -> None:
-            # The index is held by another process, say: search it as it stands.
-            message = f"The index may be behind: {failure_message(error)}"
-            self.statusBar().showMessage(message, 10_000)
-            run()
-
-        if self.tasks.busy or (self.tasks.writing and not self.tasks.syncing):
-            run()
-        else:
-            self.tasks.sync_index(success=lambda _: run(), failure=unsynced)
+        """Show what ``request`` finds (see :meth:`ListCoordinator.search`)."""
+        self.lists.search(request)
 
     def open_article(self, article_id: int) -> None:
-        self._current = article_id
-        terms = self._highlight_terms()
+        """Show the article in the reader; it is marked read."""
+        self.lists.open_article(article_id)
 
-        def loaded(content: ReaderContent) -> None:
-            if content.article_id != self._current:
-                return  # the user has moved on
-            self.reader.show_content(content)
-            if content.queue_position is not None:
-                self.tasks.write(lambda m: m.prioritize(article_id), changes=Changes.NONE)
-                self.translate_waiting()
+    def toggle_star(self) -> None:
+        self.lists.toggle_star()
 
-        def failed(error: BaseException) -> None:
-            if not isinstance(error, NotFoundError):
-                self.show_failure(failure_message(error))
-            elif article_id == self._current:  # removed with its source, say
-                self._current = None
-                self.reader.show_content(None)
-
-        self.tasks.read(
-            lambda monitor: queries.reader_content(monitor, article_id, terms),
-            success=loaded,
-            failure=failed,
-        )
-        row = next((r for r in self.article_list.rows() if r.id == article_id), None)
-        if row is not None and not row.is_read:
-            self.article_list.update_row(replace(row, is_read=True))
-            self._set_flags(article_id, read=True)
-
-    def _set_flags(
-        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
-    ) -> None:
-        """Store a mark on the writer. A read mark is counted in the sidebar at once: a long
-        job (an update, translation) may hold the writer for minutes."""
-        self._marks += 1
-        mark = self._marks
-        if read is not None:
-            self._unsaved_reads[article_id] = (mark, read)
-
-        def ended(error: BaseException | None) -> None:
-            if self._unsaved_reads.get(article_id, (None, None))[0] == mark:
-                del self._unsaved_reads[article_id]
-            if error is not None:
-                self._load_sources()  # the mark was not stored: count without it
-                self.show_failure(failure_message(error))
-
-        self.tasks.write(
-            lambda monitor: monitor.set_flags(article_id, read=read, starred=starred),
-            changes=Changes.FLAGS,
-            success=lambda _: ended(None),
-            failure=ended,
-        )
-        if read is not None:
-            self._load_sources()  # on the reader, which a long job does not hold
-
-    def _highlight_terms(self) -> tuple[str, ...]:
-        return () if self._request is None else Monitor.highlight_words(self._request.text)
+    def toggle_read(self) -> None:
+        self.lists.toggle_read()
 
     # Work --------------------------------------------------------------------------------
 
@@ -360,62 +219,8 @@ class MainWindow(QMainWindow):
     # Dialogs and actions ------------------------------------------------------------------
 
     def save_search(self) -> None:
-        """Save the current search as a watchlist: the sidebar counts its new matches."""
-        request = self._request
-        if request is None or not request.text.strip():
-            self.statusBar().showMessage("Search first, then save the search.", 4000)
-            return
-        name, accepted = QInputDialog.getText(self, "Save search", "Name:", text=request.text)
-        if not (accepted and name.strip()):
-            return
-        chosen = name.strip()
-
-        self.tasks.write(
-            lambda m: m.add_watchlist(chosen, request.text, watchlists.filters_of(request)),
-            changes=Changes.WATCHLISTS,
-        )
-
-    def refresh_watchlists(self, *, check: bool = False) -> None:
-        """Show the watchlists with their counts; ``check`` re-runs them (after an update)."""
-
-        def job(monitor: Monitor) -> list[watchlists.WatchlistStatus]:
-            if check:
-                return monitor.check_watchlists()
-            return monitor.watchlists()
-
-        # On the writer: a check records the matches it found (and syncs the index first).
-        self.tasks.write(job, changes=Changes.NONE, success=self._watchlists_loaded)
-
-    def _watchlists_loaded(self, statuses: list[watchlists.WatchlistStatus]) -> None:
-        self._watchlist_by_query = {s.watchlist.query: s.name for s in statuses}
-        self.sidebar.set_saved_searches(
-            [
-                (
-                    f"{isolated(s.name)} · {s.new_matches} new" if s.new_matches else s.name,
-                    s.watchlist.query,
-                )
-                for s in statuses
-            ]
-        )
-        fresh = [s for s in statuses if s.notify]
-        if fresh:
-            self._notify(", ".join(f"{isolated(s.name)}: {s.fresh_matches} new" for s in fresh))
-
-    def _notify(self, message: str) -> None:
-        if QSettings().value("notifications/muted", False, type=bool):
-            return
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self._tray is None:
-                self._tray = QSystemTrayIcon(self.windowIcon(), self)
-                self._tray.show()
-            self._tray.showMessage("Media Monitor: new matches", message)
-        self.statusBar().showMessage(f"New matches — {message}", 10_000)
-
-    def _watchlist_opened(self, query: str) -> None:
-        self.search_bar.set_query(query)
-        name = self._watchlist_by_query.get(query)
-        if name is not None:
-            self.tasks.write(lambda m: m.mark_watchlist_seen(name), changes=Changes.WATCHLISTS)
+        """Save the current search in the sidebar (see :class:`SavedSearches`)."""
+        self.saved_searches.save()
 
     def compare_current(self) -> None:
         """Open "Compare coverage" for the current article in its own window."""
@@ -445,12 +250,12 @@ class MainWindow(QMainWindow):
         what the sidebar shows; a click on a bar lists its day, said in the date filter."""
         from ui.timeline import browsed_request, open_timeline
 
-        request = self._request
+        request = self.lists.request
         title = (request.text or "this search") if request is not None else ""
         if request is None:
-            source_id, language = self._filter.get("source_id"), self._filter.get("language")
-            outlet = None if source_id is None else self.sidebar.source_name(source_id)
-            request, title = browsed_request(outlet, language)
+            scope = self.lists.scope
+            outlet = None if scope.source_id is None else self.sidebar.source_name(scope.source_id)
+            request, title = browsed_request(outlet, scope.language)
         chart = open_timeline(self, self.tasks, request, title)
         chart.day_selected.connect(lambda day: self._search_day(request, day))
 
@@ -485,7 +290,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.export import ExportDialog, selected_article_ids
 
         selected = selected_article_ids(self.article_list.view)
-        dialog = ExportDialog(self.tasks, self, selected_ids=selected, request=self._request)
+        dialog = ExportDialog(self.tasks, self, selected_ids=selected, request=self.lists.request)
         dialog.exec()
         dialog.deleteLater()
 
@@ -502,24 +307,6 @@ class MainWindow(QMainWindow):
     def open_url(self, url: str) -> None:
         if url.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(url))
-
-    def toggle_star(self) -> None:
-        row = self._current_row()
-        if row is not None:
-            starred = not row.is_starred
-            self.article_list.update_row(replace(row, is_starred=starred))
-            self._set_flags(row.id, starred=starred)
-
-    def toggle_read(self) -> None:
-        row = self._current_row()
-        if row is not None:
-            read = not row.is_read
-            self.article_list.update_row(replace(row, is_read=read))
-            self._set_flags(row.id, read=read)
-
-    def _current_row(self) -> ArticleRow | None:
-        article_id = self.article_list.current_id()
-        return next((r for r in self.article_list.rows() if r.id == article_id), None)
 
     def open_current_original(self) -> None:
         article_id = self.article_list.current_id()
@@ -544,12 +331,16 @@ class MainWindow(QMainWindow):
         history = settings.value("search/history")
         if isinstance(history, list):
             self.search_bar.set_history([str(item) for item in history])
+        unread_only = settings.value(UNREAD_ONLY_KEY, False, type=bool)
+        self.article_list.set_unread_only(bool(unread_only))
+        self.lists.unread_only = bool(unread_only)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("search/history", self.search_bar.history())
+        settings.setValue(UNREAD_ONLY_KEY, self.lists.unread_only)
         self._timer.stop()
         self.tasks.shutdown()  # cancel, let the running step finish, close cleanly
         super().closeEvent(event)

@@ -7,18 +7,31 @@ from dataclasses import replace
 
 from monitor import Monitor
 from monitor.types import Article, FinishedUpdate, SearchRequest
-from ui.viewdata import ArticleRow, ReaderContent, SourceRow, TextSourceKind
+from monitor.watchlists import WatchlistStatus, request_for
+from ui.viewdata import (
+    ArticleRow,
+    ListScope,
+    ReaderContent,
+    SavedSearchRow,
+    SourceRow,
+    TextSourceKind,
+)
 
 LIST_LIMIT = 500
 
 
 def source_rows(
-    monitor: Monitor, *, unsaved_reads: Mapping[int, bool] | None = None
+    monitor: Monitor,
+    *,
+    unsaved_reads: Mapping[int, bool] | None = None,
+    unsaved_seen: Mapping[int, int] | None = None,
 ) -> list[SourceRow]:
-    """The followed outlets with their counts. ``unsaved_reads`` (article → read) are read
-    marks on their way to the store, counted as if stored: the writer stores them after the
-    long job it may be running."""
+    """The followed outlets with their counts. ``unsaved_reads`` (article → read) and
+    ``unsaved_seen`` (source → the newest article the user was shown) are marks on their way
+    to the store, counted as if stored: the writer stores them after the long job it may be
+    running."""
     unread = monitor.unread_counts()
+    new = monitor.new_counts(unsaved_seen)
     if unsaved_reads:
         for article in monitor.articles_with_ids(unsaved_reads):
             read = unsaved_reads[article.id]
@@ -34,8 +47,34 @@ def source_rows(
             unread=unread.get(source.id, 0),
             articles=source.article_count,
             error=source.error_state() or None,
+            new=new.get(source.id, 0),
         )
         for source in monitor.sources()
+    ]
+
+
+def sidebar_counts(
+    monitor: Monitor,
+    *,
+    unsaved_reads: Mapping[int, bool] | None = None,
+    unsaved_seen: Mapping[int, int] | None = None,
+) -> tuple[list[SourceRow], int]:
+    """The outlets with their counts (see :func:`source_rows`) and how many are starred."""
+    rows = source_rows(monitor, unsaved_reads=unsaved_reads, unsaved_seen=unsaved_seen)
+    return rows, monitor.starred_count()
+
+
+def saved_search_rows(statuses: list[WatchlistStatus]) -> list[SavedSearchRow]:
+    return [
+        SavedSearchRow(
+            id=status.watchlist.id,
+            name=status.name,
+            request=request_for(status.watchlist),
+            new=status.new_matches,
+            muted=status.watchlist.muted,
+            error=status.error,
+        )
+        for status in statuses
     ]
 
 
@@ -44,18 +83,35 @@ def last_update(monitor: Monitor) -> FinishedUpdate | None:
 
 
 def article_rows(
-    monitor: Monitor, *, source_id: int | None = None, language: str | None = None
+    monitor: Monitor,
+    scope: ListScope | None = None,
+    *,
+    unread_only: bool = False,
+    source_id: int | None = None,
+    language: str | None = None,
 ) -> list[ArticleRow]:
-    articles = monitor.articles(source_id=source_id, language=language, limit=LIST_LIMIT)
+    """The newest articles of ``scope`` (or of ``source_id``/``language``), only the
+    unread ones with ``unread_only``."""
+    chosen = scope or ListScope(source_id=source_id, language=language)
+    articles = monitor.articles(
+        source_id=chosen.source_id,
+        language=chosen.language,
+        starred=chosen.starred,
+        unread_only=unread_only,
+        limit=LIST_LIMIT,
+    )
     titles = monitor.translated_titles(a.id for a in articles)
     return [_row(article, titles.get(article.id)) for article in articles]
 
 
-def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleRow], int]:
-    """One page of hits as rows, and the total count, from the index as it stands.
+def search_rows(
+    monitor: Monitor, request: SearchRequest, *, unread_only: bool = False
+) -> tuple[list[ArticleRow], int]:
+    """One page of hits as rows (the unread ones only with ``unread_only``), and the total
+    count of matches, from the index as it stands.
 
     Only reads: the window syncs the index on the writer thread first (see
-    :meth:`ui.main_window.MainWindow.search`), the one thread that writes the index.
+    :meth:`ui.list_coordinator.ListCoordinator.search`), the one thread that writes the index.
     """
     result = monitor.search(request)
     rows = [
@@ -66,6 +122,7 @@ def search_rows(monitor: Monitor, request: SearchRequest) -> tuple[list[ArticleR
             snippet_translation=hit.snippet_translation,
         )
         for hit in result.hits
+        if not (unread_only and hit.article.is_read)
     ]
     return rows, result.total
 

@@ -1,32 +1,22 @@
-"""The sidebar: "All articles", the outlets grouped by language, and saved searches.
+"""The sidebar: "All articles", "Starred", the outlets grouped by language, and saved searches.
 
-Each outlet row shows its language badge, name, unread count and, when the last update
-failed, a warning badge whose tooltip gives the reason. Rows are painted by
-:class:`SidebarDelegate`; the tree holds only plain data in item roles.
+Each outlet row shows its language badge, name, unread count, a "3 new" badge for what
+arrived since the user last looked at it and, when the last update failed, a warning badge
+whose tooltip gives the reason. A saved search shows its new matches and whether it is
+muted. Rows are painted by :class:`~ui.sidebar_delegate.SidebarDelegate`; the tree holds
+only plain data in item roles. A right click asks for the row's menu
+(:attr:`Sidebar.menu_requested`); the sidebar builds no menu itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,20 +24,50 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.types import SearchRequest
-from ui.languages import badge_color, badge_size, badge_text, draw_badge, language_name
+from ui.languages import language_name
 from ui.languages import language_order as _language_order
 from ui.plain import plain_tip
-from ui.viewdata import SourceRow
+from ui.sidebar_delegate import (
+    ALL,
+    ERROR_ROLE,
+    KIND_ROLE,
+    LANGUAGE,
+    LANGUAGE_ROLE,
+    MUTED_MARK,
+    MUTED_ROLE,
+    NEW_ROLE,
+    SAVED,
+    SECTION,
+    SOURCE,
+    STARRED,
+    UNREAD_ROLE,
+    VALUE_ROLE,
+    WARNING_MARK,
+    SidebarDelegate,
+    new_badge_text,
+)
+from ui.viewdata import ListScope, SavedSearchRow, SourceRow
 
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # one of the _Kind strings below
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # source id, language code or saved query
-UNREAD_ROLE = Qt.ItemDataRole.UserRole + 3
-ERROR_ROLE = Qt.ItemDataRole.UserRole + 4
-LANGUAGE_ROLE = Qt.ItemDataRole.UserRole + 5
-
-ALL, LANGUAGE, SOURCE, SECTION, SAVED = "all", "language", "source", "section", "saved"
-WARNING_MARK = "!"
-Index = QModelIndex | QPersistentModelIndex
+__all__ = [  # the roles and kinds, for the sidebar's callers and tests
+    "ALL",
+    "ERROR_ROLE",
+    "KIND_ROLE",
+    "LANGUAGE",
+    "LANGUAGE_ROLE",
+    "MUTED_MARK",
+    "MUTED_ROLE",
+    "NEW_ROLE",
+    "SAVED",
+    "SECTION",
+    "SOURCE",
+    "STARRED",
+    "UNREAD_ROLE",
+    "VALUE_ROLE",
+    "WARNING_MARK",
+    "Sidebar",
+    "SidebarDelegate",
+    "new_badge_text",
+]
 
 
 class Sidebar(QWidget):
@@ -59,15 +79,20 @@ class Sidebar(QWidget):
 
     Signals:
         all_selected(): "All articles" was picked.
+        starred_selected(): "Starred" was picked.
         source_selected(int): an outlet was picked (its source id).
         language_selected(str): a language header was picked (its code, e.g. "ko").
-        saved_search_selected(str): a saved search was picked (its query text).
+        saved_search_selected(int): a saved search was picked (its id).
+        menu_requested(str, object, QPoint): a row was right-clicked: its kind and value
+            (as :meth:`current_key` gives them) and where, in global coordinates.
     """
 
     all_selected = Signal()
+    starred_selected = Signal()
     source_selected = Signal(int)
     language_selected = Signal(str)
-    saved_search_selected = Signal(str)
+    saved_search_selected = Signal(int)
+    menu_requested = Signal(str, object, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,11 +108,15 @@ class Sidebar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_menu)
         self._rows: list[SourceRow] = []
-        self._saved: list[tuple[str, str]] = []
+        self._starred = 0
+        self._saved: list[SavedSearchRow] = []
         self._collapsed: set[str] = set()
         self._restoring = False
         self._current_before_press: QTreeWidgetItem | None = None
+        self._left_press = False
         self.tree.currentItemChanged.connect(self._on_current_changed)
         self.tree.viewport().installEventFilter(self)
         self.tree.itemPressed.connect(self._on_pressed)
@@ -98,15 +127,24 @@ class Sidebar(QWidget):
 
     # Public API ----------------------------------------------------------------------
 
-    def set_sources(self, rows: list[SourceRow]) -> None:
-        """Show ``rows`` grouped by language, keeping the current selection where it still is."""
+    def set_sources(self, rows: list[SourceRow], *, starred: int | None = None) -> None:
+        """Show ``rows`` grouped by language, keeping the current selection where it still is;
+        ``starred`` is the count beside "Starred" (kept when not given)."""
         self._rows = list(rows)
+        if starred is not None:
+            self._starred = starred
         self._rebuild()
 
-    def set_saved_searches(self, searches: list[tuple[str, str]]) -> None:
-        """Show saved searches as (name, query) pairs below the outlets."""
+    def set_saved_searches(self, searches: list[SavedSearchRow]) -> None:
+        """Show the saved searches below the outlets."""
         self._saved = list(searches)
         self._rebuild()
+
+    def saved_searches(self) -> list[SavedSearchRow]:
+        return list(self._saved)
+
+    def saved_search(self, search_id: int) -> SavedSearchRow | None:
+        return next((row for row in self._saved if row.id == search_id), None)
 
     def select_all(self) -> None:
         """Select "All articles" (emits all_selected if the selection changes)."""
@@ -122,9 +160,9 @@ class Sidebar(QWidget):
         return item is not None
 
     def select_quietly(self, kind: str, value: object = None) -> bool:
-        """Show ``kind``/``value`` (``ALL``, ``SOURCE`` with its id, ``LANGUAGE`` with its
-        code, ``SAVED`` with its query) as selected without announcing it: the list already
-        shows it. False when there is no such row."""
+        """Show ``kind``/``value`` (``ALL``, ``STARRED``, ``SOURCE`` with its id, ``LANGUAGE``
+        with its code, ``SAVED`` with its id) as selected without announcing it: the list
+        already shows it. False when there is no such row."""
         item = self._find(f"{kind}:{'' if value is None else value}")
         if item is not None:
             self._restoring = True
@@ -134,20 +172,25 @@ class Sidebar(QWidget):
                 self._restoring = False
         return item is not None
 
-    def show_browsed(self, source_id: int | None, language: str | None) -> None:
+    def show_browsed(self, scope: ListScope) -> None:
         """Select, without announcing it, what the list shows without a search."""
-        if source_id is not None:
-            self.select_quietly(SOURCE, source_id)
-        elif language is not None:
-            self.select_quietly(LANGUAGE, language)
+        if scope.starred:
+            self.select_quietly(STARRED)
+        elif scope.source_id is not None:
+            self.select_quietly(SOURCE, scope.source_id)
+        elif scope.language is not None:
+            self.select_quietly(LANGUAGE, scope.language)
         else:
             self.select_quietly(ALL)
 
     def show_scope_of(self, request: SearchRequest) -> None:
         """Select, without announcing it, what a search covers: the outlet or language it is
         filtered to, else "All articles". A saved search being run stays selected."""
-        if self.current_key() == (SAVED, request.text):
-            return
+        key = self.current_key()
+        if key is not None and key[0] == SAVED:
+            saved = self.saved_search(int(str(key[1])))
+            if saved is not None and saved.query == request.text:
+                return
         outlet = self.source_named(request.outlets[0]) if len(request.outlets) == 1 else None
         language = request.languages[0] if len(request.languages) == 1 else None
         if not (outlet is not None and self.select_quietly(SOURCE, outlet)) and not (
@@ -159,11 +202,16 @@ class Sidebar(QWidget):
         """The id of the outlet called ``name``, if one is listed."""
         return next((row.id for row in self._rows if row.name == name), None)
 
+    def source_names(self) -> list[str]:
+        """The names of the outlets listed, sorted."""
+        return sorted({row.name for row in self._rows}, key=str.lower)
+
     def source_name(self, source_id: int) -> str | None:
         return next((row.name for row in self._rows if row.id == source_id), None)
 
     def current_key(self) -> tuple[str, object] | None:
-        """What is selected: ("all", None), ("source", id), ("language", code), ("saved", query)."""
+        """What is selected: ("all", None), ("starred", None), ("source", id),
+        ("language", code) or ("saved", id)."""
         item = self.tree.currentItem()
         if item is None:
             return None
@@ -172,12 +220,23 @@ class Sidebar(QWidget):
     # Building ------------------------------------------------------------------------
 
     def _rebuild(self) -> None:
+        items = self._build_items()
+        existing = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        if _shape(existing) == _shape(items):
+            # The same rows with new counts (the usual case: a mark, an update): change them
+            # in place, so a row being clicked or a menu open on it is never pulled away.
+            for old, new in zip(_walk(existing), _walk(items), strict=True):
+                _copy(new, old)
+            return
         current = self.tree.currentItem()
         selected = _key(current) if current is not None else f"{ALL}:"
         self._restoring = True
         try:
             self.tree.clear()
-            self._add_items()
+            self.tree.addTopLevelItems(items)
+            for item in items:
+                if item.childCount():
+                    item.setExpanded(_key(item) not in self._collapsed)
             restored = self._find(selected)
             if restored is not None:
                 self.tree.setCurrentItem(restored)
@@ -187,11 +246,13 @@ class Sidebar(QWidget):
             # What was shown is gone (a removed outlet, a deleted search): show everything.
             self.select_all()
 
-    def _add_items(self) -> None:
+    def _build_items(self) -> list[QTreeWidgetItem]:
         total_unread = sum(row.unread for row in self._rows)
         everything = _item(ALL, None, "All articles", unread=total_unread)
         everything.setToolTip(0, f"{sum(r.articles for r in self._rows)} articles, all outlets")
-        self.tree.addTopLevelItem(everything)
+        starred = _item(STARRED, None, "Starred", unread=self._starred)
+        starred.setToolTip(0, f"{self._starred} starred {_plural(self._starred, 'article')}")
+        items = [everything, starred]
         ordered = sorted(self._rows, key=lambda r: (_language_order(r.language), r.name.lower()))
         for language, group in groupby(ordered, key=lambda r: r.language or None):
             outlets = list(group)
@@ -211,18 +272,14 @@ class Sidebar(QWidget):
             if language is None:
                 # An unknown language cannot be filtered on; the header only groups.
                 header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(header)
-            for row in outlets:
-                header.addChild(_source_item(row))
-            header.setExpanded(_key(header) not in self._collapsed)
+            header.addChildren([_source_item(row) for row in outlets])
+            items.append(header)
         if self._saved:
             section = _item(SECTION, None, "Saved searches")
             section.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(section)
-            for name, query in self._saved:
-                saved = _item(SAVED, query, name)
-                saved.setToolTip(0, plain_tip(query))
-                self.tree.addTopLevelItem(saved)
+            items.append(section)
+            items.extend(_saved_item(search) for search in self._saved)
+        return items
 
     def _find(self, key: str) -> QTreeWidgetItem | None:
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
@@ -238,13 +295,25 @@ class Sidebar(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress:
             self._current_before_press = self.tree.currentItem()
+            assert isinstance(event, QMouseEvent)
+            self._left_press = event.button() == Qt.MouseButton.LeftButton
         return super().eventFilter(watched, event)
 
     def _on_pressed(self, item: QTreeWidgetItem, _column: int) -> None:
-        # A press on a new row was announced by the selection change it made.
-        if item is self._current_before_press:
+        # A press on a new row was announced by the selection change it made; a right
+        # click on the selected row asks for its menu, not for it again.
+        if item is self._current_before_press and self._left_press:
             self._announce(item)
         self._current_before_press = None
+
+    def _on_menu(self, position: QPoint) -> None:
+        item = self.tree.itemAt(position)
+        if item is None:
+            return
+        kind, value = str(item.data(0, KIND_ROLE)), item.data(0, VALUE_ROLE)
+        if kind == SECTION or (kind == LANGUAGE and not value):
+            return
+        self.menu_requested.emit(kind, value, self.tree.viewport().mapToGlobal(position))
 
     def _on_current_changed(self, item: QTreeWidgetItem | None, _previous: object) -> None:
         if self._restoring or item is None:
@@ -255,12 +324,14 @@ class Sidebar(QWidget):
         kind, value = item.data(0, KIND_ROLE), item.data(0, VALUE_ROLE)
         if kind == ALL:
             self.all_selected.emit()
+        elif kind == STARRED:
+            self.starred_selected.emit()
         elif kind == SOURCE:
             self.source_selected.emit(int(value))
         elif kind == LANGUAGE and value:
             self.language_selected.emit(str(value))
         elif kind == SAVED:
-            self.saved_search_selected.emit(str(value))
+            self.saved_search_selected.emit(int(value))
 
 
 def _item(
@@ -282,105 +353,63 @@ def _item(
 def _source_item(row: SourceRow) -> QTreeWidgetItem:
     item = _item(SOURCE, row.id, row.name, unread=row.unread, language=row.language)
     item.setData(0, ERROR_ROLE, row.error)
+    item.setData(0, NEW_ROLE, row.new)
     details = f"{row.url}\n{row.articles} articles, {row.unread} unread"
+    if row.new:
+        details += f", {row.new} new since you last looked"
     tip = f"Last update failed: {row.error}\n{details}" if row.error else details
     item.setToolTip(0, plain_tip(tip))
     return item
 
 
+def _saved_item(row: SavedSearchRow) -> QTreeWidgetItem:
+    item = _item(SAVED, row.id, row.name)
+    item.setData(0, NEW_ROLE, row.new)
+    item.setData(0, MUTED_ROLE, row.muted)
+    item.setData(0, ERROR_ROLE, row.error)
+    lines = [row.query]
+    if row.new:
+        lines.append(f"{row.new} new {_plural(row.new, 'match', 'matches')} since you last looked")
+    if row.muted:
+        lines.append("Muted: counted, without notifications")
+    if row.error:
+        lines.append(f"The last check failed: {row.error}")
+    item.setToolTip(0, plain_tip("\n".join(lines)))
+    return item
+
+
+def _plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return noun if count == 1 else (nouns or f"{noun}s")
+
+
+_ROLES = (KIND_ROLE, VALUE_ROLE, UNREAD_ROLE, ERROR_ROLE, LANGUAGE_ROLE, NEW_ROLE, MUTED_ROLE)
+
+
+def _walk(items: Sequence[QTreeWidgetItem | None]) -> list[QTreeWidgetItem]:
+    """``items`` and their children, depth first."""
+    found: list[QTreeWidgetItem] = []
+    for item in items:
+        if item is not None:
+            found.append(item)
+            found.extend(_walk([item.child(i) for i in range(item.childCount())]))
+    return found
+
+
+def _shape(items: Sequence[QTreeWidgetItem | None]) -> list[tuple[str, str, int]]:
+    """What makes two trees the same rows: each row's key, text and number of children."""
+    return [(_key(item), item.text(0), item.childCount()) for item in _walk(items)]
+
+
+def _copy(source: QTreeWidgetItem, target: QTreeWidgetItem) -> None:
+    for role in _ROLES:
+        if target.data(0, role) != source.data(0, role):
+            target.setData(0, role, source.data(0, role))
+    if target.toolTip(0) != source.toolTip(0):
+        target.setToolTip(0, source.toolTip(0))
+    if target.flags() != source.flags():
+        target.setFlags(source.flags())
+
+
 def _key(item: QTreeWidgetItem) -> str:
     value = item.data(0, VALUE_ROLE)
     return f"{item.data(0, KIND_ROLE)}:{'' if value is None else value}"
-
-
-class SidebarDelegate(QStyledItemDelegate):
-    """Paints sidebar rows: headers in small caps weight, outlets with badges and counts."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        size = super().sizeHint(option, index)
-        extra = 12 if index.data(KIND_ROLE) in (SECTION,) else 8
-        return QSize(size.width(), size.height() + extra)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        kind = index.data(KIND_ROLE)
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        text, opt.text = opt.text, ""
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        palette = opt.palette
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        rect = opt.rect.adjusted(8, 0, -8, 0)
-        painter.save()
-        font = QFont(opt.font)
-        if kind in (ALL, LANGUAGE, SECTION):
-            font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(font)
-
-        right = rect.right()
-        unread = int(index.data(UNREAD_ROLE) or 0)
-        if unread and kind != SECTION:
-            right = _draw_count(painter, rect, right, unread, palette, selected)
-        error = index.data(ERROR_ROLE)
-        if error:
-            # The same red whether selected or not: a failing outlet should stand out.
-            right = _draw_warning(painter, rect, right)
-
-        left = rect.left()
-        if kind == SOURCE:
-            language = index.data(LANGUAGE_ROLE)
-            code = badge_text(language)
-            size = badge_size(painter.font(), code)
-            badge = QRect(
-                left, rect.center().y() - size.height() // 2 + 1, size.width(), size.height()
-            )
-            draw_badge(painter, badge, code, badge_color(language), palette, selected=selected)
-            left = badge.right() + 7
-        if kind == SECTION:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            text = text.upper()
-            small = QFont(font)
-            small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-            painter.setFont(small)
-        else:
-            painter.setPen(palette.color(text_role))
-        area = QRect(QPoint(left, rect.top()), QPoint(right - 6, rect.bottom()))
-        elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, area.width())
-        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        if kind == SECTION:
-            align = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
-            area.adjust(0, 0, 0, -3)
-        painter.drawText(area, align, elided)
-        painter.restore()
-
-
-def _draw_count(
-    painter: QPainter, rect: QRect, right: int, count: int, palette: QPalette, selected: bool
-) -> int:
-    text = str(count)
-    metrics = painter.fontMetrics()
-    width = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 2)
-    pill = QRect(right - width, rect.center().y() - metrics.height() // 2, width, metrics.height())
-    fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-    fill.setAlpha(60 if not selected else 0)
-    draw_badge(painter, pill, text, fill, palette, selected=selected)
-    return pill.left() - 4
-
-
-def _draw_warning(painter: QPainter, rect: QRect, right: int) -> int:
-    size = painter.fontMetrics().height()
-    badge = QRect(right - size, rect.center().y() - size // 2, size, size)
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(220, 60, 40, 230))
-    painter.drawEllipse(badge)
-    painter.setPen(QColor(255, 255, 255))
-    bold = QFont(painter.font())
-    bold.setWeight(QFont.Weight.Bold)
-    painter.setFont(bold)
-    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, WARNING_MARK)
-    painter.restore()
-    return badge.left() - 4

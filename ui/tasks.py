@@ -16,8 +16,8 @@ the job's result, ``failure`` with the exception it raised. A job without a ``fa
 its own goes to the default handler: :attr:`TaskManager.failed` carries the message written
 for the user, and the window shows it in one place. Each write says what it
 :class:`Changes`, so the window reloads only the views that show it; a write that changed
-articles or translations is followed by an index sync on the writer, the only thread that
-writes the index.
+articles, translations or notes is followed by an index sync on the writer, the only thread
+that writes the index.
 """
 
 from __future__ import annotations
@@ -59,10 +59,14 @@ class Changes(enum.Flag):
     MODELS = enum.auto()  # translation models installed or removed
     WATCHLISTS = enum.auto()  # saved searches added or seen
     SETTINGS = enum.auto()  # the collection's settings saved
+    NOTES = enum.auto()  # the user's highlights and notes on sentences
 
 
-# What the search index is built from: a write that changed these is followed by a sync.
+# The articles' text as the window shows it: it reloads its list and reader after such a write.
 INDEXED = Changes.ARTICLES | Changes.TRANSLATIONS
+# What the search index is built from: a write that changed these is followed by a sync.
+# (The reader shows notes as it saves them: nothing is reloaded for them.)
+SEARCHED = INDEXED | Changes.NOTES
 
 
 def failure_message(error: BaseException) -> str:
@@ -279,7 +283,7 @@ class TaskManager(QObject):
             if not self._long_running:
                 self.busy_changed.emit(False)
         error = future.exception()
-        if error is None and waiting.changes & INDEXED:
+        if error is None and waiting.changes & SEARCHED:
             self.sync_index()  # behind the writes queued meanwhile, ahead of any read they cause
         if waiting.changes and (error is None or waiting.long_name is not None):
             self.changed.emit(waiting.changes)

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from monitor.types import SentencePair
+from monitor.types import SearchRequest, SentencePair
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,33 @@ class SourceRow:
     unread: int
     articles: int
     error: str | None  # "403 Forbidden since 10:02", shown on hover of the error badge
+    new: int = 0  # arrived since the user last looked at the outlet (seen is not read)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearchRow:
+    """A saved search (a watchlist) as the sidebar shows it."""
+
+    id: int
+    name: str
+    request: SearchRequest  # its query and filters
+    new: int  # matching now, not among its matches when the user last opened it
+    muted: bool  # counted, but never a notification
+    error: str | None = None  # its search failed at the last check
+
+    @property
+    def query(self) -> str:
+        return self.request.text
+
+
+@dataclass(frozen=True, slots=True)
+class ListScope:
+    """What the sidebar picked for the article list: every article, one outlet's, one
+    language's, or the starred ones."""
+
+    source_id: int | None = None
+    language: str | None = None
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def commands(article_count: int) -> list[Command]:
         return f"outlets missing: {missing}" if missing else None
 
     def search(out: str) -> str | None:
-        found = re.match(r"(\d+) matches", out)
+        found = re.match(r"(\d+) match(?:es)?\b", out)
         if found is None or int(found.group(1)) < 1 or SEARCH_WORD not in out.lower():
             return "no hit for the demo's satellite story"
         return None

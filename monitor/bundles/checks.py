@@ -16,12 +16,13 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
-from monitor.bundles.format import plausible_time
+from monitor.bundles.format import MAX_ROW_ITEMS, plausible_time
 from monitor.clock import to_iso
 from monitor.errors import BundleError
 from monitor.store.bundle_queries import BUNDLE_STATES
+from monitor.store.notes import MAX_NOTE_CHARACTERS
 from monitor.store.watchlist_store import WatchFilters
-from monitor.types import SourceKind, TextOrigin
+from monitor.types import NoteColour, NoteSide, SourceKind, TextOrigin
 from monitor.watchlists import MAX_NAME_LENGTH
 
 Row = dict[str, Any]
@@ -90,6 +91,17 @@ WATCHLIST_SPEC: Spec = {
     "query": "str",
     "muted": "bool",
     "created_at": "time",
+}
+NOTE_SPEC: Spec = {
+    "article": "int",
+    "sentence_index": "int?",
+    "side": "str",
+    "sentence": "str",
+    "counterpart": "str",
+    "colour": "str",
+    "text": "str",
+    "created_at": "time",
+    "updated_at": "time",
 }
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SMALLEST_INT, _LARGEST_INT = -(2**63), 2**63 - 1  # what SQLite stores
@@ -162,6 +174,24 @@ def check_watchlist(row: Row, where: str, article_ids: Mapping[int, object]) -> 
             raise BundleError(f"{where}: the watchlist matches article {match}, not in the bundle")
     watchlist["matches"] = matches
     return watchlist
+
+
+def check_note(row: Row, where: str, article_ids: Mapping[int, object]) -> Row:
+    """A note row; ``article`` must be one of the bundle's ``article_ids``."""
+    note = fields(row, NOTE_SPEC, where)
+    if note["article"] not in article_ids:
+        raise BundleError(f"{where}: the note is on article {note['article']}, not in the bundle")
+    _one_of(note, "side", {side.value for side in NoteSide}, where)
+    _one_of(note, "colour", {colour.value for colour in NoteColour}, where)
+    position = note["sentence_index"]
+    if position is not None and not 0 <= position <= MAX_ROW_ITEMS:
+        raise BundleError(f"{where}: sentence {position} is not a position in a text")
+    if not note["sentence"] or len(note["text"]) > MAX_NOTE_CHARACTERS:
+        raise BundleError(
+            f"{where}: a note needs the text of its sentence and at most "
+            f"{MAX_NOTE_CHARACTERS:,} characters of its own"
+        )
+    return note
 
 
 def watchlist_key(name: str) -> str:

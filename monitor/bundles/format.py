@@ -11,10 +11,16 @@ network::
     articles.jsonl         one article per line, its aligned translation (if any) inside
     watchlists.jsonl       optional; one watchlist (saved search) per line, with the ids
                            of the bundled articles it matched
+    notes.jsonl            optional; one highlight or note per line: the bundled article's
+                           id, the side and text of its sentence, its colour and note
     models/<name>.argosmodel   optional; installed translation packages, re-zipped
 
 ``watchlists.jsonl`` was reserved from format 1 on, so it does not change the format
 version: a reader from before watchlists counts the bundled ones as skipped.
+``notes.jsonl`` came later (store schema 9) without a new format version either: it is
+written only when the bundled articles have notes, so every other bundle still reads
+everywhere; a Media Monitor from before notes refuses a bundle that carries them as holding
+an unknown member (``export-bundle --without-notes`` makes one it takes).
 
 Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
 Anything the manifest does not list, or that is not one of these names, makes the bundle
@@ -44,7 +50,8 @@ SOURCES = "sources.jsonl"
 RAW_PAGES = "raw_pages.jsonl"
 ARTICLES = "articles.jsonl"
 WATCHLISTS = "watchlists.jsonl"
-ROW_MEMBERS = (SOURCES, RAW_PAGES, ARTICLES, WATCHLISTS)  # also the order of the merge
+NOTES = "notes.jsonl"
+ROW_MEMBERS = (SOURCES, RAW_PAGES, ARTICLES, WATCHLISTS, NOTES)  # also the order of the merge
 RAW_PREFIX = "raw/"
 MODELS_PREFIX = "models/"
 
@@ -106,6 +113,7 @@ class BundleReport:
     translations: Tally = Tally()
     raw_pages: Tally = Tally()
     watchlists: Tally = Tally()
+    notes: Tally = Tally()
     models_installed: tuple[str, ...] = ()  # package names (with an export: the ones bundled)
     models_skipped: tuple[str, ...] = ()  # a package for the same pair is already installed
     models_refused: tuple[PackageProblem, ...] = field(default_factory=tuple)
@@ -120,6 +128,8 @@ class BundleReport:
         ]
         if self.watchlists != Tally():
             rows.append(("watchlists", self.watchlists))
+        if self.notes != Tally():
+            rows.append(("notes", self.notes))
         text = [
             f"{label}: {t.added} added, {t.merged} merged, {t.skipped} already here"
             for label, t in rows

@@ -12,8 +12,9 @@ Order of work, so that a bad bundle changes nothing:
    field by field: any problem rolls the whole merge back;
 4. only then are the bundled models installed (each install is atomic on its own).
 
-Watchlists are merged last in step 3, after the articles, because their matches are named
-by the bundle's article ids. The merge rules are in :mod:`monitor.store.bundle_queries`.
+Watchlists and notes are merged last in step 3, after the articles, because they name the
+bundle's articles by their ids; then every merged article's notes find their sentences in
+its text as it now is. The merge rules are in :mod:`monitor.store.bundle_queries`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from monitor.bundles.checks import (
     check_article,
+    check_note,
     check_raw_page,
     check_source,
     check_watchlist,
@@ -46,6 +48,7 @@ from monitor.bundles.format import (
     MAX_MANIFEST_BYTES,
     MAX_ROW_ITEMS,
     MAX_TOTAL_BYTES,
+    NOTES,
     RAW_PAGES,
     RAW_PREFIX,
     SOURCES,
@@ -61,6 +64,7 @@ from monitor.bundles.format import (
 from monitor.errors import BundleError
 from monitor.paths import file_problem
 from monitor.store import bundle_queries as queries
+from monitor.store.notes import reanchor_articles
 from translations.archives import check_members, load_json, open_zip, read_member
 from translations.errors import PackageError
 from translations.packages import check_archive
@@ -114,6 +118,21 @@ def merge_watchlists(
     return Tally(added=added, skipped=skipped)
 
 
+def merge_notes(
+    db: sqlite3.Connection,
+    rows: Iterable[tuple[str, dict[str, Any]]],
+    local_ids: Mapping[int, int],
+) -> Counter[str]:
+    """Merge the notes of ``notes.jsonl`` on ``db`` inside the import's transaction, without
+    duplicates (the rules are in :mod:`monitor.store.bundle_queries`); ``local_ids`` maps the
+    bundle's article ids to this store's. Returns counts as "notes.added" and so on."""
+    counts: Counter[str] = Counter()
+    for where, row in rows:
+        note = check_note(row, where, local_ids)
+        counts[f"notes.{queries.merge_note(db, note, local_ids[note['article']])}"] += 1
+    return counts
+
+
 def import_bundle(parts: Parts, bundle: Path, *, progress: Progress | None = None) -> BundleReport:
     """Merge the bundle into the collection, or refuse it whole with :class:`BundleError`."""
     bundle = Path(bundle)
@@ -145,6 +164,7 @@ def import_bundle(parts: Parts, bundle: Path, *, progress: Progress | None = Non
         translations=_tally(counts, "translations"),
         raw_pages=_tally(counts, "raw_pages"),
         watchlists=_tally(counts, "watchlists"),
+        notes=_tally(counts, "notes"),
         models_installed=tuple(p.name for p in installed.installed),
         models_skipped=tuple(models_skipped),
         models_refused=installed.refused,
@@ -323,6 +343,11 @@ def _merge(
                 counts["watchlists.added"] += watchlists.added
                 counts["watchlists.merged"] += watchlists.merged
                 counts["watchlists.skipped"] += watchlists.skipped
+            if NOTES in manifest.members:
+                counts.update(merge_notes(db, rows(NOTES), local_ids))
+            # A translation taken from the bundle replaced a sentence list that notes here
+            # (or from the bundle) were made on: each finds its sentence again by its text.
+            reanchor_articles(db, local_ids.values())
     except sqlite3.Error as error:
         raise BundleError(f"{label} could not be merged ({error}); nothing was imported") from error
     return counts

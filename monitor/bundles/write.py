@@ -25,6 +25,7 @@ from monitor.bundles.format import (
     MANIFEST,
     MAX_MEMBERS,
     MODELS_PREFIX,
+    NOTES,
     RAW_PAGES,
     RAW_PREFIX,
     ROW_MEMBERS,
@@ -64,6 +65,7 @@ def export_bundle(
     article_ids: Iterable[int] | None = None,
     with_models: bool = False,
     with_watchlists: bool | None = None,
+    with_notes: bool = True,
     progress: Progress | None = None,
 ) -> BundleReport:
     """Write the collection (or the given articles) to the bundle file ``out``.
@@ -71,6 +73,8 @@ def export_bundle(
     Watchlists go along with the whole collection, and not with chosen articles unless
     ``with_watchlists`` says so: a few articles handed to someone else should not also
     tell them everything the user watches. They are small, so all of them go, never some.
+    The user's notes on the bundled articles go with them unless ``with_notes`` is False
+    (for a machine whose Media Monitor is older than notes: see :mod:`.format`).
     """
     out = Path(out)
     if out.is_dir():
@@ -82,7 +86,7 @@ def export_bundle(
             writer = _Writer(temporary, parts.clock().replace(microsecond=0))
             with writer:
                 report = _write_everything(
-                    writer, db, article_ids, models, with_watchlists, progress
+                    writer, db, article_ids, models, (with_watchlists, with_notes), progress
                 )
         os.replace(temporary, out)
     except OSError as error:
@@ -99,9 +103,10 @@ def _write_everything(
     db: sqlite3.Connection,
     article_ids: Iterable[int] | None,
     models: list[PackageInfo],
-    with_watchlists: bool | None,
+    carried: tuple[bool | None, bool],  # (with watchlists, with notes)
     progress: Progress | None,
 ) -> BundleReport:
+    with_watchlists, with_notes = carried
     if with_watchlists is None:
         with_watchlists = article_ids is None
     if article_ids is None:
@@ -147,6 +152,9 @@ def _write_everything(
     watchlists = watchlist_rows(db, ids) if with_watchlists else []
     if watchlists:  # the member is optional: a bundle without watchlists does not have it
         writer.rows(WATCHLISTS, watchlists)
+    notes = queries.note_rows(db, ids) if with_notes else []
+    if notes:  # optional too, and only here when there are notes (see .format)
+        writer.rows(NOTES, notes)
     for package in models:
         writer.model(package)
         step()
@@ -156,6 +164,7 @@ def _write_everything(
         "articles": len(ids),
         "translations": translations,
         "watchlists": len(watchlists),
+        "notes": len(notes),
         "models": len(models),
     }
     writer.finish(counts)
@@ -166,6 +175,7 @@ def _write_everything(
         translations=Tally(added=translations),
         raw_pages=Tally(added=len(hashes)),
         watchlists=Tally(added=len(watchlists)),
+        notes=Tally(added=len(notes)),
         models_installed=tuple(p.name for p in models),
     )
 

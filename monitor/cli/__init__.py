@@ -30,6 +30,7 @@ from monitor.cli.collection import add_collection_commands
 from monitor.cli.compare import add_compare_command
 from monitor.cli.handlers import Later
 from monitor.cli.models import add_model_commands
+from monitor.cli.notes import add_notes_commands
 from monitor.cli.search import add_search_commands
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def _commands(function: str) -> Later:
 
 # `articles list --limit`: more than any screen or script reads at once; omit it for all.
 MAX_LISTED = 1_000_000
+MAX_DAYS = 36_500  # `articles mark-read --older-than`: a century
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,6 +137,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most this many (default: all)",
     )
     article_list.set_defaults(run=_commands("run_articles_list"))
+    mark_read = article_commands.add_parser(
+        "mark-read",
+        help="mark articles read: all, or those of a source, a language, a search, an age",
+        description="Mark read every unread article that meets all the options given (every "
+        "article when none is). Which articles are new since you last looked at an outlet is "
+        "not changed: seen is not read.",
+    )
+    mark_read.add_argument("--source", type=source_id, metavar="ID", help="only this source")
+    mark_read.add_argument("--lang", help="only articles in this language (ko, ru, zh, uk, en)")
+    mark_read.add_argument("--query", help="only the articles this search finds")
+    mark_read.add_argument("--starred", action="store_true", help="only starred articles")
+    mark_read.add_argument(
+        "--older-than",
+        type=WholeNumber("the number of days", 0, MAX_DAYS),
+        metavar="DAYS",
+        help="only articles published more than DAYS days ago",
+    )
+    mark_read.set_defaults(run=_commands("run_articles_mark_read"))
 
     show = commands.add_parser("show", help="show one article")
     show.add_argument("id", type=article_id)
@@ -147,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_search_commands(commands)
     add_compare_command(commands)
     add_collection_commands(commands)
+    add_notes_commands(commands)
     return parser
 
 

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from monitor.cli.arguments import output_file
+from monitor.cli.arguments import calendar_day, output_file
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
@@ -30,6 +30,30 @@ def add_collection_commands(commands: Any) -> None:
     remove = actions.add_parser("remove", help="remove a watchlist")
     remove.add_argument("name")
     remove.set_defaults(run=run_watch_remove)
+    rename = actions.add_parser("rename", help="give a watchlist another name")
+    rename.add_argument("name")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    rename.set_defaults(run=run_watch_rename)
+    edit = actions.add_parser(
+        "edit",
+        help="change a watchlist's query or filters",
+        description="Options given replace the watchlist's query or that filter; the others "
+        "are kept (--clear-filters drops them all first). Its present matches count as seen.",
+    )
+    edit.add_argument("name")
+    edit.add_argument("--query", help="the new query")
+    edit.add_argument("--lang", action="append", help="only this language (repeatable)")
+    edit.add_argument("--outlet", action="append", help="only this outlet (repeatable)")
+    edit.add_argument("--since", type=calendar_day, help="published on or after (YYYY-MM-DD)")
+    edit.add_argument("--until", type=calendar_day, help="published on or before (YYYY-MM-DD)")
+    edit.add_argument("--clear-filters", action="store_true", help="drop every filter first")
+    edit.set_defaults(run=run_watch_edit)
+    mute = actions.add_parser("mute", help="count a watchlist's matches without notifying")
+    mute.add_argument("name")
+    mute.set_defaults(run=run_watch_mute, muted=True)
+    unmute = actions.add_parser("unmute", help="notify of a watchlist's new matches again")
+    unmute.add_argument("name")
+    unmute.set_defaults(run=run_watch_mute, muted=False)
 
     bundle_out = commands.add_parser(
         "export-bundle", help="write the collection (or a search's matches) as one bundle file"
@@ -38,6 +62,11 @@ def add_collection_commands(commands: Any) -> None:
     bundle_out.add_argument("--query", help="only the articles this search finds")
     bundle_out.add_argument(
         "--with-models", action="store_true", help="include the installed translation models"
+    )
+    bundle_out.add_argument(
+        "--without-notes",
+        action="store_true",
+        help="leave out your notes on the articles (a Media Monitor older than notes needs this)",
     )
     bundle_out.set_defaults(run=run_export_bundle)
     bundle_in = commands.add_parser(
@@ -95,6 +124,42 @@ def run_watch_remove(monitor: Monitor, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_watch_rename(monitor: Monitor, args: argparse.Namespace) -> int:
+    renamed = monitor.rename_watchlist(args.name, args.new_name)
+    print(f"Renamed the watchlist {args.name!r} to {renamed.name!r}")
+    return 0
+
+
+def run_watch_edit(monitor: Monitor, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from monitor.watchlists import WatchFilters
+
+    watchlist = monitor.watchlist(args.name)
+    filters = WatchFilters() if args.clear_filters else watchlist.filters
+    if args.lang is not None:
+        filters = replace(filters, languages=tuple(code.strip().lower() for code in args.lang))
+    if args.outlet is not None:
+        filters = replace(filters, outlets=tuple(args.outlet))
+    if args.since is not None:
+        filters = replace(filters, since=args.since)
+    if args.until is not None:
+        filters = replace(filters, until=args.until)
+    query = watchlist.query if args.query is None else args.query
+    status = monitor.edit_watchlist(watchlist.name, query, filters)
+    print(
+        f"Watching {status.name!r} for {status.watchlist.query!r}: {status.total_matches} matches"
+    )
+    return 0
+
+
+def run_watch_mute(monitor: Monitor, args: argparse.Namespace) -> int:
+    changed = monitor.mute_watchlist(args.name, args.muted)
+    said = "muted: its matches are counted without a notification" if args.muted else "unmuted"
+    print(f"The watchlist {changed.name!r} is {said}")
+    return 0
+
+
 def run_export(monitor: Monitor, args: argparse.Namespace) -> int:
     """``export``; a PDF is drawn by ``args.pdf_renderer``, which the launcher passes in."""
     from monitor.types import SearchRequest
@@ -120,7 +185,9 @@ def run_export_bundle(monitor: Monitor, args: argparse.Namespace) -> int:
         for _ in monitor.sync_index():
             pass
         ids = monitor.matching_ids(SearchRequest(args.query))
-    report = monitor.export_bundle(args.out, article_ids=ids, with_models=args.with_models)
+    report = monitor.export_bundle(
+        args.out, article_ids=ids, with_models=args.with_models, with_notes=not args.without_notes
+    )
     print(f"Wrote {args.out}:")
     for line in report.lines():
         print(f"  {line}")

@@ -1,5 +1,6 @@
 """What the commands on sources and articles do once :mod:`monitor.cli` has parsed them and
-opened a Monitor: ``sources …``, ``update``, ``articles list``, ``show`` and ``demo``.
+opened a Monitor: ``sources …``, ``update``, ``articles list``, ``articles mark-read``,
+``show`` and ``demo``.
 
 Each ``run_*`` function is the handler its parser names (:mod:`monitor.cli` imports this
 module only when one of them runs); it takes the Monitor and the parsed arguments and returns
@@ -200,6 +201,27 @@ def run_articles_list(monitor: Monitor, args: argparse.Namespace) -> int:
             f"{article.id:>5}  {code}{' ' * max(0, 2 - cells(code))}  {published:16}  "
             f"{fit(article.source_name, outlet_width)}  {article.title}"
         )
+    return 0
+
+
+def run_articles_mark_read(monitor: Monitor, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from monitor.types import SearchRequest
+
+    language = args.lang.strip().lower() if args.lang is not None else None
+    if args.source is not None and all(s.id != args.source for s in monitor.sources()):
+        raise MonitorError(f"no source with id {args.source} (see `sources list`)")
+    if language is not None:
+        _refuse_unknown_language(monitor, language)
+    marked = monitor.mark_read(
+        source_id=args.source,
+        language=language,
+        request=SearchRequest(args.query) if args.query is not None else None,
+        starred=args.starred,
+        older_than=None if args.older_than is None else timedelta(days=args.older_than),
+    )
+    print(f"Marked {counted(marked, 'article')} read")
     return 0
 
 

@@ -109,9 +109,11 @@ def collect(
         if missing:
             raise NotFoundError(f"no article with id {', '.join(missing)}; nothing was exported")
         articles = [found[i] for i in wanted]
+    notes = parts.store.notes.for_articles(article.id for article in articles)
     items = []
     for done, article in enumerate(articles, start=1):
-        items.append(ExportedArticle(article, parts.translations.translation(article.id)))
+        stored = parts.translations.translation(article.id)
+        items.append(ExportedArticle(article, stored, tuple(notes.get(article.id, ()))))
         if step is not None:
             step(done, len(articles))
     return items

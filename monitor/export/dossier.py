@@ -3,8 +3,11 @@
 Per article: the title in both languages, the outlet, the URL, when it was published and
 retrieved, the SHA-256 of the page exactly as received, the model that translated it, and
 the text as a two-column table, original beside translation, sentence by sentence, with the
-paragraph breaks kept. Everything is escaped and nothing is loaded from elsewhere (no
-images, fonts, scripts or style sheets), so the file opens the same anywhere and years on.
+paragraph breaks kept. The user's highlights colour their sentences (the marked side
+strongly, its counterpart lightly) and their notes are printed in a third column beside
+their sentence; notes whose sentence is no longer in the text follow the table. Everything
+is escaped and nothing is loaded from elsewhere (no images, fonts, scripts or style sheets),
+so the file opens the same anywhere and years on.
 
 The same HTML is printed to PDF by the desktop app (:mod:`ui.pdf`): Qt's rich text knows
 only a subset of CSS, so page breaks are also set inline where Qt looks for them.
@@ -17,7 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 
 from monitor.store.translations import ORIGINAL_LANGUAGE_ROUTE, StoredTranslation
-from monitor.types import Article, TextOrigin
+from monitor.types import Article, Note, NoteColour, NoteSide, SentencePair, TextOrigin
 
 # Routes the translation stage stores for text it did not translate (see translation_stage).
 
@@ -28,6 +31,7 @@ class ExportedArticle:
 
     article: Article
     stored: StoredTranslation | None  # what the translation stage stored, if anything
+    notes: tuple[Note, ...] = ()  # the user's highlights and notes, in sentence order
 
     @property
     def translation(self) -> StoredTranslation | None:
@@ -73,6 +77,10 @@ table.aligned th { text-align: left; border-bottom: 1px solid #888; padding: 3px
 table.aligned td { vertical-align: top; padding: 2px 6px; width: 50%; }
 tr.paragraph-start td { padding-top: 0.7em; }
 td.degenerate { color: #a33; }
+table.with-notes td { width: auto; }
+table.with-notes td.notes { width: 26%; font-size: 9pt; color: #333; }
+td.notes p { margin: 0 0 0.3em 0; }
+span.side { color: #777; font-size: 8pt; }
 p.note { color: #555; font-style: italic; }
 .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
 div.article { margin-top: 1.5em; }
@@ -187,6 +195,10 @@ def _text_table(item: ExportedArticle, target: str) -> str:
         else:
             reason = article.translation_note or "not translated yet"
             note = reason[:1].upper() + reason[1:].rstrip(".") + "."
+        if item.stored is not None and item.stored.sentences and item.notes:
+            # Notes are made on sentences: the text one sentence a row, notes beside.
+            table = _sentence_table(item, item.stored.sentences, target, translated=False)
+            return f'<p class="note">{escape(note)}</p>{table}{_detached(item.notes)}'
         rows = "".join(
             f"<tr><td{_lang(article.language)}>{escape(paragraph)}</td></tr>"
             for paragraph in article.text.split("\n\n")
@@ -195,20 +207,105 @@ def _text_table(item: ExportedArticle, target: str) -> str:
         return (
             f'<p class="note">{escape(note)}</p><table class="aligned">'
             f"<thead><tr><th>Original ({language})</th></tr></thead><tbody>{rows}</tbody></table>"
+            + _detached(item.notes)
         )
+    return _sentence_table(
+        item, translation.sentences, translation.target or target, translated=True
+    ) + _detached(item.notes)
+
+
+# The marked side's background, and its counterpart's; light enough to print text on.
+_MARK_COLOURS = {
+    NoteColour.YELLOW: ("#ffe97a", "#fff8d6"),
+    NoteColour.GREEN: ("#b9eab0", "#ebf8e8"),
+    NoteColour.BLUE: ("#bcd8ff", "#eaf2ff"),
+    NoteColour.PINK: ("#ffc2dc", "#ffedf5"),
+}
+
+
+def _sentence_table(
+    item: ExportedArticle,
+    sentences: tuple[SentencePair, ...],
+    target: str,
+    *,
+    translated: bool,
+) -> str:
+    """The sentences one to a row, the original beside the translation when ``translated``,
+    and a column of notes when the article has notes on its sentences."""
+    article = item.article
+    by_sentence: dict[int, list[Note]] = {}
+    for note in item.notes:
+        if note.sentence is not None and note.sentence < len(sentences):
+            by_sentence.setdefault(note.sentence, []).append(note)
+    with_notes = bool(by_sentence)
+    # Qt's rich text (the PDF) takes column widths from the header cells' attributes.
+    width = f' width="{37 if translated else 70}%"' if with_notes else ""
     rows_html = []
     previous: int | None = None
-    for sentence in translation.sentences:
+    for index, sentence in enumerate(sentences):
         starts = previous is not None and sentence.paragraph != previous
         previous = sentence.paragraph
         marker = ' class="paragraph-start"' if starts else ""
-        flagged = ' class="degenerate"' if sentence.degenerate else ""
-        rows_html.append(
-            f"<tr{marker}><td{_lang(article.language)}>{escape(sentence.original)}</td>"
-            f"<td{_lang(translation.target)}{flagged}>{escape(sentence.translation)}</td></tr>"
-        )
-    header = (
-        f"<thead><tr><th>Original ({language})</th>"
-        f"<th>Translation ({escape(translation.target or target)})</th></tr></thead>"
+        notes = by_sentence.get(index, [])
+        cells = [
+            f"<td{_lang(article.language)}{_marked(notes, NoteSide.ORIGINAL)}>"
+            f"{escape(sentence.original)}</td>"
+        ]
+        if translated:
+            flagged = ' class="degenerate"' if sentence.degenerate else ""
+            cells.append(
+                f"<td{_lang(target)}{flagged}{_marked(notes, NoteSide.TRANSLATION)}>"
+                f"{escape(sentence.translation)}</td>"
+            )
+        if with_notes:
+            cells.append(f'<td class="notes">{"".join(_note_html(n) for n in notes)}</td>')
+        rows_html.append(f"<tr{marker}>{''.join(cells)}</tr>")
+    language = escape(article.language or "unknown")
+    heads = [f"<th{width}>Original ({language})</th>"]
+    if translated:
+        heads.append(f"<th{width}>Translation ({escape(target)})</th>")
+    if with_notes:
+        heads.append('<th width="26%">Notes</th>')
+    header = f"<thead><tr>{''.join(heads)}</tr></thead>"
+    classes = "aligned with-notes" if with_notes else "aligned"
+    return f'<table class="{classes}">{header}<tbody>{"".join(rows_html)}</tbody></table>'
+
+
+def _marked(notes: list[Note], side: NoteSide) -> str:
+    """The style attribute of a sentence's cell on ``side``: strong where it was marked,
+    light where its counterpart was, none without marks."""
+    if not notes:
+        return ""
+    own = next((n for n in notes if n.side is side), None)
+    colour = _MARK_COLOURS[(own or notes[0]).colour][0 if own else 1]
+    return f' style="background-color: {colour}" bgcolor="{colour}"'
+
+
+def _note_html(note: Note) -> str:
+    side = "original" if note.side is NoteSide.ORIGINAL else "translation"
+    swatch = _MARK_COLOURS[note.colour][0]
+    label = f'<span style="color: {swatch}">&#9632;</span> <span class="side">{side}</span>'
+    if not note.text:
+        return f"<p>{label} <i>highlighted</i></p>"
+    return f"<p>{label} {_multiline(note.text)}</p>"
+
+
+def _multiline(text: str) -> str:
+    return "<br>".join(escape(line) for line in text.splitlines())
+
+
+def _detached(notes: tuple[Note, ...]) -> str:
+    """The notes whose sentence is no longer in the text, with the sentence they were on."""
+    lost = [note for note in notes if note.sentence is None]
+    if not lost:
+        return ""
+    items = "".join(
+        f"<li>“{escape(note.sentence_text)}”"
+        + (f" — {_multiline(note.text)}" if note.text else " (highlighted)")
+        + "</li>"
+        for note in lost
     )
-    return f'<table class="aligned">{header}<tbody>{"".join(rows_html)}</tbody></table>'
+    return (
+        '<p class="note">Notes whose sentence is no longer in the text (it was extracted or'
+        f" translated again since):</p><ul>{items}</ul>"
+    )

@@ -27,6 +27,10 @@ Merge rules (kept here, next to the SQL that applies them):
   of a freshly carried collection says nothing. Local articles it matches that the bundle
   did not carry are counted by the next :func:`monitor.watchlists.check_watchlists` as new,
   as are bundled articles it matches only here.
+* A note (or highlight) is the same note when it is on the same article, on the same side,
+  on a sentence of the same text. A local one is kept unless the bundle's was changed later
+  (then its colour and text are taken); a new one comes in and finds its sentence in the
+  local text by that text (:func:`monitor.store.notes.reanchor`), or stays detached.
 """
 
 from __future__ import annotations
@@ -80,6 +84,16 @@ TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "
 SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
 RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
 WATCHLIST_FIELDS = ("name", "query", "filters", "muted", "created_at")
+NOTE_FIELDS = (
+    "sentence_index",
+    "side",
+    "sentence",
+    "counterpart",
+    "colour",
+    "text",
+    "created_at",
+    "updated_at",
+)
 # The states a bundle's article may carry: today's, and EXTRACTED (20) and INDEXED (50) from
 # bundles made before schema 7 (see :func:`bundle_state`).
 BUNDLE_STATES = frozenset({*(int(state) for state in ArticleState), 20, 50})
@@ -202,6 +216,22 @@ def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[R
         ]
         watchlists.append(row)
     return watchlists
+
+
+def note_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[Row]:
+    """The notes on ``article_ids``, ``article`` being the article's id in the bundle."""
+    columns = ", ".join(NOTE_FIELDS)
+    rows: list[Row] = []
+    for chunk, marks in in_chunks(sorted(article_ids)):
+        for row in db.execute(
+            f"SELECT article_id, {columns} FROM notes WHERE article_id IN ({marks})"
+            " ORDER BY article_id, id",
+            chunk,
+        ):
+            note: Row = {"article": row[0]}
+            note.update(zip(NOTE_FIELDS, row[1:], strict=True))
+            rows.append(note)
+    return rows
 
 
 # Merge -------------------------------------------------------------------------------
@@ -354,3 +384,27 @@ def now_iso(moment: datetime) -> str:
     text = to_iso(moment)
     assert text is not None
     return text
+
+
+def merge_note(db: sqlite3.Connection, row: Row, article_id: int) -> str:
+    """Add or merge one bundle note on the local ``article_id`` (see the module's rules);
+    ``row`` is checked. Returns "added", "merged" or "skipped"."""
+    local = db.execute(
+        "SELECT id, colour, text, updated_at FROM notes"
+        " WHERE article_id = ? AND side = ? AND sentence = ? ORDER BY id LIMIT 1",
+        (article_id, row["side"], row["sentence"]),
+    ).fetchone()
+    if local is None:
+        names = ("article_id", *NOTE_FIELDS)
+        db.execute(
+            f"INSERT INTO notes ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            (article_id, *(row[name] for name in NOTE_FIELDS)),
+        )
+        return "added"
+    if row["updated_at"] > local[3] and (row["colour"], row["text"]) != (local[1], local[2]):
+        db.execute(
+            "UPDATE notes SET colour = ?, text = ?, updated_at = ? WHERE id = ?",
+            (row["colour"], row["text"], row["updated_at"], local[0]),
+        )
+        return "merged"
+    return "skipped"

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -226,6 +226,43 @@ ALTER TABLE articles ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN time_zone TEXT;
 """
 
+# Version 9: the user's highlights and notes on sentences (monitor.store.notes). A note keeps
+# its sentence's text so a new translation finds it again; its text is searchable, so a new,
+# edited or removed note is a change of its article for the index.
+_SCHEMA_V9 = """
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence_index INTEGER,  -- position in translation_sentences; NULL: the sentence is gone
+    side TEXT NOT NULL CHECK (side IN ('original', 'translation')),
+    sentence TEXT NOT NULL,  -- the sentence on its side when marked
+    counterpart TEXT NOT NULL DEFAULT '',  -- the aligned sentence on the other side then
+    colour TEXT NOT NULL DEFAULT 'yellow',
+    text TEXT NOT NULL DEFAULT '',  -- the user's note; '' for a plain highlight
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX notes_article ON notes(article_id, sentence_index);
+CREATE TRIGGER notes_inserted AFTER INSERT ON notes BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.article_id, 'changed');
+END;
+CREATE TRIGGER notes_edited AFTER UPDATE OF text ON notes BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (new.article_id, 'changed');
+END;
+CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN
+    INSERT INTO changes (article_id, kind) VALUES (old.article_id, 'changed');
+END;
+"""
+
+# Version 10: "new since I last looked" per outlet (monitor.store.reading_marks): the newest
+# article of the source the user was shown when they last looked at it (seen is not read);
+# NULL: never looked, every article is new. What a store holds when it is upgraded counts
+# as seen, so an upgrade does not flag every article new.
+_SCHEMA_V10 = """
+ALTER TABLE sources ADD COLUMN seen_through INTEGER;
+UPDATE sources SET seen_through = (SELECT MAX(id) FROM articles WHERE source_id = sources.id);
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -235,6 +272,8 @@ _MIGRATIONS = {
     6: _SCHEMA_V6,
     7: _SCHEMA_V7,
     8: _SCHEMA_V8,
+    9: _SCHEMA_V9,
+    10: _SCHEMA_V10,
 }
 
 

@@ -4,7 +4,8 @@ Every write is one short transaction, so a process killed at any moment leaves t
 consistent and everything committed before it.
 
 The store's parts share its database and are built here, once: :attr:`Store.translations`,
-:attr:`Store.watchlists`, :attr:`Store.page_retries` and :attr:`Store.change_log`.
+:attr:`Store.watchlists`, :attr:`Store.notes`, :attr:`Store.page_retries` and
+:attr:`Store.change_log`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
 from monitor.store.changelog import ChangeLog
 from monitor.store.database import Database
+from monitor.store.notes import NoteStore
 from monitor.store.page_retries import PageRetries
+from monitor.store.reading_marks import ReadingMarks
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
     article_from_row,
@@ -58,9 +61,10 @@ class ArticleDraft:
     repaired: bool = False  # mojibake was undone in the item's text
 
 
-class Store(SourceRecords, UpdateRuns):
+class Store(SourceRecords, UpdateRuns, ReadingMarks):
     """The article store on one SQLite file (its sources' part is :class:`SourceRecords`, its
-    finished updates' :class:`UpdateRuns`)."""
+    finished updates' :class:`UpdateRuns`, the user's bulk read and seen marks
+    :class:`ReadingMarks`)."""
 
     def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
         self.path = path
@@ -71,6 +75,8 @@ class Store(SourceRecords, UpdateRuns):
         """Translations, the translation queue and the sentence cache."""
         self.watchlists = WatchlistStore(self._database)
         """Saved searches and which articles matched each."""
+        self.notes = NoteStore(self._database, clock=clock)
+        """The user's highlights and notes on sentences."""
         self.page_retries = PageRetries(self._database)
         """Article pages due to be asked for again."""
         self.change_log = ChangeLog(self._database, clock=clock)
@@ -308,9 +314,12 @@ class Store(SourceRecords, UpdateRuns):
         source_id: int | None = None,
         language: str | None = None,
         below_state: ArticleState | None = None,
+        starred: bool = False,
+        unread_only: bool = False,
         limit: int | None = None,
     ) -> list[Article]:
-        """Articles newest first (by published time, then by id)."""
+        """Articles newest first (by published time, then by id); ``starred`` and
+        ``unread_only`` keep only the starred, or the unread, ones."""
         clauses: list[str] = []
         values: list[object] = []
         if source_id is not None:
@@ -319,6 +328,10 @@ class Store(SourceRecords, UpdateRuns):
         if language is not None:
             clauses.append("a.language = ?")
             values.append(language)
+        if starred:
+            clauses.append("a.is_starred = 1")
+        if unread_only:
+            clauses.append("a.is_read = 0")
         if below_state is not None:
             clauses.append("a.state < ?")
             values.append(int(below_state))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from monitor.clock import from_iso, to_iso
 from monitor.store.database import Database
+from monitor.store.notes import reanchor
 from monitor.store.rows import in_chunks
 from monitor.types import ArticleState, SentencePair
 from translations.types import join_paragraphs
@@ -142,6 +143,7 @@ class TranslationStore:
                 " priority = 0 WHERE id = ?",
                 (int(ArticleState.TRANSLATED), article_id),
             )
+            reanchor(db, article_id)  # the user's notes find their sentences in the new list
 
     def note_language(self, language: str, note: str) -> None:
         """Say why waiting articles in ``language`` stay untranslated ("no ru→en model")."""

@@ -124,6 +124,23 @@ class WatchlistStore:
         rows = self._db.execute("SELECT * FROM watchlists ORDER BY name COLLATE NOCASE, id")
         return [_watchlist(row) for row in rows]
 
+    def rename(self, watchlist_id: int, name: str) -> None:
+        try:
+            with self._database.transaction() as db:
+                db.execute("UPDATE watchlists SET name = ? WHERE id = ?", (name, watchlist_id))
+        except sqlite3.IntegrityError as error:
+            raise MonitorError(
+                f"a watchlist named “{name}” already exists; choose another name"
+            ) from error
+
+    def change_search(self, watchlist_id: int, query: str, filters: WatchFilters) -> None:
+        """Give the watchlist another query and filters (its matches are recorded next)."""
+        with self._database.transaction() as db:
+            db.execute(
+                "UPDATE watchlists SET query = ?, filters = ? WHERE id = ?",
+                (query, filters.to_json(), watchlist_id),
+            )
+
     def set_muted(self, watchlist_id: int, muted: bool) -> None:
         with self._database.transaction() as db:
             db.execute("UPDATE watchlists SET muted = ? WHERE id = ?", (muted, watchlist_id))

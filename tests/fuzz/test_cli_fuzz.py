@@ -295,7 +295,8 @@ def run_command_line(
 
 def check_outcome(argv: list[str], code: int, out: str, err: str) -> None:
     said = f"{argv!r} -> {code}\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
-    assert code in (0, 1, 130), said
+    # 3: `sources add` followed an address it could not reach now (a documented warning).
+    assert code in (0, 1, 130) or (code == 3 and argv[:2] == ["sources", "add"]), said
     assert "Traceback" not in out + err, said
     assert "internal error" not in err, said  # a bug the CLI caught, but a bug
     if code == 1:

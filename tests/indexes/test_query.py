@@ -23,6 +23,7 @@ ALL = ("trans", "orig_en", "orig_ru", "orig_uk", "orig_ko", "orig_zh", "orig_oth
 CYRILLIC = ("orig_ru", "orig_uk", "orig_other")
 HANGUL = ("orig_ko", "orig_other")
 HAN = ("orig_zh", "orig_ko", "orig_other")
+NOTES = "notes"  # every unfielded word also searches the user's notes
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +75,14 @@ def test_unfielded_words_are_anded_and_each_routed_by_its_script(schema: Schema)
     assert isinstance(query, wq.And)
     russian, english = query.subqueries
     assert isinstance(russian, wq.Or)
-    assert fields_of(russian) == set(CYRILLIC)
-    assert fields_of(english) == set(ALL)
+    assert fields_of(russian) == {*CYRILLIC, NOTES}
+    assert fields_of(english) == {*ALL, NOTES}
 
 
 def test_a_phrase_is_a_phrase_query_in_each_routed_field(schema: Schema) -> None:
     query = parse_query('"ключевую ставку"', schema)
     assert {type(leaf) for leaf in leaves(query)} == {wq.Phrase}
-    assert fields_of(query) == set(CYRILLIC)
+    assert fields_of(query) == {*CYRILLIC, NOTES}
     assert all(len(leaf.words) == 2 for leaf in leaves(query))
 
 
@@ -132,7 +133,7 @@ def test_not_before_a_group_is_an_operator(schema: Schema) -> None:
 def test_prefix_searches_the_routed_fields(schema: Schema) -> None:
     query = parse_query("ракет*", schema)
     prefixes = [leaf for leaf in leaves(query) if isinstance(leaf, wq.Prefix)]
-    assert {leaf.fieldname for leaf in prefixes} == set(CYRILLIC)
+    assert {leaf.fieldname for leaf in prefixes} == {*CYRILLIC, NOTES}
     assert {(leaf.fieldname, "ракет") for leaf in prefixes} <= {
         (leaf.fieldname, leaf.text) for leaf in prefixes
     }
@@ -207,16 +208,27 @@ def test_date_filter_days_are_inclusive(
         assert not query.endexcl
 
 
+@pytest.mark.parametrize("text", ["note:spokesman", "NOTES:spokesman", 'note:"call him"'])
+def test_note_searches_the_users_notes_only(schema: Schema, text: str) -> None:
+    assert fields_of(parse_query(text, schema)) == {NOTES}
+
+
+def test_a_note_filter_needs_a_value_and_is_not_marked_in_the_text(schema: Schema) -> None:
+    with pytest.raises(QuerySyntaxError, match=r'note: needs a value .* note:"call the mayor"'):
+        parse_query("rate note:", schema)
+    assert highlight_words("rate note:spokesman") == ("rate",)
+
+
 def test_filters_combine_with_words(schema: Schema) -> None:
     query = parse_query("lang:uk банк date:2026-11", schema)
     assert isinstance(query, wq.And)
-    assert fields_of(query) == {"lang", "day", *CYRILLIC}
+    assert fields_of(query) == {"lang", "day", *CYRILLIC, NOTES}
 
 
 @pytest.mark.parametrize("text", ["foo:bar", "10:30"])
 def test_unknown_fields_are_plain_text(schema: Schema, text: str) -> None:
     query = parse_query(text, schema)
-    assert fields_of(query) == set(ALL)
+    assert fields_of(query) == {*ALL, NOTES}
     assert all(len(leaf.words) == 2 for leaf in leaves(query))
 
 
@@ -285,7 +297,7 @@ def test_build_query_adds_parameter_filters(schema: Schema) -> None:
     )
     query = build_query(request, schema)
     assert isinstance(query, wq.And)
-    assert fields_of(query) == {*CYRILLIC, "lang", "outlet", "day"}
+    assert fields_of(query) == {*CYRILLIC, NOTES, "lang", "outlet", "day"}
     day_range = next(leaf for leaf in leaves(query) if leaf.fieldname == "day")
     assert (day_range.start, day_range.end) == ("2026-11-01", "2026-11-20")
     assert {leaf.text for leaf in leaves(query) if leaf.fieldname == "lang"} == {"ru", "uk"}

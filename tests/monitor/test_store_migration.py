@@ -26,6 +26,8 @@ from tests.support.argos_factory import build_package
 
 OLD_INDEXED = 50
 TABLES = ("sources", "articles", "raw_pages", "translations", "translation_sentences")
+# Schema 9: the notes table, its index and the triggers that log its changes for the index.
+NOTES_SCHEMA = ("notes", "notes_article", "notes_inserted", "notes_edited", "notes_removed")
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -67,12 +69,14 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "INSERT OR IGNORE INTO changes (seq, article_id, kind) VALUES (?, ?, 'changed')",
             [(seq, ids[seq % len(ids)]) for seq in range(1, synced + 1)],
         )
-        # Schema 7 added a table beside the states, schema 8 three columns: a version-6
-        # file has none of them.
+        # Schema 7 added a table beside the states, schema 8 three columns, schema 9 the
+        # notes table (with its index and triggers): a version-6 file has none of them.
         raw.execute("DROP TABLE change_log_holds")
+        raw.execute("DROP TABLE notes")
         raw.execute("ALTER TABLE articles DROP COLUMN published_zone")
         raw.execute("ALTER TABLE articles DROP COLUMN repaired")
         raw.execute("ALTER TABLE sources DROP COLUMN time_zone")
+        raw.execute("ALTER TABLE sources DROP COLUMN seen_through")  # schema 10
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -87,7 +91,10 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
     with open_monitor(old_collection) as monitor:
         migrated = read(store_path(old_collection))
         assert migrated["version"] == SCHEMA_VERSION
-        assert migrated["tables"] - before["tables"] == {"change_log_holds"}
+        assert migrated["tables"] - before["tables"] == {
+            "change_log_holds",
+            *NOTES_SCHEMA,
+        }
         assert migrated["counts"] == before["counts"]
         assert migrated["translations"] == before["translations"]
         assert migrated["sentences"] == before["sentences"]

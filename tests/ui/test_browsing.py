@@ -27,7 +27,7 @@ from ui.languages import FOLLOWED_LANGUAGES, badge_text, language_name
 from ui.queries import article_rows, search_rows, source_rows
 from ui.search_bar import DEBOUNCE_MS, HISTORY_LIMIT, SearchBar
 from ui.sidebar import ERROR_ROLE, UNREAD_ROLE, Sidebar
-from ui.viewdata import ArticleRow, SourceRow
+from ui.viewdata import ArticleRow, SavedSearchRow, SourceRow
 from ui.welcome import WelcomeView
 
 # One word per language translates, so "satellite" finds stories only through translations.
@@ -79,8 +79,9 @@ def test_sidebar_groups_outlets_by_language_with_counts(qtbot, demo: Demo):
     items = _top_items(sidebar)
     assert items[0].text(0) == "All articles"
     assert items[0].data(0, UNREAD_ROLE) == sum(row.unread for row in demo.sources)
+    assert items[1].text(0) == "Starred"
     languages = sorted({row.language for row in demo.sources}, key=FOLLOWED_LANGUAGES.index)
-    headers = items[1:]
+    headers = items[2:]
     assert [header.text(0) for header in headers] == [language_name(c) for c in languages]
     for header, language in zip(headers, languages, strict=True):
         outlets = [row for row in demo.sources if row.language == language]
@@ -112,7 +113,9 @@ def test_sidebar_selection_signals_and_kept_selection(qtbot, demo: Demo):
     sidebar = Sidebar()
     qtbot.addWidget(sidebar)
     sidebar.set_sources(demo.sources)
-    sidebar.set_saved_searches([("Satellites", "satellite OR спутник")])
+    sidebar.set_saved_searches(
+        [SavedSearchRow(7, "Satellites", SearchRequest("satellite OR спутник"), 0, False)]
+    )
     sidebar.resize(280, 500)
     sidebar.show()
     qtbot.waitExposed(sidebar)
@@ -129,7 +132,7 @@ def test_sidebar_selection_signals_and_kept_selection(qtbot, demo: Demo):
     assert picked.args == ["ko"]
     with qtbot.waitSignal(sidebar.saved_search_selected) as picked:
         _click(qtbot, sidebar, items[-1])
-    assert picked.args == ["satellite OR спутник"]
+    assert picked.args == [7]
     with qtbot.waitSignal(sidebar.all_selected):
         _click(qtbot, sidebar, items[0])
 

@@ -143,14 +143,15 @@ def test_a_saved_search_is_a_watchlist_in_the_sidebar_and_runs_again(qtbot, wind
     from PySide6.QtWidgets import QInputDialog
 
     window.search_bar.set_query("satellite")
-    qtbot.waitUntil(lambda: window._request is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.lists.request is not None, timeout=5_000)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Space launches", True))
     window.save_search()
-    qtbot.waitUntil(lambda: "satellite" in window._watchlist_by_query, timeout=10_000)
-    assert window._watchlist_by_query["satellite"] == "Space launches"
+    qtbot.waitUntil(lambda: bool(window.sidebar.saved_searches()), timeout=10_000)
+    [saved] = window.sidebar.saved_searches()
+    assert (saved.name, saved.query) == ("Space launches", "satellite")
     window.search_bar.set_query("")
     with qtbot.waitSignal(window.search_bar.search_requested, timeout=5_000):
-        window.sidebar.saved_search_selected.emit("satellite")
+        window.sidebar.saved_search_selected.emit(saved.id)
     assert window.search_bar.text() == "satellite"
 
 

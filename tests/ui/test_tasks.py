@@ -317,7 +317,7 @@ def test_the_index_is_synced_on_the_writer_only_and_a_long_job_never_holds_a_sea
     qtbot, window: MainWindow, recorder: Recorder
 ):
     window.search_bar.set_query("Nuri")
-    qtbot.waitUntil(lambda: window._request is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.lists.request is not None, timeout=5_000)
     qtbot.waitUntil(
         lambda: (
             bool(window.article_list.rows())

@@ -5,17 +5,19 @@ in both panes, and after every layout the shorter of each pair of paragraphs get
 below it, so paragraph ``i`` starts at the same height on both sides; scrolling one pane
 scrolls the other to the same place in the same paragraph. Every sentence is an ``s:N``
 anchor: hovering or clicking one highlights it and its counterpart and brings the counterpart
-into view.
+into view. The user's highlights and notes on sentences are drawn in the text and in a
+column beside it (:mod:`ui.reader.notes`).
 """
 
 from __future__ import annotations
 
 import bisect
 import enum
+from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.types import Note, NoteSide, SentencePair
 from ui.languages import language_name
 from ui.plain import plain_label
 from ui.reader.document import (
@@ -38,7 +41,10 @@ from ui.reader.document import (
     text_paragraphs,
 )
 from ui.reader.header import Banner, ReaderHeader
+from ui.reader.notes import NoteKeeper
+from ui.reader.notes_view import NotesColumn
 from ui.reader.pane import SentencePane
+from ui.tasks import TaskManager
 from ui.viewdata import ReaderContent
 
 DOCUMENT_CAPTION_INDENT = int(DOCUMENT_MARGIN)
@@ -69,12 +75,15 @@ class ReaderView(QWidget):
         open_original_requested(str): the user clicked the link to the original page.
         install_models_requested(): the user pressed Install… on the "no model" banner.
         layout_changed(object): the :class:`ReaderLayout` changed (by the toggles or code).
+        notes_changed(object): the notes drawn changed (a tuple of :class:`Note`): the
+            shown article's were read, or a change to them was saved.
     """
 
     link_activated = Signal(str)
     open_original_requested = Signal(str)
     install_models_requested = Signal()
     layout_changed = Signal(object)
+    notes_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +91,8 @@ class ReaderView(QWidget):
         self._layout = ReaderLayout.SIDE_BY_SIDE
         self._hovered: int | None = None
         self._active: int | None = None
+        self._active_side = NoteSide.ORIGINAL
+        self._own_sentences: tuple[SentencePair, ...] = ()
         self._syncing = False
         self._align_timer = QTimer(self)
         self._align_timer.setSingleShot(True)
@@ -109,6 +120,7 @@ class ReaderView(QWidget):
             pane.page_requested.connect(self._on_page_requested)
             pane.relaid_out.connect(self._align_timer.start)
             pane.verticalScrollBar().valueChanged.connect(partial(self._on_scrolled, pane))
+        self._notes_ready()
 
         self._stack = QStackedWidget()
         empty = QLabel("Select an article to read it here.")
@@ -136,8 +148,27 @@ class ReaderView(QWidget):
         banner_row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
         banner_row.addWidget(self.banner)
         layout.addLayout(banner_row)
-        layout.addWidget(self.splitter, 1)
+        text_row = QHBoxLayout()
+        text_row.setSpacing(0)
+        text_row.addWidget(self.splitter, 1)
+        text_row.addWidget(self.notes_column, 0)
+        layout.addLayout(text_row, 1)
         return page
+
+    def _notes_ready(self) -> None:
+        self.notes_column = NotesColumn()
+        self.notes_column.hide()
+        self.note_keeper = NoteKeeper(self)
+        margin = self.notes_column.margin
+        margin.locate = self.note_keeper.locate
+        for pane in (self.original_pane, self.translation_pane):
+            pane.menu_extender = partial(self.note_keeper.extend_menu, pane)
+            pane.verticalScrollBar().valueChanged.connect(margin.update)
+            pane.relaid_out.connect(margin.update)
+        for view in (margin, self.notes_column.list):
+            view.note_clicked.connect(self.note_keeper.reveal)
+            view.note_activated.connect(self.note_keeper.edit_by_id)
+        self.notes_column.list.remove_requested.connect(self.note_keeper.remove_by_id)
 
     def _layout_toggles(self) -> QHBoxLayout:
         self._toggles = QHBoxLayout()
@@ -177,10 +208,12 @@ class ReaderView(QWidget):
         """Show an article (None: the empty "select an article" page)."""
         self._content = content
         self._hovered = self._active = None
+        self._own_sentences = ()
         if content is None:
             self.original_pane.set_text(None)
             self.translation_pane.set_text(None)
             self._stack.setCurrentIndex(0)
+            self.note_keeper.show(())
             return
         pattern = term_pattern(content.highlight_terms)
         palette = self.palette()
@@ -226,6 +259,77 @@ class ReaderView(QWidget):
         self._apply_layout()
         self.original_pane.verticalScrollBar().setValue(0)
         self.translation_pane.verticalScrollBar().setValue(0)
+        self.note_keeper.load(content.article_id)
+
+    # --- notes and highlights (see ui.reader.notes) ----------------------------------------
+
+    def use_tasks(self, tasks: TaskManager) -> None:
+        """Read and save the notes through ``tasks``: from now on the reader shows each
+        article's notes and offers Highlight, Add note… and Remove highlight."""
+        self.note_keeper.tasks = tasks
+        self.note_keeper.update_actions()
+        if self._content is not None:
+            self.note_keeper.load(self._content.article_id)
+
+    def note_actions(self) -> list[QAction]:
+        """Highlight sentence (H), Add note… (N), Remove highlight and Notes list, acting on
+        the sentence last clicked, for the window's menu."""
+        return self.note_keeper.actions
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """The notes drawn now."""
+        return self.note_keeper.notes
+
+    def show_notes(self, notes: Sequence[Note]) -> None:
+        """Draw ``notes`` on the shown article (as the task manager's reads do)."""
+        self.note_keeper.show(notes)
+
+    def sentence_list(self) -> tuple[SentencePair, ...]:
+        """The sentences notes are made on: the aligned ones, or an original's own."""
+        if self._content is None:
+            return ()
+        return self._content.sentences or self._own_sentences
+
+    def show_own_sentences(self, sentences: tuple[SentencePair, ...]) -> None:
+        """Show an untranslated original as its own sentences, so they can be marked (an
+        article in the target language is aligned with itself)."""
+        content = self._content
+        if content is None or content.sentences or not sentences:
+            return
+        self._own_sentences = sentences
+        self.original_pane.set_text(
+            build_pane(
+                sentence_paragraphs(sentences, translation=False),
+                joiner=sentence_joiner(content.language),
+                pattern=term_pattern(content.highlight_terms),
+                palette=self.palette(),
+            ),
+            content.language,
+        )
+        self._align_timer.start()
+
+    def chosen_sentence(self) -> tuple[int, NoteSide] | None:
+        """The sentence last clicked and its side (what the note actions act on)."""
+        if self._active is None or not 0 <= self._active < len(self.sentence_list()):
+            return None
+        return self._active, self._active_side
+
+    def choose_sentence(self, sentence: int, side: NoteSide) -> None:
+        """Make ``sentence`` the clicked one, on ``side``, and bring it into view."""
+        pane = self.pane_of(side)
+        if pane not in self.visible_panes():
+            pane = self._other(pane)
+        pane.reveal(sentence, centre=not pane.sentence_visible(sentence))
+        self._on_clicked(pane, sentence)
+
+    def pane_of(self, side: NoteSide) -> SentencePane:
+        return self.original_pane if side is NoteSide.ORIGINAL else self.translation_pane
+
+    def side_of(self, pane: SentencePane) -> NoteSide:
+        if pane is self.translation_pane and self._content and self._content.sentences:
+            return NoteSide.TRANSLATION
+        return NoteSide.ORIGINAL
 
     def set_layout(self, mode: ReaderLayout) -> None:
         """Arrange the panes; emits layout_changed when the layout is new."""
@@ -275,6 +379,7 @@ class ReaderView(QWidget):
         total = self.splitter.height() if vertical else self.splitter.width()
         self.splitter.setSizes([max(total, 2) // 2] * 2)
         self._align_timer.start()
+        self.notes_column.margin.update()
 
     def _both_shown(self) -> bool:
         return len(self.visible_panes()) == 2 and self.translation_pane.text is not None
@@ -319,7 +424,9 @@ class ReaderView(QWidget):
 
     def _on_clicked(self, pane: SentencePane, sentence: int) -> None:
         self._active = sentence
+        self._active_side = self.side_of(pane)
         self._show_highlight()
+        self.note_keeper.update_actions()
         self._reveal_counterpart(
             pane, sentence, centre=not self._other(pane).sentence_visible(sentence)
         )

@@ -1,10 +1,14 @@
 """One side of the reader: a read-only text pane whose sentences are anchors.
 
 The pane never loads a resource, reports the sentence under the mouse and clicked sentences,
-and can pad paragraphs so they line up with the other pane (see :mod:`ui.reader`).
+can pad paragraphs so they line up with the other pane (see :mod:`ui.reader`), and draws the
+user's highlights behind their sentences. Its context menu offers what its ``menu_extender``
+adds for the sentences right-clicked or selected (the reader's Highlight and Add note…).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -19,7 +23,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit, QWidget
 
 from ui.reader.document import (
     DOCUMENT_MARGIN,
@@ -79,6 +83,10 @@ class SentencePane(QTextBrowser):
         self._blank = QTextDocument(self)
         self.pads: list[float] = []
         self._hovered = -1
+        self._marks: dict[int, QColor] = {}
+        self._shown: tuple[int | None, int | None] = (None, None)
+        # Adds actions for the given sentences to the context menu (set by the reader).
+        self.menu_extender: Callable[[QMenu, list[int]], None] | None = None
         self.highlighted.connect(self._on_highlighted)
         self.anchorClicked.connect(self._on_anchor_clicked)
 
@@ -97,6 +105,8 @@ class SentencePane(QTextBrowser):
         self.text = text
         self.pads = [0.0] * (text.paragraphs if text else 0)
         self._hovered = -1
+        self._marks = {}
+        self._shown = (None, None)
 
     def row_tops(self) -> list[float]:
         """Where each paragraph starts, in document pixels."""
@@ -163,12 +173,35 @@ class SentencePane(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect[0] - self.viewport().height() // 3)
 
+    def set_marks(self, marks: Mapping[int, QColor]) -> None:
+        """Draw these sentences on these backgrounds (the user's highlights), under the
+        hovered and active tints."""
+        self._marks = dict(marks)
+        self.show_sentences(*self._shown)
+
+    @property
+    def marks(self) -> dict[int, QColor]:
+        return dict(self._marks)
+
+    def selected_sentences(self) -> list[int]:
+        """The sentences the selection touches, in order (none without a selection)."""
+        cursor = self.textCursor()
+        if self.text is None or not cursor.hasSelection():
+            return []
+        chosen = (cursor.selectionStart(), cursor.selectionEnd())
+        return sorted(s for s, span in self.text.spans.items() if self._overlaps(span, chosen))
+
     def show_sentences(self, hovered: int | None, active: int | None) -> None:
         """Tint the active (clicked) and hovered sentences with the palette's highlight."""
+        self._shown = (hovered, active)
         if self.text is None:
             self.setExtraSelections([])
             return
-        selections = []
+        selections = [
+            self._tint(*self.text.spans[sentence], colour)
+            for sentence, colour in sorted(self._marks.items())
+            if sentence in self.text.spans
+        ]
         shown = []
         for sentence, alpha in ((active, _ACTIVE_ALPHA), (hovered, _HOVER_ALPHA)):
             if sentence is None or sentence not in self.text.spans or sentence in shown:
@@ -178,8 +211,9 @@ class SentencePane(QTextBrowser):
             colour.setAlpha(alpha)
             selections.append(self._tint(*self.text.spans[sentence], colour))
         # Search-term marks go on top again, or the sentence tint would hide them.
+        tinted = [*shown, *(s for s in self._marks if s in self.text.spans)]
         for start, end in self.text.term_spans:
-            if any(self._overlaps(self.text.spans[s], (start, end)) for s in shown):
+            if any(self._overlaps(self.text.spans[s], (start, end)) for s in tinted):
                 selections.append(self._tint(start, end, TERM_MARK))
         self.setExtraSelections(selections)
 
@@ -242,10 +276,16 @@ class SentencePane(QTextBrowser):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())
-        if self.sentence_of(self.anchorAt(event.pos())) is not None:
+        under = self.sentence_of(self.anchorAt(event.pos()))
+        if under is not None:
             for action in menu.actions():
                 if action.objectName() == "link-copy":  # "Copy Link Location" of s:N
                     menu.removeAction(action)
+        # The selected sentences when the click is on the selection, else the one under it.
+        selected = self.selected_sentences()
+        sentences = selected if under in selected or under is None else [under]
+        if sentences and self.menu_extender is not None:
+            self.menu_extender(menu, sentences)
         menu.exec(event.globalPos())
         menu.deleteLater()
 

@@ -1,0 +1,115 @@
+"""The user's triage marks over many articles at once: mark read in bulk, and "seen" per source.
+
+Mixed into :class:`monitor.store.Store`. Read and seen are different marks: an article is
+read when the user opened it (or marked it so); an outlet's articles are *seen* up to the
+newest one it showed the user when they last looked at it. What arrived since is "new"
+(``sources.seen_through``, an article id). Article ids only grow: SQLite gives a new row an
+id above every id in the table, and the article the mark names is kept while its source is,
+so an article stored after the user looked always counts as new.
+
+Neither mark is in the change log's trigger (:mod:`monitor.store.database`): the search index
+holds no read state, so marking 10,000 articles read reindexes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+
+from monitor.clock import to_iso
+from monitor.errors import NotFoundError
+
+
+class ReadingMarks:
+    """Methods on the read and seen marks, mixed into :class:`monitor.store.Store`."""
+
+    _db: sqlite3.Connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # Store's: one short write transaction
+
+    def mark_read(
+        self,
+        *,
+        source_id: int | None = None,
+        language: str | None = None,
+        article_ids: Sequence[int] | None = None,
+        starred: bool = False,
+        published_before: datetime | None = None,
+    ) -> int:
+        """Mark read, in one statement, the unread articles that meet every condition given
+        (all of them when none is); how many were marked. ``article_ids``: only these (a
+        search's matches); ``published_before``: published before then (retrieved, when the
+        feed gave no date)."""
+        clauses = ["is_read = 0"]
+        values: list[object] = []
+        if source_id is not None:
+            clauses.append("source_id = ?")
+            values.append(source_id)
+        if language is not None:
+            clauses.append("language = ?")
+            values.append(language)
+        if article_ids is not None:
+            # One statement however many: the ids travel as one JSON array.
+            clauses.append("id IN (SELECT value FROM json_each(?))")
+            values.append(json.dumps(list(article_ids)))
+        if starred:
+            clauses.append("is_starred = 1")
+        if published_before is not None:
+            clauses.append("COALESCE(published, retrieved_at) < ?")
+            values.append(to_iso(published_before))
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE articles SET is_read = 1 WHERE {' AND '.join(clauses)}", values
+            )
+            return cursor.rowcount
+
+    def mark_source_seen(self, source_id: int, through: int | None = None) -> None:
+        """The user looked at the source's articles up to article id ``through`` (by default
+        all it holds now). A mark never moves back: a view stored late keeps a later one."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE sources SET seen_through = MAX(COALESCE(seen_through, 0), COALESCE(?,"
+                " (SELECT MAX(id) FROM articles WHERE source_id = sources.id), 0))"
+                " WHERE id = ?",
+                (through, source_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no source with id {source_id} (see `sources list`)")
+
+    def newest_article_id(self, source_id: int) -> int | None:
+        """The newest article the source holds (what a view of it shows up to)."""
+        row = self._db.execute(
+            "SELECT MAX(id) FROM articles WHERE source_id = ?", (source_id,)
+        ).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def new_counts(self, assume_seen: Mapping[int, int] | None = None) -> dict[int, int]:
+        """Articles per source that arrived since the user last looked at it (sources with
+        none are absent). ``assume_seen`` (source → article id) counts marks on their way to
+        the store as if stored."""
+        assumed = dict(assume_seen or {})
+        rows = self._db.execute(
+            "SELECT s.id, s.seen_through, (SELECT COUNT(*) FROM articles a"
+            "  WHERE a.source_id = s.id AND a.id > COALESCE(s.seen_through, 0))"
+            " FROM sources s"
+        ).fetchall()
+        counts: dict[int, int] = {}
+        for source_id, seen_through, count in rows:
+            through = assumed.get(source_id)
+            if through is not None and through > (seen_through or 0):
+                count = self._db.execute(
+                    "SELECT COUNT(*) FROM articles WHERE source_id = ? AND id > ?",
+                    (source_id, through),
+                ).fetchone()[0]
+            if count:
+                counts[int(source_id)] = int(count)
+        return counts
+
+    def starred_count(self) -> int:
+        return int(
+            self._db.execute("SELECT COUNT(*) FROM articles WHERE is_starred = 1").fetchone()[0]
+        )
