@@ -392,6 +392,24 @@ def test_the_window_offers_export_with_its_selection_and_search(
         (chosen,),
     )
 
+    view = window.article_list.view  # Ctrl+click two more rows
+    for row in (5, 6):
+        index = view.model().index(row, 0)
+        qtbot.mouseClick(
+            view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            view.visualRect(index).center(),
+        )
+    export_action.trigger()
+    rows = window.article_list.rows()
+    assert seen.pop() == (
+        Scope.SELECTION,
+        "The selected articles (3)",
+        "3 articles will be exported as an HTML dossier.",
+        tuple(rows[n].id for n in (3, 5, 6)),
+    )
+
     window.search(SEARCH)
     qtbot.waitUntil(lambda: window.article_list.summary.text() == "Showing 2 of 4 matches")
     export_action.trigger()
