@@ -283,6 +283,7 @@ class ProgressKind(enum.StrEnum):
     TRANSLATED = "translated"
     UNTRANSLATED = "untranslated"  # no model (or a damaged one) for the article's language
     INDEXED = "indexed"
+    EXPORTED = "exported"  # one more article written to an export or a bundle
 
 
 @dataclass(frozen=True, slots=True)

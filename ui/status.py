@@ -25,6 +25,7 @@ _VERBS = {
     ProgressKind.TRANSLATED: "Translating",
     ProgressKind.UNTRANSLATED: "Translating",
     ProgressKind.INDEXED: "Indexing",
+    ProgressKind.EXPORTED: "Exporting",
 }
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
 
 from monitor import open_monitor
-from monitor.types import SearchRequest
+from monitor.types import ProgressKind, SearchRequest
 from tests.ui.dialog_support import screenshot
 from ui.dialogs.export import ExportDialog
 from ui.dialogs.export_import import ImportBundleDialog
@@ -290,8 +290,14 @@ def test_cancel_mid_export_leaves_no_file(
     dialog.choose_format(format_label)
     dialog.path.setText(str(out))
     reached, gate = hold_at_first_step(dialog)
+    reported: list[tuple[str, object]] = []  # what the window's status panel is given
+    tasks.progressed.connect(lambda name, progress: reported.append((name, progress)))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(reached.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(reported))
+    name, progress = reported[0]
+    assert name == "Exporting" and progress.kind is ProgressKind.EXPORTED
+    assert progress.done == 1 and progress.total > 1
     assert dialog.cancel_button.isVisible() and not dialog.export_button.isEnabled()
     assert not dialog.choose_button.isEnabled() and not dialog.format.isEnabled()
     if format_label != CSV_FORMAT:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from monitor import Monitor
 from monitor.export import ExportCancelled, PdfRenderer
-from monitor.types import Progress, SearchRequest
+from monitor.types import Progress, ProgressKind, SearchRequest
 from ui.article_list import ROW_ROLE
 from ui.dialogs.export_jobs import (
     FORMATS,
@@ -435,9 +435,13 @@ class ExportDialog(QDialog):
         renderer = self._pdf_renderer or render_pdf_on_a_qt_thread
 
         def job(
-            monitor: Monitor, _report: Callable[[Progress], None], cancel: threading.Event
+            monitor: Monitor, report: Callable[[Progress], None], cancel: threading.Event
         ) -> ExportOutcome:
-            return run_export(monitor, plan, relay.emit, cancel, renderer)
+            def step(done: int, total: int) -> None:
+                report(Progress(ProgressKind.EXPORTED, None, None, "", done, total))  # status
+                relay.emit(done, total)  # the dialog's bar
+
+            return run_export(monitor, plan, step, cancel, renderer)
 
         self._set_running(True)
         self.result_line.setText(f"Exporting to {plan.out}…")
