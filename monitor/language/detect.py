@@ -36,7 +36,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from monitor.errors import ConfigError
 from monitor.language.cyrillic import CyrillicVerdict, judge_cyrillic
-from monitor.language.plausibility import looks_like_mojibake
+from monitor.language.plausibility import is_han, looks_like_mojibake
 
 __all__ = ["SUPPORTED_LANGUAGES", "detect_language", "detect_language_with_hint"]
 
@@ -164,7 +164,7 @@ def _count_scripts(text: str) -> _ScriptCounts:
             counts.cyrillic += 1
         elif 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
             counts.hangul += 1
-        elif _is_han(code):
+        elif is_han(code):
             counts.han += 1
         elif 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
             counts.kana += 1
@@ -173,15 +173,6 @@ def _count_scripts(text: str) -> _ScriptCounts:
         else:
             counts.other += 1
     return counts
-
-
-def _is_han(code: int) -> bool:
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-    )
 
 
 def _judge_cjk(counts: _ScriptCounts) -> str | None:

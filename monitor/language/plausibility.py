@@ -259,7 +259,7 @@ class _Scorer:
                 self._add("han", _HAN_TOP)
             elif char in tables.common_han:
                 self._add("han", _HAN_COMMON)
-            elif _is_han(code):
+            elif is_han(code):
                 self._add("han", _HAN_RARE)
             else:
                 self._add("other", 0.0)  # jamo, bopomofo, CJK letters in circles...
@@ -334,7 +334,8 @@ def _is_kana(code: int) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F
 
 
-def _is_han(code: int) -> bool:
+def is_han(code: int) -> bool:
+    """Whether ``code`` is a Han character (CJK ideographs and their extensions)."""
     return (
         0x4E00 <= code <= 0x9FFF
         or 0x3400 <= code <= 0x4DBF
