@@ -209,16 +209,13 @@ class SearchIndex:
             return self._searcher
 
     def _open_searcher(self) -> Searcher:
-        # Another process's rebuild swaps folders in two renames; between them the folder
-        # is missing for a moment, which is no damage: the next try finds the new one.
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
+        try:
+            return self._index.searcher()
+        except (OSError, EmptyIndexError):
+            # Another process's rebuild may be between its two renames, which it makes under
+            # the folder's lock: once this process holds the lock, the folder is back.
+            with _folder_lock(self.directory, timeout=WRITER_TIMEOUT):
                 return self._index.searcher()
-            except (OSError, EmptyIndexError):
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * 2**attempt)
-        raise AssertionError("unreachable")
 
     def document_count(self) -> int:
         return int(self._index.doc_count())
