@@ -82,6 +82,16 @@ def test_strip_places_earlier_articles_further_left(view: CompareView):
     assert len(set(xs)) == len(xs)
 
 
+def test_the_axis_labels_stay_inside_the_strip(view: CompareView, qtbot):
+    for width in (1400, 700, 420):
+        view.strip.resize(width, view.strip.height())
+        labels = view.strip.tick_labels()
+        assert labels, "the axis has its times"
+        bounds = QRectF(view.strip.rect())
+        for text, rect in labels:
+            assert bounds.contains(rect), (width, text, rect)
+
+
 def test_flip_toggles_between_translation_and_original(view: CompareView):
     column = view.columns()[1]
     translated = column.shown_text()

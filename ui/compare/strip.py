@@ -293,6 +293,15 @@ class CoverageStrip(QWidget):
     def _paint_ticks(
         self, painter: QPainter, start: datetime, span: timedelta, axis: float, colour: QColor
     ) -> None:
+        painter.setPen(colour)
+        for x, label, rect in self._ticks(start, span, axis):
+            painter.drawLine(QPointF(x, axis - 3), QPointF(x, axis + 3))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
+
+    def _ticks(
+        self, start: datetime, span: timedelta, axis: float
+    ) -> list[tuple[float, str, QRectF]]:
+        """Each tick of the time axis: its x, its label and where the label is drawn."""
         metrics = QFontMetrics(self.font())
         room = max(
             1, int((self.width() - 2 * _MARGIN) / (metrics.horizontalAdvance("00 Nov 00:00") + 24))
@@ -302,10 +311,9 @@ class CoverageStrip(QWidget):
         midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
         tick = midnight + step * -(-(local_start - midnight) // step)
         previous_day = None
-        painter.setPen(colour)
+        ticks = []
         while tick <= local_start + span:
             x = self._x(tick, start, span)
-            painter.drawLine(QPointF(x, axis - 3), QPointF(x, axis + 3))
             label = f"{tick:%H:%M}"
             if tick.date() != previous_day:
                 label = (
@@ -314,9 +322,21 @@ class CoverageStrip(QWidget):
                     else f"{tick.day} {tick:%b}"
                 )
                 previous_day = tick.date()
-            rect = QRectF(x - 60, axis + 4, 120, metrics.height() + 2)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
+            width = metrics.horizontalAdvance(label) + 4
+            # Centred under its tick, but kept inside the strip: the first label ("12 Nov
+            # 13:00") was cut at the left edge.
+            left = min(max(x - width / 2, 0.0), self.width() - width)
+            ticks.append((x, label, QRectF(left, axis + 4, width, metrics.height() + 2)))
             tick += step
+        return ticks
+
+    def tick_labels(self) -> list[tuple[str, QRectF]]:
+        """The axis labels as drawn now, with their rectangles (for tests and tooltips)."""
+        found = self._range()
+        if found is None:
+            return []
+        start, span = found
+        return [(label, rect) for _, label, rect in self._ticks(start, span, self._axis_y())]
 
     # Mouse -------------------------------------------------------------------------------
 
