@@ -305,6 +305,12 @@ class Monitor(CollectionMethods):
     def article(self, article_id: int) -> Article:
         return self._parts.store.article(article_id)
 
+    def post_details(self, article_id: int) -> dict[str, object] | None:
+        """What a Telegram post has beyond its text: ``views``, ``forwarded_from`` and
+        ``forwarded_from_url``, ``reply_to_url``, ``media`` (kind, url, caption); ``None``
+        for an article from a feed or a page."""
+        return self._parts.store.post_details(article_id)
+
     def pending_articles(self) -> list[Article]:
         return self._parts.store.articles(below_state=ArticleState.DETECTED)
 

@@ -8,6 +8,7 @@ Every message is written for the user and says what to do where something can be
     ├── StoreError             the SQLite store cannot be opened or written
     │   └── NotFoundError      no source/article with that id
     ├── SourceError            a source cannot be added (bad URL, duplicate)
+    │   └── ChannelUnavailable a Telegram channel is private, deleted or renamed
     ├── FetchError             a URL could not be fetched
     │   ├── HTTPStatusError    the server answered 4xx/5xx (keeps status and Retry-After)
     │   ├── FetchTimeout       connect or read timed out
@@ -50,6 +51,10 @@ class NotFoundError(StoreError):
 
 class SourceError(MonitorError):
     pass
+
+
+class ChannelUnavailable(SourceError):
+    """A Telegram channel shows no posts: it is private, deleted, renamed or never was."""
 
 
 class FetchError(MonitorError):

@@ -31,6 +31,7 @@ class SourceKind(enum.StrEnum):
 
     FEED = "feed"  # RSS/Atom/JSON Feed: items are discovered from it
     PAGE = "page"  # a single article page, collected as one article
+    TELEGRAM = "telegram"  # a public Telegram channel (https://t.me/s/<name>): a post an article
 
 
 class ArticleState(enum.IntEnum):

@@ -71,11 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=_commands("run_sources_list"))
     add = source_commands.add_parser(
         "add",
-        help="follow a feed or page URL",
+        help="follow a feed or page URL, or a Telegram channel (@name)",
         description="Follow a feed, or a page (its advertised feed is found, else the page is "
-        "followed as one article). An address that cannot be reached now is followed all the "
-        "same, tried at the next update, and said on stderr with exit status 3; --no-check "
-        "adds without trying (exit status 0).",
+        "followed as one article), or a public Telegram channel given as @name, t.me/name or "
+        "t.me/s/name (each post an article). An address that cannot be reached now is "
+        "followed all the same, tried at the next update, and said on stderr with exit "
+        "status 3; --no-check adds without trying (exit status 0).",
     )
     add.add_argument("url")
     add.add_argument("--name", help="display name (default: the feed's title)")

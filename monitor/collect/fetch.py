@@ -103,6 +103,11 @@ class FetchSettings:
     # Addresses taken as public although they are not: the tests stand a "remote" site on a
     # second loopback address, since no test may reach the internet. Empty for users.
     public_addresses: tuple[str, ...] = ()
+    # Telegram channels: where their preview pages are (the tests point it at a local server)
+    # and how many pages of older posts a channel's first update reads beyond its latest page
+    # (about twenty posts a page: a few days of a busy news channel).
+    telegram_base: str = "https://t.me"
+    telegram_pages_back: int = 5
 
     def __post_init__(self) -> None:
         positive = {
@@ -120,6 +125,7 @@ class FetchSettings:
             "max_redirects": self.max_redirects,
             "min_host_interval": self.min_host_interval,
             "retry_after_max_wait": self.retry_after_max_wait,
+            "telegram_pages_back": self.telegram_pages_back,
         }
         for name, value in not_negative.items():
             if value < 0:

@@ -102,16 +102,26 @@ def fetch_page(fetcher: Fetcher, article: Article, *, origin: str | None = None)
             error = f"unexpected error reading the page: {bug!r}"
     else:
         error = "the feed item has no link"
+    language = _detect(article, page)
+    return PageOutcome(article, document, encoding, page, language, error, fetch_error)
+
+
+def keep_own_text(article: Article) -> PageOutcome:
+    """An article that has no page to fetch (a Telegram post, whose text is all there is):
+    its own text is kept and its language detected. No store access here."""
+    return PageOutcome(article, None, None, None, _detect(article, None), None, None)
+
+
+def _detect(article: Article, page: ExtractedPage | None) -> str | None:
     text = _kept_text(article, page)
     hint = article.language_hint or (page.language_hint if page else None)
     try:
-        language = detect_language_with_hint(f"{article.title}\n{text}", hint)
+        return detect_language_with_hint(f"{article.title}\n{text}", hint)
     except ConfigError:
         raise
     except Exception:
         _log.exception("language detection failed on article %s", article.id)
-        language = None
-    return PageOutcome(article, document, encoding, page, language, error, fetch_error)
+        return None
 
 
 def _kept_text(article: Article, page: ExtractedPage | None) -> str:

@@ -37,7 +37,14 @@ from monitor.clock import Clock, utc_now
 from monitor.collect import cancelling
 from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import Fetcher, next_attempt_after
-from monitor.collect.pages import PAGE_RETRY_WINDOW, PageOutcome, fetch_page, next_page_attempt
+from monitor.collect.pages import (
+    PAGE_RETRY_WINDOW,
+    PageOutcome,
+    fetch_page,
+    keep_own_text,
+    next_page_attempt,
+)
+from monitor.collect.telegram import ChannelPost, ChannelRead, channel_name, read_channel
 from monitor.collect.zones import AssumedZone, place, zone_for_feed
 from monitor.dependencies import COLLECTION, require
 from monitor.errors import FetchError, MonitorError
@@ -81,7 +88,14 @@ class _FeedOutcome:
     error: MonitorError | None
 
 
-_Outcome = _FeedOutcome | PageOutcome
+@dataclass(frozen=True, slots=True)
+class _ChannelOutcome:
+    source: Source
+    channel: ChannelRead | None
+    error: MonitorError | None
+
+
+_Outcome = _FeedOutcome | _ChannelOutcome | PageOutcome
 STOPPED_BEFORE_READING = "the update was stopped before this source was read"
 
 
@@ -192,6 +206,20 @@ class Collector:
             _log.exception("unexpected error while reading %s", source.url)
             return _FeedOutcome(source, None, None, MonitorError(f"unexpected error: {bug!r}"))
 
+    def _read_channel(self, source: Source, newest_known: int | None) -> _Outcome:
+        name = channel_name(source.url)
+        try:
+            if name is None:
+                raise MonitorError(f"{source.url} does not name a Telegram channel")
+            channel = read_channel(self._fetcher, name, newest_known=newest_known)
+            return _ChannelOutcome(source, channel, None)
+        except MonitorError as error:
+            return _ChannelOutcome(source, None, error)
+        except Exception as bug:  # a bug must cost one source, not the whole update
+            cancelling.check()
+            _log.exception("unexpected error while reading %s", source.url)
+            return _ChannelOutcome(source, None, MonitorError(f"unexpected error: {bug!r}"))
+
 
 class _Run:
     """One update run: the futures in flight and the reports being built."""
@@ -203,6 +231,7 @@ class _Run:
         self._store = collector._store
         self._sources = sources
         self._addresses = {s.id: s.url for s in sources}  # what the user added
+        self._channels = {s.id for s in sources if s.kind is SourceKind.TELEGRAM}
         self._intervals = {s.id: timedelta(minutes=s.update_interval_minutes) for s in sources}
         self._retries = collector._store.page_retries
         self._cancel = cancel
@@ -241,6 +270,10 @@ class _Run:
                 yield Progress(ProgressKind.SOURCE_STARTED, source.id, message=source.name)
                 if source.kind is SourceKind.PAGE:
                     track(self._start_page_source(pool, source))
+                elif source.kind is SourceKind.TELEGRAM:
+                    newest = self._store.newest_post_id(source.id)
+                    work = partial(self._collector._read_channel, source, newest)
+                    track([pool.submit(self._cancellable, work)])
                 else:
                     work = partial(self._collector._fetch_feed, source)
                     track([pool.submit(self._cancellable, work)])
@@ -254,8 +287,11 @@ class _Run:
                 outcome = future.result()
                 if outcome is None:  # cancelled in the pool: the loop ends at its next turn
                     continue
-                if isinstance(outcome, _FeedOutcome):
-                    yield from self._on_feed(outcome)
+                if isinstance(outcome, _FeedOutcome | _ChannelOutcome):
+                    if isinstance(outcome, _FeedOutcome):
+                        yield from self._on_feed(outcome)
+                    else:
+                        yield from self._on_channel(outcome)
                     # A source that cannot be read now is no time to try its pages again.
                     retry = outcome.error is None
                     track(self._start_pages(pool, outcome.source.id, retry=retry))
@@ -323,7 +359,8 @@ class _Run:
             now = self._collector._clock()
             due = self._retries.due(source_id, now=now, first_seen_since=now - PAGE_RETRY_WINDOW)
             waiting += sorted(due, key=_newest_first, reverse=True)
-        if len(waiting) > self._page_cap:
+        # A channel's posts have no pages: keeping their text is quick and needs no network.
+        if len(waiting) > self._page_cap and source_id not in self._channels:
             report = self._reports[source_id]
             queued = len(waiting) - self._page_cap
             self._reports[source_id] = replace(report, queued=report.queued + queued)
@@ -331,6 +368,11 @@ class _Run:
         self._pages_left[source_id] += len(waiting)
         self._total += len(waiting)
         fetcher = self._collector._fetcher
+        if source_id in self._channels:
+            return {
+                pool.submit(self._cancellable, partial(keep_own_text, article))
+                for article in waiting
+            }
         return {
             pool.submit(
                 self._cancellable,
@@ -345,19 +387,7 @@ class _Run:
         self._feed_done.add(source.id)
         self._done += 1
         if outcome.error is not None:
-            failures = source.consecutive_failures + 1
-            retry = None
-            if isinstance(outcome.error, FetchError):
-                retry = next_attempt_after(
-                    failures, outcome.error, now, timedelta(minutes=source.update_interval_minutes)
-                )
-            self._store.record_failure(
-                source.id, error=str(outcome.error), at=now, next_attempt_at=retry
-            )
-            self._reports[source.id] = replace(self._reports[source.id], error=str(outcome.error))
-            yield self._progress(
-                ProgressKind.FAILED, source_id=source.id, message=f"{source.name}: {outcome.error}"
-            )
+            yield self._on_source_failure(source, outcome.error)
             return
         document = outcome.document
         assert document is not None
@@ -379,6 +409,65 @@ class _Run:
             source_id=source.id,
             message=f"{source.name}: {len(outcome.feed.items)} items",
         )
+
+    def _on_source_failure(self, source: Source, error: MonitorError) -> Progress:
+        now = self._collector._clock()
+        failures = source.consecutive_failures + 1
+        retry = None
+        if isinstance(error, FetchError):
+            retry = next_attempt_after(
+                failures, error, now, timedelta(minutes=source.update_interval_minutes)
+            )
+        self._store.record_failure(source.id, error=str(error), at=now, next_attempt_at=retry)
+        self._reports[source.id] = replace(self._reports[source.id], error=str(error))
+        return self._progress(
+            ProgressKind.FAILED, source_id=source.id, message=f"{source.name}: {error}"
+        )
+
+    def _on_channel(self, outcome: _ChannelOutcome) -> Iterator[Progress]:
+        """A channel's new posts become articles; their text is kept by :func:`keep_own_text`
+        (no page to fetch), the post id their identity."""
+        source = outcome.source
+        self._feed_done.add(source.id)
+        self._done += 1
+        if outcome.error is not None:
+            yield self._on_source_failure(source, outcome.error)
+            return
+        channel = outcome.channel
+        assert channel is not None
+        self._store.record_success(
+            source.id, etag=None, last_modified=None, at=self._collector._clock()
+        )
+        if source.name == source.url and channel.title:
+            self._store.update_source(source.id, name=channel.title)
+        for post in channel.posts:
+            self._store_post(source, post)
+        yield self._progress(
+            ProgressKind.FETCHED,
+            source_id=source.id,
+            message=f"{source.name}: {len(channel.posts)} posts",
+        )
+
+    def _store_post(self, source: Source, post: ChannelPost) -> None:
+        text = post.article_text
+        draft = ArticleDraft(
+            source_id=source.id,
+            guid=post.guid,
+            url=post.url,
+            title=post.title,
+            author=post.author,
+            published=post.published,
+            published_offset_minutes=post.published_offset_minutes,
+            summary=text,
+            feed_content=text,
+            language_hint=source.language_hint,
+            post_details=post.details_json(),
+        )
+        article_id, inserted = self._store.insert_unless_known(draft)
+        if inserted:
+            self._bump(source.id, new=1)
+        elif self._store.refresh_from_feed(article_id, draft):
+            self._bump(source.id, updated=1)
 
     def _adopt_feed_metadata(self, source: Source, feed: ParsedFeed) -> None:
         """A source added by URL alone takes its name and language from the feed."""

@@ -12,7 +12,8 @@ from monitor.collect.extract import extract_page
 from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import Fetcher
 from monitor.collect.pipeline import FEED_ACCEPT
-from monitor.errors import FeedError, FetchError, MonitorError, SourceError
+from monitor.collect.telegram import channel_name, channel_url, read_channel
+from monitor.errors import ChannelUnavailable, FeedError, FetchError, MonitorError, SourceError
 from monitor.sources.discovery import discover_feeds
 from monitor.store import Store
 from monitor.types import Source, SourceKind
@@ -96,7 +97,13 @@ def add_source_by_url(
     Offline (or with ``check=False``) the URL is added as a feed and checked on the next update,
     so a field user can prepare sources without a network. An advertised feed's own links are
     not followed (``follow_links=False``): two pages that name each other cannot loop.
+    A Telegram channel (``@name``, ``t.me/name``, ``t.me/s/name``) is added as one.
     """
+    channel = channel_name(url)
+    if channel is not None:
+        return _add_channel(
+            store, fetcher, clock, channel, name=name, language=language, check=check
+        )
     url = normalise_url(url)
     if store.find_source_by_url(url) is not None:
         raise SourceError(f"{url} is already followed")
@@ -159,3 +166,41 @@ def add_source_by_url(
         homepage=f"{urlsplit(document.url).scheme}://{urlsplit(document.url).netloc}/",
     )
     return AddedSource(source, "no feed found; following the page as a single article")
+
+
+def _add_channel(
+    store: Store,
+    fetcher: Fetcher,
+    clock: Clock,
+    channel: str,
+    *,
+    name: str | None,
+    language: str | None,
+    check: bool,
+) -> AddedSource:
+    """Follow a public Telegram channel at its preview page; a private or missing channel is
+    refused when it can be checked, and added unchecked when Telegram cannot be reached."""
+    url = channel_url(channel)
+    if store.find_source_by_url(url) is not None:
+        raise SourceError(f"the Telegram channel @{channel} is already followed")
+    note = "Telegram channel added without checking; it will be read on the next update"
+    title = None
+    error = None
+    if check:
+        try:
+            # Only the latest page: the first update reads the older ones.
+            read = read_channel(fetcher, channel, pages_back=0)
+            title = read.title
+            note = f"Telegram channel {title or '@' + channel}"
+        except ChannelUnavailable as unavailable:
+            raise SourceError(str(unavailable)) from unavailable
+        except FetchError as failure:
+            error = failure
+            note = f"Telegram channel added, but could not check it now: {failure}"
+    source = store.add_source(
+        url, kind=SourceKind.TELEGRAM, name=name or title or url, language_hint=language
+    )
+    if error is not None:
+        store.record_failure(source.id, error=str(error), at=clock(), next_attempt_at=None)
+        source = store.source(source.id)
+    return AddedSource(source, note)

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -263,6 +263,12 @@ ALTER TABLE sources ADD COLUMN seen_through INTEGER;
 UPDATE sources SET seen_through = (SELECT MAX(id) FROM articles WHERE source_id = sources.id);
 """
 
+# Version 11: what a Telegram post has beyond its text (views, the post it forwards or answers,
+# its photos, videos, documents and polls), as JSON; NULL for articles from feeds and pages.
+_SCHEMA_V11 = """
+ALTER TABLE articles ADD COLUMN post_details TEXT;
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -274,6 +280,7 @@ _MIGRATIONS = {
     8: _SCHEMA_V8,
     9: _SCHEMA_V9,
     10: _SCHEMA_V10,
+    11: _SCHEMA_V11,
 }
 
 

@@ -11,6 +11,7 @@ The store's parts share its database and are built here, once: :attr:`Store.tran
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,6 +60,8 @@ class ArticleDraft:
     language_hint: str | None
     published_zone: str | None = None  # the zone assumed for a zoneless date, and why
     repaired: bool = False  # mojibake was undone in the item's text
+    # A Telegram post's views, forward, reply and media, as JSON (see monitor.collect.telegram).
+    post_details: str | None = None
 
 
 class Store(SourceRecords, UpdateRuns, ReadingMarks):
@@ -131,8 +134,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         cursor = db.execute(
             "INSERT INTO articles (source_id, guid, url, title, author, published,"
             " published_offset, retrieved_at, summary, feed_content, text, text_origin,"
-            " language_hint, state, published_zone, repaired)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " language_hint, state, published_zone, repaired, post_details)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 draft.source_id,
                 draft.guid,
@@ -150,11 +153,33 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
                 int(ArticleState.FETCHED),
                 draft.published_zone,
                 draft.repaired,
+                draft.post_details,
             ),
         )
         article_id = cursor.lastrowid
         assert article_id is not None
         return article_id
+
+    def post_details(self, article_id: int) -> dict[str, object] | None:
+        """A Telegram post's views, forward, reply and media; ``None`` for other articles."""
+        row = self._db.execute(
+            "SELECT post_details FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        if not row[0]:
+            return None
+        details: dict[str, object] = json.loads(row[0])
+        return details
+
+    def newest_post_id(self, source_id: int) -> int | None:
+        """The highest Telegram post id stored for a channel source (guids ``<name>/<id>``)."""
+        row = self._db.execute(
+            "SELECT MAX(CAST(substr(guid, instr(guid, '/') + 1) AS INTEGER)) FROM articles"
+            " WHERE source_id = ? AND guid IS NOT NULL",
+            (source_id,),
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def refresh_from_feed(self, article_id: int, draft: ArticleDraft) -> bool:
         """Apply a changed feed item (new title or teaser). True when something changed."""

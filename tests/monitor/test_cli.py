@@ -120,3 +120,13 @@ def test_every_command_names_a_handler_that_takes_the_monitor_and_its_arguments(
         function = handler.resolve() if isinstance(handler, Later) else handler
         assert callable(function), name
         assert list(inspect.signature(function).parameters) == ["monitor", "args"], name
+
+
+def test_sources_add_a_telegram_channel_by_name(tmp_path: Path, capsys):
+    code, out, _ = run(capsys, tmp_path, "sources", "add", "--no-check", "@newsroom_kyiv")
+    assert code == 0 and "https://t.me/s/newsroom_kyiv" in out
+    code, out, _ = run(capsys, tmp_path, "sources", "list", "--json")
+    [source] = json.loads(out)
+    assert source["url"] == "https://t.me/s/newsroom_kyiv"
+    code, _, err = run(capsys, tmp_path, "sources", "add", "--no-check", "t.me/newsroom_kyiv")
+    assert code != 0 and "already followed" in err

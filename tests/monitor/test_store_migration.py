@@ -77,6 +77,7 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raw.execute("ALTER TABLE articles DROP COLUMN repaired")
         raw.execute("ALTER TABLE sources DROP COLUMN time_zone")
         raw.execute("ALTER TABLE sources DROP COLUMN seen_through")  # schema 10
+        raw.execute("ALTER TABLE articles DROP COLUMN post_details")  # schema 11
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data

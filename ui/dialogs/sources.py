@@ -186,7 +186,9 @@ class SourcesDialog(QDialog):
 
     def _build_address_tab(self) -> QWidget:
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://www.example.com/rss.xml or the site's address")
+        self.url_edit.setPlaceholderText(
+            "https://www.example.com/rss.xml, the site's address, or @telegram_channel"
+        )
         self.url_edit.returnPressed.connect(self._add_url)
         self.new_name_edit = QLineEdit()
         self.new_name_edit.setPlaceholderText("Optional: taken from the feed when empty")
