@@ -11,7 +11,7 @@ from monitor.collect.encoding import decode_document
 from monitor.collect.extract import extract_page
 from monitor.collect.feeds import parse_feed
 from monitor.collect.fetch import Fetcher
-from monitor.collect.pipeline import FEED_ACCEPT
+from monitor.collect.reading import FEED_ACCEPT
 from monitor.collect.telegram import channel_name, channel_url, read_channel
 from monitor.errors import ChannelUnavailable, FeedError, FetchError, MonitorError, SourceError
 from monitor.sources.discovery import discover_feeds
