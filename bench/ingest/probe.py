@@ -47,7 +47,7 @@ STARTED = time.perf_counter()
 from indexes.index import SearchIndex  # noqa: E402
 from monitor import index_stage, translation_stage  # noqa: E402
 from monitor.app import Monitor, open_monitor  # noqa: E402
-from monitor.collect import pages, pipeline  # noqa: E402
+from monitor.collect import pages, reading, update_run  # noqa: E402
 from monitor.collect.fetch import Fetcher, FetchSettings  # noqa: E402
 from monitor.paths import index_dir  # noqa: E402
 from monitor.store import Store  # noqa: E402
@@ -262,7 +262,7 @@ class _FinishedQueue(queue.SimpleQueue):  # type: ignore[type-arg]
 # Functions the update calls, each wrapped in the module that looks it up when it calls it
 # (a name imported elsewhere would be wrapped in vain), and each expected to be called.
 FUNCTIONS = (
-    (pipeline, "parse_feed", "feed parse"),
+    (reading, "parse_feed", "feed parse"),
     (pages, "decode_document", "page decode"),
     (pages, "extract_page", "page extraction"),
     (pages, "detect_language_with_hint", "language detection"),
@@ -287,10 +287,10 @@ def install_timers(recorder: Recorder) -> None:
     recorder.expect_called(recorder.patch(Fetcher, "fetch", "fetch (HTTP, gunzip)"))
     for module, name, stage in FUNCTIONS:
         recorder.expect_called(recorder.patch(module, name, stage))
-    # The main loop waits for finished pages on a queue the pipeline makes: its own queue
+    # The main loop waits for finished pages on a queue the update run makes: its own queue
     # module is given a queue class whose waits are timed.
     timed_queue = types.SimpleNamespace(**{**vars(queue), "SimpleQueue": _FinishedQueue})
-    recorder.substitute(pipeline, "queue", timed_queue)
+    recorder.substitute(update_run, "queue", timed_queue)
     recorder.expect_called(recorder.patch(_FinishedQueue, "get", WAIT_STAGE[1]))
     for cls in (Store, TranslationStore, ChangeLog):
         methods = _store_methods(cls)

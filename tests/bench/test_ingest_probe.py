@@ -13,7 +13,7 @@ import pytest
 
 from bench.ingest import probe
 from bench.ingest.probe import HookError, Recorder
-from monitor.collect import pages, pipeline
+from monitor.collect import pages, reading, update_run
 from monitor.store import Store
 
 
@@ -70,18 +70,18 @@ def test_one_call_of_either_alternative_satisfies_the_check() -> None:
 
 
 def test_every_timer_of_the_probe_finds_its_name_in_the_product() -> None:
-    originals = (pages.extract_page, pipeline.parse_feed, vars(Store)["articles"])
+    originals = (pages.extract_page, reading.parse_feed, vars(Store)["articles"])
     recorder = Recorder()
     try:
         probe.install_timers(recorder)
-        assert pipeline.queue is not queue  # the main loop's queue is the timed one
-        finished = pipeline.queue.SimpleQueue()
+        assert update_run.queue is not queue  # the main loop's queue is the timed one
+        finished = update_run.queue.SimpleQueue()
         finished.put("page")
         assert finished.get(timeout=1) == "page"
         with pytest.raises(HookError, match="extract_page"):
             recorder.check_hooks()  # nothing ran yet but the queue
     finally:
         recorder.unpatch()
-    assert pipeline.queue is queue
-    assert (pages.extract_page, pipeline.parse_feed, vars(Store)["articles"]) == originals
+    assert update_run.queue is queue
+    assert (pages.extract_page, reading.parse_feed, vars(Store)["articles"]) == originals
     assert recorder.hook_calls[f"{probe.__name__}._FinishedQueue.get"] == 1
