@@ -37,6 +37,7 @@ from monitor.store.translations import StoredTranslation
 from monitor.types import (
     Article,
     ArticleState,
+    ArticleVersion,
     FinishedUpdate,
     FoundPage,
     OpmlOutline,
@@ -310,6 +311,11 @@ class Monitor(CollectionMethods):
         ``forwarded_from_url``, ``reply_to_url``, ``media`` (kind, url, caption); ``None``
         for an article from a feed or a page."""
         return self._parts.store.post_details(article_id)
+
+    def article_versions(self, article_id: int) -> list[ArticleVersion]:
+        """Every text an article (a Telegram post) has had, oldest first, each with when it
+        was first seen; the current text last. One version unless the post was edited."""
+        return self._parts.store.post_history.versions(article_id)
 
     def pending_articles(self) -> list[Article]:
         return self._parts.store.articles(below_state=ArticleState.DETECTED)

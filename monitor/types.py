@@ -257,6 +257,27 @@ class Article:
     # language, zh)"); None when the time's zone is known.
     published_zone: str | None = None
     repaired: bool = False  # mojibake was undone in its title or text
+    # A Telegram post edited after it was first read: the earlier texts kept
+    # (Monitor.article_versions), and when the latest change was seen.
+    edits: int = 0
+    edited_at: datetime | None = None
+    # A post gone from a channel page that still covers its id: when it was last seen there
+    # (the article keeps what was stored); None while it is there.
+    deleted_since: datetime | None = None
+
+    @property
+    def versions(self) -> int:
+        """How many texts the article has had (1 unless it was edited)."""
+        return self.edits + 1
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleVersion:
+    """One text an article (a Telegram post) has had, and when it was first seen."""
+
+    title: str
+    text: str
+    seen_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

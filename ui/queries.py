@@ -169,4 +169,7 @@ def reader_content(
         queue_position=queue_position,
         highlight_terms=highlight_terms,
         published_zone=article.published_zone,
+        versions=tuple(monitor.article_versions(article.id)) if article.edits else (),
+        edited_at=article.edited_at,
+        deleted_since=article.deleted_since,
     )

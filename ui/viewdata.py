@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from monitor.types import SearchRequest, SentencePair
+from monitor.types import ArticleVersion, SearchRequest, SentencePair
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +95,8 @@ class ReaderContent:
     queue_position: int | None  # place in the translation queue when waiting
     highlight_terms: tuple[str, ...] = field(default_factory=tuple)  # search words to mark
     published_zone: str | None = None  # the zone assumed for a time the feed wrote without
+    # A Telegram post's history: every text it had (oldest first, the current last) when it
+    # was edited, when the last edit was seen, and when it was last seen if deleted since.
+    versions: tuple[ArticleVersion, ...] = ()
+    edited_at: datetime | None = None
+    deleted_since: datetime | None = None

@@ -187,6 +187,12 @@ def format_article(article: Article, translation: StoredTranslation | None = Non
         f"Text from: {origin}" + (f" ({article.last_error})" if article.last_error else "")
     )
     lines.append(f"State:     {article.state.label}")
+    if article.edits and article.edited_at:  # a Telegram post changed after it was read
+        lines.append(
+            f"Edited:    {article.versions} versions (last UTC {to_iso(article.edited_at)})"
+        )
+    if article.deleted_since:  # gone from its channel; what was stored is kept
+        lines.append(f"Deleted:   not seen since UTC {to_iso(article.deleted_since)}")
     if article.duplicate_of:
         lines.append(f"Duplicate: same text as article {article.duplicate_of}")
     if translation is not None:

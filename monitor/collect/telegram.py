@@ -304,6 +304,9 @@ class ChannelRead:
     title: str | None
     posts: tuple[ChannelPost, ...]
     pages: int  # preview pages fetched
+    # The post ids each page read showed: a stored post between a page's smallest and
+    # largest id that is not among them was deleted from the channel.
+    shown: tuple[tuple[int, ...], ...] = ()
 
 
 def read_channel(
@@ -326,6 +329,7 @@ def read_channel(
     title = None
     before: int | None = None
     pages = 0
+    shown: list[tuple[int, ...]] = []
     while True:
         url = base + preview_path(name, before)
         pages += 1
@@ -340,6 +344,7 @@ def read_channel(
             # so far are kept all the same.
             break
         title = title or page.title
+        shown.append(tuple(post.id for post in page.posts))
         fresh = [post for post in page.posts if post.id not in posts]
         posts.update((post.id, post) for post in fresh)
         if not fresh or not page.has_older or pages > pages_back:
@@ -348,4 +353,6 @@ def read_channel(
         if smallest <= 1 or (newest_known is not None and smallest <= newest_known):
             break
         before = smallest
-    return ChannelRead(title, tuple(sorted(posts.values(), key=lambda post: post.id)), pages)
+    return ChannelRead(
+        title, tuple(sorted(posts.values(), key=lambda post: post.id)), pages, tuple(shown)
+    )

@@ -281,15 +281,18 @@ class UpdateRun:
         )
         if source.name == source.url and channel.title:
             self._store.update_source(source.id, name=channel.title)
+        now = self._collector._clock()
         for post in channel.posts:
-            self._store_post(source, post)
+            self._store_post(source, post, now)
+        for page in channel.shown:
+            self._store.post_history.mark_missing(source.id, page, at=now)
         yield self._progress(
             ProgressKind.FETCHED,
             source_id=source.id,
             message=f"{source.name}: {len(channel.posts)} posts",
         )
 
-    def _store_post(self, source: Source, post: ChannelPost) -> None:
+    def _store_post(self, source: Source, post: ChannelPost, now: datetime) -> None:
         text = post.article_text
         draft = ArticleDraft(
             source_id=source.id,
@@ -307,7 +310,7 @@ class UpdateRun:
         article_id, inserted = self._store.insert_unless_known(draft)
         if inserted:
             self._bump(source.id, new=1)
-        elif self._store.refresh_from_feed(article_id, draft):
+        elif self._store.post_history.refresh_post(article_id, draft, at=now):
             self._bump(source.id, updated=1)
 
     def _adopt_feed_metadata(self, source: Source, feed: ParsedFeed) -> None:

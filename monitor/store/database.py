@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -269,6 +269,25 @@ _SCHEMA_V11 = """
 ALTER TABLE articles ADD COLUMN post_details TEXT;
 """
 
+# Version 12: a Telegram post's edits and deletion are evidence (monitor.store.post_history):
+# the texts a post had before it was edited, each with the time it was first seen; when it
+# was last edited (``edits`` earlier versions kept), last seen on a channel page, and when it
+# was found gone from a page that still covers its id (``deleted_at``; the article is kept).
+_SCHEMA_V12 = """
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX article_versions_article ON article_versions(article_id);
+ALTER TABLE articles ADD COLUMN edits INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN edited_at TEXT;
+ALTER TABLE articles ADD COLUMN last_seen_at TEXT;
+ALTER TABLE articles ADD COLUMN deleted_at TEXT;
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -281,6 +300,7 @@ _MIGRATIONS = {
     9: _SCHEMA_V9,
     10: _SCHEMA_V10,
     11: _SCHEMA_V11,
+    12: _SCHEMA_V12,
 }
 
 

@@ -89,6 +89,13 @@ def article_from_row(row: sqlite3.Row) -> Article:
         is_read=bool(row["is_read"]),
         is_starred=bool(row["is_starred"]),
         page_attempts=row["page_attempts"],
+        edits=row["edits"],
+        edited_at=from_iso(row["edited_at"]),
+        deleted_since=(
+            (from_iso(row["last_seen_at"]) or from_iso(row["retrieved_at"]))
+            if row["deleted_at"]
+            else None
+        ),
     )
 
 

@@ -4,7 +4,8 @@ Every write is one short transaction, so a process killed at any moment leaves t
 consistent and everything committed before it.
 
 The store's parts share its database and are built here, once: :attr:`Store.translations`,
-:attr:`Store.watchlists`, :attr:`Store.notes`, :attr:`Store.page_retries` and
+:attr:`Store.watchlists`, :attr:`Store.notes`, :attr:`Store.page_retries`,
+:attr:`Store.post_history` and
 :attr:`Store.change_log`.
 """
 
@@ -27,6 +28,7 @@ from monitor.store.changelog import ChangeLog
 from monitor.store.database import Database
 from monitor.store.notes import NoteStore
 from monitor.store.page_retries import PageRetries
+from monitor.store.post_history import PostHistory
 from monitor.store.reading_marks import ReadingMarks
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
@@ -82,6 +84,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """The user's highlights and notes on sentences."""
         self.page_retries = PageRetries(self._database)
         """Article pages due to be asked for again."""
+        self.post_history = PostHistory(self._database)
+        """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""
 

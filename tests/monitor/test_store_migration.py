@@ -28,6 +28,8 @@ OLD_INDEXED = 50
 TABLES = ("sources", "articles", "raw_pages", "translations", "translation_sentences")
 # Schema 9: the notes table, its index and the triggers that log its changes for the index.
 NOTES_SCHEMA = ("notes", "notes_article", "notes_inserted", "notes_edited", "notes_removed")
+# Schema 12: a Telegram post's earlier texts, and their index.
+VERSIONS_SCHEMA = ("article_versions", "article_versions_article")
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -78,6 +80,9 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raw.execute("ALTER TABLE sources DROP COLUMN time_zone")
         raw.execute("ALTER TABLE sources DROP COLUMN seen_through")  # schema 10
         raw.execute("ALTER TABLE articles DROP COLUMN post_details")  # schema 11
+        raw.execute("DROP TABLE article_versions")  # schema 12
+        for column in ("edits", "edited_at", "last_seen_at", "deleted_at"):
+            raw.execute(f"ALTER TABLE articles DROP COLUMN {column}")
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -95,6 +100,7 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
         assert migrated["tables"] - before["tables"] == {
             "change_log_holds",
             *NOTES_SCHEMA,
+            *VERSIONS_SCHEMA,
         }
         assert migrated["counts"] == before["counts"]
         assert migrated["translations"] == before["translations"]

@@ -85,3 +85,30 @@ def mount_channel(
     for before in range(1, count + 2):
         path = f"/s/{name}?before={before}"
         add(path, handler_for(path))
+
+
+class EditableChannel:
+    """A channel of posts 1..``count`` whose texts can be edited (``texts``) and posts
+    deleted (``deleted``) between two reads, paged as Telegram pages: each page shows the
+    ``PAGE_SIZE`` newest posts left before its ``?before=`` id."""
+
+    def __init__(self, name: str, count: int, text: Callable[[int], str]) -> None:
+        self.name = name
+        self.count = count
+        self.texts = {n: text(n) for n in range(1, count + 1)}
+        self.deleted: set[int] = set()
+        self.start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def answer(self, path: str) -> Route:
+        before = int(path.rsplit("=", 1)[1]) if "?before=" in path else self.count + 1
+        visible = [n for n in self.texts if n < before and n not in self.deleted]
+        ids = sorted(visible)[-PAGE_SIZE:]
+        posts = [
+            post_markup(self.name, n, self.texts[n], self.start + timedelta(minutes=n)) for n in ids
+        ]
+        older = ids[0] if ids and ids[0] > 1 else None
+        page = preview_page(self.name, self.name.title(), posts, older_than=older)
+        return Route(page, headers=HTML)
+
+    def mount(self, server: LocalServer) -> None:
+        mount_channel(server, self.name, self.answer, count=self.count)

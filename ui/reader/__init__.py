@@ -41,6 +41,7 @@ from ui.reader.document import (
     text_paragraphs,
 )
 from ui.reader.header import Banner, ReaderHeader
+from ui.reader.history import PostHistory
 from ui.reader.notes import NoteKeeper
 from ui.reader.notes_view import NotesColumn
 from ui.reader.pane import SentencePane
@@ -103,6 +104,7 @@ class ReaderView(QWidget):
         self.header.original_link_clicked.connect(self.open_original_requested)
         self.banner = Banner()
         self.banner.install_clicked.connect(self.install_models_requested)
+        self.history = PostHistory()
         self.original_pane = SentencePane()
         self.translation_pane = SentencePane()
         self.original_caption = plain_label()  # an unknown language is named by its code
@@ -148,6 +150,10 @@ class ReaderView(QWidget):
         banner_row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
         banner_row.addWidget(self.banner)
         layout.addLayout(banner_row)
+        history_row = QHBoxLayout()
+        history_row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
+        history_row.addWidget(self.history)
+        layout.addLayout(history_row)
         text_row = QHBoxLayout()
         text_row.setSpacing(0)
         text_row.addWidget(self.splitter, 1)
@@ -253,6 +259,7 @@ class ReaderView(QWidget):
         self.original_caption.setText(f"{source} · original")
         self.header.show_content(content)
         self.banner.show_for(content)
+        self.history.show_for(content)
         for button in self._toggle_buttons.values():
             button.setVisible(bool(content.sentences))
         self._stack.setCurrentIndex(1)

@@ -1,0 +1,119 @@
+"""What a Telegram post was before it was edited, and whether it is still on its channel.
+
+One of the store's parts (``store.post_history``), on the store's database. Edits and
+deletions are evidence: an edited post keeps each earlier text with the time it was first
+seen (``article_versions``); a post gone from a page that still covers its id is marked
+(``deleted_at``) and keeps everything stored, until it is seen again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from monitor.clock import from_iso, to_iso
+from monitor.errors import NotFoundError, StoreError
+from monitor.store.database import Database
+from monitor.types import ArticleState, ArticleVersion, TextOrigin
+
+if TYPE_CHECKING:
+    from monitor.store.store import ArticleDraft
+
+
+class PostHistory:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._db = self._database.connection
+
+    def refresh_post(self, article_id: int, draft: ArticleDraft, *, at: datetime) -> bool:
+        """A stored post read again at ``at``: seen (no longer deleted), its details brought
+        up to date, and, when its text or title changed, the earlier ones kept as a version,
+        the new ones stored, its translation dropped (it was of the old text) and the article
+        marked edited. True when the post was edited."""
+        row = self._db.execute(
+            "SELECT title, feed_content, retrieved_at, edited_at FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        edited = (row["title"], row["feed_content"]) != (draft.title, draft.feed_content)
+        with self._database.transaction() as db:
+            if edited:
+                db.execute(
+                    "INSERT INTO article_versions (article_id, title, text, seen_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (
+                        article_id,
+                        row["title"],
+                        row["feed_content"],
+                        row["edited_at"] or row["retrieved_at"],
+                    ),
+                )
+                db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+                db.execute(
+                    "UPDATE articles SET title = ?, summary = ?, feed_content = ?,"
+                    " text = CASE WHEN text_origin = ? THEN ? ELSE text END,"
+                    " state = CASE WHEN state > ? THEN ? ELSE state END,"
+                    " edits = edits + 1, edited_at = ? WHERE id = ?",
+                    (
+                        draft.title,
+                        draft.summary,
+                        draft.feed_content,
+                        TextOrigin.FEED.value,
+                        draft.feed_content or draft.summary,
+                        int(ArticleState.DETECTED),
+                        int(ArticleState.DETECTED),
+                        to_iso(at),
+                        article_id,
+                    ),
+                )
+            db.execute(
+                "UPDATE articles SET last_seen_at = ?, deleted_at = NULL,"
+                " post_details = COALESCE(?, post_details) WHERE id = ?",
+                (to_iso(at), draft.post_details, article_id),
+            )
+        return edited
+
+    def mark_missing(self, source_id: int, page: Iterable[int], *, at: datetime) -> int:
+        """The channel's stored posts whose id lies between the smallest and the largest of
+        one page's post ids (``page``) but which the page no longer shows: marked deleted at
+        ``at`` (those already marked keep their first mark). How many were newly marked."""
+        shown = sorted(set(page))
+        if not shown:
+            return 0
+        marks = ", ".join("?" * len(shown))
+        post_id = "CAST(substr(guid, instr(guid, '/') + 1) AS INTEGER)"
+        with self._database.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE articles SET deleted_at = ? WHERE source_id = ? AND guid IS NOT NULL"
+                f" AND deleted_at IS NULL AND {post_id} BETWEEN ? AND ?"
+                f" AND {post_id} NOT IN ({marks})",
+                (to_iso(at), source_id, shown[0], shown[-1], *shown),
+            )
+        return cursor.rowcount
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        """Every text the article has had, oldest first, the current one last."""
+        current = self._db.execute(
+            "SELECT title, feed_content, retrieved_at, edited_at FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if current is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        rows = self._db.execute(
+            "SELECT title, text, seen_at FROM article_versions WHERE article_id = ?"
+            " ORDER BY seen_at, id",
+            (article_id,),
+        ).fetchall()
+        versions = [ArticleVersion(r["title"], r["text"], _moment(r["seen_at"])) for r in rows]
+        seen_at = _moment(current["edited_at"] or current["retrieved_at"])
+        versions.append(ArticleVersion(current["title"], current["feed_content"], seen_at))
+        return versions
+
+
+def _moment(text: str) -> datetime:
+    moment = from_iso(text)
+    if moment is None:
+        raise StoreError("a required time is missing in the store")
+    return moment
