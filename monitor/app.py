@@ -83,6 +83,10 @@ class Monitor(CollectionMethods):
     def sources(self) -> list[Source]:
         return self._parts.store.sources()
 
+    def channel_source_ids(self) -> frozenset[int]:
+        """The ids of the followed Telegram channels, for marking their articles in a list."""
+        return frozenset(s.id for s in self._parts.store.sources() if s.kind is SourceKind.TELEGRAM)
+
     def add_source(
         self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True
     ) -> AddedSource:
@@ -113,7 +117,7 @@ class Monitor(CollectionMethods):
             return existing, False
         added = self._parts.store.add_source(
             outlet.feed_url,
-            kind=SourceKind.FEED,
+            kind=outlet.kind,
             name=outlet.name,
             language_hint=outlet.language,
             country=outlet.country,

@@ -98,6 +98,8 @@ class Outlet:
     confirmed: bool = False  # the exact feed_url appears in the evidence
     note: str = ""  # what the evidence leaves open: stale, blocked, variants, unconfirmed
     evidence: tuple[Evidence, ...] = ()
+    # FEED, or TELEGRAM for a public channel (feed_url is then https://t.me/s/<name>)
+    kind: SourceKind = SourceKind.FEED
 
     @property
     def state_affiliated(self) -> bool:

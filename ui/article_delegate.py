@@ -3,8 +3,10 @@ paints it (:class:`ArticleDelegate`), for the article list (:mod:`ui.article_lis
 
 Each row shows the original title, the translated title beneath it (dimmer), the outlet with
 its language badge, the publication time in local time, unread (bold, with a dot) and
-starred (★) state, a "via EN" badge when a search matched only through the translation and,
-for search results, a snippet with the matched words highlighted.
+starred (★) state, a Telegram-blue "TG" badge for a channel's posts, a muted "edited" or
+"deleted" for a post changed or gone since it was read, a "via EN" badge when a search matched
+only through the translation and, for search results, a snippet with the matched words
+highlighted.
 """
 
 from __future__ import annotations
@@ -28,18 +30,22 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QFontMetrics,
     QPainter,
     QPalette,
     QTextDocument,
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ui.languages import badge_color, badge_size, badge_text, draw_badge
+from ui.languages import badge_color, badge_font, badge_size, badge_text, draw_badge
 from ui.plain import InertDocument, escaped
 from ui.viewdata import ArticleRow
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 STAR = "★"
+CHANNEL_BADGE = "TG"
+TELEGRAM_BLUE = QColor(42, 171, 238, 150)
+EDITED_MARK, DELETED_MARK = "edited", "deleted"
 CJK_LINE_FACTOR = 1.3
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -120,6 +126,11 @@ def snippet_html(row: ArticleRow) -> str:
 def via_text(row: ArticleRow, target_language: str) -> str:
     """ "via EN" when a search matched through the translation, else ""."""
     return f"via {target_language.upper()}" if row.matched_in in ("translation", "both") else ""
+
+
+def post_mark(row: ArticleRow) -> str:
+    """ "deleted" or "edited" for a channel post changed since it was read, else ""."""
+    return DELETED_MARK if row.deleted else EDITED_MARK if row.edited else ""
 
 
 def snippet_document(html: str, font: QFont, palette: QPalette) -> QTextDocument:
@@ -213,7 +224,8 @@ class ArticleDelegate(QStyledItemDelegate):
             self._text(painter, opt.font, dim, area, row.title_translated)
             y += line + self.GAP
 
-        # Line 3: language badge, outlet, "via EN" when matched through the translation.
+        # Line 3: language badge, outlet, "TG" for a channel, "via EN" when matched through
+        # the translation, "edited"/"deleted" for a changed post.
         painter.setFont(opt.font)
         code = badge_text(row.language)
         size = badge_size(opt.font, code)
@@ -221,17 +233,26 @@ class ArticleDelegate(QStyledItemDelegate):
         draw_badge(painter, badge, code, badge_color(row.language), palette, selected=selected)
         left = badge.right() + 7
         via = via_text(row, self.target_language)
-        via_width = badge_size(opt.font, via).width() + 8 if via else 0
-        outlet_area = QRect(left, y, rect.right() - left - via_width, line)
-        outlet_width = self._text(painter, opt.font, dim, outlet_area, row.outlet)
+        mark = post_mark(row)
+        tags = [(CHANNEL_BADGE, TELEGRAM_BLUE)] if row.from_channel else []
         if via:
-            size = badge_size(opt.font, via)
-            top = y + (line - size.height()) // 2
-            tag = QRect(left + outlet_width + 8, top, size.width(), size.height())
             fill = QColor(palette.color(QPalette.ColorRole.Highlight))
             fill.setAlpha(70)
+            tags.append((via, fill))
+        tags_width = sum(badge_size(opt.font, text).width() + 8 for text, _ in tags)
+        mark_font = badge_font(opt.font)
+        mark_width = QFontMetrics(mark_font).horizontalAdvance(mark) + 8 if mark else 0
+        outlet_area = QRect(left, y, rect.right() - left - tags_width - mark_width, line)
+        x = left + self._text(painter, opt.font, dim, outlet_area, row.outlet)
+        for text, fill in tags:
+            size = badge_size(opt.font, text)
+            tag = QRect(x + 8, y + (line - size.height()) // 2, size.width(), size.height())
             painter.setFont(opt.font)
-            draw_badge(painter, tag, via, fill, palette, selected=selected)
+            draw_badge(painter, tag, text, fill, palette, selected=selected)
+            x = tag.right()
+        if mark:
+            muted = dim if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+            self._text(painter, mark_font, muted, QRect(x + 8, y, mark_width, line), mark)
         y += line + self.GAP
 
         snippet = snippet_html(row)

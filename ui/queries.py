@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from monitor import Monitor
-from monitor.types import Article, FinishedUpdate, SearchRequest
+from monitor.types import Article, FinishedUpdate, SearchRequest, SourceKind
 from monitor.watchlists import WatchlistStatus, request_for
 from ui.viewdata import (
     ArticleRow,
@@ -48,6 +48,7 @@ def source_rows(
             articles=source.article_count,
             error=source.error_state() or None,
             new=new.get(source.id, 0),
+            from_channel=source.kind is SourceKind.TELEGRAM,
         )
         for source in monitor.sources()
     ]
@@ -101,7 +102,8 @@ def article_rows(
         limit=LIST_LIMIT,
     )
     titles = monitor.translated_titles(a.id for a in articles)
-    return [_row(article, titles.get(article.id)) for article in articles]
+    channels = monitor.channel_source_ids()
+    return [_row(article, titles.get(article.id), channels) for article in articles]
 
 
 def search_rows(
@@ -114,9 +116,10 @@ def search_rows(
     :meth:`ui.list_coordinator.ListCoordinator.search`), the one thread that writes the index.
     """
     result = monitor.search(request)
+    channels = monitor.channel_source_ids()
     rows = [
         replace(
-            _row(hit.article, hit.title_translated),
+            _row(hit.article, hit.title_translated, channels),
             matched_in=hit.matched_in,
             snippet_original=hit.snippet_original,
             snippet_translation=hit.snippet_translation,
@@ -127,7 +130,8 @@ def search_rows(
     return rows, result.total
 
 
-def _row(article: Article, translated_title: str | None) -> ArticleRow:
+def _row(article: Article, translated_title: str | None, channels: frozenset[int]) -> ArticleRow:
+    """``channels`` are the ids of the Telegram sources, read once for the whole page."""
     return ArticleRow(
         id=article.id,
         title=article.title,
@@ -137,6 +141,9 @@ def _row(article: Article, translated_title: str | None) -> ArticleRow:
         published=article.published,
         is_read=article.is_read,
         is_starred=article.is_starred,
+        from_channel=article.source_id in channels,
+        edited=article.edits > 0,
+        deleted=article.deleted_since is not None,
     )
 
 

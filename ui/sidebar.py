@@ -29,6 +29,7 @@ from ui.languages import language_order as _language_order
 from ui.plain import plain_tip
 from ui.sidebar_delegate import (
     ALL,
+    CHANNEL_ROLE,
     ERROR_ROLE,
     KIND_ROLE,
     LANGUAGE,
@@ -50,6 +51,7 @@ from ui.viewdata import ListScope, SavedSearchRow, SourceRow
 
 __all__ = [  # the roles and kinds, for the sidebar's callers and tests
     "ALL",
+    "CHANNEL_ROLE",
     "ERROR_ROLE",
     "KIND_ROLE",
     "LANGUAGE",
@@ -354,6 +356,7 @@ def _source_item(row: SourceRow) -> QTreeWidgetItem:
     item = _item(SOURCE, row.id, row.name, unread=row.unread, language=row.language)
     item.setData(0, ERROR_ROLE, row.error)
     item.setData(0, NEW_ROLE, row.new)
+    item.setData(0, CHANNEL_ROLE, row.from_channel)
     details = f"{row.url}\n{row.articles} articles, {row.unread} unread"
     if row.new:
         details += f", {row.new} new since you last looked"
@@ -382,7 +385,16 @@ def _plural(count: int, noun: str, nouns: str | None = None) -> str:
     return noun if count == 1 else (nouns or f"{noun}s")
 
 
-_ROLES = (KIND_ROLE, VALUE_ROLE, UNREAD_ROLE, ERROR_ROLE, LANGUAGE_ROLE, NEW_ROLE, MUTED_ROLE)
+_ROLES = (
+    KIND_ROLE,
+    VALUE_ROLE,
+    UNREAD_ROLE,
+    ERROR_ROLE,
+    LANGUAGE_ROLE,
+    NEW_ROLE,
+    MUTED_ROLE,
+    CHANNEL_ROLE,
+)
 
 
 def _walk(items: Sequence[QTreeWidgetItem | None]) -> list[QTreeWidgetItem]:

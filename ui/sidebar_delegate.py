@@ -1,5 +1,6 @@
 """How a sidebar row looks: the item roles the sidebar fills, and the delegate that paints
-them — counts, the "3 new" badge, the warning of a failing outlet, a muted saved search.
+them — counts, the "3 new" badge, the warning of a failing outlet, a muted saved search,
+the "TG" badge of a Telegram channel.
 
 The tree holds only plain data in these roles; :class:`SidebarDelegate` draws it, so a test
 can read what a row says from what is painted.
@@ -11,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QS
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ui.article_delegate import CHANNEL_BADGE, TELEGRAM_BLUE
 from ui.languages import badge_color, badge_font, badge_size, badge_text, draw_badge
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # one of the kinds below
@@ -20,6 +22,7 @@ ERROR_ROLE = Qt.ItemDataRole.UserRole + 4
 LANGUAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 NEW_ROLE = Qt.ItemDataRole.UserRole + 6  # new since the user last looked (seen is not read)
 MUTED_ROLE = Qt.ItemDataRole.UserRole + 7  # a saved search that never notifies
+CHANNEL_ROLE = Qt.ItemDataRole.UserRole + 8  # an outlet that is a Telegram channel
 
 ALL, STARRED, LANGUAGE, SOURCE = "all", "starred", "language", "source"
 SECTION, SAVED = "section", "saved"
@@ -94,13 +97,21 @@ class SidebarDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         else:
             painter.setPen(palette.color(text_role))
-        area = QRect(QPoint(left, rect.top()), QPoint(right - 6, rect.bottom()))
+        channel = kind == SOURCE and bool(index.data(CHANNEL_ROLE))
+        channel_size = badge_size(painter.font(), CHANNEL_BADGE)
+        reserved = channel_size.width() + 6 if channel else 0
+        area = QRect(QPoint(left, rect.top()), QPoint(right - 6 - reserved, rect.bottom()))
         elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, area.width())
         align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         if kind == SECTION:
             align = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
             area.adjust(0, 0, 0, -3)
         painter.drawText(area, align, elided)
+        if channel:  # beside the name, as the article list marks the channel's posts
+            x = left + painter.fontMetrics().horizontalAdvance(elided) + 6
+            top = rect.center().y() - channel_size.height() // 2 + 1
+            tag = QRect(QPoint(x, top), channel_size)
+            draw_badge(painter, tag, CHANNEL_BADGE, TELEGRAM_BLUE, palette, selected=selected)
         painter.restore()
 
 

@@ -24,6 +24,7 @@ class SourceRow:
     articles: int
     error: str | None  # "403 Forbidden since 10:02", shown on hover of the error badge
     new: int = 0  # arrived since the user last looked at the outlet (seen is not read)
+    from_channel: bool = False  # a Telegram channel: the row shows a "TG" badge
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,9 @@ class ArticleRow:
     matched_in: str | None = None  # "original" | "translation" | "both" in search results
     snippet_original: str = ""  # HTML with <b> highlights (search results only)
     snippet_translation: str = ""
+    from_channel: bool = False  # posted in a Telegram channel: a "TG" badge by the outlet
+    edited: bool = False  # a post changed after it was first read
+    deleted: bool = False  # a post gone from its channel (kept as last seen)
 
 
 class TextSourceKind(enum.StrEnum):

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError
-from monitor.types import Affiliation, Evidence, Outlet
+from monitor.types import Affiliation, Evidence, Outlet, SourceKind
 
 DATA_FILE = "catalog.toml"
 
@@ -35,10 +35,15 @@ _SOURCE = re.compile(r"(?:https?://\S+|github:[\w.-]+/[\w.-]+/\S+|code-index:\d+
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _OUTLET_FIELDS = {
     "key", "name", "language", "country", "homepage", "feed_url", "owner", "state_affiliated",
-    "affiliation", "affiliation_basis", "confirmed", "note", "evidence",
+    "affiliation", "affiliation_basis", "confirmed", "note", "evidence", "kind",
 }  # fmt: skip
 _ABSENT_FIELDS = {"name", "language", "reason", "evidence"}
 _EVIDENCE_FIELDS = {"source", "shows", "date"}
+# What an entry may be: a feed, or a public Telegram channel read at its preview page.
+_KINDS = {"feed": SourceKind.FEED, "telegram": SourceKind.TELEGRAM}
+# A channel's preview page, the address a channel is followed at (lower case, as Telegram
+# names ignore case and one channel must be followed once).
+_CHANNEL_URL = re.compile(r"https://t\.me/s/[a-z][a-z0-9_]{3,31}")
 
 # How the catalog names each tie in a list of outlets (the CLI and the window alike).
 _LABELS = {
@@ -117,6 +122,11 @@ def affiliation_label(outlet: Outlet) -> str:
     return _LABELS[outlet.affiliation] if outlet.affiliation is not None else ""
 
 
+def feed_label(outlet: Outlet) -> str:
+    """What the catalog's Feed column shows: the feed's address, or "Telegram channel"."""
+    return "Telegram channel" if outlet.kind is SourceKind.TELEGRAM else outlet.feed_url
+
+
 def evidence_summary(outlet: Outlet) -> str:
     """Whether the feed address is evidenced: "confirmed (3 sources cited)" or "not confirmed"."""
     if not outlet.confirmed:
@@ -155,20 +165,37 @@ def _outlet(entry: Mapping[str, Any], origin: str, where: str) -> Outlet:
     )
     if confirmed and not evidence:
         raise _damaged(origin, f"{where}: confirmed without any evidence")
+    kind = _kind(entry, origin, where)
+    feed_url = _address(entry, "feed_url", origin, where)
+    if kind is SourceKind.TELEGRAM and not _CHANNEL_URL.fullmatch(feed_url):
+        raise _damaged(
+            origin,
+            f"{where}: a channel's feed_url must be https://t.me/s/<name> in lower case, "
+            f"not {feed_url!r}",
+        )
     return Outlet(
         key=key,
         name=_text(entry, "name", origin, where),
         language=language,
         country=country,
         homepage=_address(entry, "homepage", origin, where),
-        feed_url=_address(entry, "feed_url", origin, where),
+        feed_url=feed_url,
         owner=_text(entry, "owner", origin, where, required=False),
         affiliation=affiliation,
         affiliation_basis=basis,
         confirmed=confirmed,
         note=note,
         evidence=evidence,
+        kind=kind,
     )
+
+
+def _kind(entry: Mapping[str, Any], origin: str, where: str) -> SourceKind:
+    value = _text(entry, "kind", origin, where, required=False) or "feed"
+    if value not in _KINDS:
+        known = ", ".join(repr(name) for name in _KINDS)
+        raise _damaged(origin, f"{where}: kind {value!r} is not one of {known}")
+    return _KINDS[value]
 
 
 def _omission(entry: Mapping[str, Any], origin: str, where: str) -> Omission:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QTreeWidgetItem, QWidget
 
 from monitor import open_monitor
+from monitor.types import SourceKind
 from tests.support.http_server import LocalServer, Route
 from tests.ui.dialog_support import demo_collection, screenshot, task_manager  # noqa: F401
 from tests.ui.drawn_text import drawn_text
@@ -100,6 +101,30 @@ def test_follows_ticked_outlets_from_the_catalog(qtbot, tasks: TaskManager):
     assert followed.checkState(0) == Qt.CheckState.Checked
     assert not followed.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert view.ticked() == []
+
+
+def test_the_catalog_labels_channels_and_follows_them_as_channels(qtbot, tasks: TaskManager):
+    dialog = _open(qtbot, tasks)
+    dialog.tabs.setCurrentIndex(1)
+    view = dialog.catalog_view
+    view.language_filter.setCurrentIndex(view.language_filter.findData("ru"))
+    channel = _catalog_item(dialog, "tass-telegram-ru")
+    assert channel.text(2) == "Telegram channel"
+    assert channel.toolTip(2) == "https://t.me/s/tass_agency"
+    assert _catalog_item(dialog, "tass-ru").text(2) == "https://tass.ru/rss/v2.xml"
+    view.tree.scrollToItem(channel)
+    cell = view.tree.visualItemRect(channel)
+    header = view.tree.header()
+    cell.setLeft(header.sectionViewportPosition(2))
+    cell.setWidth(header.sectionSize(2))
+    assert "Telegram channel" in drawn_text(view.tree.viewport(), cell)
+    channel.setCheckState(0, Qt.CheckState.Checked)
+    with qtbot.waitSignal(dialog.sources_changed):
+        qtbot.mouseClick(dialog.follow_button, Qt.MouseButton.LeftButton)
+    assert dialog.catalog_message.text().startswith("Now following 1:")
+    with open_monitor(tasks.data_dir) as monitor:
+        kinds = {s.url: s.kind for s in monitor.sources()}
+    assert kinds["https://t.me/s/tass_agency"] is SourceKind.TELEGRAM
 
 
 def _drawn_colours(tree, item: QTreeWidgetItem, column: int) -> int:

@@ -2,9 +2,9 @@
 
 A widget only: it shows :class:`~monitor.types.Outlet` entries and says which ones are ticked;
 the sources dialog does the following. Each row also says how the outlet is tied to a state
-(state media in bold: a monitor must not miss them) and whether its feed is evidenced; the
-line under the list gives the selected outlet's owner, the basis of its label and the
-evidence.
+(state media in bold: a monitor must not miss them) and whether its feed is evidenced; a
+public Telegram channel says "Telegram channel" where a feed shows its address. The line
+under the list gives the selected outlet's owner, the basis of its label and the evidence.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.sources.catalog import affiliation_label, evidence_summary
+from monitor.sources.catalog import affiliation_label, evidence_summary, feed_label
 from monitor.types import Outlet
 from ui.dialogs.common import language_label
 from ui.plain import isolated, plain_label, plain_tip
@@ -168,7 +168,7 @@ class CatalogView(QWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 groups[outlet.language] = group
-            item = QTreeWidgetItem(group, [outlet.name, outlet.country, outlet.feed_url])
+            item = QTreeWidgetItem(group, [outlet.name, outlet.country, feed_label(outlet)])
             item.setData(0, _OUTLET, outlet.key)
             item.setToolTip(0, plain_tip(outlet.homepage))
             item.setToolTip(2, plain_tip(outlet.feed_url))
