@@ -151,6 +151,7 @@ def run_catalog(monitor: Monitor, args: argparse.Namespace) -> int:
                     "country": o.country,
                     "homepage": o.homepage,
                     "url": o.feed_url,
+                    "kind": o.kind.value,  # "feed" or "telegram"
                     "owner": o.owner or None,
                     "affiliation": affiliation_label(o) or None,
                     "state_affiliated": o.state_affiliated,

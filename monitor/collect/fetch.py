@@ -97,6 +97,9 @@ class FetchSettings:
     min_host_interval: float = 1.0  # seconds between request starts to one host
     retry_after_max_wait: float = 15.0  # a shorter Retry-After is waited out, not failed
     pages_per_update: int = 100  # article pages fetched per source in one update, newest first
+    # Pages of the last this many days fetched again (within pages_per_update, once an update
+    # interval) to catch stealth edits; 0 leaves stored pages alone.
+    recheck_days: int = 0
     user_agent: str = (
         f"MediaMonitor/{_version()} (+https://github.com/media-monitor; offline news monitoring)"
     )
@@ -126,6 +129,7 @@ class FetchSettings:
             "min_host_interval": self.min_host_interval,
             "retry_after_max_wait": self.retry_after_max_wait,
             "telegram_pages_back": self.telegram_pages_back,
+            "recheck_days": self.recheck_days,
         }
         for name, value in not_negative.items():
             if value < 0:

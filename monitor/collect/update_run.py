@@ -76,6 +76,8 @@ class UpdateRun:
         self._cancel = cancel
         self._stop = threading.Event()  # set when the run ends: work in the pool gives up
         self._page_cap = collector._fetcher.settings.pages_per_update
+        self._recheck_days = collector._fetcher.settings.recheck_days
+        self._rechecks: set[int] = set()  # articles whose stored page is fetched again
         self._reports = {s.id: SourceReport(s.id, s.name) for s in sources}
         self._pages_left = {s.id: 0 for s in sources}
         self._feed_done: set[int] = set()
@@ -206,6 +208,8 @@ class UpdateRun:
             queued = len(waiting) - self._page_cap
             self._reports[source_id] = replace(report, queued=report.queued + queued)
             waiting = waiting[: self._page_cap]
+        if self._recheck_days > 0 and source_id not in self._channels:
+            waiting += self._pages_to_recheck(source_id, room=self._page_cap - len(waiting))
         self._pages_left[source_id] += len(waiting)
         self._total += len(waiting)
         fetcher = self._collector._fetcher
@@ -221,6 +225,43 @@ class UpdateRun:
             )
             for article in waiting
         }
+
+    def _pages_to_recheck(self, source_id: int, *, room: int) -> list[Article]:
+        """Stored pages of the last ``recheck_days`` days not checked within the source's
+        update interval, newest first, at most ``room``: fetched again for stealth edits."""
+        if room <= 0:
+            return []
+        now = self._collector._clock()
+        ids = self._store.post_history.pages_to_recheck(
+            source_id,
+            first_seen_since=now - timedelta(days=self._recheck_days),
+            checked_before=now - self._intervals[source_id],
+        )[:room]
+        articles = self._store.articles_by_ids(ids)
+        articles.sort(key=newest_first, reverse=True)
+        self._rechecks.update(article.id for article in articles)
+        return articles
+
+    def _on_recheck(self, outcome: PageOutcome) -> Iterator[Progress]:
+        """A stored page fetched again: an edit is kept as evidence; a failure changes
+        nothing (the stored text stays, no error is recorded on the article)."""
+        article = outcome.article
+        self._rechecks.discard(article.id)
+        edited = False
+        if outcome.page is not None:
+            edited = self._store.post_history.refresh_page(
+                article.id, outcome.text, at=self._collector._clock()
+            )
+        if edited:
+            self._bump(article.source_id, updated=1)
+        self._pages_left[article.source_id] -= 1
+        self._done += 1
+        yield self._progress(
+            ProgressKind.STORED,
+            source_id=article.source_id,
+            article_id=article.id,
+            message=f"{article.title}: " + ("edited" if edited else "checked again"),
+        )
 
     def _on_feed(self, outcome: FeedOutcome) -> Iterator[Progress]:
         source = outcome.source
@@ -354,6 +395,9 @@ class UpdateRun:
 
     def _on_page(self, outcome: PageOutcome) -> Iterator[Progress]:
         article = outcome.article
+        if article.id in self._rechecks:
+            yield from self._on_recheck(outcome)
+            return
         page = outcome.page
         retry_at = next_page_attempt(
             article,

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -288,6 +288,11 @@ ALTER TABLE articles ADD COLUMN last_seen_at TEXT;
 ALTER TABLE articles ADD COLUMN deleted_at TEXT;
 """
 
+# When a stored page was last fetched again to catch a stealth edit (``recheck_days``).
+_SCHEMA_V13 = """
+ALTER TABLE articles ADD COLUMN page_checked_at TEXT;
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -301,6 +306,7 @@ _MIGRATIONS = {
     10: _SCHEMA_V10,
     11: _SCHEMA_V11,
     12: _SCHEMA_V12,
+    13: _SCHEMA_V13,
 }
 
 

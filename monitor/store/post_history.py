@@ -3,7 +3,8 @@
 One of the store's parts (``store.post_history``), on the store's database. Edits and
 deletions are evidence: an edited post keeps each earlier text with the time it was first
 seen (``article_versions``); a post gone from a page that still covers its id is marked
-(``deleted_at``) and keeps everything stored, until it is seen again.
+(``deleted_at``) and keeps everything stored, until it is seen again. A web article whose
+page is fetched again (``recheck_days``) and has changed keeps its earlier text the same way.
 """
 
 from __future__ import annotations
@@ -75,6 +76,67 @@ class PostHistory:
             )
         return edited
 
+    def pages_to_recheck(
+        self, source_id: int, *, first_seen_since: datetime, checked_before: datetime
+    ) -> list[int]:
+        """The source's stored articles whose text is their page's, first seen since
+        ``first_seen_since`` and neither first seen nor checked again since
+        ``checked_before``: newest first."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE source_id = ? AND state >= ? AND text_origin = ?"
+            " AND retrieved_at >= ? AND COALESCE(page_checked_at, retrieved_at) < ?"
+            " ORDER BY COALESCE(published, retrieved_at) DESC, id DESC",
+            (
+                source_id,
+                int(ArticleState.DETECTED),
+                TextOrigin.PAGE.value,
+                to_iso(first_seen_since),
+                to_iso(checked_before),
+            ),
+        ).fetchall()
+        return [int(row["id"]) for row in rows]
+
+    def refresh_page(self, article_id: int, text: str, *, at: datetime) -> bool:
+        """An article's page fetched again at ``at``: when its text differs from the stored
+        one, the earlier title and text are kept as a version, the new text stored, its
+        translation dropped and the article marked edited. True when the page was edited."""
+        row = self._db.execute(
+            "SELECT title, text, retrieved_at, edited_at FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:  # removed meanwhile (its source unfollowed by another window)
+            return False
+        edited = bool(text) and row["text"] != text
+        with self._database.transaction() as db:
+            if edited:
+                db.execute(
+                    "INSERT INTO article_versions (article_id, title, text, seen_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (
+                        article_id,
+                        row["title"],
+                        row["text"],
+                        row["edited_at"] or row["retrieved_at"],
+                    ),
+                )
+                db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+                db.execute(
+                    "UPDATE articles SET text = ?,"
+                    " state = CASE WHEN state > ? THEN ? ELSE state END,"
+                    " edits = edits + 1, edited_at = ? WHERE id = ?",
+                    (
+                        text,
+                        int(ArticleState.DETECTED),
+                        int(ArticleState.DETECTED),
+                        to_iso(at),
+                        article_id,
+                    ),
+                )
+            db.execute(
+                "UPDATE articles SET page_checked_at = ? WHERE id = ?", (to_iso(at), article_id)
+            )
+        return edited
+
     def mark_missing(self, source_id: int, page: Iterable[int], *, at: datetime) -> int:
         """The channel's stored posts whose id lies between the smallest and the largest of
         one page's post ids (``page``) but which the page no longer shows: marked deleted at
@@ -96,7 +158,8 @@ class PostHistory:
     def versions(self, article_id: int) -> list[ArticleVersion]:
         """Every text the article has had, oldest first, the current one last."""
         current = self._db.execute(
-            "SELECT title, feed_content, retrieved_at, edited_at FROM articles WHERE id = ?",
+            "SELECT title, feed_content, text, text_origin, retrieved_at, edited_at"
+            " FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if current is None:
@@ -108,7 +171,10 @@ class PostHistory:
         ).fetchall()
         versions = [ArticleVersion(r["title"], r["text"], _moment(r["seen_at"])) for r in rows]
         seen_at = _moment(current["edited_at"] or current["retrieved_at"])
-        versions.append(ArticleVersion(current["title"], current["feed_content"], seen_at))
+        # A post's text is its feed content; a web article's, once its page was read, the page's.
+        is_page = current["text_origin"] == TextOrigin.PAGE.value
+        text = current["text"] if is_page else current["feed_content"]
+        versions.append(ArticleVersion(current["title"], text, seen_at))
         return versions
 
 

@@ -81,6 +81,7 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raw.execute("ALTER TABLE sources DROP COLUMN seen_through")  # schema 10
         raw.execute("ALTER TABLE articles DROP COLUMN post_details")  # schema 11
         raw.execute("DROP TABLE article_versions")  # schema 12
+        raw.execute("ALTER TABLE articles DROP COLUMN page_checked_at")  # schema 13
         for column in ("edits", "edited_at", "last_seen_at", "deleted_at"):
             raw.execute(f"ALTER TABLE articles DROP COLUMN {column}")
         raw.execute("PRAGMA user_version = 6")
