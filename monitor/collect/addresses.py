@@ -89,6 +89,9 @@ class AddressGuard:
 
     public: frozenset[IPAddress] = frozenset()
     _local_hosts: dict[str, tuple[IPAddress, str]] = field(default_factory=dict)
+    # Origins found public. Whether a fetch may reach local addresses is judged by its source's
+    # address once; every connection is still checked on the address it goes to.
+    _public_origins: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def kind(self, address: IPAddress) -> str | None:
@@ -120,11 +123,17 @@ class AddressGuard:
         with self._lock:
             if name in self._local_hosts:
                 return True
+            if name in self._public_origins:  # one lookup a source, not one a page
+                return False
         try:
             addresses = self._resolve(host, 0)
         except (OSError, UnicodeError):  # unresolvable: its fetch fails with the reason
             return False
-        return self._remember(name, addresses)
+        local = self._remember(name, addresses)
+        if not local:
+            with self._lock:
+                self._public_origins.add(name)
+        return local
 
     def _remember(self, name: str, addresses: list[IPAddress]) -> bool:
         for address in addresses:
