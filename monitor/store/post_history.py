@@ -9,6 +9,7 @@ page is fetched again (``recheck_days``) and has changed keeps its earlier text 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -41,17 +42,7 @@ class PostHistory:
         edited = (row["title"], row["feed_content"]) != (draft.title, draft.feed_content)
         with self._database.transaction() as db:
             if edited:
-                db.execute(
-                    "INSERT INTO article_versions (article_id, title, text, seen_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (
-                        article_id,
-                        row["title"],
-                        row["feed_content"],
-                        row["edited_at"] or row["retrieved_at"],
-                    ),
-                )
-                db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+                _keep_earlier_version(db, article_id, row, row["feed_content"])
                 db.execute(
                     "UPDATE articles SET title = ?, summary = ?, feed_content = ?,"
                     " text = CASE WHEN text_origin = ? THEN ? ELSE text END,"
@@ -109,17 +100,7 @@ class PostHistory:
         edited = bool(text) and row["text"] != text
         with self._database.transaction() as db:
             if edited:
-                db.execute(
-                    "INSERT INTO article_versions (article_id, title, text, seen_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (
-                        article_id,
-                        row["title"],
-                        row["text"],
-                        row["edited_at"] or row["retrieved_at"],
-                    ),
-                )
-                db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+                _keep_earlier_version(db, article_id, row, row["text"])
                 db.execute(
                     "UPDATE articles SET text = ?,"
                     " state = CASE WHEN state > ? THEN ? ELSE state END,"
@@ -183,3 +164,15 @@ def _moment(text: str) -> datetime:
     if moment is None:
         raise StoreError("a required time is missing in the store")
     return moment
+
+
+def _keep_earlier_version(
+    db: sqlite3.Connection, article_id: int, row: sqlite3.Row, text: str
+) -> None:
+    """Keep the article's title and ``text`` as they were (seen since its last edit, else
+    since it was first stored) and drop its translation, which was of them."""
+    db.execute(
+        "INSERT INTO article_versions (article_id, title, text, seen_at) VALUES (?, ?, ?, ?)",
+        (article_id, row["title"], text, row["edited_at"] or row["retrieved_at"]),
+    )
+    db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
