@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF
+from PySide6.QtCore import QCoreApplication, QMarginsF, QThread
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter
 
 from monitor.errors import MonitorError
@@ -53,3 +53,30 @@ def _ensure_application() -> None:
             "PDF export needs Qt's graphical application, but a console-only one is running; "
             "export HTML and print it instead"
         )
+
+
+class _PdfThread(QThread):
+    """Draws one PDF dossier on a thread of Qt's own."""
+
+    def __init__(self, html: str, out: Path) -> None:
+        super().__init__()
+        self.html = html
+        self.out = out
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            render_pdf(self.html, self.out)
+        except Exception as error:  # handed to the thread that waits for it
+            self.error = error
+
+
+def render_pdf_on_a_qt_thread(html: str, out: Path) -> None:
+    """:func:`render_pdf`, called from the writer: Qt's text layout starts timers,
+    which need a Qt thread's event dispatcher, and the writer is a plain Python thread (Qt
+    warns on every page there). The writer waits, as it would for any other export."""
+    thread = _PdfThread(html, out)
+    thread.start()
+    thread.wait()
+    if thread.error is not None:
+        raise thread.error

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -51,6 +51,7 @@ from ui.dialogs.export_jobs import (
     run_export,
     with_suffix,
 )
+from ui.pdf import render_pdf_on_a_qt_thread
 from ui.plain import isolated, plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
 
@@ -66,35 +67,6 @@ class ProgressRelay(QObject):
     """
 
     progressed = Signal(int, int)
-
-
-class _PdfThread(QThread):
-    """Draws one PDF dossier on a thread of Qt's own."""
-
-    def __init__(self, html: str, out: Path) -> None:
-        super().__init__()
-        self.html = html
-        self.out = out
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        from ui.pdf import render_pdf
-
-        try:
-            render_pdf(self.html, self.out)
-        except Exception as error:  # handed to the thread that waits for it
-            self.error = error
-
-
-def render_pdf_on_a_qt_thread(html: str, out: Path) -> None:
-    """:func:`ui.pdf.render_pdf`, called from the writer: Qt's text layout starts timers,
-    which need a Qt thread's event dispatcher, and the writer is a plain Python thread (Qt
-    warns on every page there). The writer waits, as it would for any other export."""
-    thread = _PdfThread(html, out)
-    thread.start()
-    thread.wait()
-    if thread.error is not None:
-        raise thread.error
 
 
 def selected_article_ids(view: QAbstractItemView) -> list[int]:
