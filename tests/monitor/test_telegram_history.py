@@ -12,10 +12,9 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.cli.output import format_article
-from monitor.collect.fetch import FetchSettings
 from monitor.types import Article
 from tests.support.http_server import LocalServer
-from tests.support.telegram_pages import EditableChannel
+from tests.support.telegram_pages import EditableChannel, channel_settings
 
 NAME = "claims_desk"
 COUNT = 30
@@ -49,13 +48,7 @@ def clock() -> Clock:
 def monitor(
     tmp_path: Path, server: LocalServer, channel: EditableChannel, clock: Clock
 ) -> Iterator[Monitor]:
-    settings = FetchSettings(
-        connect_timeout=2,
-        read_timeout=2,
-        total_timeout=5,
-        min_host_interval=0,
-        telegram_base=server.base_url,
-    )
+    settings = channel_settings(server)
     with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as opened:
         opened.add_source(f"@{NAME}", check=False)
         opened.update()

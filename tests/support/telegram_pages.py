@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
 
+from monitor.collect.fetch import FetchSettings
 from tests.support.http_server import LocalServer, Request, Route
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -112,3 +113,14 @@ class EditableChannel:
 
     def mount(self, server: LocalServer) -> None:
         mount_channel(server, self.name, self.answer, count=self.count)
+
+
+def channel_settings(server: LocalServer) -> FetchSettings:
+    """Fetch settings with ``t.me`` served by ``server``: short timeouts, no politeness wait."""
+    return FetchSettings(
+        connect_timeout=2,
+        read_timeout=2,
+        total_timeout=5,
+        min_host_interval=0,
+        telegram_base=server.base_url,
+    )

@@ -11,9 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
 from monitor import open_monitor
-from monitor.collect.fetch import FetchSettings
 from tests.support.http_server import LocalServer
-from tests.support.telegram_pages import EditableChannel
+from tests.support.telegram_pages import EditableChannel, channel_settings
 from ui.queries import reader_content
 from ui.reader import ReaderView
 from ui.reader.history import ADDED_COLOR, REMOVED_COLOR, TRANSLATION_NOT_KEPT, moment_text
@@ -60,13 +59,7 @@ def test_an_edited_post_shows_its_changes_word_by_word(
     channel = EditableChannel(NAME, 5, lambda n: f"Пост {n}: войска <b>отошли</b> от города.")
     channel.mount(server)
     clock = Clock()
-    settings = FetchSettings(
-        connect_timeout=2,
-        read_timeout=2,
-        total_timeout=5,
-        min_host_interval=0,
-        telegram_base=server.base_url,
-    )
+    settings = channel_settings(server)
     with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as monitor:
         monitor.add_source(f"@{NAME}", check=False)
         monitor.update()
@@ -98,13 +91,7 @@ def test_a_deleted_post_shows_a_banner_and_keeps_its_text(
     channel = EditableChannel(NAME, 5, lambda n: f"Пост {n}: заявление штаба.")
     channel.mount(server)
     clock = Clock()
-    settings = FetchSettings(
-        connect_timeout=2,
-        read_timeout=2,
-        total_timeout=5,
-        min_host_interval=0,
-        telegram_base=server.base_url,
-    )
+    settings = channel_settings(server)
     with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as monitor:
         monitor.add_source(f"@{NAME}", check=False)
         monitor.update()

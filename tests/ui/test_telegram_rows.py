@@ -12,12 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QTreeWidget, QTreeWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from monitor import open_monitor
-from monitor.collect.fetch import FetchSettings
 from monitor.store import ArticleDraft
 from monitor.types import SourceKind
 from tests.support.http_server import LocalServer
 from tests.support.inside import parts
-from tests.support.telegram_pages import EditableChannel
+from tests.support.telegram_pages import EditableChannel, channel_settings
 from tests.ui.drawn_text import drawn_text
 from ui.article_delegate import CHANNEL_BADGE, DELETED_MARK, EDITED_MARK, ROW_ROLE
 from ui.article_list import ArticleList
@@ -42,13 +41,7 @@ def collection(tmp_path: Path, server: LocalServer) -> tuple[list[SourceRow], li
     channel = EditableChannel(NAME, 5, lambda n: f"Пост {n}: заявление штаба.")
     channel.mount(server)
     clock = Clock()
-    settings = FetchSettings(
-        connect_timeout=2,
-        read_timeout=2,
-        total_timeout=5,
-        min_host_interval=0,
-        telegram_base=server.base_url,
-    )
+    settings = channel_settings(server)
     with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as monitor:
         monitor.add_source(f"@{NAME}", check=False)
         monitor.update()
