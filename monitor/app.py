@@ -85,7 +85,7 @@ class Monitor(CollectionMethods):
 
     def channel_source_ids(self) -> frozenset[int]:
         """The ids of the followed Telegram channels, for marking their articles in a list."""
-        return frozenset(s.id for s in self._parts.store.sources() if s.kind is SourceKind.TELEGRAM)
+        return self._parts.store.source_ids_of_kind(SourceKind.TELEGRAM)
 
     def add_source(
         self, url: str, *, name: str | None = None, language: str | None = None, check: bool = True

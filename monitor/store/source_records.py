@@ -76,6 +76,11 @@ class SourceRecords:
         rows = self._db.execute(f"SELECT {SOURCE_COLUMNS} FROM sources s ORDER BY s.id")
         return [source_from_row(row) for row in rows]
 
+    def source_ids_of_kind(self, kind: SourceKind) -> frozenset[int]:
+        """The ids of the sources of one kind (no article counts: a list page asks often)."""
+        rows = self._db.execute("SELECT id FROM sources WHERE kind = ?", (kind.value,))
+        return frozenset(int(row[0]) for row in rows)
+
     def remove_source(self, source_id: int) -> Source:
         source = self.source(source_id)
         with self.transaction() as db:
