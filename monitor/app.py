@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -467,9 +468,14 @@ def open_monitor(
         mounts: dict[str, httpx.BaseTransport] = {
             f"https://{demo.DEMO_HOST}": LocalDirectoryTransport(demo.demo_root(), demo.DEMO_HOST)
         }
-        return Fetcher(
-            fetch_settings or FetchSettings(), transport=transport, mounts=mounts, clock=clock
+        # How far back a channel is read and which pages are read again are the user's
+        # choices (settings.json); the rest of the fetcher's manners are the caller's.
+        chosen = replace(
+            fetch_settings or FetchSettings(),
+            telegram_pages_back=settings.telegram_pages_back,
+            recheck_days=settings.recheck_days,
         )
+        return Fetcher(chosen, transport=transport, mounts=mounts, clock=clock)
 
     return Monitor(Parts(directory, store, make_fetcher, clock, settings))
 

@@ -20,6 +20,8 @@ RANGES = {
     "update_interval_minutes": (5, 7 * 24 * 60),
     "translation_threads": (1, 256),
     "beam_size": (1, 8),
+    "telegram_pages_back": (0, 50),
+    "recheck_days": (0, 30),
 }
 _DEFAULT_TRANSLATION = TranslationSettings()
 
@@ -31,6 +33,12 @@ class Settings:
     translation_threads: int = _DEFAULT_TRANSLATION.threads
     beam_size: int = _DEFAULT_TRANSLATION.beam_size
     compute_type: str = _DEFAULT_TRANSLATION.compute_type
+    # Pages of older posts a Telegram channel's first update reads beyond its latest page
+    # (about twenty posts a page: a few days of a busy news channel).
+    telegram_pages_back: int = 5
+    # Pages of articles first seen in the last this many days are fetched again, once an
+    # update interval, to catch stealth edits; 0 leaves stored pages alone.
+    recheck_days: int = 0
 
     def translation(self) -> TranslationSettings:
         return replace(

@@ -98,7 +98,8 @@ class FetchSettings:
     retry_after_max_wait: float = 15.0  # a shorter Retry-After is waited out, not failed
     pages_per_update: int = 100  # article pages fetched per source in one update, newest first
     # Pages of the last this many days fetched again (within pages_per_update, once an update
-    # interval) to catch stealth edits; 0 leaves stored pages alone.
+    # interval) to catch stealth edits; 0 leaves stored pages alone. open_monitor sets it
+    # from the user's settings, as it does telegram_pages_back.
     recheck_days: int = 0
     user_agent: str = (
         f"MediaMonitor/{_version()} (+https://github.com/media-monitor; offline news monitoring)"

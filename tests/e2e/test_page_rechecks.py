@@ -5,13 +5,13 @@ edit does; a failed re-check changes nothing. Off by default: nothing is fetched
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from monitor.app import open_monitor
+from monitor.settings import Settings, save_settings
 from monitor.types import SourceKind, TextOrigin
 from tests.e2e.test_network_faults import FAST, HTML, START, FakeClock, Newsroom
 from tests.e2e.test_page_retries import Desk
@@ -33,8 +33,9 @@ def _no_proxy_from_the_outside(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def open_desk(data_dir: Path, server: LocalServer, *, recheck_days: int) -> Desk:
     clock = FakeClock()
-    settings = replace(FAST, recheck_days=recheck_days)
-    monitor = open_monitor(data_dir, fetch_settings=settings, clock=clock)
+    # The user's setting, as the Settings dialog saves it.
+    save_settings(data_dir, Settings(recheck_days=recheck_days))
+    monitor = open_monitor(data_dir, fetch_settings=FAST, clock=clock)
     newsroom = Newsroom(server, "ru", 1)
     source = parts(monitor).store.add_source(
         newsroom.feed_url, kind=SourceKind.FEED, name="News", update_interval_minutes=60

@@ -15,6 +15,7 @@ import pytest
 from monitor import Monitor, open_monitor
 from monitor.collect.fetch import FetchSettings
 from monitor.errors import SourceError
+from monitor.settings import Settings, save_settings
 from monitor.types import ArticleState, SourceKind
 from tests.support.http_server import LocalServer, Request, Route
 from tests.support.telegram_pages import HTML, PAGE_SIZE, generated_channel, mount_channel
@@ -140,8 +141,9 @@ def test_a_huge_channel_is_paged_politely_and_never_stored_twice(tmp_path: Path)
             "big_channel", "Big", count, lambda n: f"Сообщение номер {n} о событиях дня в городе."
         )
         mount_channel(server, "big_channel", answer, count=count)
-        tuned = settings(server, telegram_pages_back=3)
-        with open_monitor(tmp_path / "data", fetch_settings=tuned) as monitor:
+        (tmp_path / "data").mkdir()
+        save_settings(tmp_path / "data", Settings(telegram_pages_back=3))
+        with open_monitor(tmp_path / "data", fetch_settings=settings(server)) as monitor:
             monitor.add_source("@big_channel")
             [report] = monitor.update().reports
             # The latest page and three pages back: 80 posts, not 10,000.

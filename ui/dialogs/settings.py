@@ -1,4 +1,5 @@
-"""The settings dialog: target language, schedule, translation effort, data folder, proxy.
+"""The settings dialog: target language, schedule, translation effort, how far channels are
+read and whether pages are checked again for edits, data folder, proxy.
 
 Collection settings live in ``settings.json`` in the data folder and are saved on the writer
 thread. Two choices must be known before the data folder is opened, so they are kept in the
@@ -103,6 +104,22 @@ class SettingsDialog(QDialog):
             self.compute_type.addItem(compute_type, compute_type)
         self.compute_type.setToolTip("int8 is fastest on a laptop; float32 is the most exact")
 
+        self.channel_pages = QSpinBox()
+        self.channel_pages.setRange(*RANGES["telegram_pages_back"])
+        self.channel_pages.setSuffix(" pages back")
+        self.channel_pages.setToolTip(
+            "How far a Telegram channel is read when it is first added: its latest page and"
+            " this many older pages (about twenty posts each). Later updates read only new posts."
+        )
+        self.recheck_days = QSpinBox()
+        self.recheck_days.setRange(*RANGES["recheck_days"])
+        self.recheck_days.setSpecialValueText("Off")
+        self.recheck_days.setSuffix(" days")
+        self.recheck_days.setToolTip(
+            "Fetch again, once per update interval, the pages of articles first seen in the last"
+            " this many days; a page changed since keeps its earlier text as a version."
+        )
+
         self.data_dir = QLineEdit()
         self.data_dir.setReadOnly(True)
         self.data_dir.textChanged.connect(self._show_folder_start)
@@ -121,6 +138,8 @@ class SettingsDialog(QDialog):
         form.addRow("Translation threads:", self.threads)
         form.addRow("Beam size:", self.beam_size)
         form.addRow("Compute type:", self.compute_type)
+        form.addRow("New Telegram channels:", self.channel_pages)
+        form.addRow("Re-check pages for edits:", self.recheck_days)
         form.addRow("Data folder:", folder_row)
         form.addRow("Proxy:", self.proxy)
 
@@ -180,6 +199,8 @@ class SettingsDialog(QDialog):
         self.beam_size.setValue(settings.beam_size)
         compute = self.compute_type.findData(settings.compute_type)
         self.compute_type.setCurrentIndex(max(compute, 0))
+        self.channel_pages.setValue(settings.telegram_pages_back)
+        self.recheck_days.setValue(settings.recheck_days)
         self.buttons.setEnabled(True)
 
     def chosen_target_language(self) -> str:
@@ -200,6 +221,8 @@ class SettingsDialog(QDialog):
             translation_threads=self.threads.value(),
             beam_size=self.beam_size.value(),
             compute_type=str(self.compute_type.currentData()),
+            telegram_pages_back=self.channel_pages.value(),
+            recheck_days=self.recheck_days.value(),
         )
 
     def _choose_data_dir(self) -> None:
