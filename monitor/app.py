@@ -43,6 +43,7 @@ from monitor.types import (
     FoundPage,
     OpmlOutline,
     Outlet,
+    PostDetails,
     Progress,
     Source,
     SourceKind,
@@ -311,9 +312,8 @@ class Monitor(CollectionMethods):
     def article(self, article_id: int) -> Article:
         return self._parts.store.article(article_id)
 
-    def post_details(self, article_id: int) -> dict[str, object] | None:
-        """What a Telegram post has beyond its text: ``views``, ``forwarded_from`` and
-        ``forwarded_from_url``, ``reply_to_url``, ``media`` (kind, url, caption); ``None``
+    def post_details(self, article_id: int) -> PostDetails | None:
+        """What a Telegram post has beyond its text (views, forward, reply, media); ``None``
         for an article from a feed or a page."""
         return self._parts.store.post_details(article_id)
 

@@ -283,6 +283,26 @@ class ArticleVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class PostAttachment:
+    """A photo, video, document or poll of a Telegram post (listed; the file is not fetched)."""
+
+    kind: str  # "photo", "video", "document", "poll"
+    url: str | None
+    caption: str = ""  # a document's name and size, a poll's question and options
+
+
+@dataclass(frozen=True, slots=True)
+class PostDetails:
+    """What a Telegram post has beyond its text and signature."""
+
+    views: int | None = None
+    forwarded_from: str | None = None  # the original channel's (or person's) name
+    forwarded_from_url: str | None = None  # the original post
+    reply_to_url: str | None = None  # the post this one answers
+    media: tuple[PostAttachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SourceReport:
     """What one update did to one source."""
 

@@ -179,4 +179,5 @@ def reader_content(
         versions=tuple(monitor.article_versions(article.id)) if article.edits else (),
         edited_at=article.edited_at,
         deleted_since=article.deleted_since,
+        post=monitor.post_details(article.id) if article.guid else None,
     )

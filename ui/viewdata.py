@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from monitor.types import ArticleVersion, SearchRequest, SentencePair
+from monitor.types import ArticleVersion, PostDetails, SearchRequest, SentencePair
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +104,4 @@ class ReaderContent:
     versions: tuple[ArticleVersion, ...] = ()
     edited_at: datetime | None = None
     deleted_since: datetime | None = None
+    post: PostDetails | None = None  # a Telegram post's views, forward, reply and media

@@ -38,6 +38,7 @@ from monitor.cli.output import (
     format_article,
     format_sources,
     format_summary,
+    post_json,
     print_json,
     source_json,
     table_width,
@@ -242,10 +243,12 @@ def _refuse_unknown_language(monitor: Monitor, language: str) -> None:
 def run_show(monitor: Monitor, args: argparse.Namespace) -> int:
     article = monitor.article(args.id)
     translation = monitor.translation(article.id)
+    post = monitor.post_details(article.id) if article.guid else None
     if args.json:
-        print_json(article_json(article, with_text=True) | translation_json(translation))
+        shown = article_json(article, with_text=True) | post_json(article, post)
+        print_json(shown | translation_json(translation))
     else:
-        print(format_article(article, translation))
+        print(format_article(article, translation, post))
     return 0
 
 

@@ -13,12 +13,13 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import timedelta, timezone
 from typing import Any, TextIO
 
 from monitor.clock import to_iso
 from monitor.store.translations import StoredTranslation
-from monitor.types import Article, Progress, ProgressKind, Source, SourceReport
+from monitor.types import Article, PostDetails, Progress, ProgressKind, Source, SourceReport
 
 ELLIPSIS = "…"
 
@@ -171,7 +172,36 @@ def format_sources(sources: Sequence[Source], width: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def format_article(article: Article, translation: StoredTranslation | None = None) -> str:
+def post_json(article: Article, post: PostDetails | None) -> dict[str, Any]:
+    """The history and, for a Telegram post, the details part of ``show --json``."""
+    return {
+        "edits": article.edits,
+        "edited_at": to_iso(article.edited_at),
+        "deleted_since": to_iso(article.deleted_since),
+        "post": None if post is None else asdict(post),
+    }
+
+
+def _post_lines(post: PostDetails) -> list[str]:
+    lines = []
+    if post.forwarded_from or post.forwarded_from_url:
+        origin = " ".join(part for part in (post.forwarded_from, post.forwarded_from_url) if part)
+        lines.append(f"Forwarded: from {origin}")
+    if post.reply_to_url:
+        lines.append(f"Reply to:  {post.reply_to_url}")
+    if post.views is not None:
+        lines.append(f"Views:     {post.views:,}")
+    for item in post.media:  # listed; the files are not fetched
+        described = " ".join(part for part in (item.caption, item.url) if part)
+        lines.append(f"Media:     {item.kind}" + (f": {described}" if described else ""))
+    return lines
+
+
+def format_article(
+    article: Article,
+    translation: StoredTranslation | None = None,
+    post: PostDetails | None = None,
+) -> str:
     lines = [article.title, "=" * min(len(article.title) * 2, 80)]
     lines.append(f"Source:    {article.source_name}")
     if article.author:
@@ -195,6 +225,8 @@ def format_article(article: Article, translation: StoredTranslation | None = Non
         lines.append(f"Deleted:   not seen since UTC {to_iso(article.deleted_since)}")
     if article.duplicate_of:
         lines.append(f"Duplicate: same text as article {article.duplicate_of}")
+    if post is not None:
+        lines.extend(_post_lines(post))
     if translation is not None:
         lines.append(f"Title ({translation.target}): {translation.title}")
         lines.append(f"Model:     {translation.route}")

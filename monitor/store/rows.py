@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from monitor.clock import from_iso
 from monitor.errors import StoreError
-from monitor.types import Article, ArticleState, Source, SourceKind, TextOrigin
+from monitor.types import (
+    Article,
+    ArticleState,
+    PostAttachment,
+    PostDetails,
+    Source,
+    SourceKind,
+    TextOrigin,
+)
 
 SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
 ARTICLE_COLUMNS = "a.*, s.name AS source_name"
@@ -103,3 +112,36 @@ def _required(moment: datetime | None) -> datetime:
     if moment is None:
         raise StoreError("a required time is missing in the store")
     return moment
+
+
+def post_details_from_json(text: str | None) -> PostDetails | None:
+    """A post's details as the store keeps them (``articles.post_details``, JSON).
+
+    Read leniently: the JSON came from a channel page, perhaps through a bundle, so a value
+    of the wrong kind is dropped rather than trusted.
+    """
+    if not text:
+        return None
+    try:
+        raw: Any = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(raw, dict):
+        return None
+    views = raw.get("views")
+    media = raw.get("media")
+    return PostDetails(
+        views=views if isinstance(views, int) and not isinstance(views, bool) else None,
+        forwarded_from=_text(raw.get("forwarded_from")),
+        forwarded_from_url=_text(raw.get("forwarded_from_url")),
+        reply_to_url=_text(raw.get("reply_to_url")),
+        media=tuple(
+            PostAttachment(kind, _text(item.get("url")), _text(item.get("caption")) or "")
+            for item in (media if isinstance(media, list) else [])
+            if isinstance(item, dict) and (kind := _text(item.get("kind")))
+        ),
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -12,7 +12,6 @@ The store's parts share its database and are built here, once: :attr:`Store.tran
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,12 +34,13 @@ from monitor.store.rows import (
     article_from_row,
     content_hash,
     in_chunks,
+    post_details_from_json,
 )
 from monitor.store.source_records import SourceRecords
 from monitor.store.translations import TranslationStore
 from monitor.store.update_runs import UpdateRuns
 from monitor.store.watchlist_store import WatchlistStore
-from monitor.types import Article, ArticleState, TextOrigin
+from monitor.types import Article, ArticleState, PostDetails, TextOrigin
 
 if TYPE_CHECKING:
     from monitor.collect.pages import PageOutcome
@@ -164,17 +164,14 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         assert article_id is not None
         return article_id
 
-    def post_details(self, article_id: int) -> dict[str, object] | None:
+    def post_details(self, article_id: int) -> PostDetails | None:
         """A Telegram post's views, forward, reply and media; ``None`` for other articles."""
         row = self._db.execute(
             "SELECT post_details FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        if not row[0]:
-            return None
-        details: dict[str, object] = json.loads(row[0])
-        return details
+        return post_details_from_json(row[0])
 
     def newest_post_id(self, source_id: int) -> int | None:
         """The highest Telegram post id stored for a channel source (guids ``<name>/<id>``)."""

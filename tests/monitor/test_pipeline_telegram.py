@@ -3,20 +3,21 @@ HTTP server on 127.0.0.1 (``FetchSettings.telegram_base`` points there) into a r
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from monitor import Monitor, open_monitor
+from monitor.cli import main
 from monitor.collect.fetch import FetchSettings
 from monitor.errors import SourceError
 from monitor.settings import Settings, save_settings
-from monitor.types import ArticleState, SourceKind
+from monitor.types import ArticleState, PostDetails, SourceKind
 from tests.support.http_server import LocalServer, Request, Route
 from tests.support.telegram_pages import HTML, PAGE_SIZE, generated_channel, mount_channel
 
@@ -51,7 +52,7 @@ def monitor(tmp_path: Path, server: LocalServer) -> Iterator[Monitor]:
         yield opened
 
 
-def stored_details(monitor: Monitor) -> dict[str | None, dict[str, Any] | None]:
+def stored_details(monitor: Monitor) -> dict[str | None, PostDetails | None]:
     """Each post's extra details, as the door gives them."""
     return {a.guid: monitor.post_details(a.id) for a in monitor.articles()}
 
@@ -81,11 +82,12 @@ def test_a_channel_added_by_name_becomes_articles(server: LocalServer, monitor: 
     assert "Так" in articles["newsroom_kyiv/108"].text  # a poll is text
     details = stored_details(monitor)
     forward, reply, album = (details[f"newsroom_kyiv/{n}"] for n in (102, 103, 104))
-    assert forward is not None and forward["forwarded_from"] == "Rates Watch"
-    assert forward["forwarded_from_url"] == "https://t.me/rates_watch/5531"
-    assert reply is not None and reply["reply_to_url"] == "https://t.me/newsroom_kyiv/101"
-    assert album is not None and [m["kind"] for m in album["media"]] == ["photo", "photo", "video"]
-    assert album["views"] == 3000
+    assert forward is not None and forward.forwarded_from == "Rates Watch"
+    assert forward.forwarded_from_url == "https://t.me/rates_watch/5531"
+    assert reply is not None and reply.reply_to_url == "https://t.me/newsroom_kyiv/101"
+    assert album is not None and [m.kind for m in album.media] == ["photo", "photo", "video"]
+    assert album.views == 3000
+    assert details["newsroom_kyiv/101"] is not None  # every post has details, a web page none
     # The page links to older posts that cannot be had (404): the newer ones are kept.
     assert len(server.requests_to("/s/newsroom_kyiv?before=101")) == 1
     # No post page, photo or file was asked for.
@@ -192,3 +194,29 @@ def test_a_cancel_ends_the_paging_at_once_and_keeps_nothing_half_read(
     assert summary.cancelled
     assert monitor.articles() == []
     assert summary.reports[0].skipped_reason is not None
+
+
+def test_show_prints_a_posts_forward_reply_views_and_media(
+    server: LocalServer, monitor: Monitor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    server.add("/s/newsroom_kyiv", Route((DATA / "newsroom.html").read_bytes(), headers=HTML))
+    monitor.add_source("@newsroom_kyiv", check=False)
+    monitor.update()
+    ids = {a.guid: a.id for a in monitor.articles()}
+    data = ["--data-dir", str(tmp_path / "data")]
+
+    assert main([*data, "show", str(ids["newsroom_kyiv/102"])]) == 0
+    shown = capsys.readouterr().out
+    assert "Forwarded: from Rates Watch https://t.me/rates_watch/5531" in shown
+    assert main([*data, "show", str(ids["newsroom_kyiv/104"])]) == 0
+    album = capsys.readouterr().out.splitlines()
+    assert "Views:     3,000" in album
+    assert [line.split(":")[1].strip() for line in album if line.startswith("Media:")] == [
+        "photo",
+        "photo",
+        "video",
+    ]
+    assert main([*data, "show", "--json", str(ids["newsroom_kyiv/103"])]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert as_json["post"]["reply_to_url"] == "https://t.me/newsroom_kyiv/101"
+    assert (as_json["edits"], as_json["deleted_since"]) == (0, None)

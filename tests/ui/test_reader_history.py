@@ -11,10 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
 from monitor import open_monitor
-from tests.support.http_server import LocalServer
-from tests.support.telegram_pages import EditableChannel, channel_settings
+from monitor.store.rows import post_details_from_json
+from tests.support.http_server import LocalServer, Route
+from tests.support.telegram_pages import HTML, EditableChannel, channel_settings
+from tests.ui.dialog_support import screenshot
 from ui.queries import reader_content
 from ui.reader import ReaderView
+from ui.reader.header import post_line_html
 from ui.reader.history import ADDED_COLOR, REMOVED_COLOR, TRANSLATION_NOT_KEPT, moment_text
 
 NAME = "front_claims"
@@ -107,3 +110,45 @@ def test_a_deleted_post_shows_a_banner_and_keeps_its_text(
         f"Deleted from the channel — not seen since {last_seen} (kept as last seen)"
     )
     assert "заявление штаба" in content.original_text
+
+
+def test_a_post_shows_its_forward_reply_views_and_media(
+    view: ReaderView, tmp_path: Path, server: LocalServer
+):
+    page = Path(__file__).parents[1] / "monitor" / "data" / "telegram" / "newsroom.html"
+    server.add("/s/newsroom_kyiv", Route(page.read_bytes(), headers=HTML))
+    with open_monitor(tmp_path / "data", fetch_settings=channel_settings(server)) as monitor:
+        monitor.add_source("@newsroom_kyiv", check=False)
+        monitor.update()
+        posts = {a.guid: a.id for a in monitor.articles()}
+        contents = {
+            number: reader_content(monitor, posts[f"newsroom_kyiv/{number}"])
+            for number in (102, 103, 104, 109)
+        }
+    shown = {}
+    for number, content in contents.items():
+        view.show_content(content)
+        drawn = QTextDocument()
+        drawn.setHtml(view.header.facts.text())
+        shown[number] = drawn.toPlainText().splitlines()[-1]
+    assert shown[102].startswith("Forwarded from Rates Watch · ")
+    assert 'href="https://t.me/rates_watch/5531"' in post_line_html(contents[102].post)
+    assert shown[103].startswith("in reply to a post · ")
+    assert shown[104] == "3,000 views · 2 photos, 1 video"
+    assert shown[109] == "640 views · document zvit-eksport-2026.pdf — 1.4 MB"
+    assert not any("from the feed" in flag for flag in view.header.flag_texts(content))
+    screenshot(view, "reader-post.png")
+
+
+def test_post_details_from_a_hostile_store_are_dropped_not_trusted():
+    hostile = (
+        '{"views": "many", "forwarded_from": ["x"], "reply_to_url": "javascript:alert(1)",'
+        ' "media": [{"kind": "photo"}, {"caption": "no kind"}, 7]}'
+    )
+    details = post_details_from_json(hostile)
+    assert details is not None
+    assert (details.views, details.forwarded_from) == (None, None)
+    assert [item.kind for item in details.media] == ["photo"]
+    assert post_line_html(details) == "in reply to a post · 1 photo"  # no javascript: link
+    assert post_details_from_json("[1, 2]") is None
+    assert post_details_from_json("{" * 100_000) is None

@@ -1,12 +1,14 @@
 """The reader's header: both titles, the facts a journalist checks, warnings and banners.
 
 Everything shown comes from :class:`ReaderContent` and is escaped before it reaches a rich-text
-label; the only links are the original page's address (http and https only).
+label; the only links (http and https only) are the original page's address and, for a
+Telegram post, the post it forwards or answers.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import escape
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from monitor.types import PostAttachment, PostDetails
 from ui.languages import language_name
 from ui.plain import escaped
 from ui.reader.document import marked_html, published_text, term_pattern
@@ -114,6 +117,35 @@ def _banner_text(content: ReaderContent) -> tuple[str | None, bool, bool]:
     return "Waiting for translation.", False, False
 
 
+def post_line_html(post: PostDetails) -> str:
+    """A Telegram post's forward, reply, views and media, escaped; links are web links only."""
+    parts = []
+    if post.forwarded_from or post.forwarded_from_url:
+        name = post.forwarded_from or "another post"
+        parts.append(f"Forwarded from {_link(name, post.forwarded_from_url)}")
+    if post.reply_to_url:
+        parts.append(f"in reply to {_link('a post', post.reply_to_url)}")
+    if post.views is not None:
+        parts.append(f"{post.views:,} views")
+    if post.media:
+        parts.append(escape(media_summary(post.media)))
+    return " · ".join(parts)
+
+
+def media_summary(media: tuple[PostAttachment, ...]) -> str:
+    """ "2 photos, 1 video, document report.pdf — 1.4 MB": what is attached (not fetched)."""
+    counts = Counter(item.kind for item in media if item.kind != "document")
+    parts = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items()]
+    parts += [f"document {item.caption}".strip() for item in media if item.kind == "document"]
+    return ", ".join(parts)
+
+
+def _link(text: str, url: str | None) -> str:
+    if not is_web_url(url):
+        return escape(text)
+    return f'<a href="{escape(url or "", quote=True)}">{escape(text)}</a>'
+
+
 class ReaderHeader(QWidget):
     """Titles in both languages, outlet, author, times, language, model and warning flags.
 
@@ -179,13 +211,17 @@ class ReaderHeader(QWidget):
         if self._url:
             host = urlsplit(self._url).hostname or self._url
             second.append(f'<a href="{escape(self._url, quote=True)}">{escape(host)} ↗</a>')
-        return f"{line}<br>{' · '.join(second)}"
+        lines = [line, " · ".join(second)]
+        if content.post is not None:
+            lines.append(post_line_html(content.post))
+        return "<br>".join(line for line in lines if line)
 
     @staticmethod
     def flag_texts(content: ReaderContent) -> list[str]:
         """The warnings a reader should see before trusting this text."""
         flags = []
-        if content.text_origin == TextSourceKind.FEED:
+        # A Telegram post's text is the whole post, not a feed's summary of a page.
+        if content.text_origin == TextSourceKind.FEED and content.post is None:
             flags.append(
                 "⚠ Text comes from the feed, not the article page: it may be a summary "
                 "or cut short."
