@@ -280,6 +280,8 @@ class ArticleVersion:
     title: str
     text: str
     seen_at: datetime
+    # Its translation when it had one (sentences joined, paragraphs a blank line apart).
+    translation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -293,6 +293,12 @@ _SCHEMA_V13 = """
 ALTER TABLE articles ADD COLUMN page_checked_at TEXT;
 """
 
+# An edited article's earlier version keeps the translation it had (its sentences' English
+# joined, paragraphs apart), so the reader can show the edit in the translation too.
+_SCHEMA_V14 = """
+ALTER TABLE article_versions ADD COLUMN translation TEXT;
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -307,6 +313,7 @@ _MIGRATIONS = {
     11: _SCHEMA_V11,
     12: _SCHEMA_V12,
     13: _SCHEMA_V13,
+    14: _SCHEMA_V14,
 }
 
 

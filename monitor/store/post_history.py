@@ -146,16 +146,20 @@ class PostHistory:
         if current is None:
             raise NotFoundError(f"no article with id {article_id}")
         rows = self._db.execute(
-            "SELECT title, text, seen_at FROM article_versions WHERE article_id = ?"
-            " ORDER BY seen_at, id",
+            "SELECT title, text, seen_at, translation FROM article_versions"
+            " WHERE article_id = ? ORDER BY seen_at, id",
             (article_id,),
         ).fetchall()
-        versions = [ArticleVersion(r["title"], r["text"], _moment(r["seen_at"])) for r in rows]
+        versions = [
+            ArticleVersion(r["title"], r["text"], _moment(r["seen_at"]), r["translation"])
+            for r in rows
+        ]
         seen_at = _moment(current["edited_at"] or current["retrieved_at"])
         # A post's text is its feed content; a web article's, once its page was read, the page's.
         is_page = current["text_origin"] == TextOrigin.PAGE.value
         text = current["text"] if is_page else current["feed_content"]
-        versions.append(ArticleVersion(current["title"], text, seen_at))
+        translation = _translated_text(self._db, article_id)
+        versions.append(ArticleVersion(current["title"], text, seen_at, translation))
         return versions
 
 
@@ -172,7 +176,29 @@ def _keep_earlier_version(
     """Keep the article's title and ``text`` as they were (seen since its last edit, else
     since it was first stored) and drop its translation, which was of them."""
     db.execute(
-        "INSERT INTO article_versions (article_id, title, text, seen_at) VALUES (?, ?, ?, ?)",
-        (article_id, row["title"], text, row["edited_at"] or row["retrieved_at"]),
+        "INSERT INTO article_versions (article_id, title, text, seen_at, translation)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            article_id,
+            row["title"],
+            text,
+            row["edited_at"] or row["retrieved_at"],
+            _translated_text(db, article_id),
+        ),
     )
     db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
+
+
+def _translated_text(db: sqlite3.Connection, article_id: int) -> str | None:
+    """The article's stored translation as one text (its sentences joined, paragraphs a
+    blank line apart), or None when it has none."""
+    paragraphs: dict[int, list[str]] = {}
+    for paragraph, sentence in db.execute(
+        "SELECT paragraph, translation FROM translation_sentences WHERE article_id = ?"
+        " ORDER BY position",
+        (article_id,),
+    ):
+        paragraphs.setdefault(paragraph, []).append(sentence)
+    if not paragraphs:
+        return None
+    return "\n\n".join(" ".join(sentences) for sentences in paragraphs.values())

@@ -12,7 +12,8 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.cli.output import format_article
-from monitor.types import Article
+from monitor.types import Article, ArticleState
+from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer
 from tests.support.telegram_pages import EditableChannel, channel_settings
 
@@ -107,3 +108,26 @@ def test_a_post_gone_from_a_page_covering_its_id_is_marked_deleted_and_kept(
     clock.now = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
     monitor.update()
     assert post(monitor, 15).deleted_since is None
+
+
+def test_an_edited_post_keeps_the_translation_each_version_had(
+    tmp_path: Path, server: LocalServer, clock: Clock
+):
+    channel = EditableChannel("translated_claims", 3, said)
+    channel.mount(server)
+    glossary = {"войска": "troops", "отошли": "withdrew", "вошли": "entered"}
+    settings = channel_settings(server)
+    with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as monitor:
+        monitor.install_models([build_package(tmp_path / "stick", "ru", "en", glossary=glossary)])
+        monitor.add_source("@translated_claims", check=False)
+        monitor.update()
+        channel.texts[2] = "Сообщение номер 2: войска вошли в город."
+        clock.now = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
+        monitor.update()
+        [edited] = [a for a in monitor.articles() if a.guid == "translated_claims/2"]
+        assert edited.state is ArticleState.TRANSLATED  # the new text translated again
+        first, second = monitor.article_versions(edited.id)
+    # The copy model with a glossary: each version's translation as it was made.
+    assert first.translation is not None and "troops withdrew" in first.translation
+    assert second.translation is not None and "troops entered" in second.translation
+    assert first.text == said(2) and first.translation != second.translation

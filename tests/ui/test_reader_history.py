@@ -12,13 +12,16 @@ from PySide6.QtGui import QColor, QImage, QTextDocument
 
 from monitor import open_monitor
 from monitor.store.rows import post_details_from_json
+from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
 from tests.support.telegram_pages import HTML, EditableChannel, channel_settings
 from tests.ui.dialog_support import screenshot
+from tests.ui.test_readme_pictures import save_picture
 from ui.queries import reader_content
 from ui.reader import ReaderView
 from ui.reader.header import post_line_html
-from ui.reader.history import ADDED_COLOR, REMOVED_COLOR, TRANSLATION_NOT_KEPT, moment_text
+from ui.reader.history import ADDED_COLOR, REMOVED_COLOR, moment_text
+from ui.viewdata import ReaderContent
 
 NAME = "front_claims"
 
@@ -56,36 +59,95 @@ def has_color(image: QImage, color: str) -> bool:
     return False
 
 
-def test_an_edited_post_shows_its_changes_word_by_word(
-    qtbot, view: ReaderView, tmp_path: Path, server: LocalServer
-):
-    channel = EditableChannel(NAME, 5, lambda n: f"Пост {n}: войска <b>отошли</b> от города.")
+CLAIM = "Штаб сообщает: войска оставили Новоселовку после ожесточённых боёв."
+REVISED = "Штаб сообщает: войска удерживают Новоселовку, бои продолжаются."
+GLOSSARY = {
+    "Штаб": "Staff",
+    "сообщает": "reports",
+    "войска": "troops",
+    "оставили": "abandoned",
+    "Новоселовку": "Novoselivka",
+    "после": "after",
+    "ожесточённых": "fierce",
+    "боёв": "fighting",
+    "удерживают": "hold",
+    "бои": "battles",
+    "продолжаются": "continue",
+}
+
+
+def read_an_edit(
+    tmp_path: Path, server: LocalServer, before: str, after: str, *, translated: bool
+) -> ReaderContent:
+    """A channel read at 12:00 and again at 14:05, when its post 3 has been edited from
+    ``before`` to ``after``: the reader's content of that post (translated by a real tiny
+    ru→en package, or not)."""
+    channel = EditableChannel(NAME, 5, lambda n: before)
     channel.mount(server)
     clock = Clock()
     settings = channel_settings(server)
     with open_monitor(tmp_path / "data", fetch_settings=settings, clock=clock) as monitor:
+        if translated:
+            package = build_package(tmp_path / "stick", "ru", "en", glossary=GLOSSARY)
+            monitor.install_models([package])
         monitor.add_source(f"@{NAME}", check=False)
         monitor.update()
-        channel.texts[3] = "Пост 3: войска <b>вошли</b> в город."
+        channel.texts[3] = after
         clock.now = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
         monitor.update()
         [edited] = [a for a in monitor.articles() if a.guid == f"{NAME}/3"]
-        content = reader_content(monitor, edited.id)
+        return reader_content(monitor, edited.id)
+
+
+def changes_shown(qtbot, view: ReaderView) -> list[str]:
+    """Click Show changes; the lines the changes show."""
+    qtbot.mouseClick(view.history.show_changes, Qt.MouseButton.LeftButton)
+    assert view.history.changes.isVisible()
+    drawn = QTextDocument()
+    drawn.setHtml(view.history.changes.text())
+    return drawn.toPlainText().splitlines()
+
+
+def test_an_edited_post_shows_its_changes_word_by_word(
+    qtbot, view: ReaderView, tmp_path: Path, server: LocalServer
+):
+    content = read_an_edit(tmp_path, server, CLAIM, REVISED, translated=True)
     view.show_content(content)
     history = view.history
     assert history.isVisible() and history.deleted.isHidden()
-    assert history.edited.text() == f"Edited: 2 versions, last changed {moment_text(clock.now)}"
+    changed = moment_text(datetime(2026, 3, 2, 14, 5, tzinfo=UTC))
+    assert history.edited.text() == f"Edited: 2 versions, last changed {changed}"
     assert history.changes.isHidden()
-    qtbot.mouseClick(history.show_changes, Qt.MouseButton.LeftButton)
-    assert history.changes.isVisible() and history.translation_note.isVisible()
-    assert history.translation_note.text() == TRANSLATION_NOT_KEPT
-    drawn = QTextDocument()
-    drawn.setHtml(history.changes.text())
-    text = drawn.toPlainText()
-    # Both versions' words are there, the markup in the post shown as typed.
-    assert text.splitlines()[-1] == "Пост 3: войска <b>отошли</b> <b>вошли</b> от в города. город."
+    lines = changes_shown(qtbot, view)
+    assert history.translation_note.isHidden()  # both versions were translated
+    # The original's words and the translation's, as each version had them.
+    assert lines[0] == "Russian" and lines[4] == "English"
+    # Words and punctuation apart: "Новоселовку" stays, the comma after it is added.
+    assert lines[2] == (
+        "Штаб сообщает: войска оставили удерживают Новоселовку, после бои ожесточённых боёв"
+        " продолжаются."
+    )
+    assert lines[6] == (
+        "Staff reports: troops abandoned hold Novoselivka, after battles fierce fighting"
+        " continue."
+    )
     image = history.changes.grab().toImage()
     assert has_color(image, REMOVED_COLOR) and has_color(image, ADDED_COLOR)
+    save_picture(view.grab(), "screenshot-edits.png", tmp_path)
+
+
+def test_an_edit_made_before_translation_is_shown_in_the_original_only(
+    qtbot, view: ReaderView, tmp_path: Path, server: LocalServer
+):
+    before = "Пост: войска <b>отошли</b> от города."
+    after = "Пост: войска <b>вошли</b> в город."
+    view.show_content(read_an_edit(tmp_path, server, before, after, translated=False))
+    lines = changes_shown(qtbot, view)
+    # The markup in the post shown as typed.
+    assert lines[-1] == "Пост: войска <b>отошли вошли</b> от в города город."
+    assert "English" not in lines
+    # Untranslated now: the original's changes are all there is; no note needed.
+    assert view.history.translation_note.isHidden()
 
 
 def test_a_deleted_post_shows_a_banner_and_keeps_its_text(

@@ -1,5 +1,6 @@
 """A Telegram post's history in the reader: deleted from its channel, or edited (with the
-changes word by word).
+changes word by word, in the original and, where both versions were translated, in the
+translation).
 
 Post texts are untrusted: the deleted and edited lines are plain-text labels, and the changes
 are HTML built on purpose from :func:`ui.plain.escaped` pieces, in a label that follows no
@@ -17,19 +18,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from monitor.types import ArticleVersion
+from ui.languages import language_name
 from ui.plain import escaped
 from ui.viewdata import ReaderContent
 
 REMOVED_COLOR = "#c62828"
 ADDED_COLOR = "#2e7d32"
 TRANSLATION_NOT_KEPT = (
-    "The translation beside is of the current text; the earlier version's translation is not kept."
+    "An earlier version changed before it was translated: its changes are shown in the"
+    " original only."
 )
 _STYLE = (
     "QFrame#readerHistory { background-color: rgba(200, 60, 60, 30);"
     " border: 1px solid rgba(200, 60, 60, 140); border-radius: 4px; }"
 )
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")  # spaces, words, each punctuation mark
 
 
 def moment_text(moment: datetime) -> str:
@@ -56,25 +59,50 @@ def word_changes(old: str, new: str) -> list[tuple[str, str]]:
     return runs
 
 
-def changes_html(versions: tuple[ArticleVersion, ...]) -> str:
+def changes_html(versions: tuple[ArticleVersion, ...], *, translated: bool = False) -> str:
     """Each edit as the earlier text with what was removed struck out in red and what was
-    added in green; every piece of post text escaped."""
+    added in green; every piece of post text escaped. ``translated``: the edits of the
+    translations, for the edits whose two versions were both translated."""
     blocks = []
     for old, new in pairwise(versions):
-        pieces = []
-        runs = word_changes(old.text, new.text)
-        for index, (kind, text) in enumerate(runs):
-            piece = escaped(text).replace("\n", "<br>")
-            if kind == "removed":
-                piece = f'<span style="color:{REMOVED_COLOR}"><s>{piece}</s></span>'
-                if index + 1 < len(runs) and runs[index + 1][0] == "added":
-                    piece += " "  # a word replaced: the old and the new apart
-            elif kind == "added":
-                piece = f'<span style="color:{ADDED_COLOR}"><u>{piece}</u></span>'
-            pieces.append(piece)
+        if translated and (old.translation is None or new.translation is None):
+            continue
+        before = old.translation or "" if translated else old.text
+        after = new.translation or "" if translated else new.text
         when = f"<b>{moment_text(old.seen_at)} → {moment_text(new.seen_at)}</b>"
-        blocks.append(f"{when}<br>{''.join(pieces)}")
+        blocks.append(f"{when}<br>{_runs_html(word_changes(before, after))}")
     return "<br><br>".join(blocks)
+
+
+def _runs_html(runs: list[tuple[str, str]]) -> str:
+    pieces = []
+    for index, (kind, text) in enumerate(runs):
+        piece = escaped(text).replace("\n", "<br>")
+        if kind == "removed":
+            piece = f'<span style="color:{REMOVED_COLOR}"><s>{piece}</s></span>'
+            if index + 1 < len(runs) and runs[index + 1][0] == "added":
+                piece += " "  # a word replaced: the old and the new apart
+        elif kind == "added":
+            piece = f'<span style="color:{ADDED_COLOR}"><u>{piece}</u></span>'
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _both_sides_html(content: ReaderContent) -> tuple[str, bool]:
+    """The changes in the original and, when the reader shows a translation, in it too;
+    and whether some edit could only be shown in the original."""
+    original = changes_html(content.versions)
+    if not content.sentences:  # shown untranslated: the original's changes are the story
+        return original, False
+    translated = changes_html(content.versions, translated=True)
+    edits = len(content.versions) - 1
+    shown = translated.count("<b>")
+    language = language_name(content.language)
+    target = language_name(content.target_language)
+    html = f"<i>{escaped(language)}</i><br>{original}"
+    if translated:
+        html += f"<br><br><i>{escaped(target)}</i><br>{translated}"
+    return html, shown < edits
 
 
 def _plain_label() -> QLabel:
@@ -113,6 +141,7 @@ class PostHistory(QFrame):
         self.translation_note = _plain_label()
         self.translation_note.setText(TRANSLATION_NOT_KEPT)
         layout.addWidget(self.translation_note)
+        self._partly_translated = False
         self.hide()
 
     def show_for(self, content: ReaderContent) -> None:
@@ -129,7 +158,9 @@ class PostHistory(QFrame):
                 f"Edited: {len(content.versions)} versions,"
                 f" last changed {moment_text(content.edited_at)}"
             )
-            self.changes.setText(changes_html(content.versions))
+            changes, partly = _both_sides_html(content)
+            self.changes.setText(changes)
+            self._partly_translated = partly
         self.edited.setVisible(edited)
         self.show_changes.setVisible(edited)
         self.show_changes.setChecked(False)
@@ -138,5 +169,5 @@ class PostHistory(QFrame):
 
     def _on_toggled(self, shown: bool) -> None:
         self.changes.setVisible(shown)
-        self.translation_note.setVisible(shown)
+        self.translation_note.setVisible(shown and self._partly_translated)
         self.show_changes.setText("Hide changes" if shown else "Show changes")
