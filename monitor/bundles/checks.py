@@ -6,10 +6,13 @@ in the store's own form (UTC ISO-8601) so that comparing them as text is compari
 Values the store or the screens cannot hold are refused with the row's line, not left to
 fail later: whole numbers beyond SQLite's 64 bits, times at the calendar's edges (whose
 UTC, or whose local time somewhere, is in the year 0 or 10000), offsets no zone has.
+Fields that later store schemas added may be missing (a bundle from before them): they
+take what such a source or article had then (no zone, no edits, not deleted).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -18,6 +21,7 @@ from typing import Any
 
 from monitor.bundles.format import MAX_ROW_ITEMS, plausible_time
 from monitor.clock import to_iso
+from monitor.collect.zones import is_zone_name
 from monitor.errors import BundleError
 from monitor.store.bundle_queries import BUNDLE_STATES
 from monitor.store.notes import MAX_NOTE_CHARACTERS
@@ -28,6 +32,8 @@ from monitor.watchlists import MAX_NAME_LENGTH
 Row = dict[str, Any]
 # A field's kind: "str", "int", "bool", "time", "sha256"; a trailing "?" allows null.
 Spec = Mapping[str, str]
+# Fields added after bundles were first written: a field's kind and its value when missing.
+LaterSpec = Mapping[str, tuple[str, Any]]
 
 SOURCE_SPEC: Spec = {
     "url": "str",
@@ -39,6 +45,7 @@ SOURCE_SPEC: Spec = {
     "added_at": "time",
     "update_interval_minutes": "int",
 }
+SOURCE_LATER_SPEC: LaterSpec = {"time_zone": ("str?", None)}  # schema 8
 RAW_PAGE_SPEC: Spec = {
     "sha256": "sha256",
     "url": "str",
@@ -72,6 +79,17 @@ ARTICLE_SPEC: Spec = {
     "is_read": "bool",
     "is_starred": "bool",
 }
+ARTICLE_LATER_SPEC: LaterSpec = {
+    "published_zone": ("str?", None),  # schema 8
+    "repaired": ("bool", False),
+    "post_details": ("str?", None),  # schema 11: JSON text of an object
+    "edits": ("int", 0),  # schema 12, with "versions" (a list of VERSION_SPEC)
+    "edited_at": ("time?", None),
+    "last_seen_at": ("time?", None),
+    "deleted_at": ("time?", None),
+}
+VERSION_SPEC: Spec = {"title": "str", "text": "str", "seen_at": "time"}
+VERSION_LATER_SPEC: LaterSpec = {"translation": ("str?", None)}  # schema 14
 TRANSLATION_SPEC: Spec = {
     "target": "str",
     "title": "str",
@@ -107,6 +125,13 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SMALLEST_INT, _LARGEST_INT = -(2**63), 2**63 - 1  # what SQLite stores
 _MAX_OFFSET_MINUTES = 24 * 60 - 1  # what a timezone can be made of (feeds give odd ones)
 MAX_INTERVAL_MINUTES = 366 * 24 * 60
+# Generous for real posts (a channel's post is edited a few times; its details are views,
+# a forward, a reply and a few captions), tight enough that a row cannot smuggle in more.
+MAX_VERSIONS = 10_000
+MAX_EDITS = 1_000_000
+MAX_POST_DETAILS_BYTES = 64 * 1024
+MAX_ZONE_DESCRIPTION = 200  # "Asia/Shanghai (the outlet's language, zh)"
+_MAX_ZONE_NAME = 100  # the longest IANA name has 32 letters
 
 
 def check_source(row: Row, where: str) -> Row:
@@ -116,6 +141,13 @@ def check_source(row: Row, where: str) -> Row:
         raise BundleError(
             f"{where}: a source needs a URL and an update interval of 1 to "
             f"{MAX_INTERVAL_MINUTES:,} minutes (a year)"
+        )
+    source.update(later_fields(row, SOURCE_LATER_SPEC, where))
+    zone = source["time_zone"]
+    if zone is not None and not _is_zone(zone):
+        raise BundleError(
+            f"{where}: field 'time_zone' is {zone!r:.60}, not a time zone"
+            " (an IANA name such as Europe/Kyiv, or UTC+03:00)"
         )
     return source
 
@@ -134,6 +166,7 @@ def check_article(row: Row, where: str) -> Row:
         raise BundleError(f"{where}: field 'published_offset' is {offset} minutes, not a zone")
     _one_of(article, "text_origin", {o.value for o in TextOrigin}, where)
     _one_of(article, "state", BUNDLE_STATES, where)
+    _check_history(article, row, where)
     translation = row.get("translation")
     if translation is None:
         article["translation"] = None
@@ -150,6 +183,48 @@ def check_article(row: Row, where: str) -> Row:
     ]
     article["translation"] = checked
     return article
+
+
+def _check_history(article: Row, row: Row, where: str) -> None:
+    """The fields of schemas 8 to 12 into ``article``, checked; ``versions`` oldest first."""
+    article.update(later_fields(row, ARTICLE_LATER_SPEC, where))
+    zone = article["published_zone"]
+    if zone is not None and len(zone) > MAX_ZONE_DESCRIPTION:
+        raise BundleError(
+            f"{where}: field 'published_zone' is longer than {MAX_ZONE_DESCRIPTION} characters"
+        )
+    if article["post_details"] is not None:
+        _post_details(article["post_details"], f"{where}: field 'post_details'")
+    if not 0 <= article["edits"] <= MAX_EDITS:
+        raise BundleError(f"{where}: field 'edits' is {article['edits']}, not 0 to {MAX_EDITS:,}")
+    versions = row.get("versions", [])
+    if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+        raise BundleError(f"{where}: field 'versions' should be a list of objects")
+    if len(versions) > MAX_VERSIONS:
+        raise BundleError(
+            f"{where}: the article has {len(versions):,} earlier versions, more than"
+            f" {MAX_VERSIONS:,}"
+        )
+    article["versions"] = [
+        fields(version, VERSION_SPEC, f"{where} (version {number})")
+        | later_fields(version, VERSION_LATER_SPEC, f"{where} (version {number})")
+        for number, version in enumerate(versions, 1)
+    ]
+
+
+def _post_details(text: str, where: str) -> None:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POST_DETAILS_BYTES:
+        raise BundleError(f"{where} is longer than {MAX_POST_DETAILS_BYTES // 1024} KB")
+    try:
+        details = json.loads(text)
+    except (ValueError, RecursionError):
+        details = None
+    if not isinstance(details, dict):
+        raise BundleError(f"{where} should be the JSON text of an object, not {text!r:.60}")
+
+
+def _is_zone(name: str) -> bool:
+    return len(name) <= _MAX_ZONE_NAME and is_zone_name(name)
 
 
 def check_watchlist(row: Row, where: str, article_ids: Mapping[int, object]) -> Row:
@@ -229,6 +304,14 @@ def fields(row: Row, spec: Spec, where: str) -> Row:
             raise BundleError(f"{where}: the field {name!r} is missing")
         checked[name] = _value(row[name], kind, f"{where}: field {name!r}")
     return checked
+
+
+def later_fields(row: Row, spec: LaterSpec, where: str) -> Row:
+    """The fields of ``spec`` from ``row``, type-checked; a missing one takes its default."""
+    return {
+        name: _value(row[name], kind, f"{where}: field {name!r}") if name in row else default
+        for name, (kind, default) in spec.items()
+    }
 
 
 def _value(value: Any, kind: str, where: str) -> Any:

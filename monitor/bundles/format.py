@@ -22,6 +22,15 @@ written only when the bundled articles have notes, so every other bundle still r
 everywhere; a Media Monitor from before notes refuses a bundle that carries them as holding
 an unknown member (``export-bundle --without-notes`` makes one it takes).
 
+What later store schemas (8 to 12) added to sources and articles travels as extra fields
+of the same rows, again without a new format version or member: a source's ``time_zone``;
+an article's ``published_zone``, ``repaired``, ``post_details`` (a Telegram post's details
+as JSON text), ``edits``, ``edited_at``, ``last_seen_at``, ``deleted_at`` and ``versions``
+(its earlier texts, oldest first: ``{"title", "text", "seen_at"}``). A Media Monitor from
+before them reads only the fields it knows and ignores these; a row from a bundle written
+before them (without these fields) reads as having no zone, no repair, no details, no
+edits or versions and no deletion mark (see :mod:`monitor.bundles.checks`).
+
 Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
 Anything the manifest does not list, or that is not one of these names, makes the bundle
 refused: reading is strict so that a tampered or foreign file never reaches the store.

@@ -14,7 +14,8 @@ Order of work, so that a bad bundle changes nothing:
 
 Watchlists and notes are merged last in step 3, after the articles, because they name the
 bundle's articles by their ids; then every merged article's notes find their sentences in
-its text as it now is. The merge rules are in :mod:`monitor.store.bundle_queries`.
+its text as it now is. The merge rules are in :mod:`monitor.store.bundle_queries` (an
+article's earlier versions, edits and deletion mark: :mod:`monitor.store.bundle_history`).
 """
 
 from __future__ import annotations

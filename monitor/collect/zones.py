@@ -87,7 +87,9 @@ def zone_named(name: str) -> tzinfo:
         if candidate:
             try:
                 return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
+            # OSError: ZoneInfo opens a file by the name, so "Europe" (a folder) or a name
+            # too long for the file system fails there rather than as not found.
+            except (ZoneInfoNotFoundError, ValueError, OSError):
                 continue
     raise ValueError(f"{name!r} is not a time zone (e.g. Asia/Shanghai, Europe/Kyiv, UTC+03:00)")
 

@@ -7,13 +7,15 @@ connection (a read-only snapshot); merges run on the connection of an open
 Merge rules (kept here, next to the SQL that applies them):
 
 * A source is the same source when its URL is. A local source is kept exactly as it is (its
-  name, update interval and fetch state are the user's); a new one is added without fetch
-  state (no ETag), so its first update on this machine fetches afresh.
+  name, update interval, time zone and fetch state are the user's); a new one is added with
+  its time zone and without fetch state (no ETag), so its first update here fetches afresh.
 * An article is matched like :meth:`Store.find_article` matches a feed item: by GUID within
   its source, else by URL or canonical URL. A new article comes in with its state, text,
   translation and read/star flags. A known article keeps its read/star flags, priority and
   duplicate link whatever happens; it takes the bundle's text and state only when the bundle
-  got further with it (e.g. extracted and translated there, still waiting here).
+  got further with it (e.g. extracted and translated there, still waiting here); its post
+  details, assumed zone and repair mark come with the text. Its earlier versions, edits and
+  deletion mark are merged by :mod:`monitor.store.bundle_history`.
 * A translation is taken when the local article has none (the bundle's text comes with it:
   aligned sentences belong to the text they were made from), or when the bundle's is newer
   and was made from the same text. Otherwise the local translation is kept.
@@ -44,6 +46,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.clock import to_iso
+from monitor.store import bundle_history
 from monitor.store.rows import in_chunks
 from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState
@@ -60,6 +63,7 @@ SOURCE_FIELDS = (
     "homepage",
     "added_at",
     "update_interval_minutes",
+    "time_zone",
 )
 # Content columns: what an article's text and pipeline state are made of.
 CONTENT_FIELDS = (
@@ -78,6 +82,9 @@ CONTENT_FIELDS = (
     "content_hash",
     "last_error",
     "translation_note",
+    "published_zone",
+    "repaired",
+    "post_details",
 )
 ARTICLE_FIELDS = ("guid", "url", "retrieved_at", *CONTENT_FIELDS, "state", "is_read", "is_starred")
 TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "degenerate")
@@ -153,7 +160,8 @@ def raw_page_row(db: sqlite3.Connection, sha256: str) -> tuple[Row, bytes]:
 
 
 def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
-    """The articles with their source URL and translation, ``id`` being the bundle's key."""
+    """The articles with their source URL, translation and history (earlier versions, edits,
+    deletion), ``id`` being the bundle's key."""
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
     for chunk, marks in in_chunks(sorted(ids)):
         rows = db.execute(
@@ -161,12 +169,14 @@ def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
             f" JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}) ORDER BY a.id",
             chunk,
         ).fetchall()
+        histories = bundle_history.history_rows(db, chunk)
         for row in rows:
             article: Row = {"id": row[0], "source_url": row[1], "duplicate_of": row[2]}
             article.update(zip(ARTICLE_FIELDS, row[3:], strict=True))
-            article["is_read"] = bool(article["is_read"])
-            article["is_starred"] = bool(article["is_starred"])
+            for flag in ("is_read", "is_starred", "repaired"):
+                article[flag] = bool(article[flag])
             article["translation"] = _translation_row(db, row[0])
+            article.update(histories[row[0]])
             yield article
 
 
@@ -285,6 +295,7 @@ def merge_article(
             values,
         )
         assert cursor.lastrowid is not None
+        bundle_history.add_history(db, cursor.lastrowid, row)
         if translation is not None:
             _insert_translation(db, cursor.lastrowid, translation)
         return ArticleOutcome(cursor.lastrowid, "added", None if translation is None else "added")
@@ -295,6 +306,10 @@ def merge_article(
         (local_id,),
     ).fetchone()
     local_state = int(local[0])
+    takes_text = bundle_history.settle_texts(db, local_id, row)
+    history_merged = bundle_history.merge_history(db, local_id, row)
+    if not takes_text:  # the text here was seen later: the bundle's is kept as a version
+        return ArticleOutcome(local_id, "merged", None if translation is None else "skipped")
     if translation is not None and local[2] is None:
         _take_content(db, local_id, row, max(int(local[0]), state))
         _insert_translation(db, local_id, translation)
@@ -311,7 +326,7 @@ def merge_article(
     if state > local_state:
         _take_content(db, local_id, row, state)
         return ArticleOutcome(local_id, "merged", outcome_translation)
-    return ArticleOutcome(local_id, "skipped", outcome_translation)
+    return ArticleOutcome(local_id, "merged" if history_merged else "skipped", outcome_translation)
 
 
 def bundle_state(row: Row) -> int:
