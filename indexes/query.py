@@ -45,7 +45,6 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -56,6 +55,18 @@ from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
+from indexes.query_text import (
+    FIELD_ALIASES,
+    FIELD_EXPR,
+    GTLT_EXPR,
+    MAX_NESTING,
+    MAX_QUERY_CHARS,
+    MINUS_EXPR,
+    PREFIX_EXPR,
+    RANGE_EXPR,
+    check_text,
+    highlight_words,
+)
 from indexes.schema import NOTES_FIELD, ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
 from indexes.types import SearchRequest
 from indexes.unions import ArrayOr, Expansion
@@ -68,11 +79,6 @@ __all__ = [
     "highlight_words",
     "parse_query",
 ]
-
-# Far above any query typed or kept in a watchlist, far below what makes parsing slow (Whoosh
-# needs ~25 ms for a 1,000-letter word, seconds for 10,000) or deep (its parser recurses).
-MAX_QUERY_CHARS = 1000
-MAX_NESTING = 20
 
 # Every script also searches orig_other: Belarusian, Bulgarian or Japanese originals land
 # there. Latin names, acronyms and numbers turn up in originals of every language (GDP, 5G,
@@ -91,32 +97,6 @@ _FIELDS_BY_SCRIPT: dict[str, tuple[str, ...]] = {
     "other": (_OTHER_FIELD,),
 }
 
-# What users type before the colon -> the schema field it means.
-_FIELD_ALIASES = {
-    "outlet": "outlet",
-    "lang": "lang",
-    "language": "lang",
-    "date": "day",
-    "note": NOTES_FIELD,
-    "notes": NOTES_FIELD,
-}
-_EXAMPLES = {
-    NOTES_FIELD: 'FIELD:sanctions or FIELD:"call the mayor"',
-    "outlet": 'FIELD:yonhap or FIELD:"seoul daily"',
-    "lang": "FIELD:ru",
-    "day": "FIELD:2026-11-20 or FIELD:[2026-11-01 TO 2026-11-20]",
-}
-_MIN_PREFIX = 2  # a 1-letter prefix would expand to a large part of the vocabulary
-
-# Taggers, all anchored so they only fire where the pre-check tokenizer sees the same token.
-_FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note)):"
-_PREFIX_EXPR = r"(?P<text>[^\s*()\"]+)[*](?=\s|$|\))"
-_GTLT_EXPR = r"(?<=:)(?P<rel><=|>=|=<|=>|<|>)"
-_RANGE_EXPR = re.compile(
-    r"(?<=:)(?P<open>[\[{])\s*(?P<start>[^\s\[\]{}]+?)?\s*(?<![^\s\[{])[Tt][Oo](?=[\s\]}])"
-    r"\s*(?P<end>[^\s\[\]{}]+)?\s*(?P<close>[\]}])"
-)
-_MINUS_EXPR = r"(?:^|(?<=[\s(]))-(?=[^\s)\-])"
 _OPERATORS = {
     "And": r"(?<=[\s)\"])AND(?=[\s(\"])",
     "Or": r"(?<=[\s)\"])OR(?=[\s(\"])",
@@ -171,7 +151,7 @@ def _script(char: str) -> str | None:
 
 
 def _parse(text: str, schema: Schema, *, needs_positive: bool) -> wq.Query:
-    _check_text(text)
+    check_text(text)
     result: wq.Query = _Parser(schema).parse(text)
     if result is wq.NullQuery:
         raise QuerySyntaxError(
@@ -198,174 +178,6 @@ def _has_positive(query: wq.Query) -> bool:
     return True
 
 
-def highlight_words(text: str) -> tuple[str, ...]:
-    """The words of a query worth marking in an article it found: every searched word and
-    each word of a phrase, without operators, filters (``outlet:``, ``lang:``, ``date:``),
-    excluded words or groups, and the ``*`` of a prefix. Read by this module's own tokenizer,
-    so the reader marks what the search looked for. An unreadable query marks nothing."""
-    try:
-        tokens = _tokens(text)
-    except QuerySyntaxError:
-        return ()
-    words: list[str] = []
-    excluded_depth: int | None = None  # inside a NOT ( … ) group opened at this depth
-    depth = 0
-    negate_next = False
-    in_filter = False  # the value of a filter: a glued phrase, or a [range TO …]
-    for token in tokens:
-        if in_filter:
-            in_filter = token.kind == "word" and not any(c in token.text for c in "]}")
-            continue
-        field = re.match(_FIELD_EXPR, token.text) if token.kind == "word" else None
-        if field is not None:
-            value = token.text[field.end() :]
-            in_filter = not value or (value[0] in "[{" and not any(c in value for c in "]}"))
-            negate_next = False
-            continue
-        if token.kind == "(":
-            depth += 1
-            if negate_next and excluded_depth is None:
-                excluded_depth = depth
-            negate_next = False
-        elif token.kind == ")":
-            if excluded_depth == depth:
-                excluded_depth = None
-            depth -= 1
-        elif token.kind == "NOT":
-            negate_next = True
-        elif token.kind in ("word", "phrase"):
-            searched = not negate_next and excluded_depth is None
-            negate_next = False
-            if not searched:
-                continue
-            for word in token.text.strip('"').split():
-                word = word.rstrip("*")
-                if word:
-                    words.append(word)
-    return tuple(dict.fromkeys(words))
-
-
-# --- pre-check: the mistakes Whoosh's lenient parser would silently guess around ---
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # "word", "phrase", "(", ")", "AND", "OR", "NOT"
-    text: str
-    start: int
-
-
-def _near(text: str, position: int) -> str:
-    fragment = text[position : position + 30].rstrip()
-    return f"“{fragment}{'…' if position + 30 < len(text) else ''}”"
-
-
-def _tokens(text: str) -> list[_Token]:
-    length = len(text.strip())
-    if length > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(
-            f"The query is {length:,} characters long, more than the {MAX_QUERY_CHARS:,} a "
-            "search can take: shorten it, or split it into several searches."
-        )
-    tokens: list[_Token] = []
-    i, length = 0, len(text)
-    while i < length:
-        char = text[i]
-        if char.isspace():
-            i += 1
-        elif char == '"':
-            end = text.find('"', i + 1)
-            if end < 0:
-                raise QuerySyntaxError(
-                    f'Unbalanced quote in {_near(text, i)}: add the closing " or remove '
-                    "the opening one."
-                )
-            tokens.append(_Token("phrase", text[i : end + 1], i))
-            i = end + 1
-        elif char in "()":
-            tokens.append(_Token(char, char, i))
-            i += 1
-        elif re.compile(_MINUS_EXPR).match(text, i):
-            tokens.append(_Token("NOT", "-", i))
-            i += 1
-        else:
-            end = i
-            while end < length and not text[end].isspace() and text[end] not in '()"':
-                end += 1
-            word = text[i:end]
-            tokens.append(_Token(word if word in ("AND", "OR", "NOT") else "word", word, i))
-            i = end
-    return tokens
-
-
-def _check_text(text: str) -> None:
-    tokens = _tokens(text)
-    if not tokens:
-        raise QuerySyntaxError("The query is empty: type a word to search for.")
-    open_parens: list[int] = []
-    for index, token in enumerate(tokens):
-        before = tokens[index - 1] if index else None
-        after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token.kind == "(":
-            open_parens.append(token.start)
-            if len(open_parens) > MAX_NESTING:
-                raise QuerySyntaxError(
-                    f"Parentheses are nested more than {MAX_NESTING} deep in "
-                    f"{_near(text, token.start)}: remove some of the ( ) groups."
-                )
-            if after is not None and after.kind == ")":
-                raise QuerySyntaxError(
-                    f"Empty parentheses in {_near(text, token.start)}: put words inside "
-                    "or remove them."
-                )
-        elif token.kind == ")":
-            if not open_parens:
-                raise QuerySyntaxError(
-                    f"Unbalanced parenthesis in {_near(text, token.start)}: this ) has no ( "
-                    "before it."
-                )
-            open_parens.pop()
-        elif token.kind in ("AND", "OR"):
-            if (
-                before is None
-                or before.kind in ("(", "AND", "OR", "NOT")
-                or (after is None or after.kind in (")", "AND", "OR"))
-            ):
-                raise QuerySyntaxError(
-                    f"{token.kind} needs a word or phrase on both sides, in "
-                    f"{_near(text, before.start if before else token.start)}."
-                )
-        elif token.kind == "NOT":
-            if after is None or after.kind in (")", "AND", "OR", "NOT"):
-                raise QuerySyntaxError(
-                    f"NOT (or -) must be followed by a word, phrase or (group) to exclude, in "
-                    f"{_near(text, before.start if before else token.start)}."
-                )
-        elif token.kind == "word":
-            _check_word(text, token, after)
-    if open_parens:
-        raise QuerySyntaxError(
-            f"Unbalanced parenthesis in {_near(text, open_parens[-1])}: this ( is never closed."
-        )
-
-
-def _check_word(text: str, token: _Token, after: _Token | None) -> None:
-    field = re.match(_FIELD_EXPR, token.text)
-    body = token.text[field.end() :] if field else token.text
-    glued = after is not None and after.start == token.start + len(token.text)
-    if field and not body.strip("<>=") and not (glued and after and after.kind in ("phrase", "(")):
-        name = field.group("text")
-        example = _EXAMPLES[_FIELD_ALIASES[name.lower()]].replace("FIELD", name)
-        raise QuerySyntaxError(
-            f"{name}: needs a value right after the colon (no space), e.g. {example}."
-        )
-    if body.endswith("*") and len(body.rstrip("*")) < _MIN_PREFIX:
-        raise QuerySyntaxError(
-            f"“{token.text}” is too short for a prefix search: put at least {_MIN_PREFIX} "
-            "letters before the *, e.g. ракет*."
-        )
-
-
 # --- the Whoosh parser and its plugins ---
 
 
@@ -373,7 +185,7 @@ class _Parser(QueryParser):  # type: ignore[misc]
     def __init__(self, schema: Schema) -> None:
         operators = plugins.OperatorsPlugin(
             ops=[(plugins.OperatorsPlugin.OpTagger(
-                _MINUS_EXPR, syntax.NotGroup, syntax.PrefixOperator, memo="minus"), 0)],
+                MINUS_EXPR, syntax.NotGroup, syntax.PrefixOperator, memo="minus"), 0)],
             AndNot=None, AndMaybe=None, Require=None, **_OPERATORS,
         )  # fmt: skip
         # Order matters among taggers of equal priority: fields, operators and groups must
@@ -382,13 +194,13 @@ class _Parser(QueryParser):  # type: ignore[misc]
             None,
             schema,
             plugins=[
-                _FieldsPlugin(_FIELD_EXPR),
+                _FieldsPlugin(FIELD_EXPR),
                 operators,
                 plugins.GroupPlugin(),
                 plugins.PhrasePlugin(),
-                plugins.RangePlugin(_RANGE_EXPR),
-                plugins.GtLtPlugin(_GTLT_EXPR),
-                plugins.PrefixPlugin(_PREFIX_EXPR),
+                plugins.RangePlugin(RANGE_EXPR),
+                plugins.GtLtPlugin(GTLT_EXPR),
+                plugins.PrefixPlugin(PREFIX_EXPR),
                 _FilterFieldsPlugin(),
                 _ScriptRoutingPlugin(),
             ],
@@ -407,7 +219,7 @@ class _Parser(QueryParser):  # type: ignore[misc]
 class _FieldsPlugin(plugins.FieldsPlugin):  # type: ignore[misc]
     class FieldnameTagger(RegexTagger):  # type: ignore[misc]
         def create(self, parser: QueryParser, match: re.Match[str]) -> Any:
-            field = _FIELD_ALIASES[match.group("text").lower()]
+            field = FIELD_ALIASES[match.group("text").lower()]
             return syntax.FieldnameNode(field, match.group(0))
 
 
