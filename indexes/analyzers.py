@@ -226,3 +226,87 @@ def outlet_analyzer() -> Analyzer:
     "TASS" and "Seoul Daily Wire (demo)" index as tass / seoul, daily, wire, demo.
     """
     return LanguageAnalyzer(OTHER)
+
+
+# In the sound field's value, each part may say its language: "\x01ru\x01Текст…". Cyrillic
+# names are reduced to their dictionary form by the language's rules (indexes.sounds).
+CJK_SOUND_MARK = "0"  # before the sound key of a Hangul or Han window
+SOUND_LANGUAGE = re.compile("\x01([a-z]{0,8})\x01")
+
+
+def sound_value(parts: Collection[tuple[str | None, str]]) -> str:
+    """The sound field's value for texts in their languages: [(language, text), …]."""
+    return "".join(f"\x01{language or ''}\x01{text}\n" for language, text in parts if text)
+
+
+class SoundAnalyzer(Analyzer):  # type: ignore[misc]
+    """The sound keys of the names in a text (:func:`indexes.sounds.text_keys`); a query
+    is a key already (indexes.names writes it), kept as it is."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        from indexes.sounds import text_keys  # its dictionaries load when first needed
+
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        if mode == "query" or not tokenize:
+            token.text = value.lower()
+            token.pos, token.startchar, token.endchar = (
+                start_pos,
+                start_char,
+                start_char + len(value),
+            )
+            if token.text:
+                yield token
+            return
+        pos = start_pos
+        pieces = SOUND_LANGUAGE.split(value)
+        # split gives [before, language, text, language, text, …]; offsets follow the value.
+        offset = len(pieces[0])
+        chunks: list[tuple[str | None, str, int]] = [(None, pieces[0], 0)] if pieces[0] else []
+        for language, text in zip(pieces[1::2], pieces[2::2], strict=True):
+            offset += len(language) + 2
+            chunks.append((language or None, text, offset))
+            offset += len(text)
+        for language, text, at in chunks:
+            for key, start, end in text_keys(text, language):
+                # Keys of Hangul and Han windows are told apart: every window of a text is
+                # one, so they are matched more strictly than names in Latin or Cyrillic.
+                token.text = CJK_SOUND_MARK + key if _CJK_ONLY.match(text[start]) else key
+                if keeporiginal:
+                    token.original = text[start:end]
+                token.pos = pos
+                token.startchar, token.endchar = start_char + at + start, start_char + at + end
+                yield token
+                pos += 1
+
+
+def sound_analyzer() -> Analyzer:
+    return SoundAnalyzer()
+
+
+def sound_spans(text: str, language: str | None, keys: Collection[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the names (or Hangul and Han windows) with these sound keys are."""
+    from indexes.sounds import text_keys
+
+    spans = []
+    for key, start, end in text_keys(text, None if language == OTHER else language):
+        marked = CJK_SOUND_MARK + key if _CJK_ONLY.match(text[start]) else key
+        if marked in keys:
+            spans.append((start, end))
+    return spans

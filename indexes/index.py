@@ -29,10 +29,12 @@ from whoosh.index import EmptyIndexError, LockError
 from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
+from indexes.analyzers import sound_value
 from indexes.errors import IndexBusy
 from indexes.schema import (
     NOTES_FIELD,
     SCHEMA_VERSION,
+    SOUND_FIELD,
     TRANSLATION_FIELD,
     build_schema,
     original_field,
@@ -313,8 +315,13 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
         "degenerate": document.degenerate,
         original_field(document.language): original,
     }
+    translation = ""
     if document.translated:
-        fields[TRANSLATION_FIELD] = f"{document.title_translated}\n{document.text_translated}"
+        translation = f"{document.title_translated}\n{document.text_translated}"
+        fields[TRANSLATION_FIELD] = translation
+    sounds = sound_value([(document.language, original), ("en", translation)])
+    if sounds:
+        fields[SOUND_FIELD] = sounds
     if document.notes:
         fields[NOTES_FIELD] = document.notes
     if document.published is not None:

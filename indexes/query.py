@@ -54,6 +54,7 @@ from whoosh.qparser import QueryParser, plugins, syntax
 from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
+from indexes.names import NameLookup, expand_names, sound_query, word_sound
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
 from indexes.query_text import (
     FIELD_ALIASES,
@@ -67,8 +68,14 @@ from indexes.query_text import (
     check_text,
     highlight_words,
 )
-from indexes.schema import NOTES_FIELD, ORIGINAL_LANGUAGES, TRANSLATION_FIELD, original_field
-from indexes.types import SearchRequest
+from indexes.schema import (
+    NOTES_FIELD,
+    ORIGINAL_LANGUAGES,
+    SOUND_FIELD,
+    TRANSLATION_FIELD,
+    original_field,
+)
+from indexes.types import NameExpansion, SearchRequest
 from indexes.unions import ArrayOr, Expansion
 
 __all__ = [
@@ -109,19 +116,32 @@ def parse_query(text: str, schema: Schema) -> wq.Query:
     return _parse(text, schema, needs_positive=True)
 
 
-def build_query(request: SearchRequest, schema: Schema) -> wq.Query:
+def build_query(
+    request: SearchRequest, schema: Schema, names: NameLookup | None = None
+) -> wq.Query:
     """The request's query text AND its filters (languages, outlets, days since/until).
 
     With filters, the text may be empty (everything within the filters) or only exclude
-    (``-drill``): the filters say what to include.
+    (``-drill``): the filters say what to include. Names are widened to their other forms
+    (``names``, see :mod:`indexes.names`) and sound keys unless the request is exact.
     """
+    return build_query_with_names(request, schema, names)[0]
+
+
+def build_query_with_names(
+    request: SearchRequest, schema: Schema, names: NameLookup | None = None
+) -> tuple[wq.Query, tuple[NameExpansion, ...]]:
+    """:func:`build_query`, and what each name in the query was widened to."""
     filters = parameter_filters(request, schema)
     if not request.text.strip():
         if not filters:
             raise QuerySyntaxError("The query is empty: type a word to search for.")
-        return wq.And(filters).normalize()  # no Every(): And([Every(), f]) normalizes to Every
-    parsed = _parse(request.text, schema, needs_positive=not filters)
-    return wq.And([parsed, *filters]).normalize() if filters else parsed
+        # no Every(): And([Every(), f]) normalizes to Every
+        return wq.And(filters).normalize(), ()
+    check_text(request.text)  # the bounds are the typed text's, not the widened one's
+    text, expansions = (request.text, ()) if request.exact else expand_names(request.text, names)
+    parsed = _parse(text, schema, needs_positive=not filters, sounds=not request.exact)
+    return (wq.And([parsed, *filters]).normalize() if filters else parsed), expansions
 
 
 def fields_for_term(text: str) -> tuple[str, ...]:
@@ -150,9 +170,10 @@ def _script(char: str) -> str | None:
     return "han" if "CJK" in words else "other"
 
 
-def _parse(text: str, schema: Schema, *, needs_positive: bool) -> wq.Query:
-    check_text(text)
-    result: wq.Query = _Parser(schema).parse(text)
+def _parse(text: str, schema: Schema, *, needs_positive: bool, sounds: bool = False) -> wq.Query:
+    if not sounds:  # widened text was checked before it was widened
+        check_text(text)
+    result: wq.Query = _Parser(schema, sounds=sounds).parse(text)
     if result is wq.NullQuery:
         raise QuerySyntaxError(
             f"Nothing to search for in “{text.strip()}”: type a word with letters or digits."
@@ -182,7 +203,7 @@ def _has_positive(query: wq.Query) -> bool:
 
 
 class _Parser(QueryParser):  # type: ignore[misc]
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, *, sounds: bool = False) -> None:
         operators = plugins.OperatorsPlugin(
             ops=[(plugins.OperatorsPlugin.OpTagger(
                 MINUS_EXPR, syntax.NotGroup, syntax.PrefixOperator, memo="minus"), 0)],
@@ -202,7 +223,7 @@ class _Parser(QueryParser):  # type: ignore[misc]
                 plugins.GtLtPlugin(GTLT_EXPR),
                 plugins.PrefixPlugin(PREFIX_EXPR),
                 _FilterFieldsPlugin(),
-                _ScriptRoutingPlugin(),
+                _ScriptRoutingPlugin(sounds=sounds),
             ],
         )
 
@@ -241,9 +262,10 @@ class _QueryNode(syntax.SyntaxNode):  # type: ignore[misc]
 
 
 class _RoutedNode(_QueryNode):
-    def __init__(self, source: Any, fields: tuple[str, ...]) -> None:
+    def __init__(self, source: Any, fields: tuple[str, ...], sound: str | None = None) -> None:
         super().__init__(source)
         self.fields = fields
+        self.sound = sound  # a word's sound key, searched too (see indexes.names)
 
     def query(self, parser: QueryParser) -> wq.Query | None:
         subqueries = []
@@ -257,6 +279,8 @@ class _RoutedNode(_QueryNode):
             if subquery is None or subquery.normalize() is wq.NullQuery:
                 return None  # nothing searchable in one of its languages: cannot require it
             subqueries.append(subquery)
+        if self.sound is not None:
+            subqueries.append(sound_query(self.sound))
         return syntax.attach(wq.Or(subqueries), self)
 
 
@@ -275,7 +299,11 @@ def _prefix_query(parser: QueryParser, fieldname: str, text: str) -> wq.Query | 
 
 
 class _ScriptRoutingPlugin(plugins.Plugin):  # type: ignore[misc]
-    """Like MultifieldPlugin, but the fields of each unfielded node depend on its script."""
+    """Like MultifieldPlugin, but the fields of each unfielded node depend on its script;
+    with ``sounds``, a Latin or Cyrillic word also searches the sound keys of names."""
+
+    def __init__(self, *, sounds: bool) -> None:
+        self.sounds = sounds
 
     def filters(self, parser: QueryParser) -> list[tuple[Any, int]]:
         return [(self.route, 110)]  # after fields are applied (100) and filters built (105)
@@ -285,8 +313,16 @@ class _ScriptRoutingPlugin(plugins.Plugin):  # type: ignore[misc]
             if isinstance(node, syntax.GroupNode):
                 group[index] = self.route(parser, node)
             elif node.has_fieldname and node.has_text and node.fieldname is None:
-                group[index] = _RoutedNode(node, (*fields_for_term(node.text), NOTES_FIELD))
+                fields = (*fields_for_term(node.text), NOTES_FIELD)
+                group[index] = _RoutedNode(node, fields, self._sound(node))
         return group
+
+    def _sound(self, node: Any) -> str | None:
+        if not self.sounds or not isinstance(node, syntax.WordNode):
+            return None
+        if not {_script(char) for char in node.text} & {"latin", "cyrillic"}:
+            return None
+        return word_sound(node.text)
 
 
 class _FilterFieldsPlugin(plugins.Plugin):  # type: ignore[misc]
@@ -309,6 +345,8 @@ class _FilterFieldsPlugin(plugins.Plugin):  # type: ignore[misc]
                 group[index] = _QueryNode(node, date_range(*bounds))
             elif node.has_text and node.fieldname == "day":
                 group[index] = _QueryNode(node, date_query(node.text))
+            elif node.has_text and node.fieldname == SOUND_FIELD:
+                group[index] = _QueryNode(node, sound_query(node.text))
             elif node.has_text and node.fieldname == "lang":
                 group[index] = _QueryNode(node, language_query(node.text))
         return group

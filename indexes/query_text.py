@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from indexes.errors import QuerySyntaxError
-from indexes.schema import NOTES_FIELD
+from indexes.schema import NOTES_FIELD, SOUND_FIELD
 
 # Far above any query typed or kept in a watchlist, far below what makes parsing slow (Whoosh
 # needs ~25 ms for a 1,000-letter word, seconds for 10,000) or deep (its parser recurses).
@@ -25,17 +25,19 @@ FIELD_ALIASES = {
     "date": "day",
     "note": NOTES_FIELD,
     "notes": NOTES_FIELD,
+    SOUND_FIELD: SOUND_FIELD,  # written by indexes.names for a name's sound key
 }
 EXAMPLES = {
     NOTES_FIELD: 'FIELD:sanctions or FIELD:"call the mayor"',
     "outlet": 'FIELD:yonhap or FIELD:"seoul daily"',
     "lang": "FIELD:ru",
     "day": "FIELD:2026-11-20 or FIELD:[2026-11-01 TO 2026-11-20]",
+    SOUND_FIELD: "FIELD:zelenski",
 }
 MIN_PREFIX = 2  # a 1-letter prefix would expand to a large part of the vocabulary
 
 # Taggers, all anchored so they only fire where the pre-check tokenizer sees the same token.
-FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note)):"
+FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note|sound)):"
 PREFIX_EXPR = r"(?P<text>[^\s*()\"]+)[*](?=\s|$|\))"
 GTLT_EXPR = r"(?<=:)(?P<rel><=|>=|=<|=>|<|>)"
 RANGE_EXPR = re.compile(
@@ -51,7 +53,7 @@ def highlight_words(text: str) -> tuple[str, ...]:
     excluded words or groups, and the ``*`` of a prefix. Read by this module's own tokenizer,
     so the reader marks what the search looked for. An unreadable query marks nothing."""
     try:
-        tokens = _tokens(text)
+        tokens = query_tokens(text)
     except QuerySyntaxError:
         return ()
     words: list[str] = []
@@ -96,7 +98,7 @@ def highlight_words(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
+class Token:
     kind: str  # "word", "phrase", "(", ")", "AND", "OR", "NOT"
     text: str
     start: int
@@ -107,14 +109,14 @@ def _near(text: str, position: int) -> str:
     return f"“{fragment}{'…' if position + 30 < len(text) else ''}”"
 
 
-def _tokens(text: str) -> list[_Token]:
+def query_tokens(text: str) -> list[Token]:
     length = len(text.strip())
     if length > MAX_QUERY_CHARS:
         raise QuerySyntaxError(
             f"The query is {length:,} characters long, more than the {MAX_QUERY_CHARS:,} a "
             "search can take: shorten it, or split it into several searches."
         )
-    tokens: list[_Token] = []
+    tokens: list[Token] = []
     i, length = 0, len(text)
     while i < length:
         char = text[i]
@@ -127,26 +129,26 @@ def _tokens(text: str) -> list[_Token]:
                     f'Unbalanced quote in {_near(text, i)}: add the closing " or remove '
                     "the opening one."
                 )
-            tokens.append(_Token("phrase", text[i : end + 1], i))
+            tokens.append(Token("phrase", text[i : end + 1], i))
             i = end + 1
         elif char in "()":
-            tokens.append(_Token(char, char, i))
+            tokens.append(Token(char, char, i))
             i += 1
         elif re.compile(MINUS_EXPR).match(text, i):
-            tokens.append(_Token("NOT", "-", i))
+            tokens.append(Token("NOT", "-", i))
             i += 1
         else:
             end = i
             while end < length and not text[end].isspace() and text[end] not in '()"':
                 end += 1
             word = text[i:end]
-            tokens.append(_Token(word if word in ("AND", "OR", "NOT") else "word", word, i))
+            tokens.append(Token(word if word in ("AND", "OR", "NOT") else "word", word, i))
             i = end
     return tokens
 
 
 def check_text(text: str) -> None:
-    tokens = _tokens(text)
+    tokens = query_tokens(text)
     if not tokens:
         raise QuerySyntaxError("The query is empty: type a word to search for.")
     open_parens: list[int] = []
@@ -196,7 +198,7 @@ def check_text(text: str) -> None:
         )
 
 
-def _check_word(text: str, token: _Token, after: _Token | None) -> None:
+def _check_word(text: str, token: Token, after: Token | None) -> None:
     field = re.match(FIELD_EXPR, token.text)
     body = token.text[field.end() :] if field else token.text
     glued = after is not None and after.start == token.start + len(token.text)

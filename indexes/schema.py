@@ -1,5 +1,5 @@
-"""The Whoosh schema: one original field per language, one English translation field, and
-the user's notes.
+"""The Whoosh schema: one original field per language, one English translation field, the
+user's notes, and the sound keys of names.
 
 Whoosh pickles analyzers into the index, so they come from :mod:`indexes.analyzers` only
 (a stable module path). Only what ranking, filtering and facets need is stored; text for
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, TEXT, Schema
 
-from indexes.analyzers import analyzer_for, outlet_analyzer
+from indexes.analyzers import analyzer_for, outlet_analyzer, sound_analyzer
 
 ORIGINAL_LANGUAGES = ("ko", "ru", "zh", "uk", "en")
 OTHER = "other"
@@ -18,7 +18,10 @@ TRANSLATION_FIELD = "trans"
 # The user's notes on the article's sentences, in whatever language the user writes them:
 # folded, not stemmed, CJK in bigrams (the analyzer of other languages).
 NOTES_FIELD = "notes"
-SCHEMA_VERSION = 2  # bump when fields or analyzers change: the index is then rebuilt
+# The sound keys of the names in the original and the translation (indexes.sounds): how a
+# name typed in Latin letters finds its Cyrillic, Hangul or Han forms.
+SOUND_FIELD = "sound"
+SCHEMA_VERSION = 3  # bump when fields or analyzers change: the index is then rebuilt
 
 
 def original_field(language: str | None) -> str:
@@ -47,4 +50,5 @@ def build_schema() -> Schema:
         **originals,
         **{TRANSLATION_FIELD: TEXT(analyzer=analyzer_for("en"), phrase=True)},
         **{NOTES_FIELD: TEXT(analyzer=analyzer_for(OTHER), phrase=True)},
+        **{SOUND_FIELD: TEXT(analyzer=sound_analyzer(), phrase=False)},
     )

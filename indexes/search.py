@@ -14,11 +14,18 @@ from whoosh import query as wq
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import ResultsPage, Searcher
 
-from indexes.analyzers import LanguageAnalyzer, match_spans
+from indexes.analyzers import LanguageAnalyzer, match_spans, sound_spans
 from indexes.errors import InvalidRequest
 from indexes.index import SearchIndex
-from indexes.query import build_query
-from indexes.schema import NOTES_FIELD, ORIGINAL_FIELDS, TRANSLATION_FIELD, original_field
+from indexes.names import NameLookup
+from indexes.query import build_query, build_query_with_names
+from indexes.schema import (
+    NOTES_FIELD,
+    ORIGINAL_FIELDS,
+    SOUND_FIELD,
+    TRANSLATION_FIELD,
+    original_field,
+)
 from indexes.snippets import MergingHtmlFormatter
 from indexes.types import Hit, IndexMatch, MatchedIn, SearchRequest, SearchResult, SortOrder
 
@@ -38,11 +45,17 @@ class DisplayText:
 TextSource = Callable[[Sequence[int]], Mapping[int, DisplayText]]
 
 
-def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> SearchResult:
-    """Run ``request``; ``texts(ids)`` supplies display text for the hits of the page."""
+def search(
+    index: SearchIndex,
+    request: SearchRequest,
+    texts: TextSource,
+    names: NameLookup | None = None,
+) -> SearchResult:
+    """Run ``request``; ``texts(ids)`` supplies display text for the hits of the page;
+    ``names`` gives a typed name's other forms (see :mod:`indexes.names`)."""
     _check_bounds(request)
     searcher = index.searcher()
-    query = build_query(request, searcher.schema)
+    query, expansions = build_query_with_names(request, searcher.schema, names)
     facets = (
         {
             "outlet": sorting.FieldFacet("outlet_name"),
@@ -83,13 +96,16 @@ def search(index: SearchIndex, request: SearchRequest, texts: TextSource) -> Sea
         by_outlet=_counts(results.groups("outlet")) if facets else {},
         by_language=_counts(results.groups("lang")) if facets else {},
         by_day=dict(sorted(_counts(results.groups("day")).items())) if facets else {},
+        expansions=expansions,
     )
 
 
-def all_matches(index: SearchIndex, request: SearchRequest) -> list[IndexMatch]:
+def all_matches(
+    index: SearchIndex, request: SearchRequest, names: NameLookup | None = None
+) -> list[IndexMatch]:
     """Every article ``request`` matches (its paging and sort ignored), unscored."""
     searcher = index.searcher()
-    query = build_query(request, searcher.schema)
+    query = build_query(request, searcher.schema, names)
     return [
         IndexMatch(int(fields["id"]), fields.get("day") or None, str(fields.get("outlet_name", "")))
         for fields in (hit.fields() for hit in searcher.search(query, limit=None, scored=False))
@@ -165,6 +181,9 @@ def _snippet(hit: WhooshHit, terms: set[tuple[str, bytes]], field: str, text: st
     analyzer = field_object.analyzer
     language = analyzer.language if isinstance(analyzer, LanguageAnalyzer) else "other"
     spans = match_spans(language, text, words) if words else []
+    sounds = {term.decode("utf-8") for name, term in terms if name == SOUND_FIELD}
+    if sounds:  # names found by their sound: mark the words (or windows) that gave the key
+        spans = sorted({*spans, *sound_spans(text, language, sounds)})
     if spans:
         tokens = [
             highlight.Token(text=text[start:end].casefold(), startchar=start, endchar=end)

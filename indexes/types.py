@@ -46,6 +46,17 @@ class SearchRequest:
     # Counts by outlet, language and day over every hit. They cost a pass over all hits, so
     # a caller that does not show them (the app's result list) leaves them out.
     facets: bool = True
+    # Names are searched in their other forms and scripts (indexes.names) unless exact.
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NameExpansion:
+    """A name in a query and what else was searched for it."""
+
+    typed: str  # as the query has it: "Zelensky", "Kim Jong Un"
+    forms: tuple[str, ...]  # its other forms searched too: "Зеленський", "젤렌스키", ...
+    sound: str | None = None  # the sound key searched, for a run of capitalised words
 
 
 class MatchedIn(enum.StrEnum):
@@ -82,6 +93,7 @@ class SearchResult:
     by_outlet: dict[str, int] = field(default_factory=dict)
     by_language: dict[str, int] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)  # "2026-11-20" -> count
+    expansions: tuple[NameExpansion, ...] = ()  # the names the query was widened for
     # by_outlet, by_language and by_day are empty when the request asked for no facets.
 
     @property

@@ -345,6 +345,8 @@ SETTING_VALUES = {
     "translation_threads": st.integers(-(2**70), 2**70),
     "beam_size": st.integers(-(2**70), 2**70),
     "compute_type": st.sampled_from(["", "int8", "float16", "nonsense", "auto"]),
+    "telegram_pages_back": st.integers(-(2**70), 2**70),
+    "recheck_days": st.integers(-(2**70), 2**70),
 }
 SETTINGS_COMMANDS = [
     ["sources", "list"],
