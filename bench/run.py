@@ -25,6 +25,8 @@ from bench.common.results import RESULTS, section, write_section
 from bench.common.settings import Settings, add_arguments, settings_from, timed_log
 from bench.ingest.benchmark import run as ingest
 from bench.memory.benchmark import run as memory
+from bench.names.benchmark import run as names
+from bench.names_cost.benchmark import run as names_cost
 from bench.realworld.benchmark import run as realworld
 from bench.search.benchmark import run as search
 from bench.translation.benchmark import run as translation
@@ -39,6 +41,8 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "memory": ("Memory (the app with a large collection and a model)", memory),
     "cli": ("Fast commands (the `media-monitor` script, and quitting the app)", cli),
     "realworld": ("Real-world shapes: OPML exports, zoneless dates, double encoding", realworld),
+    "names": ("Cross-script name search: recall and precision (monitor/names, indexes/)", names),
+    "names_cost": ("What the sound field costs indexing and search (indexes/)", names_cost),
 }
 
 

@@ -32,6 +32,7 @@ from whoosh.searching import Searcher
 from indexes.analyzers import sound_value
 from indexes.errors import IndexBusy
 from indexes.schema import (
+    ENTITY_FIELD,
     NOTES_FIELD,
     SCHEMA_VERSION,
     SOUND_FIELD,
@@ -319,11 +320,16 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
     if document.translated:
         translation = f"{document.title_translated}\n{document.text_translated}"
         fields[TRANSLATION_FIELD] = translation
-    sounds = sound_value([(document.language, original), ("en", translation)])
+    # Originals in other scripts than Latin only: a translation or an English original is
+    # searched as written already, and the alias table gives a name's other English
+    # spellings; keying them too cost a fifth of indexing (bench/names_cost).
+    sounds = "" if document.language == "en" else sound_value([(document.language, original)])
     if sounds:
         fields[SOUND_FIELD] = sounds
     if document.notes:
         fields[NOTES_FIELD] = document.notes
+    if document.entities:
+        fields[ENTITY_FIELD] = " ".join(document.entities)
     if document.published is not None:
         published = document.published.astimezone(UTC).replace(tzinfo=None)
         fields["published"] = published

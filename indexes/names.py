@@ -36,6 +36,9 @@ MAX_FORMS = 12  # a name's other forms searched at most (the table holds a few p
 MIN_SOUND_KEY = 4  # a shorter key ("kim", "li") would match a great many names
 FUZZY_SOUND_KEY = 6  # keys this long match with one edit (indexes.sounds.close_enough)
 FUZZY_WINDOW_KEY = 8  # a Hangul or Han window's key this long too (a full name)
+# The first letters of a key are never the edit: Whoosh tries every indexed key that starts
+# with them, so each letter more cuts a name query's time (bench/names_cost).
+FUZZY_PREFIX = 3
 SOUND_BOOST = 0.8  # a name found by its sound ranks below the same word found as written
 _WORDLIKE = re.compile(r"^[^\W\d_][\w'’.\-·]*$")
 
@@ -135,13 +138,17 @@ def word_sound(word: str) -> str | None:
     return key if key is not None and len(key) >= MIN_SOUND_KEY else None
 
 
-def sound_query(key: str) -> wq.Query:
+def sound_query(key: str, *, fuzzy: bool = True) -> wq.Query:
     """The sound field's query for ``key``: a name in Latin or Cyrillic letters exactly or,
     when long, within one edit; the window of a Hangul or Han text exactly or, when as long
-    as a full name, within one edit (Yoon Suk-yeol, 윤석열 "yun seok yeol")."""
+    as a full name, within one edit (Yoon Suk-yeol, 윤석열 "yun seok yeol"). Without
+    ``fuzzy`` (a single typed word), exactly: one edit on one word reaches other names
+    (Lavrov, Lvov) and costs a pass over the keys that start alike."""
     key = key.lower()
-    names = _close(key, FUZZY_SOUND_KEY)
-    windows = _close(CJK_SOUND_MARK + key, FUZZY_WINDOW_KEY + 1, prefix=3)
+    if not fuzzy:
+        return wq.Or([_close(key, 10**6), _close(CJK_SOUND_MARK + key, 10**6)])
+    names = _close(key, FUZZY_SOUND_KEY, prefix=FUZZY_PREFIX)
+    windows = _close(CJK_SOUND_MARK + key, FUZZY_WINDOW_KEY + 1, prefix=FUZZY_PREFIX + 1)
     return wq.Or([names, windows])
 
 

@@ -280,7 +280,7 @@ class _RoutedNode(_QueryNode):
                 return None  # nothing searchable in one of its languages: cannot require it
             subqueries.append(subquery)
         if self.sound is not None:
-            subqueries.append(sound_query(self.sound))
+            subqueries.append(sound_query(self.sound, fuzzy=False))
         return syntax.attach(wq.Or(subqueries), self)
 
 

@@ -8,7 +8,8 @@ display comes from the store.
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, DATETIME, ID, NUMERIC, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 
 from indexes.analyzers import analyzer_for, outlet_analyzer, sound_analyzer
 
@@ -21,6 +22,8 @@ NOTES_FIELD = "notes"
 # The sound keys of the names in the original and the translation (indexes.sounds): how a
 # name typed in Latin letters finds its Cyrillic, Hangul or Han forms.
 SOUND_FIELD = "sound"
+# The ids of the entities an article mentions (found by the caller): entity:kim-jong-un.
+ENTITY_FIELD = "entity"
 SCHEMA_VERSION = 3  # bump when fields or analyzers change: the index is then rebuilt
 
 
@@ -50,5 +53,7 @@ def build_schema() -> Schema:
         **originals,
         **{TRANSLATION_FIELD: TEXT(analyzer=analyzer_for("en"), phrase=True)},
         **{NOTES_FIELD: TEXT(analyzer=analyzer_for(OTHER), phrase=True)},
-        **{SOUND_FIELD: TEXT(analyzer=sound_analyzer(), phrase=False)},
+        # Whether a key is there is all a search asks: no frequencies, no field lengths.
+        **{SOUND_FIELD: FieldType(Existence(), analyzer=sound_analyzer(), scorable=False)},
+        **{ENTITY_FIELD: KEYWORD(lowercase=True, scorable=True)},
     )

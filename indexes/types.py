@@ -24,6 +24,7 @@ class IndexDocument:
     translated: bool = False
     degenerate: bool = False
     notes: str = ""  # the user's notes on its sentences, one a line
+    entities: tuple[str, ...] = ()  # ids of the people, places, organisations it mentions
 
 
 class SortOrder(enum.StrEnum):

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from indexes.errors import SearchError
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
 from monitor.disk_errors import describe_os_error
 from monitor.errors import MonitorError, StoreError
+from monitor.names.entities import EntityFinder, article_entities, entity_ids
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
 from monitor.types import Article, Progress, ProgressKind
@@ -42,8 +44,16 @@ class _Cancelled(Exception):
 
 
 class IndexStage:
-    def __init__(self, store: Store, index: SearchIndex, *, batch: int = BATCH_CHANGES) -> None:
+    def __init__(
+        self,
+        store: Store,
+        index: SearchIndex,
+        *,
+        batch: int = BATCH_CHANGES,
+        entities: Callable[[], EntityFinder] | None = None,
+    ) -> None:
         self._store = store
+        self._entities = entities  # finds the entities each article mentions, as it is indexed
         self._translations = store.translations
         self._changes = store.change_log
         self._index = index
@@ -115,10 +125,25 @@ class IndexStage:
     def _documents(self, articles: Iterable[Article]) -> Iterator[IndexDocument]:
         chunk = list(articles)
         notes = self._store.notes.texts(article.id for article in chunk)  # one read a chunk
+        finder = self._entities() if self._entities is not None else None
+        found: dict[int, list[tuple[str, int, bool]]] = {}
+        documents = []
         for article in chunk:
-            yield index_document(
+            document = index_document(
                 article, self._translations.translation(article.id), notes.get(article.id, "")
             )
+            if finder is not None:
+                found[article.id] = article_entities(
+                    finder,
+                    f"{document.title}\n{document.text}",
+                    document.language,
+                    f"{document.title_translated}\n{document.text_translated}".strip(),
+                )
+                document = replace(document, entities=entity_ids(found[article.id]))
+            documents.append(document)
+        if found:
+            self._store.names.set_entities_of(found)  # one write a chunk
+        yield from documents
 
     def _prune(self, committed: int) -> None:
         """Forget the changes this index has absorbed: up to what it committed, and no further

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from monitor.collect.fetch import Fetcher
     from monitor.collect.pipeline import Collector
     from monitor.index_stage import IndexStage
+    from monitor.names.aliases import AliasTable
+    from monitor.names.entities import EntityFinder
     from monitor.searching import Finder
     from monitor.translation_stage import TranslationStage
     from translations.engine import Engine
@@ -57,6 +59,8 @@ class Parts:
         self._index_stage: IndexStage | None = None
         self._finder: Finder | None = None
         self._collector: Collector | None = None
+        self._aliases: AliasTable | None = None
+        self._entity_finder: EntityFinder | None = None
 
     # Built on first use ------------------------------------------------------------------
 
@@ -102,15 +106,35 @@ class Parts:
         if self._index_stage is None:
             from monitor.index_stage import IndexStage
 
-            self._index_stage = IndexStage(self.store, self.index)
+            self._index_stage = IndexStage(self.store, self.index, entities=self.entity_finder)
         return self._index_stage
+
+    def aliases(self) -> AliasTable:
+        """The alias table with the user's spellings (read again after one is added)."""
+        if self._aliases is None:
+            from monitor.names.aliases import load_table
+
+            self._aliases = load_table(self.store.names.spellings())
+        return self._aliases
+
+    def entity_finder(self) -> EntityFinder:
+        if self._entity_finder is None:
+            from monitor.names.entities import EntityFinder
+
+            self._entity_finder = EntityFinder(self.aliases())
+        return self._entity_finder
+
+    def forget_aliases(self) -> None:
+        """A spelling was added: the table and its finder are made again when next needed."""
+        self._aliases = None
+        self._entity_finder = None
 
     @property
     def finder(self) -> Finder:
         if self._finder is None:
             from monitor.searching import Finder
 
-            self._finder = Finder(self.store, self.index)
+            self._finder = Finder(self.store, self.index, self.aliases)
         return self._finder
 
     @property

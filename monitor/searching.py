@@ -7,7 +7,7 @@ index the texts it cuts snippets from, so no article is read twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from indexes.errors import SearchError
@@ -16,15 +16,24 @@ from indexes.related import related
 from indexes.search import DisplayText, all_matches, search
 from indexes.types import Hit, IndexMatch, SearchRequest
 from monitor.errors import QueryError
+from monitor.names.aliases import AliasTable
 from monitor.store import Store
 from monitor.types import Article, FoundArticle, FoundPage
 
 
 class Finder:
-    def __init__(self, store: Store, index: SearchIndex) -> None:
+    def __init__(
+        self, store: Store, index: SearchIndex, aliases: Callable[[], AliasTable] | None = None
+    ) -> None:
         self._store = store
         self._translations = store.translations
         self._index = index
+        self._aliases = aliases  # a typed name's other forms (monitor.names.aliases)
+
+    def _names(self, request: SearchRequest) -> Callable[[str], Sequence[str]] | None:
+        if request.exact or self._aliases is None:
+            return None
+        return self._aliases().other_forms
 
     def search(self, request: SearchRequest) -> FoundPage:
         """One page of hits joined to their articles. Raises :class:`QueryError` for a query
@@ -43,7 +52,7 @@ class Finder:
             }
 
         try:
-            result = search(self._index, request, display_texts)
+            result = search(self._index, request, display_texts, self._names(request))
         except SearchError as error:
             raise QueryError(str(error)) from error
         unread = [hit.article_id for hit in result.hits if hit.article_id not in read]
@@ -58,12 +67,13 @@ class Finder:
             result.by_outlet,
             result.by_language,
             result.by_day,
+            result.expansions,
         )
 
     def matches(self, request: SearchRequest) -> list[IndexMatch]:
         """Every article ``request`` matches, paging ignored (for watchlists and timelines)."""
         try:
-            return all_matches(self._index, request)
+            return all_matches(self._index, request, self._names(request))
         except SearchError as error:
             raise QueryError(str(error)) from error
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 # The search request is the index's own type, offered here so that callers of the core (the
 # window) need not reach into the index layer for it.
+from indexes.types import NameExpansion as NameExpansion
 from indexes.types import SearchRequest as SearchRequest
 from indexes.types import SortOrder as SortOrder
 
@@ -304,6 +305,34 @@ class PostDetails:
     media: tuple[PostAttachment, ...] = ()
 
 
+class EntityKind(enum.StrEnum):
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedEntity:
+    """A person, place or organisation, with its names in each language (full form first)."""
+
+    id: str  # "volodymyr-zelensky"; a user's own: "user-…"
+    kind: EntityKind
+    names: tuple[tuple[str, tuple[str, ...]], ...]  # (language, forms), en first
+    source: str = ""  # where the forms come from: "wikipedia:en:Volodymyr_Zelenskyy", "user"
+
+    @property
+    def name(self) -> str:
+        """The name to show: the first English form, else the first form there is."""
+        forms = dict(self.names)
+        first = forms.get("en") or next((f for _, f in self.names if f), ("?",))
+        return first[0]
+
+    def forms(self, language: str | None = None) -> tuple[str, ...]:
+        """Every form (or those of one language), without repeats."""
+        chosen = [f for code, f in self.names if language is None or code == language]
+        return tuple(dict.fromkeys(form for forms in chosen for form in forms))
+
+
 @dataclass(frozen=True, slots=True)
 class SourceReport:
     """What one update did to one source."""
@@ -413,6 +442,7 @@ class FoundPage:
     by_outlet: dict[str, int] = field(default_factory=dict)
     by_language: dict[str, int] = field(default_factory=dict)
     by_day: dict[str, int] = field(default_factory=dict)
+    expansions: tuple[NameExpansion, ...] = ()  # the names searched in their other forms
 
 
 # Comparison --------------------------------------------------------------------------------

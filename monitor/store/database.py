@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -299,6 +299,28 @@ _SCHEMA_V14 = """
 ALTER TABLE article_versions ADD COLUMN translation TEXT;
 """
 
+# Names: the spellings the user added to the alias table (monitor.names), and the entities
+# found in each article (how often each is mentioned; 1 in in_translation when only the
+# English translation names it).
+_SCHEMA_V15 = """
+CREATE TABLE name_spellings (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    language TEXT NOT NULL,
+    form TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    UNIQUE (entity, language, form)
+);
+CREATE TABLE article_entities (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    in_translation INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, entity)
+) WITHOUT ROWID;
+CREATE INDEX article_entities_entity ON article_entities(entity);
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -314,6 +336,7 @@ _MIGRATIONS = {
     12: _SCHEMA_V12,
     13: _SCHEMA_V13,
     14: _SCHEMA_V14,
+    15: _SCHEMA_V15,
 }
 
 

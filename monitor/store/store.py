@@ -25,6 +25,7 @@ from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
 from monitor.store.changelog import ChangeLog
 from monitor.store.database import Database
+from monitor.store.names import NameStore
 from monitor.store.notes import NoteStore
 from monitor.store.page_retries import PageRetries
 from monitor.store.post_history import PostHistory
@@ -85,6 +86,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         self.page_retries = PageRetries(self._database)
         """Article pages due to be asked for again."""
         self.post_history = PostHistory(self._database)
+        self.names = NameStore(self._database)
         """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""

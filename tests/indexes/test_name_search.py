@@ -79,7 +79,8 @@ def found(index: SearchIndex, text: str, *, names: bool = True, exact: bool = Fa
 
 def test_aliases_reach_every_script_and_say_what_they_added(index: SearchIndex):
     result = search(index, SearchRequest("Zelensky"), texts, lookup)
-    assert {hit.article_id for hit in result.hits} == {1, 2, 3, 4, 5, 6, 13}
+    # Not 13: its translation's "Zelenskiy" is not among these aliases (the app's table has it).
+    assert {hit.article_id for hit in result.hits} == {1, 2, 3, 4, 5, 6}
     [expansion] = result.expansions
     assert expansion == NameExpansion(
         "Zelensky", ("Зеленський", "Зеленский", "젤렌스키", "泽连斯基", "Zelenskyy")
@@ -89,8 +90,9 @@ def test_aliases_reach_every_script_and_say_what_they_added(index: SearchIndex):
 
 
 def test_without_aliases_the_sound_of_a_name_finds_its_cyrillic_forms(index: SearchIndex):
-    # Declined (Зеленского), in Ukrainian spelling (Зеленський), and a model's "Zelenskiy".
-    assert found(index, "Zelensky", names=False) == {1, 2, 3, 6, 13}
+    # Declined (Зеленского) and in Ukrainian spelling (Зеленський); not the English
+    # "Zelenskyy" (English is searched as written: the alias table has its spellings).
+    assert found(index, "Zelensky", names=False) == {1, 2, 3}
     # Exact: as typed, no sound, no alias (and "Zelensky" is not how the English wrote him).
     assert found(index, "Zelensky", exact=True) == set()
     assert found(index, "Zelenskyy", exact=True) == {6}
@@ -114,9 +116,9 @@ def test_a_lowercase_word_is_no_name_and_a_common_word_finds_no_names(index: Sea
 
 
 def test_expansion_keeps_the_querys_logic(index: SearchIndex):
-    assert found(index, "Zelensky -Песков") == {1, 2, 4, 5, 6, 13}
+    assert found(index, "Zelensky -Песков") == {1, 2, 4, 5, 6}
     assert 3 not in found(index, "-Zelensky Песков OR Москве")
-    assert found(index, '"Kim Jong Un" OR Лавров') == {9, 11, 13}
+    assert found(index, '"Kim Jong Un" OR Лавров') == {9, 11}
     # The typed text's bounds are checked, not the widened text's.
     long = "Zelensky " + "x" * (MAX_QUERY_CHARS - 20)
     assert found(index, long) == set()

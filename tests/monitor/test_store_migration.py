@@ -30,6 +30,13 @@ TABLES = ("sources", "articles", "raw_pages", "translations", "translation_sente
 NOTES_SCHEMA = ("notes", "notes_article", "notes_inserted", "notes_edited", "notes_removed")
 # Schema 12: a Telegram post's earlier texts, and their index.
 VERSIONS_SCHEMA = ("article_versions", "article_versions_article")
+# Schema 15: the user's spellings of names, and the entities each article mentions.
+NAMES_SCHEMA = (
+    "name_spellings",
+    "sqlite_autoindex_name_spellings_1",
+    "article_entities",
+    "article_entities_entity",
+)
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -84,6 +91,8 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raw.execute("ALTER TABLE articles DROP COLUMN page_checked_at")  # schema 13
         for column in ("edits", "edited_at", "last_seen_at", "deleted_at"):
             raw.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+        raw.execute("DROP TABLE name_spellings")  # schema 15
+        raw.execute("DROP TABLE article_entities")
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -102,6 +111,7 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
             "change_log_holds",
             *NOTES_SCHEMA,
             *VERSIONS_SCHEMA,
+            *NAMES_SCHEMA,
         }
         assert migrated["counts"] == before["counts"]
         assert migrated["translations"] == before["translations"]

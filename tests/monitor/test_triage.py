@@ -170,13 +170,15 @@ def test_articles_that_arrive_after_a_look_are_new_until_the_next(collection: Co
 def test_an_upgraded_store_counts_what_it_held_as_seen(collection: Collection, tmp_path: Path):
     collection.monitor.close()
     path = store_path(tmp_path / "data")
-    with sqlite3.connect(path) as old:  # as a store of schema 9 was (10 to 13 undone)
+    with sqlite3.connect(path) as old:  # as a store of schema 9 was (10 to 15 undone)
         old.execute("ALTER TABLE sources DROP COLUMN seen_through")
         old.execute("ALTER TABLE articles DROP COLUMN post_details")
         old.execute("DROP TABLE article_versions")
         old.execute("ALTER TABLE articles DROP COLUMN page_checked_at")
         for column in ("edits", "edited_at", "last_seen_at", "deleted_at"):
             old.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+        old.execute("DROP TABLE name_spellings")  # schema 15
+        old.execute("DROP TABLE article_entities")
         old.execute("PRAGMA user_version = 9")
     store = Store(path)
     try:

@@ -1,0 +1,181 @@
+"""The people, places and organisations an article mentions, found by the alias table.
+
+Every form of every entity is looked for in the article's original and in its English
+translation:
+
+* Korean and Chinese forms as they are written, anywhere in the text (a particle may follow:
+  김정은은, 习近平主席), longest first so that 김정은 is not also counted as a shorter name.
+* Words in Latin or Cyrillic letters by their stems, the way the search index stems them
+  (Russian Snowball, Ukrainian lemmas, English Porter): Зеленского, Києві and "Kyiv's" are
+  the forms Зеленский, Київ and "Kyiv". Only a capitalised word starts a name, so the
+  noun зелень is never Зеленский.
+
+Which entities are mentioned, and how often, is stored per article (``store.names``) and
+indexed (``entity:<id>``), so an entity page or a watchlist finds every article that names
+it in any script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexes.morphology import terms_for
+from monitor.names.aliases import AliasTable
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3400-\u9fff\uf900-\ufaff]")
+_LANGUAGES_OF_WORDS = ("en", "ru", "uk")  # forms written in words (Latin, Cyrillic)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity: str
+    start: int
+    end: int
+
+
+class EntityFinder:
+    """Finds the table's entities in texts; build once per table (it compiles patterns)."""
+
+    def __init__(self, table: AliasTable) -> None:
+        self.table = table
+        self._cjk_forms: dict[str, str] = {}  # form -> entity id
+        self._word_forms: list[tuple[str, tuple[str, ...]]] = []  # (entity id, words)
+        for entity in table.entities.values():
+            for language, forms in entity.names:
+                for form in forms:
+                    if _CJK.search(form):
+                        self._cjk_forms.setdefault(form.replace("·", "").strip(), entity.id)
+                    elif language in _LANGUAGES_OF_WORDS:
+                        words = tuple(_WORD.findall(form))
+                        if words:
+                            self._word_forms.append((entity.id, words))
+        ordered = sorted(self._cjk_forms, key=len, reverse=True)
+        self._cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._by_first: dict[str, _FormIndex] = {}
+
+    def mentions(self, text: str, language: str | None) -> list[Mention]:
+        """Where ``text`` (in ``language``) names an entity, in text order."""
+        found: list[Mention] = []
+        if self._cjk is not None and _CJK.search(text):
+            found += [
+                Mention(self._cjk_forms[m.group()], m.start(), m.end())
+                for m in self._cjk.finditer(text)
+            ]
+        found += self._word_mentions(text, language)
+        return sorted(found, key=lambda mention: mention.start)
+
+    def counts(self, text: str, language: str | None) -> Counter[str]:
+        return Counter(mention.entity for mention in self.mentions(text, language))
+
+    def _word_mentions(self, text: str, language: str | None) -> list[Mention]:
+        code = language if language in ("ru", "uk") else "en"
+        signs = _signatures(code)
+        names = self._names_by_first_word(code)
+        words = list(_WORD.finditer(text))
+        found: list[Mention] = []
+        index = 0
+        while index < len(words):
+            first = words[index].group()
+            if not first[:1].isupper():
+                index += 1
+                continue
+            best: tuple[int, int, str] | None = None  # (words, exact forms, entity)
+            for form, entity in names.get_all(signs(first)):
+                span = words[index : index + len(form)]
+                if len(span) < len(form) or not all(
+                    signs(word.group()) & signs(part)
+                    for word, part in zip(span, form, strict=False)
+                ):
+                    continue
+                exact = sum(
+                    w.group().casefold() == p.casefold() for w, p in zip(span, form, strict=False)
+                )
+                if best is None or (len(form), exact) > best[:2]:
+                    best = (len(form), exact, entity)
+            if best is None:
+                index += 1
+                continue
+            span = words[index : index + best[0]]
+            found.append(Mention(best[2], span[0].start(), span[-1].end()))
+            index += best[0]
+        return found
+
+    def _names_by_first_word(self, code: str) -> _FormIndex:
+        if code not in self._by_first:
+            signs = _signatures(code)
+            index = _FormIndex()
+            for entity, words in self._word_forms:
+                for sign in signs(words[0]):
+                    index.add(sign, words, entity)
+            self._by_first[code] = index
+        return self._by_first[code]
+
+
+class _FormIndex:
+    """Forms by the signatures of their first word."""
+
+    def __init__(self) -> None:
+        self._forms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+
+    def add(self, sign: str, form: tuple[str, ...], entity: str) -> None:
+        self._forms.setdefault(sign, []).append((form, entity))
+
+    def get_all(self, signs: frozenset[str]) -> list[tuple[tuple[str, ...], str]]:
+        found: dict[tuple[tuple[str, ...], str], None] = {}
+        for sign in signs:
+            found.update(dict.fromkeys(self._forms.get(sign, ())))
+        return list(found)
+
+
+@lru_cache(maxsize=4)
+def _signatures(language: str) -> Callable[[str], frozenset[str]]:
+    """How a word is recognised whatever its case ending: its stems or lemmas (as the index
+    makes them) and its sound key (which reduces a name to its dictionary form first; each
+    catches endings the other misses: Київ/Києві, Киев/Киеве)."""
+    from indexes.sounds import word_key
+
+    terms = terms_for(language)
+
+    @lru_cache(maxsize=65_536)
+    def signatures(word: str) -> frozenset[str]:
+        bare = word.strip("'’-")
+        signs = {f"t:{term}" for term in terms(bare)}
+        key = word_key(bare, language)
+        if key:
+            signs.add(f"k:{key}")
+        return frozenset(signs or {f"t:{bare.casefold()}"})
+
+    return signatures
+
+
+def article_entities(
+    finder: EntityFinder,
+    original: str,
+    language: str | None,
+    translation: str = "",
+) -> list[tuple[str, int, bool]]:
+    """What one article mentions: (entity id, mentions, only in the translation), most
+    mentioned first."""
+    in_original = finder.counts(original, language)
+    in_translation = finder.counts(translation, "en") if translation else Counter()
+    merged = in_original + in_translation
+    return [
+        (entity, count, entity not in in_original)
+        for entity, count in sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def entity_ids(found: Iterable[tuple[str, int, bool]]) -> tuple[str, ...]:
+    return tuple(entity for entity, _, _ in found)
+
+
+def spans_for(
+    finder: EntityFinder, text: str, language: str | None, entity: str
+) -> Sequence[tuple[int, int]]:
+    """Where ``text`` mentions ``entity`` (for marking it in the reader)."""
+    return [(m.start, m.end) for m in finder.mentions(text, language) if m.entity == entity]
