@@ -128,8 +128,7 @@ def test_an_edited_post_shows_its_changes_word_by_word(
         " продолжаются."
     )
     assert lines[6] == (
-        "Staff reports: troops abandoned hold Novoselivka, after battles fierce fighting"
-        " continue."
+        "Staff reports: troops abandoned hold Novoselivka, after battles fierce fighting continue."
     )
     image = history.changes.grab().toImage()
     assert has_color(image, REMOVED_COLOR) and has_color(image, ADDED_COLOR)
