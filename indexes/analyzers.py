@@ -230,7 +230,19 @@ def outlet_analyzer() -> Analyzer:
 
 # In the sound field's value, each part may say its language: "\x01ru\x01Текст…". Cyrillic
 # names are reduced to their dictionary form by the language's rules (indexes.sounds).
-CJK_SOUND_MARK = "0"  # before the sound key of a Hangul or Han window
+# Before the sound key of a window of Han characters, or of Hangul syllables: they are
+# matched apart (a Han window never with an edit: Chinese runs of any characters look alike).
+HAN_SOUND_MARK = "0"
+HANGUL_SOUND_MARK = "1"
+
+
+def window_mark(char: str) -> str:
+    """The mark of a window that starts with ``char``, or "" for a name in letters."""
+    if not _CJK_ONLY.match(char):
+        return ""
+    return HANGUL_SOUND_MARK if "\uac00" <= char <= "\ud7a3" else HAN_SOUND_MARK
+
+
 SOUND_LANGUAGE = re.compile("\x01([a-z]{0,8})\x01")
 
 
@@ -287,7 +299,7 @@ class SoundAnalyzer(Analyzer):  # type: ignore[misc]
             for key, start, end in text_keys(text, language):
                 # Keys of Hangul and Han windows are told apart: every window of a text is
                 # one, so they are matched more strictly than names in Latin or Cyrillic.
-                token.text = CJK_SOUND_MARK + key if _CJK_ONLY.match(text[start]) else key
+                token.text = window_mark(text[start]) + key
                 if keeporiginal:
                     token.original = text[start:end]
                 token.pos = pos
@@ -306,7 +318,7 @@ def sound_spans(text: str, language: str | None, keys: Collection[str]) -> list[
 
     spans = []
     for key, start, end in text_keys(text, None if language == OTHER else language):
-        marked = CJK_SOUND_MARK + key if _CJK_ONLY.match(text[start]) else key
+        marked = window_mark(text[start]) + key
         if marked in keys:
             spans.append((start, end))
     return spans

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 from whoosh import query as wq
 
-from indexes.analyzers import CJK_SOUND_MARK
+from indexes.analyzers import HAN_SOUND_MARK, HANGUL_SOUND_MARK
 from indexes.query_text import FIELD_EXPR, Token, query_tokens
 from indexes.schema import SOUND_FIELD
 from indexes.sounds import query_key, word_key
@@ -33,6 +33,7 @@ from indexes.types import NameExpansion
 NameLookup = Callable[[str], Sequence[str]]
 MAX_NAME_WORDS = 4  # "Kim Jong Un", "Ursula von der Leyen"
 MAX_FORMS = 12  # a name's other forms searched at most (the table holds a few per language)
+FUZZY_MARK = "~"  # after a sound key in the widened text: match it within an edit
 MIN_SOUND_KEY = 4  # a shorter key ("kim", "li") would match a great many names
 FUZZY_SOUND_KEY = 6  # keys this long match with one edit (indexes.sounds.close_enough)
 FUZZY_WINDOW_KEY = 8  # a Hangul or Han window's key this long too (a full name)
@@ -124,8 +125,12 @@ def _widened(span: str, expansion: NameExpansion) -> str:
     # "a b OR c" reads as a AND (b OR c): several typed words are grouped first.
     typed = f"({span})" if len(span.split()) > 1 and not span.startswith('"') else span
     alternatives = [typed, *(f'"{form}"' for form in expansion.forms)]
-    if expansion.sound:
-        alternatives.append(f"{SOUND_FIELD}:{expansion.sound}")
+    if expansion.sound:  # typed words: their sound within an edit
+        alternatives.append(f"{SOUND_FIELD}:{expansion.sound}{FUZZY_MARK}")
+    # A Cyrillic form's sound finds it declined where its stem would not: the Snowball
+    # stem of Киев is "ки", of Киеве "киев"; both sound "kiev".
+    keys = {query_key(form.split()) for form in expansion.forms if _script_of(form) == "cyrillic"}
+    alternatives += [f"{SOUND_FIELD}:{key}" for key in sorted(k for k in keys if k)]
     return "(" + " OR ".join(alternatives) + ")"
 
 
@@ -141,15 +146,22 @@ def word_sound(word: str) -> str | None:
 def sound_query(key: str, *, fuzzy: bool = True) -> wq.Query:
     """The sound field's query for ``key``: a name in Latin or Cyrillic letters exactly or,
     when long, within one edit; the window of a Hangul or Han text exactly or, when as long
-    as a full name, within one edit (Yoon Suk-yeol, 윤석열 "yun seok yeol"). Without
+    as a Korean name, within one edit (Yoon Suk-yeol, 윤석열 "yun seok yeol"; Chinese is
+    pinyin, one spelling, and a run of any characters may be one edit from a name). Without
     ``fuzzy`` (a single typed word), exactly: one edit on one word reaches other names
     (Lavrov, Lvov) and costs a pass over the keys that start alike."""
     key = key.lower()
     if not fuzzy:
-        return wq.Or([_close(key, 10**6), _close(CJK_SOUND_MARK + key, 10**6)])
-    names = _close(key, FUZZY_SOUND_KEY, prefix=FUZZY_PREFIX)
-    windows = _close(CJK_SOUND_MARK + key, FUZZY_WINDOW_KEY + 1, prefix=FUZZY_PREFIX + 1)
-    return wq.Or([names, windows])
+        return wq.Or(
+            [_close(mark + key, 10**6) for mark in ("", HAN_SOUND_MARK, HANGUL_SOUND_MARK)]
+        )
+    return wq.Or(
+        [
+            _close(key, FUZZY_SOUND_KEY, prefix=FUZZY_PREFIX),
+            _close(HAN_SOUND_MARK + key, 10**6),
+            _close(HANGUL_SOUND_MARK + key, FUZZY_WINDOW_KEY + 1, prefix=FUZZY_PREFIX + 1),
+        ]
+    )
 
 
 def _close(key: str, fuzzy_from: int, prefix: int = 1) -> wq.Query:

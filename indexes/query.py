@@ -54,7 +54,7 @@ from whoosh.qparser import QueryParser, plugins, syntax
 from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
-from indexes.names import NameLookup, expand_names, sound_query, word_sound
+from indexes.names import FUZZY_MARK, NameLookup, expand_names, sound_query, word_sound
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
 from indexes.query_text import (
     FIELD_ALIASES,
@@ -346,7 +346,8 @@ class _FilterFieldsPlugin(plugins.Plugin):  # type: ignore[misc]
             elif node.has_text and node.fieldname == "day":
                 group[index] = _QueryNode(node, date_query(node.text))
             elif node.has_text and node.fieldname == SOUND_FIELD:
-                group[index] = _QueryNode(node, sound_query(node.text))
+                key, fuzzy = node.text.removesuffix(FUZZY_MARK), node.text.endswith(FUZZY_MARK)
+                group[index] = _QueryNode(node, sound_query(key, fuzzy=fuzzy))
             elif node.has_text and node.fieldname == "lang":
                 group[index] = _QueryNode(node, language_query(node.text))
         return group

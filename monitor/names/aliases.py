@@ -92,14 +92,22 @@ class AliasTable:
         entity = self.entity_for(typed)
         if entity is None:
             return ()
+        mine = folded(typed)
+        candidates = entity.forms()
+        if len(mine.split()) > 1:
+            # A full name typed means that person: not a surname alone that a relative shares
+            # (Volodymyr Zelensky, not Зеленская). Hangul and Han forms are the exception:
+            # they are written apart from others' (젤렌스키, 泽连斯基).
+            candidates = tuple(
+                form for form in candidates if not sound_of(form) or len(folded(form).split()) > 1
+            )
         forms = sorted(
-            {folded(form): form for form in entity.forms()}.items(), key=lambda item: len(item[0])
+            {folded(form): form for form in candidates}.items(), key=lambda item: len(item[0])
         )
         kept: list[tuple[str, str]] = []
         for key, form in forms:
             if not any(_contains(key, shorter) for shorter, _ in kept):
                 kept.append((key, form))
-        mine = folded(typed)
         return tuple(form for key, form in kept if key != mine and not _contains(key, mine))
 
 
