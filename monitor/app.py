@@ -30,6 +30,7 @@ from monitor.errors import (
     OPMLError,
     SourceError,
 )
+from monitor.names_door import NamesMethods
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from translations.types import AvailablePackage, InstallReport, PackageInfo, PackageProblem
 
 
-class Monitor(CollectionMethods):
+class Monitor(CollectionMethods, NamesMethods):
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
 
     Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a

@@ -15,6 +15,11 @@ from datetime import datetime
 from indexes.types import NameExpansion as NameExpansion
 from indexes.types import SearchRequest as SearchRequest
 from indexes.types import SortOrder as SortOrder
+from monitor.names.types import ArticleEntity as ArticleEntity
+from monitor.names.types import EntityKind as EntityKind
+from monitor.names.types import EntityPage as EntityPage
+from monitor.names.types import EntitySentence as EntitySentence
+from monitor.names.types import NamedEntity as NamedEntity
 
 # The translation models' plain data, offered the same way (installed, broken, offered online).
 from translations.types import AvailablePackage as AvailablePackage
@@ -303,34 +308,6 @@ class PostDetails:
     forwarded_from_url: str | None = None  # the original post
     reply_to_url: str | None = None  # the post this one answers
     media: tuple[PostAttachment, ...] = ()
-
-
-class EntityKind(enum.StrEnum):
-    PERSON = "person"
-    PLACE = "place"
-    ORGANISATION = "organisation"
-
-
-@dataclass(frozen=True, slots=True)
-class NamedEntity:
-    """A person, place or organisation, with its names in each language (full form first)."""
-
-    id: str  # "volodymyr-zelensky"; a user's own: "user-…"
-    kind: EntityKind
-    names: tuple[tuple[str, tuple[str, ...]], ...]  # (language, forms), en first
-    source: str = ""  # where the forms come from: "wikipedia:en:Volodymyr_Zelenskyy", "user"
-
-    @property
-    def name(self) -> str:
-        """The name to show: the first English form, else the first form there is."""
-        forms = dict(self.names)
-        first = forms.get("en") or next((f for _, f in self.names if f), ("?",))
-        return first[0]
-
-    def forms(self, language: str | None = None) -> tuple[str, ...]:
-        """Every form (or those of one language), without repeats."""
-        chosen = [f for code, f in self.names if language is None or code == language]
-        return tuple(dict.fromkeys(form for forms in chosen for form in forms))
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from monitor.errors import ConfigError
 from monitor.types import EntityKind, NamedEntity
 
 TABLE_FILE = "aliases.toml"
+KIND_ROW = "kind"  # a spelling row that gives a user's own entity its kind, not a form
 LANGUAGES = ("en", "ru", "uk", "ko", "zh")
 MIN_KEYED = 5  # a sound key shorter than this ("kim", "lee") says too little to look up by
 _SEPARATORS = re.compile(r"[\s\-‐‑–—'’`·・.,]+")
@@ -126,7 +127,14 @@ def load_table(
     a person unless the user said otherwise."""
     entities = dict(_bundled(str(path) if path is not None else None))
     added: dict[str, dict[str, list[str]]] = {}
+    kinds: dict[str, EntityKind] = {}
     for entity_id, language, form in spellings:
+        if language == KIND_ROW:
+            kinds[entity_id] = (
+                EntityKind(form) if form in EntityKind._value2member_map_ else EntityKind.PERSON
+            )
+            added.setdefault(entity_id, {})
+            continue
         added.setdefault(entity_id, {}).setdefault(language, []).append(form)
     for entity_id, forms in added.items():
         known = entities.get(entity_id)
@@ -136,7 +144,7 @@ def load_table(
         ordered = tuple(sorted(names.items(), key=lambda item: _language_order(item[0])))
         entities[entity_id] = NamedEntity(
             entity_id,
-            known.kind if known else EntityKind.PERSON,
+            known.kind if known else kinds.get(entity_id, EntityKind.PERSON),
             ordered,
             known.source if known else "user",
         )

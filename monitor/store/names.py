@@ -16,6 +16,14 @@ class NameStore:
         self._database = database
         self._db = database.connection
 
+    def mark_changed(self, article_ids: Iterable[int]) -> None:
+        """Have the index take these articles again (their entities are found anew)."""
+        with self._database.transaction() as db:
+            db.executemany(
+                "INSERT INTO changes (article_id, kind) VALUES (?, 'changed')",
+                [(article_id,) for article_id in article_ids],
+            )
+
     def spellings(self) -> list[tuple[str, str, str]]:
         """Every spelling the user added: (entity id, language, form), oldest first."""
         rows = self._db.execute("SELECT entity, language, form FROM name_spellings ORDER BY id")

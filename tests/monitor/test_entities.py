@@ -1,0 +1,129 @@
+"""Entities in every article and on their pages, through the door, with a real SQLite store,
+a real Whoosh index and the bundled alias table: found in every script, searchable as
+``entity:<id>``, widened from a typed name, and extended by a spelling the user adds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor import Monitor, open_monitor
+from monitor.errors import NotFoundError
+from monitor.store.store import ArticleDraft
+from monitor.types import EntityKind, SearchRequest, SourceKind
+from tests.support.extraction import page_outcome
+from tests.support.inside import parts
+
+DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+# (outlet, language, day offset, title, text)
+ARTICLES = [
+    (
+        "Kyiv Wire",
+        "uk",
+        0,
+        "Нарада у Києві",
+        "Президент Зеленський провів нараду у Києві з Сирським.",
+    ),
+    ("Neva Post", "ru", 0, "Заявление Кремля", "Песков прокомментировал слова Зеленского о Киеве."),
+    ("Seoul Daily", "ko", 1, "젤렌스키 연설", "젤렌스키 대통령이 연설했다. 김정은은 침묵했다."),
+    ("East Bulletin", "zh", 1, "泽连斯基讲话", "乌克兰总统泽连斯基发表讲话。习近平会见了来宾。"),
+    ("Neva Post", "ru", 2, "Погода", "В Москве похолодало, на улицах зелень и листья."),
+    ("Harbour Ledger", "en", 2, "Markets", "Shares rose in Busan on Tuesday."),
+]
+
+
+def store_articles(monitor: Monitor) -> dict[str, int]:
+    store = parts(monitor).store
+    sources: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for number, (outlet, language, days, title, text) in enumerate(ARTICLES):
+        if outlet not in sources:
+            url = f"https://{len(sources)}.example.test/feed.xml"
+            sources[outlet] = store.add_source(url, kind=SourceKind.FEED, name=outlet).id
+        url = f"https://example.test/{number}"
+        draft = ArticleDraft(
+            sources[outlet], url, url, title, None, DAY + timedelta(days=days), 0, "", "", language
+        )
+        article_id = store.insert_article(draft)
+        store.save_extraction(page_outcome(store.article(article_id), text, language=language))
+        ids[title] = article_id
+    return ids
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[tuple[Monitor, dict[str, int]]]:
+    with open_monitor(tmp_path / "data") as monitor:
+        ids = store_articles(monitor)
+        list(monitor.sync_index())
+        yield monitor, ids
+
+
+def test_each_article_names_its_entities_in_its_own_script(collection):
+    monitor, ids = collection
+    named = {
+        title: {found.entity.id for found in monitor.article_entities(article_id)}
+        for title, article_id in ids.items()
+    }
+    assert named["Нарада у Києві"] == {"volodymyr-zelensky", "kyiv", "oleksandr-syrskyi"}
+    assert named["Заявление Кремля"] == {"kremlin", "dmitry-peskov", "volodymyr-zelensky", "kyiv"}
+    assert named["젤렌스키 연설"] == {"volodymyr-zelensky", "kim-jong-un"}
+    assert named["泽连斯基讲话"] == {"ukraine", "volodymyr-zelensky", "xi-jinping"}
+    assert "volodymyr-zelensky" not in named["Погода"]  # зелень is a word, not a name
+    [zelensky] = [
+        e
+        for e in monitor.article_entities(ids["Заявление Кремля"])
+        if e.entity.id == "volodymyr-zelensky"
+    ]
+    assert zelensky.written_original == ("Зеленского",)  # as the article writes him: to mark
+
+
+def test_an_entity_page_has_its_timeline_sentences_company_and_silent_outlets(collection):
+    monitor, _ = collection
+    page = monitor.entity_page("Zelensky")
+    assert page.entity.id == "volodymyr-zelensky" and page.articles == 4
+    assert [(day, outlet) for day, outlet, _ in page.timeline] == [
+        ("2026-11-20", "Kyiv Wire"),
+        ("2026-11-20", "Neva Post"),
+        ("2026-11-21", "East Bulletin"),
+        ("2026-11-21", "Seoul Daily"),
+    ]
+    originals = {sentence.original for sentence in page.sentences}
+    assert "乌克兰总统泽连斯基发表讲话。" in originals
+    assert "Песков прокомментировал слова Зеленского о Киеве." in originals
+    assert not any("习近平" in text for text in originals)  # only sentences that name him
+    company = {entity.id: count for entity, count in page.mentioned_with}
+    assert company["kyiv"] == 2 and company["kim-jong-un"] == 1
+    assert page.silent_outlets == ("Harbour Ledger",)
+
+
+def test_entity_ids_are_searchable_and_a_typed_name_is_widened(collection):
+    monitor, ids = collection
+    found = monitor.search(SearchRequest("entity:volodymyr-zelensky"))
+    assert found.total == 4
+    widened = monitor.search(SearchRequest("Zelensky"))
+    assert {hit.article.id for hit in widened.hits} == {
+        ids[t] for t in ("Нарада у Києві", "Заявление Кремля", "젤렌스키 연설", "泽连斯基讲话")
+    }
+    [expansion] = widened.expansions
+    assert {"젤렌스키", "泽连斯基", "Зеленський", "Зеленский"} <= set(expansion.forms)
+    assert monitor.search(SearchRequest("Zelensky", exact=True)).total == 0
+
+
+def test_a_spelling_the_user_adds_is_searched_and_found_in_articles(collection):
+    monitor, ids = collection
+    with pytest.raises(NotFoundError, match="no person, place or organisation"):
+        monitor.entity("Harbour City")
+    # A place the table lacks, with its Korean spelling, and a spelling of a known entity.
+    harbour = monitor.add_spelling("Harbour City", "부산항", kind=EntityKind.PLACE)
+    assert harbour.id == "user-harbour-city" and harbour.kind is EntityKind.PLACE
+    monitor.add_spelling("Busan", "Pusan Harbour")
+    list(monitor.sync_index())
+    assert monitor.name_forms("Harbour City") == ("부산항",)
+    assert "Pusan Harbour" in monitor.entity("Busan").forms("en")
+    # The article naming Busan was indexed again with the table as it is now.
+    assert "busan" in {e.entity.id for e in monitor.article_entities(ids["Markets"])}
+    again = monitor.entity_page("user-harbour-city")
+    assert again.articles == 0 and again.entity.name == "Harbour City"
