@@ -30,6 +30,7 @@ from monitor.cli.collection import add_collection_commands
 from monitor.cli.compare import add_compare_command
 from monitor.cli.handlers import Later
 from monitor.cli.models import add_model_commands
+from monitor.cli.names import add_names_commands
 from monitor.cli.notes import add_notes_commands
 from monitor.cli.search import add_search_commands
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_command(commands)
     add_collection_commands(commands)
     add_notes_commands(commands)
+    add_names_commands(commands)
     return parser
 
 

@@ -29,8 +29,10 @@ def add_search_commands(commands: Any) -> None:
         "search",
         help="search originals and translations",
         description='Words, "phrases", AND/OR/NOT, -word (NOT word), prefix*, outlet:NAME, '
-        "lang:ru, date:[2026-11-01 TO 2026-11-20]. English words also find foreign articles "
-        "through their translations. Options may come before or after the words.",
+        "lang:ru, date:[2026-11-01 TO 2026-11-20], entity:ID. English words also find foreign "
+        "articles through their translations; a name also finds its forms in other scripts "
+        "(Zelensky: Зеленський, 젤렌스키, 泽连斯基) unless --exact. Options may come before "
+        "or after the words.",
         free_text=True,  # `search -satellite`: a leading "-" is the query's NOT
     )
     finder.add_argument("query", nargs="+")
@@ -46,6 +48,11 @@ def add_search_commands(commands: Any) -> None:
         help="hits per page",
     )
     finder.add_argument("--page", type=WholeNumber("the page number", 1, MAX_PAGE), default=1)
+    finder.add_argument(
+        "--exact",
+        action="store_true",
+        help="words as typed: no other forms or scripts of the names in the query",
+    )
     finder.add_argument("--json", action="store_true", help="JSON output")
     finder.set_defaults(run=run_search)
     similar = commands.add_parser("related", help="coverage of the same story by other outlets")
@@ -74,11 +81,15 @@ def run_search(monitor: Monitor, args: argparse.Namespace) -> int:
         sort=SortOrder(args.sort),
         page=args.page,
         page_size=args.limit,
+        exact=args.exact,
     )
     result = monitor.search(request)
     if args.json:
         print_json([_hit_json(hit) for hit in result.hits])
         return 0
+    for expansion in result.expansions:  # what else was searched, and how to turn it off
+        also = ", ".join(expansion.forms) or "its sound in other scripts"
+        print(f"{expansion.typed} also searched as: {also} (--exact: as typed only)")
     print(_count_line(result.total, result.page, result.pages, asked=args.page))
     for hit in result.hits:
         article = hit.article

@@ -4,6 +4,7 @@ a real Whoosh index and the bundled alias table: found in every script, searchab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
+from monitor.cli import main
 from monitor.errors import NotFoundError
 from monitor.store.store import ArticleDraft
 from monitor.types import EntityKind, SearchRequest, SourceKind
@@ -127,3 +129,32 @@ def test_a_spelling_the_user_adds_is_searched_and_found_in_articles(collection):
     assert "busan" in {e.entity.id for e in monitor.article_entities(ids["Markets"])}
     again = monitor.entity_page("user-harbour-city")
     assert again.articles == 0 and again.entity.name == "Harbour City"
+
+
+def test_the_cli_shows_an_entity_adds_a_spelling_and_says_what_a_search_widened(
+    collection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    monitor, _ = collection
+    monitor.close()  # the CLI opens the data folder itself
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "entity", "Зеленского"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("Volodymyr Zelensky  (person, volodymyr-zelensky)")
+    assert "2026-11-21    1  East Bulletin" in page
+    assert "Never mention it: Harbour Ledger" in page
+    assert main([*data, "entity", "--json", "Kim", "Jong", "Un"]) == 0
+    assert json.loads(capsys.readouterr().out)["entity"]["id"] == "kim-jong-un"
+
+    assert main([*data, "search", "Zelensky"]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0].startswith("Zelensky also searched as: 젤렌스키, 泽连斯基")
+    assert shown[1] == "4 matches"
+    assert main([*data, "search", "--exact", "Zelensky"]) == 0
+    assert capsys.readouterr().out.strip() == "No matches."
+
+    assert main([*data, "names", "add", "Harbour City", "부산항", "--kind", "place"]) == 0
+    assert "Harbour City (user-harbour-city) is also written 부산항." in capsys.readouterr().out
+    assert main([*data, "names", "show", "부산항"]) == 0
+    assert "  ko  부산항" in capsys.readouterr().out
+    assert main([*data, "entity", "Atlantis"]) == 1
+    assert "no person, place or organisation is called 'Atlantis'" in capsys.readouterr().err
