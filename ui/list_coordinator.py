@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from monitor import Monitor
 from monitor.errors import NotFoundError, QueryError
-from monitor.types import SearchRequest
+from monitor.types import NameExpansion, SearchRequest
 from ui import queries
 from ui.tasks import Changes, failure_message
 from ui.viewdata import ArticleRow, ListScope, ReaderContent, SourceRow
@@ -103,10 +103,10 @@ class ListCoordinator:
         serial = self._next()
         unread_only = self.unread_only
 
-        def found(result: tuple[list[ArticleRow], int]) -> None:
+        def found(result: tuple[list[ArticleRow], int, tuple[NameExpansion, ...]]) -> None:
             if serial != self._serial:
                 return  # a newer list was asked for meanwhile
-            rows, total = result
+            rows, total, _expansions = result
             window.search_bar.set_error(None)
             window.article_list.set_rows(rows, total=total)
             said = f"{total} {'match' if total == 1 else 'matches'}" if total else "No matches"

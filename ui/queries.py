@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from monitor import Monitor
-from monitor.types import Article, FinishedUpdate, SearchRequest, SourceKind
+from monitor.types import Article, FinishedUpdate, NameExpansion, SearchRequest, SourceKind
 from monitor.watchlists import WatchlistStatus, request_for
 from ui.viewdata import (
     ArticleRow,
@@ -108,9 +108,10 @@ def article_rows(
 
 def search_rows(
     monitor: Monitor, request: SearchRequest, *, unread_only: bool = False
-) -> tuple[list[ArticleRow], int]:
-    """One page of hits as rows (the unread ones only with ``unread_only``), and the total
-    count of matches, from the index as it stands.
+) -> tuple[list[ArticleRow], int, tuple[NameExpansion, ...]]:
+    """One page of hits as rows (the unread ones only with ``unread_only``), the total count
+    of matches, and what each name in the query was also searched as, from the index as it
+    stands.
 
     Only reads: the window syncs the index on the writer thread first (see
     :meth:`ui.list_coordinator.ListCoordinator.search`), the one thread that writes the index.
@@ -127,7 +128,7 @@ def search_rows(
         for hit in result.hits
         if not (unread_only and hit.article.is_read)
     ]
-    return rows, result.total
+    return rows, result.total, result.expansions
 
 
 def _row(article: Article, translated_title: str | None, channels: frozenset[int]) -> ArticleRow:
@@ -180,4 +181,5 @@ def reader_content(
         edited_at=article.edited_at,
         deleted_since=article.deleted_since,
         post=monitor.post_details(article.id) if article.guid else None,
+        entities=tuple(monitor.article_entities(article.id)),
     )

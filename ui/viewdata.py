@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from monitor.types import ArticleVersion, PostDetails, SearchRequest, SentencePair
+from monitor.types import ArticleEntity, ArticleVersion, PostDetails, SearchRequest, SentencePair
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +105,6 @@ class ReaderContent:
     edited_at: datetime | None = None
     deleted_since: datetime | None = None
     post: PostDetails | None = None  # a Telegram post's views, forward, reply and media
+    # The people, places and organisations it names, most mentioned first, and how it
+    # writes them (to mark a mention in the original and the translation).
+    entities: tuple[ArticleEntity, ...] = ()

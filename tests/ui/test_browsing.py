@@ -56,7 +56,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     with open_monitor(root / "data") as monitor:
         monitor.install_models([root / "models"])
         monitor.update([s.id for s in monitor.add_demo_sources()])
-        hits, total = search_rows(monitor, SearchRequest("satellite", page_size=50))
+        hits, total, _ = search_rows(monitor, SearchRequest("satellite", page_size=50))
         return Demo(source_rows(monitor), article_rows(monitor), hits, total)
 
 

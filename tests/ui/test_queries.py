@@ -20,10 +20,10 @@ def test_search_indexes_pending_changes_only_when_asked(tmp_path: Path) -> None:
         assert stored > 0
         request = SearchRequest("lang:ru", facets=False)
         # A search only reads: what the index has not taken in yet is not found.
-        rows, total = search_rows(monitor, request)
+        rows, total, _ = search_rows(monitor, request)
         assert (rows, total) == ([], 0)
         for _ in monitor.sync_index():  # the window's writer thread does this
             pass
-        rows, total = search_rows(monitor, request)
+        rows, total, _ = search_rows(monitor, request)
         assert total == len(monitor.articles(language="ru")) > 0
         assert {row.language for row in rows} == {"ru"}
