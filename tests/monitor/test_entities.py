@@ -158,3 +158,20 @@ def test_the_cli_shows_an_entity_adds_a_spelling_and_says_what_a_search_widened(
     assert "  ko  부산항" in capsys.readouterr().out
     assert main([*data, "entity", "Atlantis"]) == 1
     assert "no person, place or organisation is called 'Atlantis'" in capsys.readouterr().err
+
+
+def test_a_watchlist_follows_an_entity_in_every_script(collection):
+    monitor, _ = collection
+    monitor.add_watchlist("Zelensky everywhere", "entity:volodymyr-zelensky")
+    [status] = monitor.check_watchlists()
+    assert status.total_matches == 4  # what it matches at first counts as seen
+    # A new Korean article naming him is a new match; one that does not is not.
+    store = parts(monitor).store
+    seoul = next(s.id for s in monitor.sources() if s.name == "Seoul Daily")
+    for number, text in enumerate(("젤렌스키 대통령이 서울을 방문했다.", "부산에 비가 내렸다.")):
+        url = f"https://example.test/later/{number}"
+        draft = ArticleDraft(seoul, url, url, text, None, DAY + timedelta(days=3), 0, "", "", "ko")
+        article_id = store.insert_article(draft)
+        store.save_extraction(page_outcome(store.article(article_id), text, language="ko"))
+    [status] = monitor.check_watchlists()
+    assert (status.total_matches, status.new_matches, status.fresh_matches) == (5, 1, 1)
