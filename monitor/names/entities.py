@@ -3,8 +3,9 @@
 Every form of every entity is looked for in the article's original and in its English
 translation:
 
-* Korean and Chinese forms as they are written, anywhere in the text (a particle may follow:
-  김정은은, 习近平主席), longest first so that 김정은 is not also counted as a shorter name.
+* Korean and Chinese forms as they are written (a particle may follow: 김정은은, 习近平主席),
+  longest first so that 김정은 is not also counted as a shorter name; a Korean form only where
+  a word starts (개성 opens 개성공단, and is not read inside 무개성).
 * Words in Latin or Cyrillic letters by their stems, the way the search index stems them
   (Russian Snowball, Ukrainian lemmas, English Porter): Зеленского, Києві and "Kyiv's" are
   the forms Зеленский, Київ and "Kyiv". Only a capitalised word starts a name, so the
@@ -28,7 +29,9 @@ from monitor.names.aliases import AliasTable
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3400-\u9fff\uf900-\ufaff]")
-_LANGUAGES_OF_WORDS = ("en", "ru", "uk")  # forms written in words (Latin, Cyrillic)
+_LANGUAGES_OF_WORDS = ("en", "ru", "uk")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_WORD_START = "(?<![\uac00-\ud7af])"  # forms written in words (Latin, Cyrillic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,12 @@ class EntityFinder:
                         if words:
                             self._word_forms.append((entity.id, words))
         ordered = sorted(self._cjk_forms, key=len, reverse=True)
-        self._cjk = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # A Korean name opens its word (particles follow it): never inside another word.
+        alternatives = [
+            (_WORD_START + re.escape(form)) if _HANGUL.match(form) else re.escape(form)
+            for form in ordered
+        ]
+        self._cjk = re.compile("|".join(alternatives)) if alternatives else None
         self._by_first: dict[str, _FormIndex] = {}
 
     def mentions(self, text: str, language: str | None) -> list[Mention]:
