@@ -39,6 +39,10 @@ class ListCoordinator:
         self.scope = ListScope()
         self.request: SearchRequest | None = None
         self.unread_only = False
+        # What the names of a query were also searched as, with the query: the reader marks
+        # them too. Kept while the same query is searched again (a reload after indexing
+        # reopens the article before the new answer comes).
+        self._expanded: tuple[str, tuple[NameExpansion, ...]] = ("", ())
         self.current: int | None = None  # the article in the reader
         self._serial = 0  # the list shows the answer to the latest request only
         # Marks sent to the writer and not yet stored, with the mark's number: read marks
@@ -106,8 +110,10 @@ class ListCoordinator:
         def found(result: tuple[list[ArticleRow], int, tuple[NameExpansion, ...]]) -> None:
             if serial != self._serial:
                 return  # a newer list was asked for meanwhile
-            rows, total, _expansions = result
+            rows, total, expansions = result
+            self._expanded = (request.text, () if request.exact else expansions)
             window.search_bar.set_error(None)
+            window.search_bar.show_expansions(expansions)
             window.article_list.set_rows(rows, total=total)
             said = f"{total} {'match' if total == 1 else 'matches'}" if total else "No matches"
             window.statusBar().showMessage(said, 4000)
@@ -181,7 +187,16 @@ class ListCoordinator:
             self.open_article(self.current)
 
     def highlight_terms(self) -> tuple[str, ...]:
-        return () if self.request is None else Monitor.highlight_words(self.request.text)
+        """The words the reader marks: the query's, and the other forms its names were
+        searched as (a Korean article found by "Zelensky" has 젤렌스키 marked)."""
+        if self.request is None:
+            return ()
+        words = Monitor.highlight_words(self.request.text)
+        text, expansions = self._expanded
+        if text != self.request.text or self.request.exact:
+            expansions = ()
+        forms = (form for expansion in expansions for form in expansion.forms)
+        return tuple(dict.fromkeys((*words, *forms)))
 
     # Marks -------------------------------------------------------------------------------
 

@@ -1,19 +1,22 @@
 """The search bar: a query field with search-as-you-type, history, and filter controls.
 
 The field takes the search layer's query language (see :mod:`indexes.query`); the filters
-beside it (language, outlet, dates, sort) travel as parameters of the
-:class:`~indexes.types.SearchRequest`, so they never have to be spliced into the text.
+beside it (language, outlet, dates, sort, "Exact") travel as parameters of the
+:class:`~indexes.types.SearchRequest`, so they never have to be spliced into the text. Under
+the field, a line says what the names in the query were also searched as (see
+:mod:`ui.name_line`); "Exact" turns that widening off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -25,13 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.types import SearchRequest, SortOrder
+from monitor.types import NameExpansion, SearchRequest, SortOrder
 from ui.languages import FOLLOWED_LANGUAGES, language_name
+from ui.name_line import EXACT_TEXT, NameLine
 from ui.plain import plain_label
 
 DEBOUNCE_MS = 300
 HISTORY_LIMIT = 30
 PLACEHOLDER = 'Search: words, "phrases", AND/OR/NOT, outlet:, lang:, date:'
+EXACT_TIP = "Search the words as typed: no other spellings or scripts of names"
 
 # Date presets: label → days back from today (0 = today only); None = any date; -1 = custom.
 ANY_DATE, CUSTOM_RANGE = None, -1
@@ -48,7 +53,9 @@ class SearchBar(QWidget):
     """A search field with filters; builds :class:`SearchRequest` objects.
 
     Typing searches after a short pause; Enter searches at once; Escape clears the text (and,
-    when it is already empty, the filters). Past queries are offered as completions.
+    when it is already empty, the filters). Past queries are offered as completions. "Exact"
+    searches names as typed; otherwise the line under the field says what else they found
+    (:meth:`show_expansions`).
 
     Signals:
         search_requested(object): a :class:`~indexes.types.SearchRequest` to run.
@@ -113,6 +120,11 @@ class SearchBar(QWidget):
         self.sort.setToolTip("Sort order")
         self.sort.addItem("Relevance", SortOrder.RELEVANCE)
         self.sort.addItem("Newest", SortOrder.DATE)
+        self.exact = QCheckBox("Exact")
+        self.exact.setToolTip(EXACT_TIP)
+        self.exact.setAccessibleName("Exact")
+        self.names = NameLine()
+        self._widened: tuple[str, ...] = ()  # the names the last widened search found in the text
         self.error = plain_label()  # quotes the query, which a bundled watchlist may hold
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -138,6 +150,7 @@ class SearchBar(QWidget):
         self.dates.currentIndexChanged.connect(self._on_dates_changed)
         self.since.dateChanged.connect(self._search_now)
         self.until.dateChanged.connect(self._search_now)
+        self.exact.toggled.connect(self._search_now)
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()
@@ -149,11 +162,13 @@ class SearchBar(QWidget):
         filters.addWidget(self.dash)
         filters.addWidget(self.until)
         filters.addStretch(1)
+        filters.addWidget(self.exact)
         filters.addWidget(self.sort)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(self.field)
+        layout.addWidget(self.names)
         layout.addLayout(filters)
         layout.addWidget(self.error)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -202,6 +217,7 @@ class SearchBar(QWidget):
         else:
             self._last_emitted = None
             self.set_error(None)
+            self.names.say("")
 
     def show_request(self, request: SearchRequest) -> None:
         """Set every control to say ``request`` (its text, language, outlet, days and sort),
@@ -215,6 +231,7 @@ class SearchBar(QWidget):
             )
             _choose(self.outlet, request.outlets[0] if request.outlets else None)
             _choose(self.sort, request.sort)
+            self.exact.setChecked(request.exact)
             if request.since is None and request.until is None:
                 self.dates.setCurrentIndex(0)
                 self._show_custom_dates(False)
@@ -242,12 +259,31 @@ class SearchBar(QWidget):
             sort=self.sort.currentData(),
             page_size=self.page_size,
             facets=False,  # the list shows the total only
+            exact=self.exact.isChecked(),
         )
 
     def set_error(self, message: str | None) -> None:
         """Show why the last query failed (e.g. a QuerySyntaxError message), or hide it."""
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+        if message:
+            self.names.say("")
+
+    def show_expansions(self, expansions: Sequence[NameExpansion]) -> None:
+        """Say under the field what the names in the search shown were also searched as.
+
+        An exact search widens nothing: if the text still holds a name an earlier search
+        widened, the line says that names are searched as typed.
+        """
+        if expansions:
+            self._widened = tuple(expansion.typed for expansion in expansions)
+            self.names.show_expansions(expansions)
+        elif self.exact.isChecked() and any(
+            name.casefold() in self.text().casefold() for name in self._widened
+        ):
+            self.names.say(EXACT_TEXT)
+        else:
+            self.names.say("")
 
     def history(self) -> list[str]:
         """Past queries, most recent first."""
@@ -295,7 +331,7 @@ class SearchBar(QWidget):
     def _quiet(self) -> Iterator[None]:
         """Change the controls without each change starting a search."""
         self._timer.stop()
-        controls = (self.field, self.language, self.outlet, self.dates, self.sort)
+        controls = (self.field, self.language, self.outlet, self.dates, self.sort, self.exact)
         for widget in (*controls, self.since, self.until):
             widget.blockSignals(True)
         try:
@@ -360,6 +396,7 @@ class SearchBar(QWidget):
         self._last_emitted = request
         self.set_error(None)
         if request is None:
+            self.names.say("")
             self.search_cleared.emit()
         else:
             self.search_requested.emit(request)
