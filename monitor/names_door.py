@@ -61,7 +61,6 @@ class NamesMethods:
         else:
             entity_id = entity.id
         store.names.add_spelling(entity_id, written_in, form, at=now)
-        self._parts.forget_aliases()
         self._reindex_writing(form)
         return self._parts.aliases().entities[entity_id]
 

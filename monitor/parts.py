@@ -60,6 +60,7 @@ class Parts:
         self._finder: Finder | None = None
         self._collector: Collector | None = None
         self._aliases: AliasTable | None = None
+        self._aliases_revision = 0
         self._entity_finder: EntityFinder | None = None
 
     # Built on first use ------------------------------------------------------------------
@@ -110,24 +111,24 @@ class Parts:
         return self._index_stage
 
     def aliases(self) -> AliasTable:
-        """The alias table with the user's spellings (read again after one is added)."""
-        if self._aliases is None:
+        """The alias table with the user's spellings, read again when one was added, here or
+        by another process (the window's threads each have their own parts)."""
+        revision = self.store.names.revision()
+        if self._aliases is None or revision != self._aliases_revision:
             from monitor.names.aliases import load_table
 
             self._aliases = load_table(self.store.names.spellings())
+            self._aliases_revision = revision
+            self._entity_finder = None
         return self._aliases
 
     def entity_finder(self) -> EntityFinder:
+        table = self.aliases()  # first: a newer table drops the finder made from the old one
         if self._entity_finder is None:
             from monitor.names.entities import EntityFinder
 
-            self._entity_finder = EntityFinder(self.aliases())
+            self._entity_finder = EntityFinder(table)
         return self._entity_finder
-
-    def forget_aliases(self) -> None:
-        """A spelling was added: the table and its finder are made again when next needed."""
-        self._aliases = None
-        self._entity_finder = None
 
     @property
     def finder(self) -> Finder:

@@ -94,6 +94,7 @@ def install_actions(window: MainWindow) -> None:
     view.addSeparator()
     action("&Compare coverage…", "C", window.compare_current, view)
     action("&Timeline of this search…", "T", window.show_timeline, view)
+    action("&Find person, place or organisation…", None, window.find_entity, view)
     _install_article_actions(window, action)
     help_menu = bar.addMenu("&Help")
     action("&Keyboard shortcuts", "F1", lambda: ShortcutsDialog(window).exec(), help_menu)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -34,6 +35,7 @@ from monitor.types import SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
+from ui.entity_page import EntityPageWindow, entity_query
 from ui.list_coordinator import ListCoordinator
 from ui.reader import ReaderLayout, ReaderView
 from ui.saved_searches import SavedSearches
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Media Monitor")
         self.resize(1400, 860)
         self._failure_box: QMessageBox | None = None
+        self.entity_window: EntityPageWindow | None = None
 
         self.sidebar = Sidebar()
         self.search_bar = SearchBar()
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.reader.link_activated.connect(self.open_url)
         self.reader.open_original_requested.connect(self.open_url)
         self.reader.install_models_requested.connect(self.show_models)
+        self.reader.entity_clicked.connect(self.open_entity)
         self.welcome.demo_requested.connect(self.load_demo)
         self.welcome.catalog_requested.connect(self.show_sources)
         self.welcome.models_requested.connect(self.show_models)
@@ -262,6 +266,33 @@ class MainWindow(QMainWindow):
     def _search_day(self, request: SearchRequest, day: str) -> None:
         chosen = date.fromisoformat(day)
         self.search_bar.show_request(replace(request, since=chosen, until=chosen, page=1))
+
+    def open_entity(self, entity_id: str) -> None:
+        """Show a person's, place's or organisation's page in its window (one, reused)."""
+        page = self.entity_window
+        if page is None or not isValid(page):
+            page = self.entity_window = EntityPageWindow(self.tasks, self)
+            page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            page.article_opened.connect(self._show_in_reader)
+            page.day_selected.connect(
+                lambda chosen, day: self._search_day(SearchRequest(entity_query(chosen)), day)
+            )
+        page.load(entity_id)
+        page.show()
+        page.activateWindow()  # a page opened before may be behind the window
+
+    def find_entity(self) -> None:
+        """Ask for a name (any script or spelling) and open its page; a name nobody has is
+        said as the window's failure message."""
+        name, accepted = QInputDialog.getText(
+            self, "Find person, place or organisation", "Name, in any script or spelling:"
+        )
+        if accepted and name.strip():
+            self.open_entity_named(name.strip())
+
+    def open_entity_named(self, name: str) -> None:
+        """Open the page of whoever ``name`` names (any form, any script)."""
+        self.tasks.read(lambda m: m.entity(name).id, success=self.open_entity)
 
     def show_sources(self) -> None:
         from ui.dialogs.sources import SourcesDialog

@@ -171,7 +171,11 @@ def article_entities(
     mentioned first."""
     in_original = finder.counts(original, language)
     in_translation = finder.counts(translation, "en") if translation else Counter()
-    merged = in_original + in_translation
+    # The translation says again what the original says: its count stands only for what
+    # the original does not name (a form the table lacks in that language).
+    merged = in_original + Counter(
+        {entity: n for entity, n in in_translation.items() if entity not in in_original}
+    )
     return [
         (entity, count, entity not in in_original)
         for entity, count in sorted(merged.items(), key=lambda item: (-item[1], item[0]))

@@ -24,6 +24,11 @@ class NameStore:
                 [(article_id,) for article_id in article_ids],
             )
 
+    def revision(self) -> int:
+        """Changes when a spelling is added (by this process or another): the newest row."""
+        row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM name_spellings").fetchone()
+        return int(row[0])
+
     def spellings(self) -> list[tuple[str, str, str]]:
         """Every spelling the user added: (entity id, language, form), oldest first."""
         rows = self._db.execute("SELECT entity, language, form FROM name_spellings ORDER BY id")

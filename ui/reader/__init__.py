@@ -6,7 +6,8 @@ below it, so paragraph ``i`` starts at the same height on both sides; scrolling 
 scrolls the other to the same place in the same paragraph. Every sentence is an ``s:N``
 anchor: hovering or clicking one highlights it and its counterpart and brings the counterpart
 into view. The user's highlights and notes on sentences are drawn in the text and in a
-column beside it (:mod:`ui.reader.notes`).
+column beside it (:mod:`ui.reader.notes`); the people, places and organisations the article
+names are chips under the header (:mod:`ui.reader.entities`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.types import Note, NoteSide, SentencePair
+from monitor.types import ArticleEntity, Note, NoteSide, SentencePair
 from ui.languages import language_name
 from ui.plain import plain_label
 from ui.reader.document import (
@@ -40,6 +41,7 @@ from ui.reader.document import (
     term_pattern,
     text_paragraphs,
 )
+from ui.reader.entities import EntityStrip, mark_mentions, mention_mark
 from ui.reader.header import Banner, ReaderHeader
 from ui.reader.history import PostHistory
 from ui.reader.notes import NoteKeeper
@@ -78,6 +80,7 @@ class ReaderView(QWidget):
         layout_changed(object): the :class:`ReaderLayout` changed (by the toggles or code).
         notes_changed(object): the notes drawn changed (a tuple of :class:`Note`): the
             shown article's were read, or a change to them was saved.
+        entity_clicked(str): the user clicked the chip of an entity (its id): open its page.
     """
 
     link_activated = Signal(str)
@@ -85,6 +88,7 @@ class ReaderView(QWidget):
     install_models_requested = Signal()
     layout_changed = Signal(object)
     notes_changed = Signal(object)
+    entity_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +109,9 @@ class ReaderView(QWidget):
         self.banner = Banner()
         self.banner.install_clicked.connect(self.install_models_requested)
         self.history = PostHistory()
+        self.entities = EntityStrip()  # hovering a chip marks its mentions in both panes
+        self.entities.entity_hovered.connect(self._mark_entity)
+        self.entities.entity_clicked.connect(self.entity_clicked)
         self.original_pane = SentencePane()
         self.translation_pane = SentencePane()
         self.original_caption = plain_label()  # an unknown language is named by its code
@@ -146,14 +153,11 @@ class ReaderView(QWidget):
         top.addLayout(self._layout_toggles(), 0)
         top.setAlignment(self._toggles, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        banner_row = QHBoxLayout()
-        banner_row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
-        banner_row.addWidget(self.banner)
-        layout.addLayout(banner_row)
-        history_row = QHBoxLayout()
-        history_row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
-        history_row.addWidget(self.history)
-        layout.addLayout(history_row)
+        for widget in (self.banner, self.history, self.entities):
+            row = QHBoxLayout()
+            row.setContentsMargins(DOCUMENT_CAPTION_INDENT, 0, DOCUMENT_CAPTION_INDENT, 0)
+            row.addWidget(widget)
+            layout.addLayout(row)
         text_row = QHBoxLayout()
         text_row.setSpacing(0)
         text_row.addWidget(self.splitter, 1)
@@ -220,6 +224,7 @@ class ReaderView(QWidget):
             self.translation_pane.set_text(None)
             self._stack.setCurrentIndex(0)
             self.note_keeper.show(())
+            self.entities.show_for(())
             return
         pattern = term_pattern(content.highlight_terms)
         palette = self.palette()
@@ -260,6 +265,7 @@ class ReaderView(QWidget):
         self.header.show_content(content)
         self.banner.show_for(content)
         self.history.show_for(content)
+        self.entities.show_for(content.entities)
         for button in self._toggle_buttons.values():
             button.setVisible(bool(content.sentences))
         self._stack.setCurrentIndex(1)
@@ -441,6 +447,14 @@ class ReaderView(QWidget):
     def _show_highlight(self) -> None:
         for pane in (self.original_pane, self.translation_pane):
             pane.show_sentences(self._hovered, self._active)
+
+    def _mark_entity(self, found: ArticleEntity | None) -> None:
+        """Mark the mentions of the entity under the mouse (None: take the marks away)."""
+        self._show_highlight()
+        if found is not None:
+            colour = mention_mark(found.entity.kind)
+            mark_mentions(self.original_pane, found.written_original, colour)
+            mark_mentions(self.translation_pane, found.written_translation, colour)
 
     def _reveal_counterpart(self, pane: SentencePane, sentence: int, *, centre: bool) -> None:
         other = self._other(pane)
