@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.names.aliases import KIND_ROW
+from monitor.names.entities import found_entity
 from monitor.names.types import ArticleEntity, EntityKind, EntityPage, NamedEntity
 
 if TYPE_CHECKING:
@@ -27,7 +28,12 @@ class NamesMethods:
         """The person, place or organisation ``name`` names (any form, any script, or its
         id). Raises :class:`NotFoundError` when none does."""
         table = self._parts.aliases()
-        found = table.entities.get(name.strip()) or table.entity_for(name)
+        typed = name.strip()
+        found = table.entities.get(typed) or found_entity(typed) or table.entity_for(typed)
+        if found is None:  # a name the Russian model found in the articles, by its form
+            found = next(
+                filter(None, map(found_entity, self._parts.store.names.found_named(typed))), None
+            )
         if found is None:
             raise NotFoundError(
                 f"no person, place or organisation is called {name.strip()!r} here; add it"

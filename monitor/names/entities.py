@@ -21,11 +21,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from indexes.morphology import terms_for
 from monitor.names.aliases import AliasTable
+from monitor.names.types import EntityKind, NamedEntity
+
+if TYPE_CHECKING:
+    from monitor.names.ner import FoundName
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _CJK = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3400-\u9fff\uf900-\ufaff]")
@@ -169,7 +174,10 @@ def article_entities(
 ) -> list[tuple[str, int, bool]]:
     """What one article mentions: (entity id, mentions, only in the translation), most
     mentioned first."""
-    in_original = finder.counts(original, language)
+    mentions = finder.mentions(original, language)
+    in_original = Counter(mention.entity for mention in mentions)
+    if language == "ru":  # names the table lacks, found by the Russian NER model
+        in_original.update(found_by_model(finder, original, mentions))
     in_translation = finder.counts(translation, "en") if translation else Counter()
     # The translation says again what the original says: its count stands only for what
     # the original does not name (a form the table lacks in that language).
@@ -180,6 +188,63 @@ def article_entities(
         (entity, count, entity not in in_original)
         for entity, count in sorted(merged.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def found_by_model(finder: EntityFinder, text: str, known: Sequence[Mention]) -> Counter[str]:
+    """Entities of the names the Russian NER model finds in ``text`` beyond the table's
+    ``known`` mentions: the table's own entity when its dictionary form is a form the table
+    has, else one of their own (:func:`found_entity_id`). Nothing when the model is missing."""
+    from monitor.names.ner import NerUnavailable, russian_names
+
+    try:
+        names = russian_names(text)
+    except NerUnavailable:
+        return Counter()
+    taken = [(mention.start, mention.end) for mention in known]
+    found: Counter[str] = Counter()
+    for name in _joined_names(text, names):
+        if any(start < name.end and name.start < end for start, end in taken):
+            continue  # the table named it already
+        entity = finder.table.entity_for(name.normal)
+        found[entity.id if entity is not None else found_entity_id(name.kind, name.normal)] += 1
+    return found
+
+
+def _joined_names(text: str, names: Sequence[FoundName]) -> list[FoundName]:
+    """The model sometimes cuts one name in two ("Ивана Петровича" | "Сидоренко"): names of
+    one kind with only a space between them are one."""
+    joined: list[FoundName] = []
+    for name in names:
+        last = joined[-1] if joined else None
+        if last and last.kind == name.kind and not text[last.end : name.start].strip():
+            joined[-1] = replace(
+                last,
+                end=name.end,
+                text=text[last.start : name.end],
+                normal=f"{last.normal} {name.normal}",
+            )
+        else:
+            joined.append(name)
+    return joined
+
+
+FOUND_PREFIX = "found:"  # the id of an entity the NER model found: found:person:Иван Сидоренко
+
+
+def found_entity_id(kind: str, normal: str) -> str:
+    """An entity of the model's own: its kind and dictionary form make its id (an index
+    keyword, so without spaces)."""
+    return f"{FOUND_PREFIX}{kind}:{'_'.join(normal.split())}"
+
+
+def found_entity(entity_id: str) -> NamedEntity | None:
+    """The entity an id of :func:`found_entity_id` stands for, or None for another id."""
+    if not entity_id.startswith(FOUND_PREFIX):
+        return None
+    kind, _, name = entity_id.removeprefix(FOUND_PREFIX).partition(":")
+    if kind not in EntityKind._value2member_map_ or not name:
+        return None
+    return NamedEntity(entity_id, EntityKind(kind), (("ru", (name.replace("_", " "),)),), "found")
 
 
 def entity_ids(found: Iterable[tuple[str, int, bool]]) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from monitor.names.entities import EntityFinder
+from monitor.names.aliases import AliasTable
+from monitor.names.entities import EntityFinder, found_entity
 from monitor.names.types import ArticleEntity, EntityPage, EntitySentence, NamedEntity
 
 if TYPE_CHECKING:
@@ -35,9 +36,14 @@ def article_entities(store: Store, finder: EntityFinder, article: Article) -> li
     written_english = _written(finder, english, "en") if english else {}
     found = []
     for entity_id, mentions in stored:
-        entity = finder.table.entities.get(entity_id)
+        entity = resolve(finder, entity_id)
         if entity is None:  # a spelling the user has since removed, or an older table
             continue
+        if entity_id not in finder.table.entities:  # found by the model: find it again
+            own = finder_for(finder, entity)
+            written |= _written(own, original, article.language)
+            if english:
+                written_english |= _written(own, english, "en")
         found.append(
             ArticleEntity(
                 entity,
@@ -48,6 +54,19 @@ def article_entities(store: Store, finder: EntityFinder, article: Article) -> li
             )
         )
     return found
+
+
+def resolve(finder: EntityFinder, entity_id: str) -> NamedEntity | None:
+    """The table's entity, or one the Russian NER model found (``found:…`` ids)."""
+    return finder.table.entities.get(entity_id) or found_entity(entity_id)
+
+
+def finder_for(finder: EntityFinder, entity: NamedEntity) -> EntityFinder:
+    """A finder that knows ``entity``: the table's, or one of its own for a found name
+    (its declined forms are recognised as the table's are)."""
+    if entity.id in finder.table.entities:
+        return finder
+    return EntityFinder(AliasTable([entity]))
 
 
 def _written(finder: EntityFinder, text: str, language: str | None) -> dict[str, list[str]]:
@@ -69,15 +88,13 @@ def entity_page(store: Store, finder: EntityFinder, entity: NamedEntity) -> Enti
         timeline[(moment.date().isoformat(), article.source_name)] += 1
     newest = sorted(articles, key=lambda a: a.published or a.retrieved_at, reverse=True)
     sentences: list[EntitySentence] = []
+    own = finder_for(finder, entity)
     for article in newest[:SENTENCE_ARTICLES]:
-        sentences += _sentences(store, finder, article, entity.id)
+        sentences += _sentences(store, own, article, entity.id)
         if len(sentences) >= MAX_SENTENCES:
             break
-    mentioned = [
-        (finder.table.entities[other], count)
-        for other, count in store.names.mentioned_with(entity.id)
-        if other in finder.table.entities
-    ]
+    resolved = [(resolve(finder, other), n) for other, n in store.names.mentioned_with(entity.id)]
+    mentioned = [(other, count) for other, count in resolved if other is not None]
     speaking = {article.source_id for article in articles}
     silent = tuple(s.name for s in store.sources() if s.id not in speaking)
     return EntityPage(

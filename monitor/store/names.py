@@ -79,6 +79,21 @@ class NameStore:
         )
         return [int(row[0]) for row in rows]
 
+    def found_named(self, name: str) -> list[str]:
+        """Ids of entities the NER model found whose name is ``name`` (its dictionary form,
+        any case) or ends with it (a surname): the most mentioned first."""
+        wanted = "_".join(name.split()).casefold()
+        rows = self._db.execute(
+            "SELECT entity, SUM(mentions) AS n FROM article_entities WHERE entity LIKE 'found:%'"
+            " GROUP BY entity ORDER BY n DESC, entity"
+        )
+        ids = [str(row[0]) for row in rows]
+        return [
+            i
+            for i in ids
+            if (body := i.split(":", 2)[-1].casefold()) == wanted or body.endswith("_" + wanted)
+        ]
+
     def mentioned_with(self, entity: str, limit: int = 10) -> list[tuple[str, int]]:
         """The entities most often mentioned in the same articles: (entity id, articles)."""
         rows = self._db.execute(

@@ -175,3 +175,28 @@ def test_a_watchlist_follows_an_entity_in_every_script(collection):
         store.save_extraction(page_outcome(store.article(article_id), text, language="ko"))
     [status] = monitor.check_watchlists()
     assert (status.total_matches, status.new_matches, status.fresh_matches) == (5, 1, 1)
+
+
+def test_names_the_table_lacks_are_found_in_russian_by_the_model(collection):
+    monitor, _ = collection
+    store = parts(monitor).store
+    neva = next(s.id for s in monitor.sources() if s.name == "Neva Post")
+    text = (
+        "Глава района Иван Петрович Сидоренко приехал в Шебекино. "
+        "Ивана Петровича Сидоренко встретил Песков."
+    )
+    url = "https://example.test/later/ner"
+    draft = ArticleDraft(neva, url, url, "Визит", None, DAY + timedelta(days=3), 0, "", "", "ru")
+    article_id = store.insert_article(draft)
+    store.save_extraction(page_outcome(store.article(article_id), text, language="ru"))
+    list(monitor.sync_index())
+    found = {e.entity.id: e for e in monitor.article_entities(article_id)}
+    person = found["found:person:Иван_Петрович_Сидоренко"]
+    assert person.mentions == 2 and person.entity.kind is EntityKind.PERSON
+    assert set(person.written_original) == {"Иван Петрович Сидоренко", "Ивана Петровича Сидоренко"}
+    assert "dmitry-peskov" in found  # the table's, not found twice
+    page = monitor.entity_page("Сидоренко")  # by the surname of its dictionary form
+    assert page.entity.name == "Иван Петрович Сидоренко" and page.articles == 1
+    assert len(page.sentences) == 2
+    hits = monitor.search(SearchRequest("entity:found:person:Иван_Петрович_Сидоренко"))
+    assert [hit.article.id for hit in hits.hits] == [article_id]
