@@ -35,7 +35,9 @@ MAX_NAME_WORDS = 4  # "Kim Jong Un", "Ursula von der Leyen"
 MAX_FORMS = 12  # a name's other forms searched at most (the table holds a few per language)
 FUZZY_MARK = "~"  # after a sound key in the widened text: match it within an edit
 MIN_SOUND_KEY = 4  # a shorter key ("kim", "li") would match a great many names
+MIN_SURNAME_KEY = 7  # a surname searched alone ("hinstein"), not a short one ("lavlov")
 FUZZY_SOUND_KEY = 6  # keys this long match with one edit (indexes.sounds.close_enough)
+FUZZY_WORD_KEY = 7  # one typed word's key this long matches within an edit (Uzhhorod, Ужгород)
 FUZZY_WINDOW_KEY = 8  # a Hangul or Han window's key this long too (a full name)
 # The first letters of a key are never the edit: Whoosh tries every indexed key that starts
 # with them, so each letter more cuts a name query's time (bench/names_cost).
@@ -127,6 +129,13 @@ def _widened(span: str, expansion: NameExpansion) -> str:
     alternatives = [typed, *(f'"{form}"' for form in expansion.forms)]
     if expansion.sound:  # typed words: their sound within an edit
         alternatives.append(f"{SOUND_FIELD}:{expansion.sound}{FUZZY_MARK}")
+        # A name the table lacks: its surname alone too, when long enough to be rare. First
+        # names are where Russian and Ukrainian part most (Alexander, Олександр), and a
+        # text names a person by the surname after the first mention. (A name the table
+        # has keeps its first name: Volodymyr Zelensky is not Olena Zelenska.)
+        surname = None if expansion.forms else word_key(span.split()[-1])
+        if surname is not None and len(surname) >= MIN_SURNAME_KEY:
+            alternatives.append(f"{SOUND_FIELD}:{surname}")
     # A Cyrillic form's sound finds it declined where its stem would not: the Snowball
     # stem of Киев is "ки", of Киеве "киев"; both sound "kiev".
     keys = {query_key(form.split()) for form in expansion.forms if _script_of(form) == "cyrillic"}

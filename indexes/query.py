@@ -54,7 +54,14 @@ from whoosh.qparser import QueryParser, plugins, syntax
 from whoosh.qparser.taggers import RegexTagger
 
 from indexes.errors import QuerySyntaxError
-from indexes.names import FUZZY_MARK, NameLookup, expand_names, sound_query, word_sound
+from indexes.names import (
+    FUZZY_MARK,
+    FUZZY_WORD_KEY,
+    NameLookup,
+    expand_names,
+    sound_query,
+    word_sound,
+)
 from indexes.query_filters import date_query, date_range, language_query, parameter_filters
 from indexes.query_text import (
     FIELD_ALIASES,
@@ -280,7 +287,9 @@ class _RoutedNode(_QueryNode):
                 return None  # nothing searchable in one of its languages: cannot require it
             subqueries.append(subquery)
         if self.sound is not None:
-            subqueries.append(sound_query(self.sound, fuzzy=False))
+            # One edit only on a long word: a short one reaches other names (Lavrov, Lvov).
+            fuzzy = len(self.sound) >= FUZZY_WORD_KEY
+            subqueries.append(sound_query(self.sound, fuzzy=fuzzy))
         return syntax.attach(wq.Or(subqueries), self)
 
 

@@ -229,7 +229,7 @@ def run_core(plan: dict[str, Any], recorder: Recorder) -> dict[str, Any]:
 
     hits = opened = 0
     for query in plan["queries"]:
-        rows, _ = queries.search_rows(monitor, SearchRequest(query, page_size=PAGE_SIZE))
+        rows, _, _ = queries.search_rows(monitor, SearchRequest(query, page_size=PAGE_SIZE))
         hits += bool(rows)
         if rows:
             queries.reader_content(monitor, rows[0].id, (query,))
