@@ -36,6 +36,7 @@ from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
+from monitor.stories_door import StoriesMethods
 from monitor.types import (
     Article,
     ArticleState,
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from translations.types import AvailablePackage, InstallReport, PackageInfo, PackageProblem
 
 
-class Monitor(CollectionMethods, NamesMethods):
+class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
 
     Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a

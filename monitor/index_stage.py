@@ -32,6 +32,7 @@ from monitor.errors import MonitorError, StoreError
 from monitor.names.entities import EntityFinder, article_entities, entity_ids
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
+from monitor.stories.grouping import StoryGrouper
 from monitor.types import Article, Progress, ProgressKind
 
 _log = logging.getLogger(__name__)
@@ -51,8 +52,11 @@ class IndexStage:
         *,
         batch: int = BATCH_CHANGES,
         entities: Callable[[], EntityFinder] | None = None,
+        stories: StoryGrouper | None = None,
     ) -> None:
         self._store = store
+        # Grouping into stories needs each article's entities, found here: it follows.
+        self._stories = stories
         self._entities = entities  # finds the entities each article mentions, as it is indexed
         self._translations = store.translations
         self._changes = store.change_log
@@ -63,6 +67,11 @@ class IndexStage:
         return self._changes.count_since(self._index.synced)
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
+        yield from self._sync(cancel)
+        if self._stories is not None and not cancel.is_set():
+            yield from self._stories.run(cancel)
+
+    def _sync(self, cancel: threading.Event) -> Iterator[Progress]:
         if self._index.needs_rebuild:
             yield from self.rebuild(cancel)
             return

@@ -106,8 +106,14 @@ class Parts:
     def index_stage(self) -> IndexStage:
         if self._index_stage is None:
             from monitor.index_stage import IndexStage
+            from monitor.stories.grouping import StoryGrouper
 
-            self._index_stage = IndexStage(self.store, self.index, entities=self.entity_finder)
+            self._index_stage = IndexStage(
+                self.store,
+                self.index,
+                entities=self.entity_finder,
+                stories=StoryGrouper(self.store, self.clock),
+            )
         return self._index_stage
 
     def aliases(self) -> AliasTable:

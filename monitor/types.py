@@ -20,6 +20,8 @@ from monitor.names.types import EntityKind as EntityKind
 from monitor.names.types import EntityPage as EntityPage
 from monitor.names.types import EntitySentence as EntitySentence
 from monitor.names.types import NamedEntity as NamedEntity
+from monitor.stories.types import Story as Story
+from monitor.stories.types import StoryMember as StoryMember
 
 # The translation models' plain data, offered the same way (installed, broken, offered online).
 from translations.types import AvailablePackage as AvailablePackage

@@ -21,7 +21,7 @@ from monitor.errors import StoreError
 if TYPE_CHECKING:
     pass
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -321,6 +321,44 @@ CREATE TABLE article_entities (
 CREATE INDEX article_entities_entity ON article_entities(entity);
 """
 
+# Stories (monitor.stories): each article's story and why it joined, what the user moved
+# out of a story (never put back), and each grouped article's features and the keys its
+# features are found by.
+_SCHEMA_V16 = """
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL,
+    linked_to INTEGER,
+    by_user INTEGER NOT NULL DEFAULT 0,
+    with_translation INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+CREATE TABLE story_apart (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL,
+    PRIMARY KEY (article_id, story_id)
+) WITHOUT ROWID;
+CREATE TABLE story_features (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    moment TEXT NOT NULL,
+    features TEXT NOT NULL
+);
+CREATE TABLE story_keys (
+    key TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    moment TEXT NOT NULL
+);
+CREATE INDEX story_keys_key ON story_keys(key, moment);
+CREATE INDEX story_keys_article ON story_keys(article_id);
+"""
+
 _MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -337,6 +375,7 @@ _MIGRATIONS = {
     13: _SCHEMA_V13,
     14: _SCHEMA_V14,
     15: _SCHEMA_V15,
+    16: _SCHEMA_V16,
 }
 
 

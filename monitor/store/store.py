@@ -38,6 +38,7 @@ from monitor.store.rows import (
     post_details_from_json,
 )
 from monitor.store.source_records import SourceRecords
+from monitor.store.stories import StoryStore
 from monitor.store.translations import TranslationStore
 from monitor.store.update_runs import UpdateRuns
 from monitor.store.watchlist_store import WatchlistStore
@@ -87,6 +88,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """Article pages due to be asked for again."""
         self.post_history = PostHistory(self._database)
         self.names = NameStore(self._database)
+        self.stories = StoryStore(self._database)
         """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""

@@ -37,6 +37,17 @@ NAMES_SCHEMA = (
     "article_entities",
     "article_entities_entity",
 )
+# Schema 16: stories, their articles, the user's separations, features and their keys.
+STORIES_SCHEMA = (
+    "stories",
+    "story_articles",
+    "story_articles_story",
+    "story_apart",
+    "story_features",
+    "story_keys",
+    "story_keys_key",
+    "story_keys_article",
+)
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -93,6 +104,11 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
             raw.execute(f"ALTER TABLE articles DROP COLUMN {column}")
         raw.execute("DROP TABLE name_spellings")  # schema 15
         raw.execute("DROP TABLE article_entities")
+        raw.execute("DROP TABLE story_keys")  # schema 16
+        raw.execute("DROP TABLE story_features")  # schema 16
+        raw.execute("DROP TABLE story_apart")  # schema 16
+        raw.execute("DROP TABLE story_articles")  # schema 16
+        raw.execute("DROP TABLE stories")  # schema 16
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -112,6 +128,7 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
             *NOTES_SCHEMA,
             *VERSIONS_SCHEMA,
             *NAMES_SCHEMA,
+            *STORIES_SCHEMA,
         }
         assert migrated["counts"] == before["counts"]
         assert migrated["translations"] == before["translations"]

@@ -179,6 +179,11 @@ def test_an_upgraded_store_counts_what_it_held_as_seen(collection: Collection, t
             old.execute(f"ALTER TABLE articles DROP COLUMN {column}")
         old.execute("DROP TABLE name_spellings")  # schema 15
         old.execute("DROP TABLE article_entities")
+        old.execute("DROP TABLE story_keys")  # schema 16
+        old.execute("DROP TABLE story_features")  # schema 16
+        old.execute("DROP TABLE story_apart")  # schema 16
+        old.execute("DROP TABLE story_articles")  # schema 16
+        old.execute("DROP TABLE stories")  # schema 16
         old.execute("PRAGMA user_version = 9")
     store = Store(path)
     try:

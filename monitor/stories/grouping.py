@@ -1,0 +1,186 @@
+"""Grouping articles into stories as they arrive: a new article joins the story it shares
+most with, within a few days of it, or starts a story of its own.
+
+How two articles are compared (:func:`likeness`), each signal weighted by how rare its keys
+are among the grouped articles (a story about Zelensky is told by his name; "Ukraine" says
+little):
+
+* a wire copy (their texts' sketches mostly the same) belongs with its original outright;
+* otherwise the share of the newcomer's entities the other names, of its numbers the other
+  gives, and the closeness of their English terms (when both have English), weighted
+  together; one entity or number in common is not enough on its own.
+
+A story's score for the newcomer is its best member's. The user's corrections stand: an
+article the user placed is never moved, and an article the user took out of a story is never
+put back into it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from monitor.clock import Clock
+from monitor.stories.features import Features, features, resemblance
+from monitor.types import Progress, ProgressKind
+
+if TYPE_CHECKING:
+    from monitor.store import Store
+
+WINDOW = timedelta(days=3)  # how far apart in time two articles of one story may be
+THRESHOLD = 0.34  # the likeness an article needs to join a story
+WIRE_COPY = 0.5  # sketches this alike: the same text, republished
+CANDIDATES = 200  # the articles sharing the most keys are compared, no more
+BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    score: float
+    reason: str
+
+
+def likeness(new: Features, old: Features, rarity: Mapping[str, float]) -> Likeness:
+    """How likely ``old`` tells the story ``new`` does (0–1), and why."""
+    copied = resemblance(new.sketch, old.sketch)
+    if copied >= WIRE_COPY:
+        return Likeness(1.0, f"the same text ({copied:.0%} alike)")
+    shared_entities = new.entities & old.entities
+    shared_numbers = new.numbers & old.numbers
+    entity = _share(shared_entities, new.entities, "e:", rarity)
+    number = _share(shared_numbers, new.numbers, "n:", rarity)
+    signals = [(entity, 0.5), (number, 0.25)]
+    words = 0.0
+    if new.terms and old.terms:
+        words = _cosine(new.terms, old.terms, rarity)
+        signals.append((words, 0.35))
+    weight = sum(w for _, w in signals)
+    score = sum(value * w for value, w in signals) / weight
+    if len(shared_entities) + len(shared_numbers) < 2 and words < 0.5:
+        score = min(score, THRESHOLD * 0.9)  # one name or number in common is not a story
+    parts = []
+    if shared_entities:
+        parts.append("names " + ", ".join(sorted(shared_entities)))
+    if shared_numbers:
+        parts.append("numbers " + ", ".join(sorted(shared_numbers)))
+    if words:
+        parts.append(f"English words {words:.0%} alike")
+    return Likeness(score, "; ".join(parts) or "nothing in common")
+
+
+def _share(
+    shared: frozenset[str], mine: frozenset[str], prefix: str, rarity: Mapping[str, float]
+) -> float:
+    total = sum(rarity.get(prefix + key, 1.0) for key in mine)
+    if not total:
+        return 0.0
+    return sum(rarity.get(prefix + key, 1.0) for key in shared) / total
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float], rarity: Mapping[str, float]) -> float:
+    def weight(term: str) -> float:
+        return rarity.get("t:" + term, 1.0)
+
+    dot = sum(a[t] * b[t] * weight(t) ** 2 for t in a.keys() & b.keys())
+    norm_a = math.sqrt(sum((v * weight(t)) ** 2 for t, v in a.items()))
+    norm_b = math.sqrt(sum((v * weight(t)) ** 2 for t, v in b.items()))
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
+class StoryGrouper:
+    """Groups the store's pending articles into stories, oldest first (on the writer)."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._stories = store.stories
+        self._clock = clock
+
+    def run(self, cancel: threading.Event) -> Iterator[Progress]:
+        done = 0
+        while not cancel.is_set():
+            pending = self._stories.pending(BATCH)
+            if not pending:
+                return
+            for article_id in pending:
+                if cancel.is_set():
+                    return
+                self.place(article_id)
+            done += len(pending)
+            yield Progress(
+                ProgressKind.INDEXED,
+                None,
+                None,
+                f"grouped {done} articles into stories",
+                done,
+                done,
+            )
+            if len(pending) < BATCH:
+                return
+
+    def place(self, article_id: int) -> int:
+        """Put one article into its story; the story's id."""
+        article = self._store.article(article_id)
+        translation = self._store.translations.translation(article_id)
+        translated = translation is not None and translation.by_model
+        english = ""
+        if translated and translation is not None:
+            english = f"{translation.title}\n{translation.text}"
+        elif article.language == "en":
+            english = f"{article.title}\n{article.text}"
+        entities = frozenset(e for e, _ in self._store.names.entities_of([article_id])[article_id])
+        mine = features(entities, f"{article.title}\n{article.text}", english)
+        moment = article.published or article.retrieved_at
+        keys = sorted(mine.keys())
+        self._stories.save_features(article_id, moment, _stored(mine), keys)
+        best = self._best_story(article_id, mine, keys, moment)
+        story = None if best is None else best[0]
+        link = (1.0, "the first article of its story", None) if best is None else best[1:]
+        return self._stories.place(article_id, story, link, at=self._clock(), translated=translated)
+
+    def _best_story(
+        self, article_id: int, mine: Features, keys: list[str], moment: datetime
+    ) -> tuple[int, float, str, int | None] | None:
+        sharing = self._stories.sharing(keys, moment - WINDOW, moment + WINDOW, article_id)
+        if not sharing:
+            return None
+        candidates = [other for other, _ in sharing.most_common(CANDIDATES)]
+        stories = self._stories.stories_of(candidates)
+        apart = self._stories.apart(article_id)
+        stored = self._stories.features_of([c for c in candidates if c in stories])
+        total = max(1, self._stories.keyed_articles())
+        rarity = {
+            key: math.log((total + 1) / (count + 1)) + 1.0
+            for key, count in self._stories.key_counts(keys).items()
+        }
+        best: tuple[int, float, str, int | None] | None = None
+        for other, data in stored.items():
+            story = stories[other]
+            if story in apart:
+                continue
+            found = likeness(mine, _loaded(data), rarity)
+            if found.score >= THRESHOLD and (best is None or found.score > best[1]):
+                best = (story, found.score, f"{found.reason} (with article {other})", other)
+        return best
+
+
+def _stored(found: Features) -> dict[str, object]:
+    return {
+        "entities": sorted(found.entities),
+        "numbers": sorted(found.numbers),
+        "terms": found.terms,
+        "sketch": list(found.sketch),
+    }
+
+
+def _loaded(data: Mapping[str, object]) -> Features:
+    terms = data.get("terms")
+    return Features(
+        frozenset(map(str, data.get("entities") or ())),  # type: ignore[call-overload]
+        frozenset(map(str, data.get("numbers") or ())),  # type: ignore[call-overload]
+        {str(k): float(v) for k, v in terms.items()} if isinstance(terms, dict) else {},
+        tuple(int(h) for h in data.get("sketch") or ()),  # type: ignore[attr-defined]
+    )
