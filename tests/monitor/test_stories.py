@@ -1,0 +1,162 @@
+"""Stories form as articles are indexed, across languages, in a real store and index: the
+same event told by outlets in five languages is one story, a look-alike event of the same
+day is another, a wire copy joins its original, and the user's corrections stand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor import Monitor, open_monitor
+from monitor.errors import NotFoundError
+from monitor.store.store import ArticleDraft
+from monitor.types import SourceKind
+from tests.support.extraction import page_outcome
+from tests.support.inside import parts
+
+START = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+# (key, outlet, language, hours after START, title, text)
+ARTICLES = [
+    (
+        "ru",
+        "Neva Post",
+        "ru",
+        0,
+        "Удар по Харькову",
+        "Ночью армия России нанесла удар по Харькову. Погибли 14 человек, ранены 37. "
+        "Зеленский призвал союзников ускорить поставки ПВО.",
+    ),
+    (
+        "uk",
+        "Kyiv Wire",
+        "uk",
+        1,
+        "Удар по Харкову",
+        "Уночі росія атакувала Харків. Загинули 14 людей, поранено 37. "
+        "Зеленський закликав партнерів пришвидшити постачання ППО.",
+    ),
+    (
+        "ko",
+        "Seoul Daily",
+        "ko",
+        3,
+        "하르키우 공습",
+        "러시아군이 밤사이 하르키우를 공격해 14명이 숨지고 37명이 다쳤다. "
+        "젤렌스키 대통령은 방공망 지원을 촉구했다.",
+    ),
+    (
+        "zh",
+        "East Bulletin",
+        "zh",
+        4,
+        "哈尔科夫遇袭",
+        "俄军夜间袭击哈尔科夫，造成14人死亡、37人受伤。泽连斯基呼吁盟友加快提供防空系统。",
+    ),
+    (
+        "en",
+        "Harbour Ledger",
+        "en",
+        5,
+        "Strike on Kharkiv kills 14",
+        "A Russian strike on Kharkiv overnight killed 14 people and wounded 37. Zelensky urged "
+        "allies to speed up air defence deliveries.",
+    ),
+    # The same day, the same kind of event, elsewhere: another story.
+    (
+        "odesa",
+        "Neva Post",
+        "ru",
+        2,
+        "Удар по Одессе",
+        "Армия России нанесла удар по Одессе. Погибли 3 человека, ранены 11. Порт поврежден.",
+    ),
+    # A wire copy of the Russian report by another outlet.
+    (
+        "copy",
+        "Volga Daily",
+        "ru",
+        6,
+        "Харьков: 14 погибших",
+        "Ночью армия России нанесла удар по Харькову. Погибли 14 человек, ранены 37. "
+        "Зеленский призвал союзников ускорить поставки ПВО. Источник: Neva Post.",
+    ),
+    # Nothing in common with anything.
+    ("cabbage", "Seoul Daily", "ko", 2, "배춧값 급등", "배추 가격이 한 달 새 두 배로 올랐다."),
+]
+
+
+def store_articles(monitor: Monitor) -> dict[str, int]:
+    store = parts(monitor).store
+    sources: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for key, outlet, language, hours, title, text in ARTICLES:
+        if outlet not in sources:
+            url = f"https://{len(sources)}.example.test/feed.xml"
+            sources[outlet] = store.add_source(url, kind=SourceKind.FEED, name=outlet).id
+        url = f"https://example.test/{key}"
+        published = START + timedelta(hours=hours)
+        draft = ArticleDraft(sources[outlet], url, url, title, None, published, 0, "", "", language)
+        article_id = store.insert_article(draft)
+        store.save_extraction(page_outcome(store.article(article_id), text, language=language))
+        ids[key] = article_id
+    return ids
+
+
+@pytest.fixture
+def grouped(tmp_path: Path) -> Iterator[tuple[Monitor, dict[str, int]]]:
+    with open_monitor(tmp_path / "data") as monitor:
+        ids = store_articles(monitor)
+        list(monitor.group_stories())
+        yield monitor, ids
+
+
+def story_sets(monitor: Monitor, ids: dict[str, int]) -> set[frozenset[str]]:
+    by_story: dict[int | None, set[str]] = {}
+    for key, article_id in ids.items():
+        by_story.setdefault(monitor.story_of(article_id), set()).add(key)
+    return {frozenset(keys) for keys in by_story.values()}
+
+
+def test_one_event_in_five_languages_is_one_story_and_look_alikes_are_apart(grouped):
+    monitor, ids = grouped
+    assert story_sets(monitor, ids) == {
+        frozenset({"ru", "uk", "ko", "zh", "en", "copy"}),
+        frozenset({"odesa"}),
+        frozenset({"cabbage"}),
+    }
+    [story] = monitor.stories()  # two articles at least
+    assert story.outlets == (
+        "Neva Post",
+        "Kyiv Wire",
+        "Seoul Daily",
+        "East Bulletin",
+        "Harbour Ledger",
+        "Volga Daily",
+    )
+    assert set(story.languages) == {"ru", "uk", "ko", "zh", "en"}
+    reasons = {m.article_id: m.reason for m in story.members}
+    assert reasons[ids["ru"]] == "the first article of its story"
+    assert reasons[ids["copy"]].startswith("the same text")
+    assert "kharkiv" in reasons[ids["ko"]] and "14" in reasons[ids["ko"]]
+    assert dict(story.entities)["kharkiv"] == 6
+
+
+def test_the_users_moves_and_merges_stand_when_grouping_runs_again(grouped):
+    monitor, ids = grouped
+    story = monitor.story_of(ids["ru"])
+    assert story is not None
+    alone = monitor.move_to_story(ids["zh"], None)  # "this one is another story"
+    list(monitor.group_stories())
+    assert monitor.story_of(ids["zh"]) == alone != story
+    odesa = monitor.story_of(ids["odesa"])
+    assert odesa is not None
+    assert monitor.merge_stories(story, odesa) == 1  # "these are one story"
+    list(monitor.group_stories())
+    assert monitor.story_of(ids["odesa"]) == story
+    members = {m.article_id: m for m in monitor.story(story).members}
+    assert members[ids["odesa"]].by_user
+    with pytest.raises(NotFoundError):
+        monitor.story(10_000)
