@@ -33,6 +33,7 @@ from monitor.cli.models import add_model_commands
 from monitor.cli.names import add_names_commands
 from monitor.cli.notes import add_notes_commands
 from monitor.cli.search import add_search_commands
+from monitor.cli.stories import add_stories_commands
 
 if TYPE_CHECKING:
     from monitor.cli.handlers import Handler
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_collection_commands(commands)
     add_notes_commands(commands)
     add_names_commands(commands)
+    add_stories_commands(commands)
     return parser
 
 

@@ -4,6 +4,7 @@ day is another, a wire copy joins its original, and the user's corrections stand
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
+from monitor.cli import main
 from monitor.errors import NotFoundError
 from monitor.store.store import ArticleDraft
 from monitor.types import SourceKind
@@ -160,3 +162,28 @@ def test_the_users_moves_and_merges_stand_when_grouping_runs_again(grouped):
     assert members[ids["odesa"]].by_user
     with pytest.raises(NotFoundError):
         monitor.story(10_000)
+
+
+def test_the_cli_lists_shows_moves_and_merges_stories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    with open_monitor(tmp_path / "data") as monitor:
+        ids = store_articles(monitor)  # grouped by the CLI itself
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "stories"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert "6 articles  Удар по Харькову" in listed[0]
+    story = int(listed[0].split()[0])
+    assert main([*data, "story", "show", str(story)]) == 0
+    shown = capsys.readouterr().out
+    assert "why: the first article of its story" in shown
+    assert "why: the same text" in shown
+    assert main([*data, "story", "show", "--json", str(story)]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert {a["id"] for a in as_json["articles"]} == {
+        ids[k] for k in ("ru", "uk", "ko", "zh", "en", "copy")
+    }
+    assert main([*data, "story", "move", str(ids["en"])]) == 0
+    assert "is now in a story of its own" in capsys.readouterr().out
+    assert main([*data, "story", "show", "99999"]) == 1
+    assert "no story with id 99999" in capsys.readouterr().err
