@@ -41,8 +41,14 @@ def related(
     terms = searcher.key_terms_from_text(field, text, numterms=KEY_TERMS, normalize=True)
     if not terms:
         return []
+    # English originals are indexed as written, not as a translation: an English text's key
+    # terms (the translation field and English originals share one analyzer) are looked up in
+    # both, so a translated article finds English coverage and an English one finds
+    # translated coverage.
+    english = (TRANSLATION_FIELD, original_field("en"))
+    fields = english if field in english else (field,)
     query = whoosh_query.Or(
-        [whoosh_query.Term(field, word, boost=weight) for word, weight in terms]
+        [whoosh_query.Term(f, word, boost=weight) for word, weight in terms for f in fields]
     )
     filters: list[whoosh_query.Query] = []
     published = stored.get("published")

@@ -67,7 +67,7 @@ def compare(
     wanted = [i for i in dict.fromkeys(pinned_ids) if i != article_id][: MAX_COMPARED - 1]
     found = {a.id: a for a in store.articles_by_ids(wanted)}
     pinned = [found[i] for i in wanted if i in found]
-    related = _related(parts, article_id, notes)
+    related = _coverage(parts, article_id, notes)
     chosen: list[tuple[Article, CompareRole, float | None]] = [(base, CompareRole.BASE, None)]
     chosen += [(article, CompareRole.PINNED, None) for article in pinned]
     taken_ids = {article_id, *found}
@@ -230,6 +230,19 @@ def _compared(
         ),
         marked_words=tuple(sorted(words_with_stems(draft.texts, draft.language, stems))),
     )
+
+
+def _coverage(parts: Parts, article_id: int, notes: list[str]) -> list[tuple[Article, float]]:
+    """The other articles of the base's story, most alike first; without a story of more
+    than one article, the index's related articles (more-like-this over the English)."""
+    stories = parts.store.stories
+    story = stories.story_of(article_id)
+    members = [m for m in stories.members(story) if m[0] != article_id] if story else []
+    if not members:
+        return _related(parts, article_id, notes)
+    found = {a.id: a for a in parts.store.articles_by_ids(m[0] for m in members)}
+    ranked = sorted(members, key=lambda m: -m[1])
+    return [(found[m[0]], m[1]) for m in ranked if m[0] in found]
 
 
 def _related(parts: Parts, article_id: int, notes: list[str]) -> list[tuple[Article, float]]:

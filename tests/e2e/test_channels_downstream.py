@@ -195,12 +195,6 @@ def test_compare_from_a_web_article_puts_the_post_beside_it_under_the_channel_ti
     assert comparison.not_covered == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indexes/related.py looks a translated article's key terms up only in the 'trans' "
-    "field; English originals are indexed without it (monitor/index_stage.py: translated is "
-    "False for route 'original language'), so no translated base ever finds English coverage",
-)
 def test_compare_from_a_post_brings_in_the_english_web_article(collection: Collection) -> None:
     monitor, ids = collection.monitor, collection.post_ids
     comparison = monitor.compare(ids[11])

@@ -23,7 +23,7 @@ class CompareDemo:
     data_dir: Path
     nuri_ko: int  # the Korean launch story
     typhoon_zh: int  # an unrelated story, to change the base to
-    english_nuri: int  # the English launch story (not among the Korean story's related)
+    english_nuri: int  # the English launch story (in the Korean article's story)
     sources: tuple[str, ...]
 
 
