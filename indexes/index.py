@@ -36,6 +36,7 @@ from indexes.schema import (
     NOTES_FIELD,
     SCHEMA_VERSION,
     SOUND_FIELD,
+    STORY_FIELD,
     TRANSLATION_FIELD,
     build_schema,
     original_field,
@@ -330,6 +331,8 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
         fields[NOTES_FIELD] = document.notes
     if document.entities:
         fields[ENTITY_FIELD] = " ".join(document.entities)
+    if document.story is not None:
+        fields[STORY_FIELD] = str(document.story)
     if document.published is not None:
         published = document.published.astimezone(UTC).replace(tzinfo=None)
         fields["published"] = published

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from indexes.errors import QuerySyntaxError
-from indexes.schema import ENTITY_FIELD, NOTES_FIELD, SOUND_FIELD
+from indexes.schema import ENTITY_FIELD, NOTES_FIELD, SOUND_FIELD, STORY_FIELD
 
 # Far above any query typed or kept in a watchlist, far below what makes parsing slow (Whoosh
 # needs ~25 ms for a 1,000-letter word, seconds for 10,000) or deep (its parser recurses).
@@ -27,6 +27,7 @@ FIELD_ALIASES = {
     "notes": NOTES_FIELD,
     SOUND_FIELD: SOUND_FIELD,  # written by indexes.names for a name's sound key
     "entity": ENTITY_FIELD,
+    "story": STORY_FIELD,
 }
 EXAMPLES = {
     NOTES_FIELD: 'FIELD:sanctions or FIELD:"call the mayor"',
@@ -35,11 +36,14 @@ EXAMPLES = {
     "day": "FIELD:2026-11-20 or FIELD:[2026-11-01 TO 2026-11-20]",
     SOUND_FIELD: "FIELD:zelenski",
     ENTITY_FIELD: "FIELD:volodymyr-zelensky",
+    STORY_FIELD: "FIELD:12",
 }
 MIN_PREFIX = 2  # a 1-letter prefix would expand to a large part of the vocabulary
 
 # Taggers, all anchored so they only fire where the pre-check tokenizer sees the same token.
-FIELD_EXPR = r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note|sound|entity)):"
+FIELD_EXPR = (
+    r"(?:^|(?<=[\s(\-]))(?P<text>(?i:outlet|language|lang|date|notes|note|sound|entity|story)):"
+)
 PREFIX_EXPR = r"(?P<text>[^\s*()\"]+)[*](?=\s|$|\))"
 GTLT_EXPR = r"(?<=:)(?P<rel><=|>=|=<|=>|<|>)"
 RANGE_EXPR = re.compile(

@@ -24,7 +24,8 @@ NOTES_FIELD = "notes"
 SOUND_FIELD = "sound"
 # The ids of the entities an article mentions (found by the caller): entity:kim-jong-un.
 ENTITY_FIELD = "entity"
-SCHEMA_VERSION = 3  # bump when fields or analyzers change: the index is then rebuilt
+STORY_FIELD = "story"  # the story an article is part of: story:12
+SCHEMA_VERSION = 4  # bump when fields or analyzers change: the index is then rebuilt
 
 
 def original_field(language: str | None) -> str:
@@ -56,4 +57,5 @@ def build_schema() -> Schema:
         # Whether a key is there is all a search asks: no frequencies, no field lengths.
         **{SOUND_FIELD: FieldType(Existence(), analyzer=sound_analyzer(), scorable=False)},
         **{ENTITY_FIELD: KEYWORD(lowercase=True, scorable=True)},
+        **{STORY_FIELD: ID()},
     )

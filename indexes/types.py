@@ -25,6 +25,7 @@ class IndexDocument:
     degenerate: bool = False
     notes: str = ""  # the user's notes on its sentences, one a line
     entities: tuple[str, ...] = ()  # ids of the people, places, organisations it mentions
+    story: int | None = None  # the story it is part of (found by the caller)
 
 
 class SortOrder(enum.StrEnum):

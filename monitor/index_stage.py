@@ -55,7 +55,7 @@ class IndexStage:
         stories: StoryGrouper | None = None,
     ) -> None:
         self._store = store
-        # Grouping into stories needs each article's entities, found here: it follows.
+        # Grouping into stories needs each article's entities, found here (see _documents).
         self._stories = stories
         self._entities = entities  # finds the entities each article mentions, as it is indexed
         self._translations = store.translations
@@ -67,11 +67,6 @@ class IndexStage:
         return self._changes.count_since(self._index.synced)
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
-        yield from self._sync(cancel)
-        if self._stories is not None and not cancel.is_set():
-            yield from self._stories.run(cancel)
-
-    def _sync(self, cancel: threading.Event) -> Iterator[Progress]:
         if self._index.needs_rebuild:
             yield from self.rebuild(cancel)
             return
@@ -152,6 +147,11 @@ class IndexStage:
             documents.append(document)
         if found:
             self._store.names.set_entities_of(found)  # one write a chunk
+        if self._stories is not None:
+            # Grouping needs the entities just found; the story goes into the index with the
+            # article (story:ID), oldest first so that a story's first article starts it.
+            stories = self._stories.settle(chunk)
+            documents = [replace(d, story=stories.get(d.article_id)) for d in documents]
         yield from documents
 
     def _prune(self, committed: int) -> None:

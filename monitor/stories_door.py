@@ -24,8 +24,8 @@ class StoriesMethods:
     _parts: Parts
 
     def group_stories(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
-        """Put every article not yet in a story into one (the index first brought up to
-        date: grouping needs the entities indexing finds)."""
+        """Put every article not yet in a story into one: grouping is part of indexing (it
+        needs the entities indexing finds), so this brings the index up to date."""
         return self._parts.index_stage.run(cancel or threading.Event())
 
     def story_of(self, article_id: int) -> int | None:
@@ -89,7 +89,7 @@ class StoriesMethods:
         if old != story_id:
             stories.keep_apart(article_id, old)
         reason = "placed here by the user"
-        return stories.place(
+        placed = stories.place(
             article_id,
             story_id,
             (1.0, reason, None),
@@ -97,6 +97,8 @@ class StoriesMethods:
             translated=True,
             by_user=True,
         )
+        stories.mark_changed([article_id])  # the index's story:ID follows
+        return placed
 
     def merge_stories(self, into: int, other: int) -> int:
         """Make two stories one (``other`` into ``into``); how many articles moved."""
@@ -106,7 +108,10 @@ class StoriesMethods:
                 raise NotFoundError(f"no story with id {story_id}")
         if into == other:
             return 0
-        return stories.merge(into, other, at=self._parts.clock())
+        moved = [member[0] for member in stories.members(other)]
+        count = stories.merge(into, other, at=self._parts.clock())
+        stories.mark_changed(moved)  # the index's story:ID follows
+        return count
 
 
 def _central(members: list[StoryMember]) -> StoryMember:

@@ -23,19 +23,33 @@ class StoryStore:
 
     # Grouping ------------------------------------------------------------------------------
 
-    def pending(self, limit: int = 500) -> list[int]:
-        """Articles to group, oldest first: not in a story yet (their text and language known,
-        so the index has found their entities), or alone in one since before they were
-        translated (a translation may bring them company)."""
-        rows = self._db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id"
-            " WHERE a.state >= ? AND a.duplicate_of IS NULL AND (s.article_id IS NULL OR ("
-            "  s.by_user = 0 AND s.with_translation = 0 AND a.state >= ?"
-            "  AND (SELECT COUNT(*) FROM story_articles o WHERE o.story_id = s.story_id) = 1))"
-            " ORDER BY COALESCE(a.published, a.retrieved_at), a.id LIMIT ?",
-            (int(ArticleState.DETECTED), int(ArticleState.TRANSLATED), limit),
-        )
-        return [int(row[0]) for row in rows]
+    def waiting(self, article_ids: Sequence[int]) -> list[int]:
+        """Those of ``article_ids`` to group: not in a story yet (their text and language
+        known), or alone in one since before they were translated (a translation may bring
+        them company); never one the user placed."""
+        found: list[int] = []
+        for chunk, marks in in_chunks(list(article_ids)):
+            found += [
+                int(row[0])
+                for row in self._db.execute(
+                    f"SELECT a.id FROM articles a"
+                    f" LEFT JOIN story_articles s ON s.article_id = a.id"
+                    f" WHERE a.id IN ({marks}) AND a.state >= ? AND a.duplicate_of IS NULL"
+                    f" AND (s.article_id IS NULL OR (s.by_user = 0 AND s.with_translation = 0"
+                    f"  AND a.state >= ? AND (SELECT COUNT(*) FROM story_articles o"
+                    f"  WHERE o.story_id = s.story_id) = 1))",
+                    (*chunk, int(ArticleState.DETECTED), int(ArticleState.TRANSLATED)),
+                )
+            ]
+        return found
+
+    def mark_changed(self, article_ids: Iterable[int]) -> None:
+        """Have the index take these articles again (their story changed)."""
+        with self._database.transaction() as db:
+            db.executemany(
+                "INSERT INTO changes (article_id, kind) VALUES (?, 'changed')",
+                [(article_id,) for article_id in article_ids],
+            )
 
     def save_features(
         self, article_id: int, moment: datetime, data: dict[str, object], keys: Iterable[str]

@@ -18,15 +18,14 @@ put back into it.
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from monitor.clock import Clock
 from monitor.stories.features import Features, features, resemblance
-from monitor.types import Progress, ProgressKind
+from monitor.types import Article
 
 if TYPE_CHECKING:
     from monitor.store import Store
@@ -35,7 +34,6 @@ WINDOW = timedelta(days=3)  # how far apart in time two articles of one story ma
 THRESHOLD = 0.34  # the likeness an article needs to join a story
 WIRE_COPY = 0.5  # sketches this alike: the same text, republished
 CANDIDATES = 200  # the articles sharing the most keys are compared, no more
-BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,34 +90,23 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float], rarity: Mapping[str,
 
 
 class StoryGrouper:
-    """Groups the store's pending articles into stories, oldest first (on the writer)."""
+    """Groups articles into stories as they are indexed (on the writer)."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._stories = store.stories
         self._clock = clock
 
-    def run(self, cancel: threading.Event) -> Iterator[Progress]:
-        done = 0
-        while not cancel.is_set():
-            pending = self._stories.pending(BATCH)
-            if not pending:
-                return
-            for article_id in pending:
-                if cancel.is_set():
-                    return
-                self.place(article_id)
-            done += len(pending)
-            yield Progress(
-                ProgressKind.INDEXED,
-                None,
-                None,
-                f"grouped {done} articles into stories",
-                done,
-                done,
-            )
-            if len(pending) < BATCH:
-                return
+    def settle(self, articles: Sequence[Article]) -> dict[int, int]:
+        """The story of each of ``articles`` (being indexed, their entities just stored):
+        those not yet grouped, or alone since before their translation, are grouped now,
+        oldest first; the others keep theirs."""
+        ids = [article.id for article in articles]
+        waiting = set(self._stories.waiting(ids))
+        for article in sorted(articles, key=_moment):
+            if article.id in waiting:
+                self.place(article.id)
+        return self._stories.stories_of(ids)
 
     def place(self, article_id: int) -> int:
         """Put one article into its story; the story's id."""
@@ -165,6 +152,10 @@ class StoryGrouper:
             if found.score >= THRESHOLD and (best is None or found.score > best[1]):
                 best = (story, found.score, f"{found.reason} (with article {other})", other)
         return best
+
+
+def _moment(article: Article) -> tuple[datetime, int]:
+    return (article.published or article.retrieved_at, article.id)
 
 
 def _stored(found: Features) -> dict[str, object]:

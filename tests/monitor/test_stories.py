@@ -15,7 +15,7 @@ from monitor import Monitor, open_monitor
 from monitor.cli import main
 from monitor.errors import NotFoundError
 from monitor.store.store import ArticleDraft
-from monitor.types import SourceKind
+from monitor.types import SearchRequest, SourceKind
 from tests.support.extraction import page_outcome
 from tests.support.inside import parts
 
@@ -187,3 +187,34 @@ def test_the_cli_lists_shows_moves_and_merges_stories(
     assert "is now in a story of its own" in capsys.readouterr().out
     assert main([*data, "story", "show", "99999"]) == 1
     assert "no story with id 99999" in capsys.readouterr().err
+
+
+def test_a_story_is_searched_followed_and_its_moves_reach_the_index(grouped):
+    monitor, ids = grouped
+    story = monitor.story_of(ids["ru"])
+    found = monitor.search(SearchRequest(f"story:{story}", page_size=50))
+    assert {hit.article.id for hit in found.hits} == {
+        ids[k] for k in ("ru", "uk", "ko", "zh", "en", "copy")
+    }
+    monitor.add_watchlist("Kharkiv strike", f"story:{story}")
+    # New coverage: a later Ukrainian report of the same strike joins and is counted.
+    store = parts(monitor).store
+    kyiv = next(s.id for s in monitor.sources() if s.name == "Kyiv Wire")
+    text = (
+        "Кількість загиблих у Харкові зросла: 14 людей, 37 поранених."
+        " Зеленський висловив співчуття."
+    )
+    url = "https://example.test/later"
+    draft = ArticleDraft(
+        kyiv, url, url, "Харків: 14 загиблих", None, START + timedelta(hours=9), 0, "", "", "uk"
+    )
+    later = store.insert_article(draft)
+    store.save_extraction(page_outcome(store.article(later), text, language="uk"))
+    [status] = monitor.check_watchlists()
+    assert (status.total_matches, status.fresh_matches) == (7, 1)
+    assert monitor.story_of(later) == story
+    # The user takes one out: the index follows at its next sync.
+    monitor.move_to_story(ids["en"], None)
+    list(monitor.group_stories())
+    again = monitor.search(SearchRequest(f"story:{story}", page_size=50))
+    assert ids["en"] not in {hit.article.id for hit in again.hits}
