@@ -29,6 +29,7 @@ from bench.names.benchmark import run as names
 from bench.names_cost.benchmark import run as names_cost
 from bench.realworld.benchmark import run as realworld
 from bench.search.benchmark import run as search
+from bench.stories.benchmark import run as stories
 from bench.translation.benchmark import run as translation
 from bench.ui.benchmark import run as ui
 
@@ -43,6 +44,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "realworld": ("Real-world shapes: OPML exports, zoneless dates, double encoding", realworld),
     "names": ("Cross-script name search: recall and precision (monitor/names, indexes/)", names),
     "names_cost": ("What the sound field costs indexing and search (indexes/)", names_cost),
+    "stories": (
+        "Story grouping: B-cubed against a labelled set, and speed (monitor/stories/)",
+        stories,
+    ),
 }
 
 

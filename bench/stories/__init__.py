@@ -1,0 +1,1 @@
+"""Story grouping benchmark: a labelled multilingual set of stories, scored with B-cubed."""
