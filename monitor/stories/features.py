@@ -20,6 +20,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 SKETCH_SIZE = 32  # hashes kept per text: a Jaccard estimate within about ±0.1
@@ -138,19 +139,32 @@ def features(entities: frozenset[str], original: str, english: str) -> Features:
     return Features(entities, numbers(original), terms(english), sketch(original))
 
 
+# Words for thousands and more after a number, in the five languages: "38 тис." is 38000,
+# "18万" 180000, "120만" 1200000, "1.5 billion" 1500000000.
+_SCALES = (
+    (re.compile(r"\s?(?:тыс\.?|тысяч\w*|тис\.?|тисяч\w*|thousand|千)", re.I), 1_000),
+    (re.compile(r"\s?(?:万|萬|만)"), 10_000),
+    (re.compile(r"\s?(?:млн\.?|миллион\w*|мільйон\w*|million|百万)", re.I), 1_000_000),
+    (re.compile(r"\s?(?:亿|億|억)"), 100_000_000),
+    (re.compile(r"\s?(?:млрд\.?|миллиард\w*|мільярд\w*|billion)", re.I), 1_000_000_000),
+)
+
+
 def numbers(text: str) -> frozenset[str]:
     found = set()
     for match in _NUMBER.finditer(text):
         raw = match.group()
         if re.fullmatch(r"\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+", raw):
-            value = re.sub(r"\D", "", raw)  # 2,000 / 2 000 / 2.000: thousands
+            value = Decimal(re.sub(r"\D", "", raw))  # 2,000 / 2 000 / 2.000: thousands
         else:
-            value = raw.replace(",", ".")
-        if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
+            value = Decimal(raw.replace(",", "."))
+        scale = next((s for pattern, s in _SCALES if pattern.match(text, match.end())), 1)
+        if scale == 1 and raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
             continue  # a year
-        if "." not in value and int(value) < 10:
-            continue
-        found.add(value.rstrip("0").rstrip(".") if "." in value else value)
+        value *= scale
+        if value < 10 and value == value.to_integral_value():
+            continue  # small counts say little
+        found.add(format(value.normalize(), "f"))
     return frozenset(found)
 
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from monitor.clock import Clock
+from monitor.names.entities import FOUND_PREFIX
 from monitor.stories.features import Features, features, resemblance
 from monitor.types import Article
 
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
 WINDOW = timedelta(days=3)  # how far apart in time two articles of one story may be
 THRESHOLD = 0.34  # the likeness an article needs to join a story
 WIRE_COPY = 0.5  # sketches this alike: the same text, republished
+# How telling shared keys must be, summed. A key's rarity is log((N + 1) / (n + 1)) + 1 for
+# N grouped articles, n of them with the key, counted here in units of a key no other
+# article has, so that it means the same in a collection of 50 articles as of 50,000: a
+# common name and a day of the month together stay under it.
+EVIDENCE = 1.1
+RARE_NAME = 0.75  # a name this rare, with the same English words, is enough
+SAME_WORDS = 0.5
+_UNKNOWN = 1.0  # the rarity of a key no grouped article has yet
 CANDIDATES = 200  # the articles sharing the most keys are compared, no more
 
 
@@ -44,22 +53,38 @@ class Likeness:
 
 def likeness(new: Features, old: Features, rarity: Mapping[str, float]) -> Likeness:
     """How likely ``old`` tells the story ``new`` does (0–1), and why."""
-    copied = resemblance(new.sketch, old.sketch)
-    if copied >= WIRE_COPY:
-        return Likeness(1.0, f"the same text ({copied:.0%} alike)")
+    if not any(e.startswith(FOUND_PREFIX) for e in old.entities):
+        # Names the Russian model found exist in Russian only: against an article of
+        # another language they are neither shared nor missing.
+        new = replace(
+            new, entities=frozenset(e for e in new.entities if not e.startswith(FOUND_PREFIX))
+        )
     shared_entities = new.entities & old.entities
     shared_numbers = new.numbers & old.numbers
-    entity = _share(shared_entities, new.entities, "e:", rarity)
-    number = _share(shared_numbers, new.numbers, "n:", rarity)
-    signals = [(entity, 0.5), (number, 0.25)]
+    copied = resemblance(new.sketch, old.sketch)
+    if copied >= WIRE_COPY and not _contradicts(new, old, shared_entities, shared_numbers):
+        return Likeness(1.0, f"the same text ({copied:.0%} alike)")
+    # A signal the newcomer has nothing of (no name the table knows, no number) is left out
+    # rather than counted as a disagreement.
+    signals = []
+    if new.entities:
+        signals.append((_share(shared_entities, new.entities, "e:", rarity), 0.5))
+    if new.numbers:
+        signals.append((_share(shared_numbers, new.numbers, "n:", rarity), 0.25))
     words = 0.0
     if new.terms and old.terms:
         words = _cosine(new.terms, old.terms, rarity)
         signals.append((words, 0.35))
     weight = sum(w for _, w in signals)
-    score = sum(value * w for value, w in signals) / weight
-    if len(shared_entities) + len(shared_numbers) < 2 and words < 0.5:
-        score = min(score, THRESHOLD * 0.9)  # one name or number in common is not a story
+    score = sum(value * w for value, w in signals) / weight if weight else 0.0
+    # What two articles share must be telling: rare names and numbers, enough of them, or a
+    # rare name and the same English words (a story told again the next day with new
+    # figures). A common name and a date in common are not a story.
+    evidence = sum(rarity.get("e:" + e, _UNKNOWN) for e in shared_entities)
+    evidence += sum(rarity.get("n:" + n, _UNKNOWN) for n in shared_numbers)
+    named = max((rarity.get("e:" + e, _UNKNOWN) for e in shared_entities), default=0.0)
+    if evidence < EVIDENCE and not (named >= RARE_NAME and words >= SAME_WORDS):
+        score = min(score, THRESHOLD * 0.9)
     parts = []
     if shared_entities:
         parts.append("names " + ", ".join(sorted(shared_entities)))
@@ -70,18 +95,29 @@ def likeness(new: Features, old: Features, rarity: Mapping[str, float]) -> Liken
     return Likeness(score, "; ".join(parts) or "nothing in common")
 
 
+def _contradicts(
+    new: Features, old: Features, entities: frozenset[str], numbers: frozenset[str]
+) -> bool:
+    """Texts alike that name other people or places, or give other figures, are two
+    reports of the same kind (two rate decisions), not a copy."""
+    return bool(
+        (new.entities and old.entities and not entities)
+        or (new.numbers and old.numbers and not numbers)
+    )
+
+
 def _share(
     shared: frozenset[str], mine: frozenset[str], prefix: str, rarity: Mapping[str, float]
 ) -> float:
-    total = sum(rarity.get(prefix + key, 1.0) for key in mine)
+    total = sum(rarity.get(prefix + key, _UNKNOWN) for key in mine)
     if not total:
         return 0.0
-    return sum(rarity.get(prefix + key, 1.0) for key in shared) / total
+    return sum(rarity.get(prefix + key, _UNKNOWN) for key in shared) / total
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float], rarity: Mapping[str, float]) -> float:
     def weight(term: str) -> float:
-        return rarity.get("t:" + term, 1.0)
+        return rarity.get("t:" + term, _UNKNOWN)
 
     dot = sum(a[t] * b[t] * weight(t) ** 2 for t in a.keys() & b.keys())
     norm_a = math.sqrt(sum((v * weight(t)) ** 2 for t, v in a.items()))
@@ -139,8 +175,9 @@ class StoryGrouper:
         apart = self._stories.apart(article_id)
         stored = self._stories.features_of([c for c in candidates if c in stories])
         total = max(1, self._stories.keyed_articles())
+        unique = math.log((total + 1) / 2) + 1.0  # the rarity of a key only one article has
         rarity = {
-            key: math.log((total + 1) / (count + 1)) + 1.0
+            key: (math.log((total + 1) / (count + 1)) + 1.0) / unique
             for key, count in self._stories.key_counts(keys).items()
         }
         best: tuple[int, float, str, int | None] | None = None
