@@ -31,9 +31,20 @@ class StoriesMethods:
     def story_of(self, article_id: int) -> int | None:
         return self._parts.store.stories.story_of(article_id)
 
-    def stories(self, *, minimum: int = 2, limit: int = 50) -> list[Story]:
-        """The latest stories told by at least ``minimum`` articles, latest updated first."""
-        sizes = self._parts.store.stories.story_sizes(minimum=minimum, limit=limit)
+    def stories(
+        self, *, minimum: int = 2, limit: int = 50, query: str | None = None
+    ) -> list[Story]:
+        """The latest stories told by at least ``minimum`` articles, latest updated first;
+        with ``query``, only those with an article the search finds (any query: words in any
+        script, a name, entity:ID, outlet:…)."""
+        stories = self._parts.store.stories
+        sizes = stories.story_sizes(minimum=minimum, limit=None if query else limit)
+        if query:
+            from indexes.types import SearchRequest
+
+            found = [m.article_id for m in self._parts.finder.matches(SearchRequest(query))]
+            wanted = set(stories.stories_of(found).values())
+            sizes = [size for size in sizes if size[0] in wanted][:limit]
         return [self.story(story_id) for story_id, _, _ in sizes]
 
     def story(self, story_id: int) -> Story:

@@ -29,6 +29,9 @@ def add_stories_commands(commands: Any) -> None:
         dest="minimum",
         help="articles a story needs to be listed (default 2)",
     )
+    listing.add_argument(
+        "--query", help="only stories with an article this search finds (e.g. Zelensky)"
+    )
     listing.add_argument("--json", action="store_true", help="JSON output")
     listing.set_defaults(run=run_stories)
     story = commands.add_parser("story", help="one story: show it, move an article, merge two")
@@ -58,7 +61,7 @@ def run_stories(monitor: Monitor, args: argparse.Namespace) -> int:
     from monitor.cli.output import print_json
 
     _grouped(monitor)
-    stories = monitor.stories(minimum=args.minimum, limit=args.limit)
+    stories = monitor.stories(minimum=args.minimum, limit=args.limit, query=args.query)
     if args.json:
         print_json([story_json(story) for story in stories])
         return 0

@@ -174,14 +174,16 @@ class StoryStore:
         )
         return [(int(r[0]), float(r[1]), str(r[2]), r[3], bool(r[4])) for r in rows]
 
-    def story_sizes(self, *, minimum: int = 1, limit: int = 200) -> list[tuple[int, int, str]]:
+    def story_sizes(
+        self, *, minimum: int = 1, limit: int | None = 200
+    ) -> list[tuple[int, int, str]]:
         """Stories with at least ``minimum`` articles, the latest updated first:
         (story, articles, updated)."""
         rows = self._db.execute(
             "SELECT st.id, COUNT(sa.article_id), st.updated_at FROM stories st"
             " JOIN story_articles sa ON sa.story_id = st.id GROUP BY st.id"
             " HAVING COUNT(sa.article_id) >= ? ORDER BY st.updated_at DESC, st.id DESC LIMIT ?",
-            (minimum, limit),
+            (minimum, -1 if limit is None else limit),
         )
         return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
 

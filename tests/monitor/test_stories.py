@@ -218,3 +218,16 @@ def test_a_story_is_searched_followed_and_its_moves_reach_the_index(grouped):
     list(monitor.group_stories())
     again = monitor.search(SearchRequest(f"story:{story}", page_size=50))
     assert ids["en"] not in {hit.article.id for hit in again.hits}
+
+
+def test_stories_are_found_by_a_search_and_exported_as_a_dossier(grouped, tmp_path: Path):
+    monitor, ids = grouped
+    story = monitor.story_of(ids["ru"])
+    assert [s.id for s in monitor.stories(query="Zelensky")] == [story]  # a name, any script
+    assert monitor.stories(query="Одессе") == []  # in a story of one article
+    assert [s.id for s in monitor.stories(query="Одессе", minimum=1)] == [
+        monitor.story_of(ids["odesa"])
+    ]
+    dossier = tmp_path / "story.html"
+    assert monitor.export_search(SearchRequest(f"story:{story}"), dossier, "html") == 6
+    assert "Harbour Ledger" in dossier.read_text("utf-8")
