@@ -15,9 +15,10 @@ from monitor import Monitor, open_monitor
 from monitor.cli import main
 from monitor.errors import NotFoundError
 from monitor.store.store import ArticleDraft
-from monitor.types import EntityKind, SearchRequest, SourceKind
+from monitor.types import EntityKind, SearchRequest
 from tests.support.extraction import page_outcome
 from tests.support.inside import parts
+from tests.support.stored_articles import Outlets, store_article
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 # (outlet, language, day offset, title, text)
@@ -38,21 +39,13 @@ ARTICLES = [
 
 
 def store_articles(monitor: Monitor) -> dict[str, int]:
-    store = parts(monitor).store
-    sources: dict[str, int] = {}
-    ids: dict[str, int] = {}
-    for number, (outlet, language, days, title, text) in enumerate(ARTICLES):
-        if outlet not in sources:
-            url = f"https://{len(sources)}.example.test/feed.xml"
-            sources[outlet] = store.add_source(url, kind=SourceKind.FEED, name=outlet).id
-        url = f"https://example.test/{number}"
-        draft = ArticleDraft(
-            sources[outlet], url, url, title, None, DAY + timedelta(days=days), 0, "", "", language
+    outlets = Outlets(monitor)
+    return {
+        title: store_article(
+            monitor, outlets, outlet, language, DAY + timedelta(days=days), title, text
         )
-        article_id = store.insert_article(draft)
-        store.save_extraction(page_outcome(store.article(article_id), text, language=language))
-        ids[title] = article_id
-    return ids
+        for outlet, language, days, title, text in ARTICLES
+    }
 
 
 @pytest.fixture

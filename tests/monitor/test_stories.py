@@ -15,9 +15,10 @@ from monitor import Monitor, open_monitor
 from monitor.cli import main
 from monitor.errors import NotFoundError
 from monitor.store.store import ArticleDraft
-from monitor.types import SearchRequest, SourceKind
+from monitor.types import SearchRequest
 from tests.support.extraction import page_outcome
 from tests.support.inside import parts
+from tests.support.stored_articles import Outlets, store_article
 
 START = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 # (key, outlet, language, hours after START, title, text)
@@ -91,20 +92,13 @@ ARTICLES = [
 
 
 def store_articles(monitor: Monitor) -> dict[str, int]:
-    store = parts(monitor).store
-    sources: dict[str, int] = {}
-    ids: dict[str, int] = {}
-    for key, outlet, language, hours, title, text in ARTICLES:
-        if outlet not in sources:
-            url = f"https://{len(sources)}.example.test/feed.xml"
-            sources[outlet] = store.add_source(url, kind=SourceKind.FEED, name=outlet).id
-        url = f"https://example.test/{key}"
-        published = START + timedelta(hours=hours)
-        draft = ArticleDraft(sources[outlet], url, url, title, None, published, 0, "", "", language)
-        article_id = store.insert_article(draft)
-        store.save_extraction(page_outcome(store.article(article_id), text, language=language))
-        ids[key] = article_id
-    return ids
+    outlets = Outlets(monitor)
+    return {
+        key: store_article(
+            monitor, outlets, outlet, language, START + timedelta(hours=hours), title, text
+        )
+        for key, outlet, language, hours, title, text in ARTICLES
+    }
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt
 from shiboken6 import isValid
 
 from monitor import Monitor, open_monitor
-from monitor.store.store import ArticleDraft
-from monitor.types import ArticleEntity, EntityKind, NamedEntity, SentencePair, SourceKind
-from tests.support.extraction import page_outcome
+from monitor.types import ArticleEntity, EntityKind, NamedEntity, SentencePair
 from tests.support.inside import parts
+from tests.support.stored_articles import Outlets, store_article
 from tests.ui.dialog_support import screenshot
 from tests.ui.drawn_text import drawn_runs
 from tests.ui.test_readme_pictures import save_picture
@@ -83,19 +82,11 @@ ARTICLES = [
 def store_articles(monitor: Monitor) -> dict[str, int]:
     """The articles of tests/monitor/test_entities.py, with their English stored as the
     translation stage stores a model's (the original split by the same segmenter)."""
-    store = parts(monitor).store
-    sources: dict[str, int] = {}
+    outlets = Outlets(monitor)
     ids: dict[str, int] = {}
-    for number, (outlet, language, days, title, text, english) in enumerate(ARTICLES):
-        if outlet not in sources:
-            url = f"https://{len(sources)}.example.test/feed.xml"
-            sources[outlet] = store.add_source(url, kind=SourceKind.FEED, name=outlet).id
-        url = f"https://example.test/{number}"
-        draft = ArticleDraft(
-            sources[outlet], url, url, title, None, DAY + timedelta(days=days), 0, "", "", language
-        )
-        article_id = store.insert_article(draft)
-        store.save_extraction(page_outcome(store.article(article_id), text, language=language))
+    for outlet, language, days, title, text, english in ARTICLES:
+        published = DAY + timedelta(days=days)
+        article_id = store_article(monitor, outlets, outlet, language, published, title, text)
         ids[title] = article_id
         if english is not None:
             originals = [
