@@ -87,6 +87,8 @@ ARTICLE_LATER_SPEC: LaterSpec = {
     "edited_at": ("time?", None),
     "last_seen_at": ("time?", None),
     "deleted_at": ("time?", None),
+    "story": ("int?", None),  # schema 16: the bundle's id of its story
+    "story_by_user": ("bool", False),
 }
 VERSION_SPEC: Spec = {"title": "str", "text": "str", "seen_at": "time"}
 VERSION_LATER_SPEC: LaterSpec = {"translation": ("str?", None)}  # schema 14

@@ -31,6 +31,10 @@ before them reads only the fields it knows and ignores these; a row from a bundl
 before them (without these fields) reads as having no zone, no repair, no details, no
 edits or versions and no deletion mark (see :mod:`monitor.bundles.checks`).
 
+An article's row also carries its story (schema 16): ``story`` (the bundle's id of it) and
+``story_by_user``. Only the groupings the user made by hand are kept on import
+(:mod:`monitor.store.bundle_stories`); the rest are grouped again where the bundle is read.
+
 Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
 Anything the manifest does not list, or that is not one of these names, makes the bundle
 refused: reading is strict so that a tampered or foreign file never reaches the store.

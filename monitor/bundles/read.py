@@ -65,6 +65,7 @@ from monitor.bundles.format import (
 from monitor.errors import BundleError
 from monitor.paths import file_problem
 from monitor.store import bundle_queries as queries
+from monitor.store import bundle_stories
 from monitor.store.notes import reanchor_articles
 from translations.archives import check_members, load_json, open_zip, read_member
 from translations.errors import PackageError
@@ -317,6 +318,7 @@ def _merge(
                 step()
             local_ids: dict[int, int] = {}
             duplicates: list[tuple[int, int]] = []
+            placed: list[tuple[dict[str, Any], int]] = []  # the user's story groupings
             for where, row in rows(ARTICLES):
                 article = check_article(row, where)
                 if article["id"] in local_ids:
@@ -329,6 +331,8 @@ def _merge(
                     raise BundleError(f"{where}: the article's raw page is not in the bundle")
                 outcome = queries.merge_article(db, article, source_id, parts.store.find_article)
                 local_ids[article["id"]] = outcome.local_id
+                if article["story_by_user"]:
+                    placed.append((article, outcome.local_id))
                 counts[f"articles.{outcome.article}"] += 1
                 if outcome.translation:
                     counts[f"translations.{outcome.translation}"] += 1
@@ -349,6 +353,7 @@ def _merge(
             # A translation taken from the bundle replaced a sentence list that notes here
             # (or from the bundle) were made on: each finds its sentence again by its text.
             reanchor_articles(db, local_ids.values())
+            bundle_stories.place_by_user(db, placed, parts.clock())
     except sqlite3.Error as error:
         raise BundleError(f"{label} could not be merged ({error}); nothing was imported") from error
     return counts

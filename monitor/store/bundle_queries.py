@@ -46,7 +46,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.clock import to_iso
-from monitor.store import bundle_history
+from monitor.store import bundle_history, bundle_stories
 from monitor.store.rows import in_chunks
 from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState
@@ -170,6 +170,7 @@ def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
             chunk,
         ).fetchall()
         histories = bundle_history.history_rows(db, chunk)
+        stories = bundle_stories.story_fields(db, chunk)
         for row in rows:
             article: Row = {"id": row[0], "source_url": row[1], "duplicate_of": row[2]}
             article.update(zip(ARTICLE_FIELDS, row[3:], strict=True))
@@ -177,6 +178,7 @@ def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
                 article[flag] = bool(article[flag])
             article["translation"] = _translation_row(db, row[0])
             article.update(histories[row[0]])
+            article.update(stories.get(row[0], {"story": None, "story_by_user": False}))
             yield article
 
 

@@ -225,3 +225,19 @@ def test_stories_are_found_by_a_search_and_exported_as_a_dossier(grouped, tmp_pa
     dossier = tmp_path / "story.html"
     assert monitor.export_search(SearchRequest(f"story:{story}"), dossier, "html") == 6
     assert "Harbour Ledger" in dossier.read_text("utf-8")
+
+
+def test_the_users_story_groupings_travel_in_a_bundle(grouped, tmp_path: Path):
+    monitor, ids = grouped
+    story = monitor.story_of(ids["ru"])
+    odesa = monitor.story_of(ids["odesa"])
+    assert story is not None and odesa is not None
+    monitor.merge_stories(story, odesa)  # by hand: grouping alone keeps Odesa apart
+    monitor.export_bundle(tmp_path / "stories.mmbundle")
+    with open_monitor(tmp_path / "elsewhere") as other:
+        other.import_bundle(tmp_path / "stories.mmbundle")
+        list(other.group_stories())
+        here = {a.title: a.id for a in other.articles()}
+        together = other.story_of(here["Удар по Одессе"])
+        assert together == other.story_of(here["Удар по Харькову"])
+        assert other.story_of(here["배춧값 급등"]) != together  # grouped again, alone
