@@ -68,6 +68,9 @@ def install_actions(window: MainWindow) -> None:
     export = action("&Export…", "Ctrl+E", window.export_articles, file_menu)
     action("&Import bundle…", None, window.import_bundle, file_menu)
     window.article_list.view.addAction(export)  # the list's context menu
+    story = QAction("Open its &story", window)
+    story.triggered.connect(window.open_current_story)
+    window.article_list.view.addAction(story)
     window.article_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     file_menu.addSeparator()
     action("&Quit", "Ctrl+Q", window.close, file_menu)
@@ -95,6 +98,8 @@ def install_actions(window: MainWindow) -> None:
     action("&Compare coverage…", "C", window.compare_current, view)
     action("&Timeline of this search…", "T", window.show_timeline, view)
     action("&Find person, place or organisation…", None, window.find_entity, view)
+    action("Sto&ries…", None, window.show_stories, view)
+    action("S&tories…", None, window.show_stories, view)
     _install_article_actions(window, action)
     help_menu = bar.addMenu("&Help")
     action("&Keyboard shortcuts", "F1", lambda: ShortcutsDialog(window).exec(), help_menu)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
@@ -42,7 +45,7 @@ from ui.article_delegate import (
     via_text,
 )
 from ui.compare.view import ARTICLE_MIME_TYPE, article_mime_data
-from ui.languages import language_name
+from ui.languages import badge_text, language_name
 from ui.plain import isolated, plain_tip
 from ui.viewdata import ArticleRow
 
@@ -58,6 +61,7 @@ __all__ = [  # the row's look is ui.article_delegate's; its names are the list's
     "ArticleDelegate",
     "ArticleList",
     "ArticleModel",
+    "StoryListRow",
     "format_time",
     "full_time",
     "local_now",
@@ -71,7 +75,29 @@ EMPTY_SEARCH = "No matches"
 EMPTY_UNREAD = "Nothing unread here — untick “Unread only” to see every article"
 EMPTY_UNREAD_SEARCH = "No unread matches"
 UNREAD_ONLY = "Unread only"
+BY_STORY = "By story"
 Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class StoryListRow:
+    """A story among the listed articles, as the list grouped by story shows it."""
+
+    story_id: int
+    title: str
+    languages: tuple[str, ...]  # of its listed articles, first published first
+    articles: int  # how many of the listed articles it has
+
+
+def story_row_text(row: StoryListRow) -> str:
+    """'Strike on Kharkiv kills 14' over '[RU] [UK] [EN] · 3 articles'."""
+    badges = " ".join(f"[{badge_text(code)}]" for code in row.languages)
+    count = f"{row.articles} article{'' if row.articles == 1 else 's'}"
+    return (
+        f"{isolated(row.title)}\n{badges} · {count}"
+        if badges
+        else f"{isolated(row.title)}\n{count}"
+    )
 
 
 class ArticleModel(QAbstractListModel):
@@ -140,11 +166,15 @@ class ArticleList(QWidget):
         article_selected(int): the current article changed (its id).
         article_activated(int): an article was opened (double-click or Enter).
         unread_only_changed(bool): the user turned "Unread only" on or off.
+        by_story_changed(bool): the user turned "By story" on or off.
+        story_opened(int): the user clicked a story's row (its id) in the list by story.
     """
 
     article_selected = Signal(int)
     article_activated = Signal(int)
     unread_only_changed = Signal(bool)
+    by_story_changed = Signal(bool)
+    story_opened = Signal(int)
 
     def __init__(
         self,
@@ -175,6 +205,17 @@ class ArticleList(QWidget):
         self.unread_only = QCheckBox(UNREAD_ONLY)
         self.unread_only.setToolTip("Show only the articles you have not read (U)")
         self.unread_only.toggled.connect(self._on_unread_only)
+        self.by_story = QCheckBox(BY_STORY)
+        self.by_story.setToolTip("One row per story among the listed articles")
+        self.by_story.toggled.connect(self._on_by_story)
+        # Item text is drawn as plain text: titles come from feeds.
+        self.stories = QListWidget()
+        self.stories.setFrameShape(QListView.Shape.NoFrame)
+        self.stories.setWordWrap(True)
+        self.stories.setSpacing(5)  # rows of two lines, kept apart
+        self.stories.setAccessibleName("Stories")
+        self.stories.itemClicked.connect(self._on_story_clicked)
+        self.stories.itemActivated.connect(self._on_story_clicked)
         self.empty = QLabel(EMPTY_COLLECTION)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -182,10 +223,12 @@ class ArticleList(QWidget):
         self._stack = QStackedLayout()
         self._stack.addWidget(self.view)
         self._stack.addWidget(self.empty)
+        self._stack.addWidget(self.stories)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 8, 0)
         header.addWidget(self.summary, 1)
         header.addStretch(0)
+        header.addWidget(self.by_story)
         header.addWidget(self.unread_only)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,6 +276,16 @@ class ArticleList(QWidget):
             self.summary.setText(f"{shown} {matches}")
             self.summary.setVisible(True)
         self._show_empty_state(search=total is not None)
+
+    def set_story_rows(self, rows: list[StoryListRow]) -> None:
+        """Show the listed articles as stories (while "By story" is on)."""
+        self.stories.clear()
+        for row in rows:
+            item = QListWidgetItem(story_row_text(row))
+            item.setData(Qt.ItemDataRole.UserRole, row.story_id)
+            item.setToolTip(plain_tip(row.title))
+            self.stories.addItem(item)
+        self._show_empty_state(search=self.summary.isVisible())
 
     def set_unread_only(self, on: bool) -> None:
         """Tick or untick "Unread only" without announcing it (a restored session)."""
@@ -291,11 +344,25 @@ class ArticleList(QWidget):
             self.empty.setText(EMPTY_UNREAD_SEARCH if search else EMPTY_UNREAD)
         else:
             self.empty.setText(EMPTY_SEARCH if search else EMPTY_COLLECTION)
-        self._stack.setCurrentWidget(self.empty if not self.model.rows else self.view)
+        if not self.model.rows:
+            self._stack.setCurrentWidget(self.empty)
+        elif self.by_story.isChecked():
+            self._stack.setCurrentWidget(self.stories)
+        else:
+            self._stack.setCurrentWidget(self.view)
 
     def _on_unread_only(self, on: bool) -> None:
         if not self._restoring_toggle:
             self.unread_only_changed.emit(on)
+
+    def _on_by_story(self, on: bool) -> None:
+        if not on:
+            self.stories.clear()
+        self._show_empty_state(search=self.summary.isVisible())
+        self.by_story_changed.emit(on)
+
+    def _on_story_clicked(self, item: QListWidgetItem) -> None:
+        self.story_opened.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None

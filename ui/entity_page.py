@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -35,9 +34,9 @@ from PySide6.QtWidgets import (
 from monitor import Monitor
 from monitor.types import EntityPage, EntitySentence
 from ui.languages import language_name
+from ui.page_parts import clear_layout, dimmed, heading, wrapped
 from ui.plain import isolated, plain_label, plain_tip
 from ui.reader.entities import FlowLayout, entity_chip
-from ui.reader.pane import reading_font
 from ui.tasks import Changes, TaskManager, failure_message
 from ui.timeline import TimelineChart
 
@@ -92,37 +91,6 @@ class _LinkLabel(QLabel):
         super().mouseReleaseEvent(event)
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _dim(label: QLabel) -> QLabel:
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _wrapped(text: str, language: str | None = None) -> QLabel:
-    label = plain_label(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    label.setMinimumWidth(120)
-    if language:
-        label.setFont(reading_font(label.font(), language))
-    return label
-
-
-def _clear(layout: QLayout) -> None:
-    while (item := layout.takeAt(0)) is not None:
-        if (widget := item.widget()) is not None:
-            widget.hide()
-            widget.deleteLater()
-
-
 def sentence_line(sentence: EntitySentence) -> str:
     """'Neva Post · 20 Nov 2026 · Russian': where and when a sentence was written."""
     parts = [isolated(sentence.outlet)]
@@ -162,11 +130,11 @@ class EntityPageWindow(QDialog):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
         title_font.setBold(True)
         self.title.setFont(title_font)
-        self.kind = _dim(plain_label())
+        self.kind = dimmed(plain_label())
         self.forms = QWidget()
         self._forms_grid = QGridLayout(self.forms)
         self.count = plain_label()
-        self.message = _dim(plain_label())
+        self.message = dimmed(plain_label())
         self.back_button = QPushButton("Back")
         self.back_button.clicked.connect(self.go_back)
         self.follow_button = QPushButton("Follow")
@@ -182,7 +150,7 @@ class EntityPageWindow(QDialog):
         self.chart.day_selected.connect(self._on_day)
         self.company = QWidget()
         self._company_flow = FlowLayout(self.company)
-        self.silent = _wrapped("")
+        self.silent = wrapped("")
         self.sentences = QWidget()
         self._grid = QGridLayout(self.sentences)
         self._build()
@@ -204,18 +172,18 @@ class EntityPageWindow(QDialog):
         middle.setSpacing(18)
         middle.addWidget(self.chart, 3)
         side = QVBoxLayout()
-        side.addWidget(_heading("Written"))
+        side.addWidget(heading("Written"))
         side.addWidget(self.forms)
         side.addSpacing(8)
-        side.addWidget(_heading("Named with"))
+        side.addWidget(heading("Named with"))
         side.addWidget(self.company)
         side.addSpacing(8)
-        side.addWidget(_heading("Never mention it"))
+        side.addWidget(heading("Never mention it"))
         side.addWidget(self.silent)
         side.addStretch(1)
         middle.addLayout(side, 2)
         layout.addLayout(middle)
-        layout.addWidget(_heading("Sentences, newest first"))
+        layout.addWidget(heading("Sentences, newest first"))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -266,11 +234,11 @@ class EntityPageWindow(QDialog):
         self.setWindowTitle(f"{isolated(entity.name)} — Media Monitor")
         self.title.setText(entity.name)
         self.kind.setText(f"{entity.kind.value} · {entity.id}")
-        _clear(self._forms_grid)
+        clear_layout(self._forms_grid)
         for row, (language, forms) in enumerate((c, f) for c, f in entity.names if f):
-            name = _dim(plain_label(language_name(language)))
+            name = dimmed(plain_label(language_name(language)))
             self._forms_grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-            shown = _wrapped(", ".join(isolated(form) for form in forms), language)
+            shown = wrapped(", ".join(isolated(form) for form in forms), language)
             self._forms_grid.addWidget(shown, row, 1, Qt.AlignmentFlag.AlignTop)
         self.count.setText(articles_text(page.articles))
         self.message.setText("")
@@ -288,20 +256,20 @@ class EntityPageWindow(QDialog):
         self._show_sentences(page.sentences)
 
     def _show_company(self, page: EntityPage) -> None:
-        _clear(self._company_flow)
+        clear_layout(self._company_flow)
         for other, count in page.mentioned_with:
             chip = entity_chip(other, count, "articles together")
             chip.clicked.connect(lambda chosen=other.id: self.load(chosen))
             self._company_flow.add(chip)
         if not page.mentioned_with:
-            self._company_flow.add(_dim(plain_label("Nobody else is named with it.")))
+            self._company_flow.add(dimmed(plain_label("Nobody else is named with it.")))
         self._company_flow.invalidate()
         self.company.updateGeometry()
 
     def _show_sentences(self, sentences: tuple[EntitySentence, ...]) -> None:
-        _clear(self._grid)
-        self._grid.addWidget(_dim(plain_label("Original")), 0, 0)
-        self._grid.addWidget(_dim(plain_label("Translation")), 0, 1)
+        clear_layout(self._grid)
+        self._grid.addWidget(dimmed(plain_label("Original")), 0, 0)
+        self._grid.addWidget(dimmed(plain_label("Translation")), 0, 1)
         row = 1
         for sentence in sentences[:MAX_SENTENCES]:
             line = _LinkLabel(sentence_line(sentence), "Open this article in the main window")
@@ -310,20 +278,20 @@ class EntityPageWindow(QDialog):
             )
             self._grid.addWidget(line, row, 0, 1, 2)
             top = Qt.AlignmentFlag.AlignTop
-            self._grid.addWidget(_wrapped(sentence.original, sentence.language), row + 1, 0, top)
+            self._grid.addWidget(wrapped(sentence.original, sentence.language), row + 1, 0, top)
             translation = sentence.translation
-            shown = _wrapped(translation or NOT_TRANSLATED)
+            shown = wrapped(translation or NOT_TRANSLATED)
             if translation is None:
-                _dim(shown)
+                dimmed(shown)
             self._grid.addWidget(shown, row + 1, 1, top)
             self._grid.setRowMinimumHeight(row + 2, 10)
             row += 3
         if len(sentences) > MAX_SENTENCES:
             more = len(sentences) - MAX_SENTENCES
-            self._grid.addWidget(_dim(plain_label(f"… and {more} more")), row, 0, 1, 2)
+            self._grid.addWidget(dimmed(plain_label(f"… and {more} more")), row, 0, 1, 2)
             row += 1
         if not sentences:
-            self._grid.addWidget(_dim(plain_label("No sentence names it yet.")), row, 0, 1, 2)
+            self._grid.addWidget(dimmed(plain_label("No sentence names it yet.")), row, 0, 1, 2)
             row += 1
         self._grid.setRowStretch(row, 1)
 

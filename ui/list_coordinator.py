@@ -17,6 +17,7 @@ from monitor import Monitor
 from monitor.errors import NotFoundError, QueryError
 from monitor.types import NameExpansion, SearchRequest
 from ui import queries
+from ui.article_list import StoryListRow
 from ui.tasks import Changes, failure_message
 from ui.viewdata import ArticleRow, ListScope, ReaderContent, SourceRow
 
@@ -39,6 +40,7 @@ class ListCoordinator:
         self.scope = ListScope()
         self.request: SearchRequest | None = None
         self.unread_only = False
+        self.by_story = False  # the listed articles shown one row per story
         # What the names of a query were also searched as, with the query: the reader marks
         # them too. Kept while the same query is searched again (a reload after indexing
         # reopens the article before the new answer comes).
@@ -87,6 +89,7 @@ class ListCoordinator:
         def loaded(rows: list[ArticleRow]) -> None:
             if serial == self._serial:
                 self.window.article_list.set_rows(rows)
+                self.group_by_story()
 
         self.tasks.read(
             lambda monitor: queries.article_rows(monitor, scope, unread_only=unread_only),
@@ -115,6 +118,7 @@ class ListCoordinator:
             window.search_bar.set_error(None)
             window.search_bar.show_expansions(expansions)
             window.article_list.set_rows(rows, total=total)
+            self.group_by_story()
             said = f"{total} {'match' if total == 1 else 'matches'}" if total else "No matches"
             window.statusBar().showMessage(said, 4000)
 
@@ -144,6 +148,38 @@ class ListCoordinator:
             run()
         else:
             self.tasks.sync_index(success=lambda _: run(), failure=unsynced)
+
+    def set_by_story(self, on: bool) -> None:
+        self.by_story = on
+        self.group_by_story()
+
+    def group_by_story(self) -> None:
+        """With "By story" on, show the listed articles as one row per story (its title, the
+        languages and number of its listed articles), found on the reader thread."""
+        if not self.by_story:
+            return
+        rows = self.window.article_list.rows()
+        serial = self._serial
+
+        def stories(monitor: Monitor) -> list[StoryListRow]:
+            listed: dict[int, list[ArticleRow]] = {}
+            for row in rows:
+                story_id = monitor.story_of(row.id)
+                if story_id is not None:
+                    listed.setdefault(story_id, []).append(row)
+            shown = []
+            for story_id, members in listed.items():
+                members.sort(key=lambda r: (r.published is None, r.published))
+                languages = tuple(dict.fromkeys(r.language for r in members if r.language))
+                title = monitor.story(story_id).title
+                shown.append(StoryListRow(story_id, title, languages, len(members)))
+            return shown
+
+        def loaded(shown: list[StoryListRow]) -> None:
+            if serial == self._serial and self.by_story:
+                self.window.article_list.set_story_rows(shown)
+
+        self.tasks.read(stories, success=loaded)
 
     def _next(self) -> int:
         self._serial += 1

@@ -42,6 +42,7 @@ from ui.saved_searches import SavedSearches
 from ui.search_bar import SearchBar
 from ui.sidebar import Sidebar
 from ui.status import WorkPanel
+from ui.story_view import StoryPicker, StoryWindow
 from ui.tasks import INDEXED, Changes, TaskManager
 from ui.triage import Triage
 from ui.viewdata import ListScope
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._failure_box: QMessageBox | None = None
         self.entity_window: EntityPageWindow | None = None
+        self.story_window: StoryWindow | None = None
 
         self.sidebar = Sidebar()
         self.search_bar = SearchBar()
@@ -114,6 +116,8 @@ class MainWindow(QMainWindow):
         self.article_list.article_selected.connect(self.open_article)
         self.article_list.article_activated.connect(self.open_article)
         self.article_list.unread_only_changed.connect(lists.set_unread_only)
+        self.article_list.by_story_changed.connect(lists.set_by_story)
+        self.article_list.story_opened.connect(self.open_story)
         self.reader.use_tasks(self.tasks)  # its notes and highlights are read and saved there
         self.reader.link_activated.connect(self.open_url)
         self.reader.open_original_requested.connect(self.open_url)
@@ -232,6 +236,10 @@ class MainWindow(QMainWindow):
         if article_id is None:
             self.statusBar().showMessage("Select an article to compare its coverage.", 4000)
             return
+        self.open_compare(article_id)
+
+    def open_compare(self, article_id: int) -> None:
+        """Open "Compare coverage" of ``article_id``'s story in its own window."""
         from ui.compare.view import CompareView
 
         window = QDialog(self)
@@ -280,6 +288,44 @@ class MainWindow(QMainWindow):
         page.load(entity_id)
         page.show()
         page.activateWindow()  # a page opened before may be behind the window
+
+    def open_story(self, story_id: int) -> None:
+        """Show a story in its window (one, reused)."""
+        window = self.story_window
+        if window is None or not isValid(window):
+            window = self.story_window = StoryWindow(self.tasks, self)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.article_opened.connect(self._show_in_reader)
+            window.compare_requested.connect(self.open_compare)
+        window.load(story_id)
+        window.show()
+        window.activateWindow()
+
+    def open_story_of(self, article_id: int) -> None:
+        """Show the story ``article_id`` is part of (said in the status bar when none)."""
+
+        def found(story_id: int | None) -> None:
+            if story_id is None:
+                message = "This article is in no story yet: it is grouped as it is indexed."
+                self.statusBar().showMessage(message, 6000)
+            else:
+                self.open_story(story_id)
+
+        self.tasks.read(lambda monitor: monitor.story_of(article_id), success=found)
+
+    def open_current_story(self) -> None:
+        article_id = self.article_list.current_id()
+        if article_id is None:
+            self.statusBar().showMessage("Select an article to open its story.", 4000)
+        else:
+            self.open_story_of(article_id)
+
+    def show_stories(self) -> None:
+        """The latest stories, to pick one and open it."""
+        picker = StoryPicker(self.tasks, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.story_chosen.connect(self.open_story)
+        picker.open()
 
     def find_entity(self) -> None:
         """Ask for a name (any script or spelling) and open its page; a name nobody has is
