@@ -37,7 +37,6 @@ FUZZY_MARK = "~"  # after a sound key in the widened text: match it within an ed
 MIN_SOUND_KEY = 4  # a shorter key ("kim", "li") would match a great many names
 MIN_SURNAME_KEY = 7  # a surname searched alone ("hinstein"), not a short one ("lavlov")
 FUZZY_SOUND_KEY = 6  # keys this long match with one edit (indexes.sounds.close_enough)
-FUZZY_WORD_KEY = 7  # one typed word's key this long matches within an edit (Uzhhorod, Ужгород)
 FUZZY_WINDOW_KEY = 8  # a Hangul or Han window's key this long too (a full name)
 # The first letters of a key are never the edit: Whoosh tries every indexed key that starts
 # with them, so each letter more cuts a name query's time (bench/names_cost).
