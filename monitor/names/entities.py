@@ -157,6 +157,10 @@ def _signatures(language: str) -> Callable[[str], frozenset[str]]:
     @lru_cache(maxsize=65_536)
     def signatures(word: str) -> frozenset[str]:
         bare = word.strip("'’-")
+        if len(bare) <= 3 or (bare.isupper() and len(bare) <= 5):
+            # An acronym or a short word is what it is: its sound or stem would make "BYD"
+            # of "Буду" and "PLA" of "ПРА".
+            return frozenset({f"x:{bare.casefold()}"})
         signs = {f"t:{term}" for term in terms(bare)}
         key = word_key(bare, language)
         if key:

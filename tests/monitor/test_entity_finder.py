@@ -53,3 +53,15 @@ def test_a_longer_form_wins_and_counts_once(finder: EntityFinder):
     found = article_entities(finder, "Ким Чен Ын встретился с Ким Чен Ыном.", "ru")
     assert found[0][:2] == ("kim-jong-un", 2)
     assert "kim-jong-il" not in {entity for entity, _, _ in found}
+
+
+def test_acronyms_and_short_words_match_only_as_written(finder: EntityFinder):
+    # Found in the evaluation corpus: "Буду" read as BYD, "ПРА" as PLA, "Ltd" as RT.
+    assert not named(finder, "Буду ждать Вашу историю. Было отчего.", "ru")
+    assert not named(finder, "ПРА ГЭТА СПАКОЙНА", "be")
+    assert not named(finder, "Alliance Pipeline Ltd. and the CUPE Cool Bus", "en")
+    assert named(finder, "Автомобили BYD и PLA на учениях; заявление RT.", "ru") >= {
+        "byd",
+        "peoples-liberation-army",
+        "rt",
+    }
