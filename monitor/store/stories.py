@@ -34,7 +34,7 @@ class StoryStore:
                 for row in self._db.execute(
                     f"SELECT a.id FROM articles a"
                     f" LEFT JOIN story_articles s ON s.article_id = a.id"
-                    f" WHERE a.id IN ({marks}) AND a.state >= ? AND a.duplicate_of IS NULL"
+                    f" WHERE a.id IN ({marks}) AND a.state >= ?"
                     f" AND (s.article_id IS NULL OR (s.by_user = 0 AND s.with_translation = 0"
                     f"  AND a.state >= ? AND (SELECT COUNT(*) FROM story_articles o"
                     f"  WHERE o.story_id = s.story_id) = 1))",

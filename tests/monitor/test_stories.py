@@ -241,3 +241,19 @@ def test_the_users_story_groupings_travel_in_a_bundle(grouped, tmp_path: Path):
         together = other.story_of(here["Удар по Одессе"])
         assert together == other.story_of(here["Удар по Харькову"])
         assert other.story_of(here["배춧값 급등"]) != together  # grouped again, alone
+
+
+def test_an_article_stored_as_a_duplicate_is_in_its_originals_story(tmp_path: Path):
+    with open_monitor(tmp_path / "data") as monitor:
+        ids = store_articles(monitor)
+        # A report long enough to be recognised as the same text from another outlet.
+        _, _, language, _, title, text = ARTICLES[0]
+        text = f"{text} {text} {text}"
+        outlets = Outlets(monitor)
+        first = store_article(monitor, outlets, "Neva Post", language, START, title, text)
+        later = START + timedelta(hours=7)
+        again = store_article(monitor, outlets, "Mirror Post", language, later, title, text)
+        assert monitor.article(again).duplicate_of == first  # the same text elsewhere
+        list(monitor.group_stories())
+        assert monitor.story_of(again) == monitor.story_of(first) is not None
+        assert monitor.story_of(first) == monitor.story_of(ids["ru"])

@@ -3,6 +3,7 @@ its text and language), for tests of what comes after collection: names, stories
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from monitor import Monitor
@@ -17,11 +18,12 @@ class Outlets:
 
     def __init__(self, monitor: Monitor) -> None:
         self._store = parts(monitor).store
-        self._ids: dict[str, int] = {}
+        self._ids = {source.name: source.id for source in monitor.sources()}
 
     def id_of(self, outlet: str) -> int:
         if outlet not in self._ids:
-            url = f"https://{len(self._ids)}.example.test/feed.xml"
+            host = "-".join(re.findall(r"[a-z0-9]+", outlet.casefold())) or "outlet"
+            url = f"https://{host}.example.test/feed.xml"
             self._ids[outlet] = self._store.add_source(url, kind=SourceKind.FEED, name=outlet).id
         return self._ids[outlet]
 
