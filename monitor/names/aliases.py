@@ -55,7 +55,9 @@ def _latin_or_cyrillic(word: str) -> bool:
 class AliasTable:
     """Entities by any of their forms."""
 
-    def __init__(self, entities: Iterable[NamedEntity]) -> None:
+    def __init__(self, entities: Iterable[NamedEntity], loose: Iterable[str] = ()) -> None:
+        # Forms that are also everyday words: searched for, not taken as mentions.
+        self.loose = frozenset(loose)
         self.entities: dict[str, NamedEntity] = {}
         by_form: dict[str, set[str]] = {}
         by_sound: dict[str, Counter[str]] = {}
@@ -125,7 +127,8 @@ def load_table(
     """The bundled table (or the one at ``path``) with the user's ``spellings`` added:
     (entity id, language, form); a spelling for an id the table lacks makes a new entity,
     a person unless the user said otherwise."""
-    entities = dict(_bundled(str(path) if path is not None else None))
+    bundled, loose = _bundled(str(path) if path is not None else None)
+    entities = dict(bundled)
     added: dict[str, dict[str, list[str]]] = {}
     kinds: dict[str, EntityKind] = {}
     for entity_id, language, form in spellings:
@@ -148,7 +151,7 @@ def load_table(
             ordered,
             known.source if known else "user",
         )
-    return AliasTable(entities.values())
+    return AliasTable(entities.values(), loose)
 
 
 def _language_order(language: str) -> int:
@@ -156,7 +159,7 @@ def _language_order(language: str) -> int:
 
 
 @lru_cache(maxsize=2)
-def _bundled(path: str | None) -> tuple[tuple[str, NamedEntity], ...]:
+def _bundled(path: str | None) -> tuple[tuple[tuple[str, NamedEntity], ...], frozenset[str]]:
     source = Path(path) if path is not None else files(__package__ or "monitor.names") / TABLE_FILE
     try:
         data = tomllib.loads(source.read_text("utf-8"))
@@ -165,7 +168,9 @@ def _bundled(path: str | None) -> tuple[tuple[str, NamedEntity], ...]:
     entries = data.get("entity")
     if not isinstance(entries, list):
         raise ConfigError(f"the alias table {source} has no [[entity]] entries")
-    return tuple((entity.id, entity) for entity in map(_entity, entries))
+    entities = tuple((entity.id, entity) for entity in map(_entity, entries))
+    loose = frozenset(str(form) for entry in entries for form in entry.get("loose") or ())
+    return entities, loose
 
 
 def _entity(entry: Mapping[str, Any]) -> NamedEntity:

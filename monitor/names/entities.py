@@ -56,6 +56,8 @@ class EntityFinder:
         for entity in table.entities.values():
             for language, forms in entity.names:
                 for form in forms:
+                    if form in table.loose:
+                        continue  # an everyday word too: not a mention by itself
                     if _CJK.search(form):
                         self._cjk_forms.setdefault(form.replace("·", "").strip(), entity.id)
                     elif language in _LANGUAGES_OF_WORDS:

@@ -17,7 +17,7 @@ TABLE = Path(__file__).resolve().parents[2] / "monitor" / "names" / "aliases.tom
 
 LANGUAGES = ("en", "ru", "uk", "ko", "zh")
 KINDS = {"person", "place", "organisation"}
-KEYS = {"id", "kind", "source", *LANGUAGES}
+KEYS = {"id", "kind", "source", "loose", *LANGUAGES}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE = re.compile(r"^wikipedia:en:\S+$")
 # Names are compared as the app looks them up: case-folded, with hyphens, dots, apostrophes
