@@ -6,7 +6,9 @@ Each benchmark is a package of :mod:`bench` whose ``run`` function takes
 :class:`~bench.common.settings.Settings` and returns its section of RESULTS.md as Markdown;
 :data:`BENCHMARKS` lists them. A run replaces only the sections of the benchmarks it ran
 (:mod:`bench.common.results`), so notes written around them by hand and the results of
-benchmarks not run this time stay.
+benchmarks not run this time stay. A benchmark whose work was not right raises (see
+:class:`~bench.common.results.BenchmarkFailed`): its section is left as it was, the others
+still run, and the run exits with status 1.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = arguments.only or list(BENCHMARKS)
     log = timed_log()
 
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="media-monitor-bench-") as workdir:
         settings = settings_from(arguments, Path(workdir), log)
         for name in chosen:
@@ -69,13 +73,22 @@ def main(argv: list[str] | None = None) -> int:
             started = datetime.datetime.now().astimezone()
             where = machine()
             benchmark_started = time.perf_counter()
-            body = function(settings)
+            try:
+                body = function(settings)
+            except Exception as error:  # its work was not right: no rate, no section
+                log(f"{name}: FAILED, nothing written: {type(error).__name__}: {error}")
+                traceback.print_exc(file=sys.stderr)
+                failed.append(name)
+                continue
             took = time.perf_counter() - benchmark_started
             text = section(
                 title, body, quick=settings.quick, started=started, machine=where, seconds=took
             )
             write_section(arguments.output, name, text)
             log(f"{name}: written to {arguments.output}")
+    if failed:
+        log(f"failed: {', '.join(failed)}")
+        return 1
     return 0
 
 

@@ -14,6 +14,14 @@ from pathlib import Path
 from bench.common.paths import ROOT
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+class BenchmarkFailed(RuntimeError):
+    """The benchmark's work was not right (pages not extracted, searches failing, an article
+    left untranslated): no rate is worth printing. ``bench.run`` writes no section for it and
+    exits non-zero; any other exception a benchmark raises is treated the same."""
+
+
 HEADER = """# Benchmark results
 
 Written by `python -m bench.run`; each section below is replaced when its benchmark runs

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.common.news_site import STYLES
+from bench.common.results import BenchmarkFailed
 from bench.ingest.site import ITEMS_PER_FEED
 
 TARGET_RATE = 150.0
@@ -192,6 +193,16 @@ def report(runs: Sequence[Run], page_bytes: float, *, use_eval: bool) -> str:
     small, large = min(incremental), max(incremental)
     median_small, median_large = _median_run(incremental[small]), _median_run(incremental[large])
     checks, sane = _checks(runs)
+    if not sane:
+        wrong = [
+            f"{r['size']:,} ({r['index']}): stored {r['stored']}, indexed {r['indexed']},"
+            f" pending {r['pending']}, with an error {r['with_error']}"
+            for r in runs
+            if not r["stored"] == r["indexed"] == r["size"] or r["pending"] or r["with_error"]
+        ]
+        raise BenchmarkFailed(
+            "not every article was stored, extracted and indexed: " + "; ".join(wrong)
+        )
     first = runs[0]
     feeds = first["sources"]
     wrapped = max(r["wrapped_calls"] for r in runs)
@@ -248,7 +259,7 @@ def report(runs: Sequence[Run], page_bytes: float, *, use_eval: bool) -> str:
     ]
     if small != large:
         lines += [*_scaling_table(incremental[small], incremental[large]), ""]
-    lines += _conclusions(median_small, median_large, incremental, sane)
+    lines += _conclusions(median_small, median_large, incremental)
     return "\n".join(lines) + "\n"
 
 
@@ -274,9 +285,7 @@ def _longest(run: Run, stage: tuple[str, str]) -> float:
     )
 
 
-def _conclusions(
-    small_run: Run, large_run: Run, incremental: dict[int, list[Run]], sane: bool
-) -> list[str]:
+def _conclusions(small_run: Run, large_run: Run, incremental: dict[int, list[Run]]) -> list[str]:
     small, large = small_run["size"], large_run["size"]
     small_runs = incremental[small]
 
@@ -349,6 +358,4 @@ def _conclusions(
         "article costs more in a bigger update: the index's segment merges grow with it; "
         "above 1, one-time costs such as loading the language data are spread thinner).",
     ]
-    if not sane:
-        lines.append("* **Some runs did not store or index every article: see the table.**")
     return lines
