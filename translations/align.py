@@ -3,11 +3,14 @@
 Each document is split into paragraphs and sentences (:mod:`translations.segment`); every
 sentence of every document in one call goes to the engine together, so CTranslate2 batches
 across articles; the answers are put back in place as (paragraph, sentence, original,
-translation) pairs, plus the title's translation.
+translation) pairs, plus the title's translation. A sentence is sent once however many
+documents hold it (an outlet's "Читать далее…" under every article), and one with nothing to
+translate (an address, a date, a figure) is carried over as it is.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -46,7 +49,7 @@ def _translate_group(
     engine: Engine, route: Route, documents: list[SourceDocument], cancel: threading.Event | None
 ) -> Iterator[DocumentTranslation]:
     layouts = []
-    texts: list[str] = []
+    wanted: dict[str, int] = {}  # each text the model must see, once, and its place
     for document in documents:
         title = document.title.strip()
         pairs = [
@@ -55,13 +58,29 @@ def _translate_group(
             for sentence in paragraph.sentences
         ]
         layouts.append((title, pairs))
-        texts.append(title)
-        texts.extend(text for _, text in pairs)
-    translated = iter(engine.translate(route, texts, cancel))
-    for document, (_, pairs) in zip(documents, layouts, strict=True):
-        title_translation, _ = next(translated)
-        sentences = []
-        for paragraph, original in pairs:
-            translation, degenerate = next(translated)
-            sentences.append(SentencePair(paragraph, original, translation, degenerate))
-        yield DocumentTranslation(document.key, title_translation, tuple(sentences), route)
+        for text in (title, *(text for _, text in pairs)):
+            if needs_model(text):
+                wanted.setdefault(text, len(wanted))
+    answers = list(engine.translate(route, list(wanted), cancel)) if wanted else []
+
+    def translated(text: str) -> tuple[str, bool]:
+        return answers[wanted[text]] if text in wanted else (text, False)
+
+    for document, (title, pairs) in zip(documents, layouts, strict=True):
+        sentences = tuple(
+            SentencePair(paragraph, original, *translated(original))
+            for paragraph, original in pairs
+        )
+        yield DocumentTranslation(document.key, translated(title)[0], sentences, route)
+
+
+# What a model has nothing to do with: no letters at all (numbers, dates, punctuation), or a
+# web or mail address alone. Such a sentence is its own translation.
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def needs_model(text: str) -> bool:
+    """Whether ``text`` has words to translate: not empty, not only digits and signs, not
+    only web or mail addresses."""
+    rest = _ADDRESS.sub(" ", text)
+    return any(char.isalpha() for char in rest)

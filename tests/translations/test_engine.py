@@ -166,3 +166,47 @@ def test_batches_hold_at_most_the_token_budget_and_every_sentence_once(folder: P
         assert len(batch) == 1 or sum(len(tokens) for _, tokens in batch) <= 50
     lengths = [len(tokens) for batch in batches for _, tokens in batch]
     assert lengths == sorted(lengths)  # by length, as CTranslate2 batches them
+
+
+class CountingEngine(Engine):
+    """The real engine, counting the texts it is asked to translate."""
+
+    asked: list[str]
+
+    def translate(self, route, texts, cancel=None):  # type: ignore[no-untyped-def]
+        self.asked = [*getattr(self, "asked", []), *texts]
+        return super().translate(route, texts, cancel)
+
+
+def test_a_sentence_is_sent_once_and_one_with_nothing_to_translate_not_at_all(tmp_path: Path):
+    packages = PackageFolder(tmp_path / "models")
+    glossary = {"ракета": "missile", "news": "NEWS"}
+    packages.install_file(build_package(tmp_path / "b", "ru", "en", glossary=glossary))
+    engine = CountingEngine(packages)
+    boilerplate = "Читать далее на сайте."
+    documents = [
+        SourceDocument(
+            number,
+            "",
+            f"Вчера ракета номер {number} упала.\n\n{boilerplate}\n\nhttps://news.example/{number}\n\n"
+            "12.11.2026, 14:05",
+            "ru",
+        )
+        for number in (1, 2, 3)
+    ]
+    results = [
+        r
+        for r in translate_documents(engine, documents, "en")
+        if isinstance(r, DocumentTranslation)
+    ]
+    # The outlet's line under every article went to the model once; the address and the
+    # date not at all (the glossary would have turned "news" in the address into "NEWS").
+    assert engine.asked.count(boilerplate) == 1
+    assert not any("example" in text or "2026" in text for text in engine.asked)
+    for result in results:
+        translations = [s.translation for s in result.sentences]
+        assert "missile" in translations[0]
+        assert translations[1] == boilerplate
+        assert translations[2] == f"https://news.example/{result.key}"
+        assert translations[3] == "12.11.2026, 14:05"
+    assert len(engine.asked) == 4  # three titles-free first sentences and the boilerplate
