@@ -418,6 +418,19 @@ class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
         """The language articles are translated into."""
         return self._parts.settings.target_language
 
+    def compute_device(self) -> str:
+        """Where translation runs, in words: "cpu (auto: no CUDA device)", "cuda (auto: 1
+        CUDA device)", "cuda"."""
+        from translations.models import cuda_devices
+
+        chosen = self._parts.settings.compute_device
+        devices = cuda_devices()
+        if chosen != "auto":
+            return chosen
+        if devices:
+            return f"cuda (auto: {devices} CUDA device{'s' if devices > 1 else ''})"
+        return "cpu (auto: no CUDA device)"
+
     def saved_settings(self) -> Settings:
         """The settings as saved now in the data folder (perhaps changed since opening)."""
         return load_settings(self._parts.data_dir)

@@ -14,6 +14,7 @@ from translations.types import TranslationSettings
 SETTINGS_FILE = "settings.json"
 MAX_SETTINGS_BYTES = 64 * 1024  # a handful of keys; a bigger file is not ours
 COMPUTE_TYPES = ("int8", "float32", "auto")
+COMPUTE_DEVICES = ("auto", "cpu", "cuda")
 # What each number may be: the settings dialog offers the same ranges. A hand-edited file
 # beyond them (threads -1 or 10**30) would fail deep in the translation engine instead.
 RANGES = {
@@ -33,6 +34,8 @@ class Settings:
     translation_threads: int = _DEFAULT_TRANSLATION.threads
     beam_size: int = _DEFAULT_TRANSLATION.beam_size
     compute_type: str = _DEFAULT_TRANSLATION.compute_type
+    # "auto": a CUDA GPU when CTranslate2 sees one, else the CPU (unchanged without a GPU).
+    compute_device: str = _DEFAULT_TRANSLATION.device
     # Pages of older posts a Telegram channel's first update reads beyond its latest page
     # (about twenty posts a page: a few days of a busy news channel).
     telegram_pages_back: int = 5
@@ -46,6 +49,7 @@ class Settings:
             threads=self.translation_threads,
             beam_size=self.beam_size,
             compute_type=self.compute_type,
+            device=self.compute_device,
         )
 
 
@@ -95,6 +99,8 @@ def _out_of_range(key: str, value: object) -> str | None:
             return f"must be from {low} to {high}, not {value}"
     if key == "compute_type" and value not in COMPUTE_TYPES:
         return f"must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}"
+    if key == "compute_device" and value not in COMPUTE_DEVICES:
+        return f"must be one of {', '.join(COMPUTE_DEVICES)}, not {value!r}"
     return None
 
 

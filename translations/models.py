@@ -44,6 +44,34 @@ class LoadedModel:
     lock: threading.Lock  # one translate_batch at a time per model: it already uses every thread
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def cuda_devices() -> int:
+    """How many CUDA devices CTranslate2 sees (0 on a machine without one, or a CPU build)."""
+    import ctranslate2
+
+    try:
+        return int(ctranslate2.get_cuda_device_count())
+    except (RuntimeError, OSError):  # a CUDA library present but unusable
+        return 0
+
+
+def resolved_device(device: str) -> str:
+    """The device a model runs on: ``auto`` is CUDA when there is one, else the CPU. Raises
+    :class:`ModelLoadError` for ``cuda`` on a machine without a CUDA device."""
+    if device == "cpu":
+        return "cpu"
+    if device == "cuda":
+        if not cuda_devices():
+            raise ModelLoadError(
+                "the compute device is set to cuda, but CTranslate2 sees no CUDA device here;"
+                " choose auto or cpu in the settings"
+            )
+        return "cuda"
+    return "cuda" if cuda_devices() else "cpu"
+
+
 def load_model(package: PackageInfo, settings: TranslationSettings) -> LoadedModel:
     """Load ``package`` or raise :class:`ModelLoadError` saying which package is damaged."""
     import ctranslate2
@@ -60,7 +88,7 @@ def load_model(package: PackageInfo, settings: TranslationSettings) -> LoadedMod
             tokenizer = BPETokenizer(package.path / "bpe.model", package.from_code, package.to_code)
         translator = ctranslate2.Translator(
             str(package.path / "model"),
-            device="cpu",
+            device=resolved_device(settings.device),
             compute_type=settings.compute_type,
             inter_threads=1,
             intra_threads=settings.threads,

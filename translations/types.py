@@ -78,6 +78,7 @@ class TranslationSettings:
     threads: int = field(default_factory=_default_threads)  # CTranslate2 intra_threads
     beam_size: int = 2
     compute_type: str = "int8"  # "int8", "float32", or "auto"
+    device: str = "auto"  # "auto" (a CUDA GPU when CTranslate2 sees one), "cpu" or "cuda"
     max_batch_tokens: int = 2048  # tokens per translate_batch call (batch_type="tokens")
     max_input_tokens: int = 250  # longer sentences are cut (models are trained on shorter)
 

@@ -144,9 +144,11 @@ def _list(monitor: Monitor, *, as_json: bool, print_json: Any) -> int:
                 ],
                 "broken": [{"path": str(p.path), "reason": p.reason} for p in problems],
                 "waiting_without_model": uncovered,
+                "compute_device": monitor.compute_device(),
             }
         )
         return 0
+    print(f"Compute device: {monitor.compute_device()}")
     if not packages:
         print("No translation models installed.")
     for package in packages:

@@ -347,6 +347,7 @@ SETTING_VALUES = {
     "compute_type": st.sampled_from(["", "int8", "float16", "nonsense", "auto"]),
     "telegram_pages_back": st.integers(-(2**70), 2**70),
     "recheck_days": st.integers(-(2**70), 2**70),
+    "compute_device": st.sampled_from(["", "auto", "cpu", "cuda", "tpu"]),
 }
 SETTINGS_COMMANDS = [
     ["sources", "list"],

@@ -21,6 +21,7 @@ from monitor.settings import SETTINGS_FILE, Settings, load_settings, save_settin
         ('{"update_interval_minutes": 0}', "must be from 5 to 10080"),
         ('{"telegram_pages_back": 500}', "must be from 0 to 50, not 500"),
         ('{"recheck_days": -2}', "must be from 0 to 30, not -2"),
+        ('{"compute_device": "tpu"}', "must be one of auto, cpu, cuda"),
         ('{"compute_type": "float64"}', "must be one of int8, float32, auto"),
         ('{"beam_size": "4"}', "wrong type"),
         (" " * 70_000 + "{}", "over 64 KB"),

@@ -148,6 +148,9 @@ def test_cli_models_and_translate(tmp_path: Path, package_folder: Path, capsys, 
     assert main(["--data-dir", data, "models", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert sorted(p["pair"] for p in listed["installed"]) == sorted(f"{x}-en" for x in LANGUAGES)
+    assert listed["compute_device"] == "cpu (auto: no CUDA device)"  # no GPU on this machine
+    assert main(["--data-dir", data, "models", "list"]) == 0
+    assert capsys.readouterr().out.startswith("Compute device: cpu (auto: no CUDA device)\n")
 
     monkeypatch.setattr(
         sys, "stdin", io.StringIO("Ракета стартовала. Всё штатно.\n\nВторой абзац.")

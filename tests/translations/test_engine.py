@@ -12,6 +12,7 @@ from translations.align import translate_documents
 from translations.cache import MemoryCache
 from translations.engine import Engine, _batches
 from translations.errors import Cancelled, ModelLoadError, NoRouteError
+from translations.models import cuda_devices, resolved_device
 from translations.packages import PackageFolder
 from translations.quality import is_degenerate
 from translations.types import DocumentTranslation, SourceDocument, TranslationSettings
@@ -210,3 +211,19 @@ def test_a_sentence_is_sent_once_and_one_with_nothing_to_translate_not_at_all(tm
         assert translations[2] == f"https://news.example/{result.key}"
         assert translations[3] == "12.11.2026, 14:05"
     assert len(engine.asked) == 4  # three titles-free first sentences and the boilerplate
+
+
+def test_the_compute_device_is_the_cpu_here_and_cuda_without_a_device_is_refused(
+    tmp_path: Path,
+):
+    # This machine has no CUDA device: auto is the CPU, unchanged.
+    assert cuda_devices() == 0
+    assert resolved_device("auto") == "cpu" and resolved_device("cpu") == "cpu"
+    packages = PackageFolder(tmp_path / "models")
+    packages.install_file(build_package(tmp_path / "b", "ru", "en"))
+    engine = Engine(packages, settings=TranslationSettings(device="cuda"))
+    with pytest.raises(ModelLoadError, match="sees no CUDA device here; choose auto or cpu"):
+        engine.translate(engine.route("ru", "en"), ["Ракета стартовала."])
+    auto = Engine(packages, settings=TranslationSettings(device="auto"))
+    [(text, _)] = auto.translate(auto.route("ru", "en"), ["Ракета стартовала."])
+    assert text == "Ракета стартовала."

@@ -41,6 +41,7 @@ def test_saves_the_settings_and_shows_them_again(qtbot, tasks: TaskManager, pref
     dialog.threads.setValue(1)
     dialog.beam_size.setValue(4)
     dialog.compute_type.setCurrentIndex(dialog.compute_type.findData("float32"))
+    dialog.compute_device.setCurrentIndex(dialog.compute_device.findData("cpu"))
     dialog.channel_pages.setValue(2)
     assert dialog.recheck_days.text() == "Off"  # 0, the default, is shown as what it means
     dialog.recheck_days.setValue(3)
@@ -48,7 +49,9 @@ def test_saves_the_settings_and_shows_them_again(qtbot, tasks: TaskManager, pref
     screenshot(dialog, "settings.png")
     with qtbot.waitSignal(dialog.settings_saved) as saved:
         qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
-    expected = Settings("ru", 30, 1, 4, "float32", telegram_pages_back=2, recheck_days=3)
+    expected = Settings(
+        "ru", 30, 1, 4, "float32", compute_device="cpu", telegram_pages_back=2, recheck_days=3
+    )
     assert saved.args == [expected]
     assert load_settings(tasks.data_dir) == expected
     assert preferences.value(PROXY_KEY) == "http://proxy.internal:3128"

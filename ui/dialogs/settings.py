@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.settings import COMPUTE_TYPES, RANGES, Settings, is_language_code
+from monitor.settings import COMPUTE_DEVICES, COMPUTE_TYPES, RANGES, Settings, is_language_code
 from ui.languages import LANGUAGE_NAMES
 from ui.plain import plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
@@ -103,6 +103,12 @@ class SettingsDialog(QDialog):
         for compute_type in COMPUTE_TYPES:
             self.compute_type.addItem(compute_type, compute_type)
         self.compute_type.setToolTip("int8 is fastest on a laptop; float32 is the most exact")
+        self.compute_device = QComboBox()
+        for device in COMPUTE_DEVICES:
+            self.compute_device.addItem(device, device)
+        self.compute_device.setToolTip(
+            "auto: a CUDA GPU when CTranslate2 sees one, else the CPU; cpu or cuda: always that"
+        )
 
         self.channel_pages = QSpinBox()
         self.channel_pages.setRange(*RANGES["telegram_pages_back"])
@@ -138,6 +144,7 @@ class SettingsDialog(QDialog):
         form.addRow("Translation threads:", self.threads)
         form.addRow("Beam size:", self.beam_size)
         form.addRow("Compute type:", self.compute_type)
+        form.addRow("Compute device:", self.compute_device)
         form.addRow("New Telegram channels:", self.channel_pages)
         form.addRow("Re-check pages for edits:", self.recheck_days)
         form.addRow("Data folder:", folder_row)
@@ -199,6 +206,8 @@ class SettingsDialog(QDialog):
         self.beam_size.setValue(settings.beam_size)
         compute = self.compute_type.findData(settings.compute_type)
         self.compute_type.setCurrentIndex(max(compute, 0))
+        device = self.compute_device.findData(settings.compute_device)
+        self.compute_device.setCurrentIndex(max(device, 0))
         self.channel_pages.setValue(settings.telegram_pages_back)
         self.recheck_days.setValue(settings.recheck_days)
         self.buttons.setEnabled(True)
@@ -221,6 +230,7 @@ class SettingsDialog(QDialog):
             translation_threads=self.threads.value(),
             beam_size=self.beam_size.value(),
             compute_type=str(self.compute_type.currentData()),
+            compute_device=str(self.compute_device.currentData()),
             telegram_pages_back=self.channel_pages.value(),
             recheck_days=self.recheck_days.value(),
         )
