@@ -4,14 +4,12 @@ open (count, timeline, sentences in both languages, silent outlets, Follow)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt
-from shiboken6 import isValid
+from PySide6.QtCore import QPoint, Qt
 
 from monitor import Monitor, open_monitor
 from monitor.types import ArticleEntity, EntityKind, NamedEntity, SentencePair
@@ -21,13 +19,12 @@ from tests.ui.dialog_support import screenshot
 from tests.ui.drawn_text import drawn_runs
 from tests.ui.test_readme_pictures import save_picture
 from tests.ui.test_tasks import settle
+from tests.ui.window_support import WAIT, drawn, main_window
 from translations.segment import segment
 from ui.entity_page import EntityPageWindow
 from ui.main_window import MainWindow
 from ui.reader.entities import EntityChip, EntityStrip, marked_mentions
-from ui.tasks import TaskManager
 
-WAIT = 10_000
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ROUTE = "{language}→en (written by hand for the tests)"
 # (outlet, language, day offset, title, text, English written by hand: title, sentences)
@@ -120,25 +117,8 @@ def collection(tmp_path: Path) -> tuple[Path, dict[str, int]]:
 
 @pytest.fixture
 def window(qtbot, collection: tuple[Path, dict[str, int]], tmp_path: Path) -> Iterator[MainWindow]:
-    QCoreApplication.setOrganizationName("Media Monitor Tests")
-    QCoreApplication.setApplicationName(f"entities-{tmp_path.name}")
-    QSettings().clear()
-    shown = MainWindow(TaskManager(collection[0]))
-    qtbot.addWidget(shown)
-    shown.resize(1400, 850)
-    shown.splitter.setSizes([200, 330, 870])
-    shown.show()
-    qtbot.waitExposed(shown)
-    qtbot.waitUntil(lambda: len(shown.article_list.rows()) == len(ARTICLES), timeout=WAIT)
-    settle(qtbot, shown.tasks)
-    yield shown
-    if shown.entity_window is not None and isValid(shown.entity_window):
-        shown.entity_window.close()
-    shown.close()  # cancels and joins the workers
-
-
-def drawn(widget) -> str:
-    return re.sub(r"\s+", " ", " ".join(drawn_runs(widget)))
+    with main_window(qtbot, collection[0], f"entities-{tmp_path.name}", len(ARTICLES)) as shown:
+        yield shown
 
 
 def test_chips_mark_a_name_and_open_its_page_which_follows_it(

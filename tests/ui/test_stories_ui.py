@@ -4,26 +4,22 @@ Follow, "Not this story", the Stories… picker and the list grouped by story.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from shiboken6 import isValid
 
 from monitor import open_monitor
 from tests.monitor.test_stories import ARTICLES, store_articles
 from tests.ui.dialog_support import screenshot
-from tests.ui.drawn_text import drawn_runs
 from tests.ui.test_readme_pictures import save_picture
 from tests.ui.test_tasks import settle
+from tests.ui.window_support import WAIT, drawn, main_window
 from ui.main_window import MainWindow
 from ui.story_view import StoryPicker, StoryWindow
-from ui.tasks import TaskManager
-
-WAIT = 10_000
 
 
 @pytest.fixture
@@ -37,25 +33,8 @@ def collection(tmp_path: Path) -> tuple[Path, dict[str, int]]:
 
 @pytest.fixture
 def window(qtbot, collection: tuple[Path, dict[str, int]], tmp_path: Path) -> Iterator[MainWindow]:
-    QCoreApplication.setOrganizationName("Media Monitor Tests")
-    QCoreApplication.setApplicationName(f"stories-{tmp_path.name}")
-    QSettings().clear()
-    shown = MainWindow(TaskManager(collection[0]))
-    qtbot.addWidget(shown)
-    shown.resize(1400, 850)
-    shown.splitter.setSizes([200, 330, 870])
-    shown.show()
-    qtbot.waitExposed(shown)
-    qtbot.waitUntil(lambda: len(shown.article_list.rows()) == len(ARTICLES), timeout=WAIT)
-    settle(qtbot, shown.tasks)
-    yield shown
-    if shown.story_window is not None and isValid(shown.story_window):
-        shown.story_window.close()
-    shown.close()  # cancels and joins the workers
-
-
-def drawn(widget) -> str:
-    return re.sub(r"\s+", " ", " ".join(drawn_runs(widget)))
+    with main_window(qtbot, collection[0], f"stories-{tmp_path.name}", len(ARTICLES)) as shown:
+        yield shown
 
 
 def open_story_of(qtbot, window: MainWindow, article_id: int) -> StoryWindow:
