@@ -211,6 +211,8 @@ def found_by_model(finder: EntityFinder, text: str, known: Sequence[Mention]) ->
     for name in _joined_names(text, names):
         if any(start < name.end and name.start < end for start, end in taken):
             continue  # the table named it already
+        if name.kind != "person" and _ADJECTIVE.search(name.normal):
+            continue  # "Южнокорейская (ракета)": the model took an adjective for a name
         entity = finder.table.entity_for(name.normal)
         found[entity.id if entity is not None else found_entity_id(name.kind, name.normal)] += 1
     return found
@@ -233,6 +235,9 @@ def _joined_names(text: str, names: Sequence[FoundName]) -> list[FoundName]:
             joined.append(name)
     return joined
 
+
+# A place or organisation of one word with an adjective's ending is the model's mistake.
+_ADJECTIVE = re.compile(r"^\w+(?:ая|яя|ий|ый|ой|ое|ее|ие|ые)$")
 
 FOUND_PREFIX = "found:"  # the id of an entity the NER model found: found:person:Иван Сидоренко
 

@@ -67,3 +67,9 @@ def test_acronyms_and_short_words_match_only_as_written(finder: EntityFinder):
         "peoples-liberation-army",
         "rt",
     }
+
+
+def test_an_adjective_the_model_takes_for_a_place_is_no_entity(finder: EntityFinder):
+    found = named(finder, "Южнокорейская ракета-носитель стартовала с космодрома Наро.", "ru")
+    assert "found:place:Наро" in found
+    assert not any("Южнокорейская" in entity for entity in found)
