@@ -466,11 +466,13 @@ def open_monitor(
     fetch_settings: FetchSettings | None = None,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = utc_now,
+    interactive: bool = False,
 ) -> Monitor:
     """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
 
     ``transport`` replaces the network for everything but the bundled demo host. The fetcher
-    is made from these when the Monitor first needs one.
+    is made from these when the Monitor first needs one. ``interactive``: opened for the
+    window, which automatic translation threads leave a core.
     """
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
@@ -492,7 +494,7 @@ def open_monitor(
         )
         return Fetcher(chosen, transport=transport, mounts=mounts, clock=clock)
 
-    return Monitor(Parts(directory, store, make_fetcher, clock, settings))
+    return Monitor(Parts(directory, store, make_fetcher, clock, settings, interactive=interactive))
 
 
 __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]

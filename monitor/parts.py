@@ -44,8 +44,11 @@ class Parts:
         make_fetcher: Callable[[], Fetcher],
         clock: Clock,
         settings: Settings,
+        *,
+        interactive: bool = False,
     ) -> None:
         self.data_dir = data_dir
+        self.interactive = interactive  # the window is open: leave it a core
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -163,7 +166,9 @@ class Parts:
             from translations.engine import Engine
 
             self._engine = Engine(
-                self.model_folder, self.settings.translation(), cache=self.translations
+                self.model_folder,
+                self.settings.translation(interactive=self.interactive),
+                cache=self.translations,
             )
         return self._engine
 

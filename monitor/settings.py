@@ -19,7 +19,7 @@ COMPUTE_DEVICES = ("auto", "cpu", "cuda")
 # beyond them (threads -1 or 10**30) would fail deep in the translation engine instead.
 RANGES = {
     "update_interval_minutes": (5, 7 * 24 * 60),
-    "translation_threads": (1, 256),
+    "translation_threads": (0, 256),  # 0: automatic (see Settings.translation)
     "beam_size": (1, 8),
     "telegram_pages_back": (0, 50),
     "recheck_days": (0, 30),
@@ -31,7 +31,8 @@ _DEFAULT_TRANSLATION = TranslationSettings()
 class Settings:
     target_language: str = "en"
     update_interval_minutes: int = 60
-    translation_threads: int = _DEFAULT_TRANSLATION.threads
+    # 0: automatic, every core for the command line and one fewer beside the window.
+    translation_threads: int = 0
     beam_size: int = _DEFAULT_TRANSLATION.beam_size
     compute_type: str = _DEFAULT_TRANSLATION.compute_type
     # "auto": a CUDA GPU when CTranslate2 sees one, else the CPU (unchanged without a GPU).
@@ -43,14 +44,23 @@ class Settings:
     # update interval, to catch stealth edits; 0 leaves stored pages alone.
     recheck_days: int = 0
 
-    def translation(self) -> TranslationSettings:
+    def translation(self, *, interactive: bool = False) -> TranslationSettings:
+        """The engine's settings; ``interactive``: the window is open, so automatic threads
+        leave a core for it (the command line uses every core, up to eight)."""
         return replace(
             _DEFAULT_TRANSLATION,
-            threads=self.translation_threads,
+            threads=self.translation_threads or automatic_threads(interactive=interactive),
             beam_size=self.beam_size,
             compute_type=self.compute_type,
             device=self.compute_device,
         )
+
+
+def automatic_threads(*, interactive: bool) -> int:
+    """Translation threads when the user has not chosen: every core (up to eight) for the
+    command line; beside the window one fewer (up to four), so it stays responsive."""
+    cores = os.cpu_count() or 2
+    return max(1, min(4, cores - 1)) if interactive else max(1, min(8, cores))
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -123,7 +123,9 @@ class TaskManager(QObject):
     ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self._open_monitor: MonitorFactory = monitor_factory or (lambda: open_monitor(data_dir))
+        self._open_monitor: MonitorFactory = monitor_factory or (
+            lambda: open_monitor(data_dir, interactive=True)
+        )
         self._local = threading.local()
         self._writer = ThreadPoolExecutor(1, "monitor-writer", initializer=self._open)
         self._reader = ThreadPoolExecutor(1, "monitor-reader", initializer=self._open)

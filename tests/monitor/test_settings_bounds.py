@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from monitor import open_monitor
 from monitor.errors import ConfigError
 from monitor.settings import SETTINGS_FILE, Settings, load_settings, save_settings
+from tests.support.inside import parts
 
 
 @pytest.mark.parametrize(
@@ -15,8 +18,8 @@ from monitor.settings import SETTINGS_FILE, Settings, load_settings, save_settin
     [
         ("[" * 30_000 + "]" * 30_000, "nested too deeply"),
         ('{"beam_size": ' + "9" * 5000 + "}", "cannot read the settings"),
-        ('{"translation_threads": -1}', "must be from 1 to 256, not -1"),
-        ('{"translation_threads": ' + str(10**30) + "}", "must be from 1 to 256"),
+        ('{"translation_threads": -1}', "must be from 0 to 256, not -1"),
+        ('{"translation_threads": ' + str(10**30) + "}", "must be from 0 to 256"),
         ('{"beam_size": 0}', "must be from 1 to 8"),
         ('{"update_interval_minutes": 0}', "must be from 5 to 10080"),
         ('{"telegram_pages_back": 500}', "must be from 0 to 50, not 500"),
@@ -43,3 +46,18 @@ def test_good_settings_round_trip_and_bad_ones_are_not_saved(tmp_path: Path):
     with pytest.raises(ConfigError, match="beam_size"):
         save_settings(tmp_path, Settings(beam_size=99))
     assert load_settings(tmp_path) == chosen  # the good file was not replaced
+
+
+def test_automatic_threads_leave_the_window_a_core_and_give_the_command_line_all(
+    tmp_path: Path,
+):
+    cores = os.cpu_count() or 2
+    automatic = Settings()  # translation_threads 0: automatic
+    assert automatic.translation(interactive=True).threads == max(1, min(4, cores - 1))
+    assert automatic.translation().threads == max(1, min(8, cores))
+    chosen = Settings(translation_threads=3)  # the user's choice stands everywhere
+    assert chosen.translation(interactive=True).threads == chosen.translation().threads == 3
+    with open_monitor(tmp_path / "cli") as command_line:
+        assert not parts(command_line).interactive
+    with open_monitor(tmp_path / "window", interactive=True) as window:
+        assert parts(window).interactive

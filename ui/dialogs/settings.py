@@ -95,7 +95,12 @@ class SettingsDialog(QDialog):
         self.interval.setSingleStep(15)
         self.interval.setSuffix(" minutes")
         self.threads = QSpinBox()
-        self.threads.setRange(1, max(1, os.cpu_count() or 1))
+        self.threads.setRange(0, max(1, os.cpu_count() or 1))
+        self.threads.setSpecialValueText("Automatic")
+        self.threads.setToolTip(
+            "Automatic: one core fewer than the machine has while the window is open, every"
+            " core for the command line"
+        )
         self.beam_size = QSpinBox()
         self.beam_size.setRange(*RANGES["beam_size"])
         self.beam_size.setToolTip("Higher is slightly better and slower; 1 is greedy")
