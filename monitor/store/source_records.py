@@ -90,6 +90,11 @@ class SourceRecords:
                 "DELETE FROM raw_pages WHERE sha256 NOT IN"
                 " (SELECT raw_sha256 FROM articles WHERE raw_sha256 IS NOT NULL)"
             )
+            # Stories all of whose articles were the source's are stories of nothing now.
+            db.execute(
+                "DELETE FROM stories WHERE NOT EXISTS"
+                " (SELECT 1 FROM story_articles WHERE story_id = stories.id)"
+            )
         return source
 
     def update_source(self, source_id: int, **fields: object) -> None:

@@ -4,6 +4,7 @@ the user's corrections, and the features grouping looks articles up by."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -209,10 +210,8 @@ class StoryStore:
         return int(moved)
 
 
-def _drop_if_empty(db: object, story_id: int) -> None:
-    import sqlite3
-
-    assert isinstance(db, sqlite3.Connection)
+def _drop_if_empty(db: sqlite3.Connection, story_id: int) -> None:
+    """Forget a story its last article left."""
     db.execute(
         "DELETE FROM stories WHERE id = ? AND NOT EXISTS"
         " (SELECT 1 FROM story_articles WHERE story_id = ?)",

@@ -8,7 +8,9 @@ little):
 * a wire copy (their texts' sketches mostly the same) belongs with its original outright;
 * otherwise the share of the newcomer's entities the other names, of its numbers the other
   gives, and the closeness of their English terms (when both have English), weighted
-  together; one entity or number in common is not enough on its own.
+  together; and what they share must be telling (:data:`EVIDENCE`): rare names and numbers,
+  or a rare name with the same English words. A copy that names other people or gives other
+  figures is a report of the same kind, not a copy.
 
 A story's score for the newcomer is its best member's. The user's corrections stand: an
 article the user placed is never moved, and an article the user took out of a story is never

@@ -5,7 +5,9 @@ day is another, a wire copy joins its original, and the user's corrections stand
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -257,3 +259,16 @@ def test_an_article_stored_as_a_duplicate_is_in_its_originals_story(tmp_path: Pa
         list(monitor.group_stories())
         assert monitor.story_of(again) == monitor.story_of(first) is not None
         assert monitor.story_of(first) == monitor.story_of(ids["ru"])
+
+
+def test_unfollowing_a_source_leaves_no_empty_story(grouped):
+    monitor, ids = grouped
+    cabbage = monitor.story_of(ids["cabbage"])
+    kharkiv = monitor.story_of(ids["ru"])
+    seoul = next(s for s in monitor.sources() if s.name == "Seoul Daily")
+    monitor.remove_source(seoul.id)
+    with closing(sqlite3.connect(parts(monitor).store.path)) as raw:  # as the file holds it
+        stories = {row[0] for row in raw.execute("SELECT id FROM stories")}
+    assert cabbage not in stories  # its only article is gone, and the story with it
+    assert kharkiv in stories
+    assert len(monitor.story(kharkiv).members) == 5  # the Korean report left the story
