@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -24,12 +23,11 @@ from monitor.clock import Clock, utc_now
 from monitor.collection_door import CollectionMethods
 from monitor.errors import (
     ConfigError,
-    ModelError,
     MonitorError,
-    NoNetworkError,
     OPMLError,
     SourceError,
 )
+from monitor.models_door import ModelsMethods
 from monitor.names_door import NamesMethods
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
@@ -60,10 +58,9 @@ if TYPE_CHECKING:
     from monitor.collect.pipeline import Stage
     from monitor.sources.adding import AddedSource
     from monitor.sources.opml import OpmlImport
-    from translations.types import AvailablePackage, InstallReport, PackageInfo, PackageProblem
 
 
-class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
+class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StoriesMethods):
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
 
     Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a
@@ -158,65 +155,6 @@ class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
     # Updates ---------------------------------------------------------------------------
 
     # Translation -----------------------------------------------------------------------
-
-    def models(self) -> tuple[list[PackageInfo], list[PackageProblem]]:
-        """Installed translation packages, and the ones that are broken (with the reason)."""
-        return self._parts.model_folder.installed()
-
-    def install_models(self, paths: Iterable[Path]) -> InstallReport:
-        """Install ``.argosmodel`` files, or every one in the given folders (a USB stick)."""
-        report = self._parts.model_folder.install_many(paths)
-        self._parts.engine().forget()
-        return report
-
-    def remove_model(self, name: str) -> PackageInfo:
-        with _translation_errors():
-            removed = self._parts.model_folder.remove(name)
-        self._parts.engine().forget()
-        return removed
-
-    def available_models(self, index_url: str | None = None) -> list[AvailablePackage]:
-        """What the Argos online index offers (asked only here, and only with a network)."""
-        from translations.online import INDEX_URL, fetch_index
-
-        with _translation_errors(), self._parts.fetcher.plain_client() as client:
-            return fetch_index(client, index_url or INDEX_URL)
-
-    def download_model(
-        self,
-        package: AvailablePackage,
-        *,
-        progress: Callable[[int, int | None], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> InstallReport:
-        """Download ``package`` from the online index, verify it and install it."""
-        from translations.online import download
-
-        with _translation_errors(), self._parts.fetcher.plain_client() as client:
-            archive = download(
-                client,
-                package,
-                self._parts.data_dir / "downloads",
-                progress=progress,
-                cancel=cancel,
-            )
-        return self.install_models([archive])
-
-    def translate_text(self, text: str, from_code: str, to_code: str | None = None) -> str:
-        """Translate plain text (paragraphs kept), e.g. for ``media-monitor translate``."""
-        from monitor.dependencies import TRANSLATION, require
-        from translations.align import translate_documents
-        from translations.types import SourceDocument
-
-        require(TRANSLATION)
-        document = SourceDocument(0, "", text, from_code)
-        target = to_code or self._parts.settings.target_language
-        with _translation_errors():
-            [result] = translate_documents(self._parts.engine(), [document], target)
-            if isinstance(result, tuple):
-                raise result[1]
-        translated: str = result.text
-        return translated
 
     def translation(self, article_id: int) -> StoredTranslation | None:
         return self._parts.translations.translation(article_id)
@@ -418,19 +356,6 @@ class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
         """The language articles are translated into."""
         return self._parts.settings.target_language
 
-    def compute_device(self) -> str:
-        """Where translation runs, in words: "cpu (auto: no CUDA device)", "cuda (auto: 1
-        CUDA device)", "cuda"."""
-        from translations.models import cuda_devices
-
-        chosen = self._parts.settings.compute_device
-        devices = cuda_devices()
-        if chosen != "auto":
-            return chosen
-        if devices:
-            return f"cuda (auto: {devices} CUDA device{'s' if devices > 1 else ''})"
-        return "cpu (auto: no CUDA device)"
-
     def saved_settings(self) -> Settings:
         """The settings as saved now in the data folder (perhaps changed since opening)."""
         return load_settings(self._parts.data_dir)
@@ -443,21 +368,6 @@ class Monitor(CollectionMethods, NamesMethods, StoriesMethods):
             raise ConfigError(
                 f"cannot write the settings in {self._parts.data_dir}: {error.strerror}"
             ) from error
-
-
-@contextmanager
-def _translation_errors() -> Iterator[None]:
-    """The translation layer's errors as the core's: no network is said as such."""
-    import httpx
-
-    from translations.errors import TranslationError
-
-    try:
-        yield
-    except TranslationError as error:
-        if isinstance(error.__cause__, httpx.TransportError):
-            raise NoNetworkError(str(error)) from error
-        raise ModelError(str(error)) from error
 
 
 def open_monitor(

@@ -12,8 +12,6 @@ names are chips under the header (:mod:`ui.reader.entities`).
 
 from __future__ import annotations
 
-import bisect
-import enum
 from collections.abc import Sequence
 from functools import partial
 
@@ -34,7 +32,6 @@ from monitor.types import ArticleEntity, Note, NoteSide, SentencePair
 from ui.languages import language_name
 from ui.plain import plain_label
 from ui.reader.document import (
-    DOCUMENT_MARGIN,
     build_pane,
     sentence_joiner,
     sentence_paragraphs,
@@ -44,30 +41,20 @@ from ui.reader.document import (
 from ui.reader.entities import EntityStrip, mark_mentions, mention_mark
 from ui.reader.header import Banner, ReaderHeader
 from ui.reader.history import PostHistory
+from ui.reader.layout import (
+    DOCUMENT_CAPTION_INDENT,
+    LAYOUT_BUTTONS,
+    matching_scroll,
+    pane_box,
+)
+from ui.reader.layout import (
+    ReaderLayout as ReaderLayout,
+)
 from ui.reader.notes import NoteKeeper
 from ui.reader.notes_view import NotesColumn
 from ui.reader.pane import SentencePane
 from ui.tasks import TaskManager
 from ui.viewdata import ReaderContent
-
-DOCUMENT_CAPTION_INDENT = int(DOCUMENT_MARGIN)
-
-
-class ReaderLayout(enum.Enum):
-    """How the reader arranges the original and the translation."""
-
-    SIDE_BY_SIDE = "side-by-side"
-    ORIGINAL_ONLY = "original"
-    TRANSLATION_ONLY = "translation"
-    STACKED = "stacked"
-
-
-_LAYOUT_BUTTONS = {
-    ReaderLayout.SIDE_BY_SIDE: ("Side by side", "Original and translation side by side"),
-    ReaderLayout.ORIGINAL_ONLY: ("Original", "The original text only"),
-    ReaderLayout.TRANSLATION_ONLY: ("Translation", "The translation only"),
-    ReaderLayout.STACKED: ("Stacked", "The original above the translation"),
-}
 
 
 class ReaderView(QWidget):
@@ -118,8 +105,8 @@ class ReaderView(QWidget):
         self.translation_caption = plain_label()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        self._original_box = _pane_box(self.original_pane, self.original_caption)
-        self._translation_box = _pane_box(self.translation_pane, self.translation_caption)
+        self._original_box = pane_box(self.original_pane, self.original_caption)
+        self._translation_box = pane_box(self.translation_pane, self.translation_caption)
         self.splitter.addWidget(self._original_box)
         self.splitter.addWidget(self._translation_box)
         for pane in (self.original_pane, self.translation_pane):
@@ -186,7 +173,7 @@ class ReaderView(QWidget):
         self._toggle_group = QButtonGroup(self)
         self._toggle_group.setExclusive(True)
         self._toggle_buttons: dict[ReaderLayout, QToolButton] = {}
-        for mode, (text, tip) in _LAYOUT_BUTTONS.items():
+        for mode, (text, tip) in LAYOUT_BUTTONS.items():
             button = QToolButton()
             button.setText(text)
             button.setToolTip(tip)
@@ -422,7 +409,7 @@ class ReaderView(QWidget):
         if self._syncing or not self._both_shown():
             return
         other = self._other(pane)
-        target = _matching_scroll(pane, other)
+        target = matching_scroll(pane, other)
         self._syncing = True
         try:
             other.verticalScrollBar().setValue(target)
@@ -478,31 +465,3 @@ class ReaderView(QWidget):
         bar = pane.verticalScrollBar()
         step = max(bar.pageStep() - pane.fontMetrics().lineSpacing() * 2, 1)
         bar.setValue(bar.value() + direction * step)
-
-
-def _matching_scroll(source: SentencePane, target: SentencePane) -> int:
-    """The target's scroll position showing the same place in the same paragraph."""
-    source_bar, target_bar = source.verticalScrollBar(), target.verticalScrollBar()
-    y = source_bar.value()
-    if source_bar.maximum() > 0 and y >= source_bar.maximum():
-        return target_bar.maximum()
-    rows, other_rows = source.row_geometry(), target.row_geometry()
-    if not rows or not other_rows or y < rows[0][0]:
-        return y
-    row = min(bisect.bisect_right([top for top, _ in rows], y) - 1, len(other_rows) - 1)
-    top, height = rows[row]
-    fraction = (y - top) / height if height > 0 else 0.0
-    other_top, other_height = other_rows[row]
-    return round(other_top + min(fraction, 1.0) * other_height)
-
-
-def _pane_box(pane: SentencePane, caption: QLabel) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    caption.setContentsMargins(DOCUMENT_CAPTION_INDENT, 4, 0, 2)
-    caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    layout.addWidget(caption)
-    layout.addWidget(pane, 1)
-    return box
