@@ -94,6 +94,10 @@ class Parts:
                 self.engine,
                 target=self.settings.target_language,
                 clock=self.clock,
+                # Headlines are indexed before the rest is translated, so they are searched
+                # and the watchlists' matches are translated next.
+                after_headlines=lambda cancel: self.index_stage.run(cancel),
+                watched=self.watched_articles,
             )
         return self._translation_stage
 
@@ -118,6 +122,11 @@ class Parts:
                 stories=StoryGrouper(self.store, self.clock),
             )
         return self._index_stage
+
+    def watched_articles(self) -> set[int]:
+        from monitor.watchlists import watched_ids
+
+        return watched_ids(self)
 
     def aliases(self) -> AliasTable:
         """The alias table with the user's spellings, read again when one was added, here or

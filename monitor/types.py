@@ -343,6 +343,7 @@ class ProgressKind(enum.StrEnum):
     STORED = "stored"
     FAILED = "failed"
     TRANSLATED = "translated"
+    HEADLINE = "headline"  # an article's title and lead translated, the rest still waiting
     UNTRANSLATED = "untranslated"  # no model (or a damaged one) for the article's language
     INDEXED = "indexed"
     EXPORTED = "exported"  # one more article written to an export or a bundle

@@ -74,6 +74,17 @@ def matching_ids(parts: Parts, request: SearchRequest) -> list[int]:
     return sorted({match.article_id for match in parts.finder.matches(request)})
 
 
+def watched_ids(parts: Parts) -> set[int]:
+    """The articles any watchlist matches now (their translation comes before the rest's)."""
+    ids: set[int] = set()
+    for watchlist in parts.store.watchlists.all():
+        try:
+            ids.update(matching_ids(parts, request_for(watchlist)))
+        except MonitorError:  # its next check says why; the queue goes on without it
+            continue
+    return ids
+
+
 def timeline(parts: Parts, request: SearchRequest) -> dict[str, dict[str, int]]:
     """Matches per UTC day per outlet: ``{"2026-11-20": {"TASS": 3, ...}, ...}``, days ascending.
 

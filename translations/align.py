@@ -6,6 +6,11 @@ across articles; the answers are put back in place as (paragraph, sentence, orig
 translation) pairs, plus the title's translation. A sentence is sent once however many
 documents hold it (an outlet's "Читать далее…" under every article), and one with nothing to
 translate (an address, a date, a figure) is carried over as it is.
+
+A headline (``lead=N``) is the title and the first N sentences of the text with some substance
+(a dateline before them comes along). Every sentence is still in its place, the others with an empty
+translation, so the reader shows the whole original beside what is translated so far; the
+sentences are the ones the whole text's translation will ask for, so it finds them cached.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ def translate_documents(
     documents: Sequence[SourceDocument],
     to_code: str,
     cancel: threading.Event | None = None,
+    *,
+    lead: int | None = None,
 ) -> Iterator[DocumentTranslation | tuple[SourceDocument, TranslationError]]:
     """Translate each document into ``to_code``, grouped by language; failures are yielded too.
 
     A document whose language has no route (or whose model is damaged) comes back as
     ``(document, error)`` and the others go on. With ``cancel`` set, :class:`Cancelled` is
-    raised between the model's batches.
+    raised between the model's batches. With ``lead``, only each title and its lead's first
+    ``lead`` sentences are translated (an incomplete :class:`DocumentTranslation`).
     """
     by_language: dict[str, list[SourceDocument]] = defaultdict(list)
     for document in documents:
@@ -39,14 +47,18 @@ def translate_documents(
     for language, group in by_language.items():
         try:
             route = engine.route(language, to_code)
-            yield from _translate_group(engine, route, group, cancel)
+            yield from _translate_group(engine, route, group, cancel, lead)
         except TranslationError as error:
             for document in group:
                 yield document, error
 
 
 def _translate_group(
-    engine: Engine, route: Route, documents: list[SourceDocument], cancel: threading.Event | None
+    engine: Engine,
+    route: Route,
+    documents: list[SourceDocument],
+    cancel: threading.Event | None,
+    lead: int | None,
 ) -> Iterator[DocumentTranslation]:
     layouts = []
     wanted: dict[str, int] = {}  # each text the model must see, once, and its place
@@ -57,8 +69,9 @@ def _translate_group(
             for paragraph in segment(document.text, document.language)
             for sentence in paragraph.sentences
         ]
-        layouts.append((title, pairs))
-        for text in (title, *(text for _, text in pairs)):
+        asked = len(pairs) if lead is None else _lead_end(pairs, lead)
+        layouts.append((title, pairs, asked))
+        for text in (title, *(text for _, text in pairs[:asked])):
             if needs_model(text):
                 wanted.setdefault(text, len(wanted))
     answers = list(engine.translate(route, list(wanted), cancel)) if wanted else []
@@ -66,12 +79,33 @@ def _translate_group(
     def translated(text: str) -> tuple[str, bool]:
         return answers[wanted[text]] if text in wanted else (text, False)
 
-    for document, (title, pairs) in zip(documents, layouts, strict=True):
+    for document, (title, pairs, asked) in zip(documents, layouts, strict=True):
         sentences = tuple(
             SentencePair(paragraph, original, *translated(original))
-            for paragraph, original in pairs
+            if position < asked
+            else SentencePair(paragraph, original, "")
+            for position, (paragraph, original) in enumerate(pairs)
         )
-        yield DocumentTranslation(document.key, translated(title)[0], sentences, route)
+        yield DocumentTranslation(
+            document.key, translated(title)[0], sentences, route, complete=asked == len(pairs)
+        )
+
+
+def _lead_end(pairs: Sequence[tuple[int, str]], sentences: int) -> int:
+    """Where a headline's sentences end: after the text's first ``sentences`` sentences of
+    substance. A dateline ("МОСКВА, 1 декабря."), a credit or an address before them comes
+    along without counting; a text of fragments stops at three times as many."""
+    counted = 0
+    for position, (_, text) in enumerate(pairs):
+        if counted >= sentences or position >= 3 * sentences:
+            return position
+        counted += sum(char.isalpha() for char in text) >= _SUBSTANCE
+    return len(pairs)
+
+
+# Letters that make a sentence rather than a dateline: "Пожар начался утром." has 17,
+# "МОСКВА, 1 декабря." 13, "(서울=연합뉴스) 홍길동 기자 =" 11, "新华社北京12月1日电" 9.
+_SUBSTANCE = 15
 
 
 # What a model has nothing to do with: no letters at all (numbers, dates, punctuation), or a

@@ -114,6 +114,9 @@ class DocumentTranslation:
     title: str
     sentences: tuple[SentencePair, ...]
     route: Route
+    # False for a headline: the title and the lead are translated, the other sentences are
+    # there with an empty translation until the whole text is (see translate_documents).
+    complete: bool = True
 
     @property
     def degenerate(self) -> bool:
@@ -126,10 +129,12 @@ class DocumentTranslation:
 
 
 def join_paragraphs(sentences: Iterable[tuple[int, str]]) -> str:
-    """(paragraph, sentence) pairs back into text: sentences joined, paragraphs apart."""
+    """(paragraph, sentence) pairs back into text: sentences joined, paragraphs apart; empty
+    sentences (not translated yet) are left out."""
     paragraphs: dict[int, list[str]] = {}
     for paragraph, sentence in sentences:
-        paragraphs.setdefault(paragraph, []).append(sentence)
+        if sentence:
+            paragraphs.setdefault(paragraph, []).append(sentence)
     return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
 
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from monitor.types import SearchRequest
+from monitor.types import Progress, ProgressKind, SearchRequest
 from ui import jobs, queries
 from ui.actions import install_actions
 from ui.article_list import ArticleList
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Media Monitor")
         self.resize(1400, 860)
         self._failure_box: QMessageBox | None = None
+        self._headlines_indexing = False  # every headline translated; the index takes them
         self.entity_window: EntityPageWindow | None = None
         self.story_window: StoryWindow | None = None
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.welcome.models_requested.connect(self.show_models)
         self.work.cancel_requested.connect(self.tasks.cancel)
         self.tasks.progressed.connect(self.work.show_progress)
+        self.tasks.progressed.connect(self._progressed)
         self.tasks.busy_changed.connect(self.work.set_busy)
         self.tasks.changed.connect(self._changed)
         self.tasks.failed.connect(self.show_failure)
@@ -157,6 +159,19 @@ class MainWindow(QMainWindow):
             self.translate_waiting()  # what waited for a model
         if changes & Changes.SETTINGS:
             self.tasks.reload()  # each thread's Monitor takes the new settings
+
+    def _progressed(self, _name: str, progress: Progress) -> None:
+        """Translations arriving during a long update are shown before it ends: the opened
+        article when it is translated, the list once every headline is (and indexed)."""
+        translated = progress.kind in (ProgressKind.TRANSLATED, ProgressKind.HEADLINE)
+        if translated and progress.article_id == self.lists.current is not None:
+            self.lists.reopen_article()
+        if progress.kind is ProgressKind.HEADLINE and progress.done == progress.total:
+            self._headlines_indexing = True
+        elif progress.kind is ProgressKind.INDEXED and self._headlines_indexing:
+            self._headlines_indexing = progress.done < (progress.total or 0)
+            if not self._headlines_indexing:
+                self.lists.reload()
 
     def show_failure(self, message: str) -> None:
         """The default failure handler: a job's error, said in one message box over the

@@ -154,7 +154,8 @@ def reader_content(
     article = monitor.article(article_id)
     translation = monitor.translation(article_id)
     queue_position = None
-    if translation is None and article.translation_note is None:
+    whole = translation is not None and translation.complete
+    if not whole and article.translation_note is None:
         queue_position = monitor.queue_position(article_id)
     translated = translation is not None and translation.by_model
     return ReaderContent(

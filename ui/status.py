@@ -23,6 +23,7 @@ _VERBS = {
     ProgressKind.STORED: "Collecting",
     ProgressKind.FAILED: "Collecting",
     ProgressKind.TRANSLATED: "Translating",
+    ProgressKind.HEADLINE: "Translating headlines",
     ProgressKind.UNTRANSLATED: "Translating",
     ProgressKind.INDEXED: "Indexing",
     ProgressKind.EXPORTED: "Exporting",
@@ -77,8 +78,8 @@ class WorkPanel(QWidget):
             self.bar.setValue(min(progress.done, progress.total))
             left = progress.total - progress.done
             text = f"{verb}: {progress.done}/{progress.total}"
-            if verb == "Translating":
-                text = f"Translating: {left} left"
+            if verb.startswith("Translating"):
+                text = f"{verb}: {left} left"
         else:
             self.bar.setRange(0, 0)  # busy indicator
             text = f"{verb}…"

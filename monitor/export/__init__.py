@@ -59,6 +59,9 @@ FIELDS = (
     "model",  # the translation route, e.g. "ru→en (translate-ru_en-1_9 1.9)"
     "original_text",
     "translated_text",
+    # False while only the title and the lead are translated (headlines come first); None
+    # when nothing is.
+    "translation_complete",
 )
 
 NO_RENDERER_MESSAGE = (
@@ -144,6 +147,7 @@ def record(item: ExportedArticle) -> Record:
         "model": translation.route if translation else None,
         "original_text": article.text,
         "translated_text": paragraphs_of(translation, "translation") if translation else None,
+        "translation_complete": translation.complete if translation else None,
     }
 
 

@@ -21,6 +21,7 @@ from html import escape
 
 from monitor.store.translations import ORIGINAL_LANGUAGE_ROUTE, StoredTranslation
 from monitor.types import Article, Note, NoteColour, NoteSide, SentencePair, TextOrigin
+from translations.types import join_paragraphs
 
 # Routes the translation stage stores for text it did not translate (see translation_stage).
 
@@ -54,12 +55,12 @@ def local_iso(article: Article) -> str | None:
 
 
 def paragraphs_of(translation: StoredTranslation, side: str) -> str:
-    """One side ("original" or "translation") of aligned sentences, paragraphs kept."""
-    paragraphs: dict[int, list[str]] = {}
-    for sentence in translation.sentences:
-        text = sentence.original if side == "original" else sentence.translation
-        paragraphs.setdefault(sentence.paragraph, []).append(text)
-    return "\n\n".join(" ".join(p) for _, p in sorted(paragraphs.items()))
+    """One side ("original" or "translation") of aligned sentences, paragraphs kept (a
+    headline's sentences not translated yet are left out)."""
+    return join_paragraphs(
+        (s.paragraph, s.original if side == "original" else s.translation)
+        for s in translation.sentences
+    )
 
 
 _STYLE = """

@@ -184,7 +184,9 @@ def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
 
 def _translation_row(db: sqlite3.Connection, article_id: int) -> Row | None:
     row = db.execute(
-        f"SELECT {', '.join(TRANSLATION_FIELDS)} FROM translations WHERE article_id = ?",
+        # A headline (the title and lead only) stays home: the importer translates the whole.
+        f"SELECT {', '.join(TRANSLATION_FIELDS)} FROM translations"
+        " WHERE article_id = ? AND complete = 1",
         (article_id,),
     ).fetchone()
     if row is None:
@@ -303,7 +305,8 @@ def merge_article(
         return ArticleOutcome(cursor.lastrowid, "added", None if translation is None else "added")
 
     local = db.execute(
-        "SELECT a.state, a.text, t.translated_at FROM articles a"
+        # A headline here counts as no translation: the bundle's whole one is taken.
+        "SELECT a.state, a.text, CASE WHEN t.complete THEN t.translated_at END FROM articles a"
         " LEFT JOIN translations t ON t.article_id = a.id WHERE a.id = ?",
         (local_id,),
     ).fetchone()
@@ -314,6 +317,7 @@ def merge_article(
         return ArticleOutcome(local_id, "merged", None if translation is None else "skipped")
     if translation is not None and local[2] is None:
         _take_content(db, local_id, row, max(int(local[0]), state))
+        db.execute("DELETE FROM translations WHERE article_id = ?", (local_id,))
         _insert_translation(db, local_id, translation)
         return ArticleOutcome(local_id, "merged", "added")
     if (

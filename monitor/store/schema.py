@@ -3,7 +3,7 @@ migration script (each run once, in order, by :mod:`monitor.store.database`)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -341,6 +341,12 @@ CREATE INDEX story_keys_key ON story_keys(key, moment);
 CREATE INDEX story_keys_article ON story_keys(article_id);
 """
 
+# Headlines first: a translation may hold only the title and the lead (complete = 0) while
+# the article waits for the rest of its text.
+_SCHEMA_V17 = """
+ALTER TABLE translations ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
+"""
+
 MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -358,4 +364,5 @@ MIGRATIONS = {
     14: _SCHEMA_V14,
     15: _SCHEMA_V15,
     16: _SCHEMA_V16,
+    17: _SCHEMA_V17,
 }

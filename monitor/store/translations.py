@@ -36,6 +36,9 @@ class StoredTranslation:
     translated_at: datetime
     degenerate: bool
     sentences: tuple[SentencePair, ...]
+    # False for a headline: the title and the lead are translated, the other sentences wait
+    # (their translation is empty) and the article is still in the queue.
+    complete: bool = True
 
     @property
     def by_model(self) -> bool:
@@ -57,20 +60,74 @@ class QueuedArticle:
     language: str | None
 
 
+# The queue's order: what the user opened first, then the newest.
+_QUEUE_ORDER = "ORDER BY priority DESC, COALESCE(published, retrieved_at) DESC, id DESC"
+
+
 class TranslationStore:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._db = self._database.connection
 
     def next_batch(self, limit: int, skip_languages: Iterable[str] = ()) -> list[QueuedArticle]:
-        """Articles waiting for translation, the ones a user asked for first."""
+        """Articles waiting for translation, the ones a user opened first, then the newest."""
+        return self._queued("", (), limit, skip_languages)
+
+    def opened(self, limit: int, skip_languages: Iterable[str] = ()) -> list[QueuedArticle]:
+        """Waiting articles the user opened (see :meth:`prioritize`), the latest opened first."""
+        return self._queued("AND priority > 0", (), limit, skip_languages)
+
+    def without_headline(
+        self, limit: int, skip_languages: Iterable[str] = ()
+    ) -> list[QueuedArticle]:
+        """Waiting articles with no translation at all yet, not even their headline: the
+        opened first, then the newest."""
+        return self._queued(
+            "AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.article_id = articles.id)",
+            (),
+            limit,
+            skip_languages,
+        )
+
+    def headlines_waiting(self) -> int:
+        """How many waiting articles have no translation at all yet."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM articles WHERE state = ? AND NOT EXISTS"
+            " (SELECT 1 FROM translations t WHERE t.article_id = articles.id)",
+            (int(ArticleState.DETECTED),),
+        ).fetchone()
+        return int(row[0])
+
+    def waiting_ids(self, skip_languages: Iterable[str] = ()) -> list[int]:
+        """Every waiting article's id in the queue's order."""
         skipped = list(skip_languages)
-        marks = ", ".join("?" for _ in skipped)
-        clause = f"AND COALESCE(language, '') NOT IN ({marks})" if skipped else ""
+        rows = self._db.execute(
+            f"SELECT id FROM articles WHERE state = ? {_not_in(skipped)} {_QUEUE_ORDER}",
+            (int(ArticleState.DETECTED), *skipped),
+        )
+        return [row[0] for row in rows]
+
+    def queued(self, article_ids: Iterable[int]) -> list[QueuedArticle]:
+        """Those of ``article_ids`` still waiting, in the order given."""
+        wanted = list(article_ids)
+        found: dict[int, QueuedArticle] = {}
+        for chunk, marks in in_chunks(wanted):
+            for r in self._db.execute(
+                f"SELECT id, title, text, language FROM articles WHERE id IN ({marks})"
+                " AND state = ?",
+                (*chunk, int(ArticleState.DETECTED)),
+            ):
+                found[r["id"]] = QueuedArticle(r["id"], r["title"], r["text"], r["language"])
+        return [found[article_id] for article_id in wanted if article_id in found]
+
+    def _queued(
+        self, clause: str, values: tuple[object, ...], limit: int, skip_languages: Iterable[str]
+    ) -> list[QueuedArticle]:
+        skipped = list(skip_languages)
         rows = self._db.execute(
             "SELECT id, title, text, language FROM articles WHERE state = ? "
-            f"{clause} ORDER BY priority DESC, id LIMIT ?",
-            (int(ArticleState.DETECTED), *skipped, limit),
+            f"{clause} {_not_in(skipped)} {_QUEUE_ORDER} LIMIT ?",
+            (int(ArticleState.DETECTED), *values, *skipped, limit),
         )
         return [QueuedArticle(r["id"], r["title"], r["text"], r["language"]) for r in rows]
 
@@ -90,14 +147,17 @@ class TranslationStore:
     def queue_position(self, article_id: int) -> int | None:
         """1 for the next article to translate; None if the article is not waiting."""
         row = self._db.execute(
-            "SELECT state, priority FROM articles WHERE id = ?", (article_id,)
+            "SELECT state, priority, COALESCE(published, retrieved_at) FROM articles WHERE id = ?",
+            (article_id,),
         ).fetchone()
         if row is None or row["state"] != int(ArticleState.DETECTED):
             return None
+        priority, moment = row[1], row[2]
         ahead = self._db.execute(
-            "SELECT COUNT(*) FROM articles WHERE state = ? AND"
-            " (priority > ? OR (priority = ? AND id < ?))",
-            (int(ArticleState.DETECTED), row["priority"], row["priority"], article_id),
+            "SELECT COUNT(*) FROM articles WHERE state = ? AND (priority > ? OR (priority = ?"
+            " AND (COALESCE(published, retrieved_at) > ? OR"
+            " (COALESCE(published, retrieved_at) = ? AND id > ?))))",
+            (int(ArticleState.DETECTED), priority, priority, moment, moment, article_id),
         ).fetchone()[0]
         return int(ahead) + 1
 
@@ -120,15 +180,26 @@ class TranslationStore:
         is_pivot: bool,
         at: datetime,
         sentences: Iterable[SentencePair],
+        complete: bool = True,
     ) -> None:
+        """Store an article's translation. A complete one takes the article out of the queue;
+        a headline (``complete=False``) leaves it there, and is never stored over a complete
+        translation (one of an earlier text, say)."""
         rows = list(sentences)
         degenerate = any(s.degenerate for s in rows)
         with self._database.transaction() as db:
+            if (
+                not complete
+                and db.execute(
+                    "SELECT 1 FROM translations WHERE article_id = ?", (article_id,)
+                ).fetchone()
+            ):
+                return
             db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
             db.execute(
                 "INSERT INTO translations (article_id, target, title, route, is_pivot,"
-                " translated_at, degenerate) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (article_id, target, title, route, is_pivot, to_iso(at), degenerate),
+                " translated_at, degenerate, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, target, title, route, is_pivot, to_iso(at), degenerate, complete),
             )
             db.executemany(
                 "INSERT INTO translation_sentences (article_id, position, paragraph, original,"
@@ -138,11 +209,12 @@ class TranslationStore:
                     for index, s in enumerate(rows)
                 ],
             )
-            db.execute(
-                "UPDATE articles SET state = MAX(state, ?), translation_note = NULL,"
-                " priority = 0 WHERE id = ?",
-                (int(ArticleState.TRANSLATED), article_id),
-            )
+            if complete:
+                db.execute(
+                    "UPDATE articles SET state = MAX(state, ?), translation_note = NULL,"
+                    " priority = 0 WHERE id = ?",
+                    (int(ArticleState.TRANSLATED), article_id),
+                )
             reanchor(db, article_id)  # the user's notes find their sentences in the new list
 
     def note_language(self, language: str, note: str) -> None:
@@ -181,6 +253,7 @@ class TranslationStore:
             translated_at=translated_at,
             degenerate=bool(row["degenerate"]),
             sentences=tuple(SentencePair(s[0], s[1], s[2], bool(s[3])) for s in sentences),
+            complete=bool(row["complete"]),
         )
 
     def machine_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
@@ -235,3 +308,10 @@ class TranslationStore:
                 " VALUES (?, ?, ?)",
                 [(model, sentence, text) for sentence, text in translations.items()],
             )
+
+
+def _not_in(languages: list[str]) -> str:
+    """The clause leaving out articles in ``languages`` (their values follow the others)."""
+    if not languages:
+        return ""
+    return f"AND COALESCE(language, '') NOT IN ({', '.join('?' for _ in languages)})"

@@ -109,6 +109,7 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
         raw.execute("DROP TABLE story_apart")  # schema 16
         raw.execute("DROP TABLE story_articles")  # schema 16
         raw.execute("DROP TABLE stories")  # schema 16
+        raw.execute("ALTER TABLE translations DROP COLUMN complete")  # schema 17
         raw.execute("PRAGMA user_version = 6")
         raw.commit()
     return data
@@ -131,7 +132,9 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
             *STORIES_SCHEMA,
         }
         assert migrated["counts"] == before["counts"]
-        assert migrated["translations"] == before["translations"]
+        # Schema 17 adds whether a translation is whole: every earlier one was.
+        assert [row[:-1] for row in migrated["translations"]] == before["translations"]
+        assert {row[-1] for row in migrated["translations"]} == {1}
         assert migrated["sentences"] == before["sentences"]
         assert migrated["changes"] == before["changes"]  # states are not in the change log
         expected = {

@@ -170,7 +170,7 @@ def test_articles_that_arrive_after_a_look_are_new_until_the_next(collection: Co
 def test_an_upgraded_store_counts_what_it_held_as_seen(collection: Collection, tmp_path: Path):
     collection.monitor.close()
     path = store_path(tmp_path / "data")
-    with sqlite3.connect(path) as old:  # as a store of schema 9 was (10 to 15 undone)
+    with sqlite3.connect(path) as old:  # as a store of schema 9 was (10 to 17 undone)
         old.execute("ALTER TABLE sources DROP COLUMN seen_through")
         old.execute("ALTER TABLE articles DROP COLUMN post_details")
         old.execute("DROP TABLE article_versions")
@@ -184,6 +184,7 @@ def test_an_upgraded_store_counts_what_it_held_as_seen(collection: Collection, t
         old.execute("DROP TABLE story_apart")  # schema 16
         old.execute("DROP TABLE story_articles")  # schema 16
         old.execute("DROP TABLE stories")  # schema 16
+        old.execute("ALTER TABLE translations DROP COLUMN complete")  # schema 17
         old.execute("PRAGMA user_version = 9")
     store = Store(path)
     try:

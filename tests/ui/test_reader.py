@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from PySide6.QtTest import QTest
 from monitor import open_monitor
 from monitor.types import SentencePair
 from tests.support.argos_factory import build_package
+from tests.support.stored_articles import Outlets, store_article
 from ui.languages import language_name
 from ui.queries import reader_content
 from ui.reader import ReaderLayout, ReaderView
@@ -442,3 +444,34 @@ def test_reader_content_from_a_demo_store(qtbot, view: ReaderView, tmp_path: Pat
     view.show_content(waiting)
     assert "No Chinese→English model installed" in view.banner.message.text()
     assert view.visible_panes() == [view.original_pane]
+
+
+def test_a_headline_shows_the_whole_original_beside_the_translated_lead(
+    qtbot, view: ReaderView, tmp_path: Path
+):
+    glossary = {"Пожар": "Fire", "Губернатор": "Governor", "Спасатели": "Rescuers"}
+    with open_monitor(tmp_path / "data") as monitor:
+        monitor.install_models([build_package(tmp_path / "stick", "ru", "en", glossary=glossary)])
+        outlets = Outlets(monitor)
+        text = (
+            "Губернатор сообщил о большом пожаре на складе. Пожар начался утром.\n\n"
+            "Спасатели работали на месте шесть часов без перерыва."
+        )
+        article_id = store_article(
+            monitor, outlets, "ТАСС", "ru", datetime(2026, 12, 1, tzinfo=UTC), "Пожар", text
+        )
+        cancel = threading.Event()
+        for _ in monitor.translate_iter(cancel):
+            cancel.set()  # the first headline is in: stop before the whole text
+        content = reader_content(monitor, article_id)
+    view.show_content(content)
+    qtbot.waitUntil(lambda: aligned(view))
+    original = view.original_pane.document().toPlainText()
+    translation = view.translation_pane.document().toPlainText()
+    assert "Спасатели работали" in original  # the whole original is there to read
+    assert "Governor" in translation and "Rescuers" not in translation
+    assert view.banner.message.text() == (
+        "Headline and lead translated; the rest is on its way (number 1 in the queue)."
+    )
+    assert view.header.title_translated.text() == "Fire"
+    save_shot(view, "reader-headline.png")

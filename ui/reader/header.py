@@ -99,6 +99,13 @@ class Banner(QFrame):
 def _banner_text(content: ReaderContent) -> tuple[str | None, bool, bool]:
     """(message, offer Install…, is a warning) for an article shown without translation."""
     if content.sentences:
+        if content.queue_position is not None:  # a headline: the title and lead only
+            return (
+                "Headline and lead translated; the rest is on its way"
+                f" (number {content.queue_position} in the queue).",
+                False,
+                False,
+            )
         return None, False, False
     note = content.untranslated_note or ""
     missing = _NO_MODEL.search(note)
