@@ -277,6 +277,15 @@ def format_summary(reports: Sequence[SourceReport], width: int | None = None) ->
     return "\n".join(lines)
 
 
+# Which pass of an update a progress line counts (headlines come before whole texts).
+_STAGES = {
+    ProgressKind.HEADLINE: "headlines ",
+    ProgressKind.TRANSLATED: "translating ",
+    ProgressKind.UNTRANSLATED: "translating ",
+    ProgressKind.INDEXED: "indexing ",
+}
+
+
 class ProgressLine:
     """One self-overwriting status line on a terminal; silent when not a terminal."""
 
@@ -296,7 +305,8 @@ class ProgressLine:
         total = progress.total or 0
         filled = int(20 * progress.done / total) if total else 0
         bar = "#" * filled + "-" * (20 - filled)
-        text = f"[{bar}] {progress.done}/{total}  {progress.message}"
+        stage = _STAGES.get(progress.kind, "")
+        text = f"[{bar}] {stage}{progress.done}/{total}  {progress.message}"
         self._stream.write("\r" + text[:width].ljust(width))
         self._stream.flush()
         self._shown = True

@@ -3,6 +3,7 @@ index and real tiny Argos packages."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
+from monitor.cli.output import ProgressLine
 from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
@@ -211,3 +213,17 @@ def test_a_bundle_carries_whole_translations_only_and_replaces_a_headline(
     translation = monitor.translation(article_id)
     assert translation is not None and translation.complete
     assert monitor.article(article_id).state is ArticleState.TRANSLATED
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_lines_progress_says_which_pass_it_counts():
+    terminal = _Terminal()
+    line = ProgressLine(terminal)
+    line.show(Progress(ProgressKind.HEADLINE, None, 1, "Пожар", 3, 10))
+    assert "headlines 3/10  Пожар" in terminal.getvalue()
+    line.show(Progress(ProgressKind.TRANSLATED, None, 1, "Пожар", 4, 10))
+    assert "translating 4/10" in terminal.getvalue()
