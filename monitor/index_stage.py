@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -29,7 +29,8 @@ from indexes.index import SearchIndex
 from indexes.types import IndexDocument
 from monitor.disk_errors import describe_os_error
 from monitor.errors import MonitorError, StoreError
-from monitor.names.entities import EntityFinder, article_entities, entity_ids
+from monitor.names.entities import EntityFinder, article_entities, entity_ids, names_by_model
+from monitor.names.ner import FoundName
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
 from monitor.stories.grouping import StoryGrouper
@@ -37,7 +38,10 @@ from monitor.types import Article, Progress, ProgressKind
 
 _log = logging.getLogger(__name__)
 
-BATCH_CHANGES = 500
+# Changes per commit (about half as many articles: an article has two or three changes).
+# Each commit is a segment of the index of its own (see indexes.index.merge_small_segments),
+# so bigger batches make fewer segments; a batch's commit cannot be cancelled (~5 s here).
+BATCH_CHANGES = 2000
 
 
 class _Cancelled(Exception):
@@ -131,20 +135,24 @@ class IndexStage:
         notes = self._store.notes.texts(article.id for article in chunk)  # one read a chunk
         finder = self._entities() if self._entities is not None else None
         found: dict[int, list[tuple[str, int, bool]]] = {}
-        documents = []
-        for article in chunk:
-            document = index_document(
+        documents = [
+            index_document(
                 article, self._translations.translation(article.id), notes.get(article.id, "")
             )
+            for article in chunk
+        ]
+        model_names = _russian_names(documents) if finder is not None else {}
+        for position, document in enumerate(documents):
             if finder is not None:
-                found[article.id] = article_entities(
+                found[document.article_id] = article_entities(
                     finder,
                     f"{document.title}\n{document.text}",
                     document.language,
                     f"{document.title_translated}\n{document.text_translated}".strip(),
+                    model_names=model_names.get(document.article_id),
                 )
-                document = replace(document, entities=entity_ids(found[article.id]))
-            documents.append(document)
+                entities = entity_ids(found[document.article_id])
+                documents[position] = replace(document, entities=entities)
         if found:
             self._store.names.set_entities_of(found)  # one write a chunk
         if self._stories is not None:
@@ -161,6 +169,16 @@ class IndexStage:
             self._changes.prune_through(min(committed, self._index.synced))
         except StoreError as error:  # busy or read-only: the changes stay until the next sync
             _log.info("the change log was not pruned: %s", error)
+
+
+def _russian_names(documents: Sequence[IndexDocument]) -> dict[int, list[FoundName]]:
+    """The Russian NER model's names in each Russian original, by article id, read as one
+    batch (almost three times faster than one by one); none when the model is missing."""
+    russian = [d for d in documents if d.language == "ru"]
+    found = names_by_model([f"{d.title}\n{d.text}" for d in russian]) if russian else None
+    if found is None:
+        return {}
+    return {document.article_id: names for document, names in zip(russian, found, strict=True)}
 
 
 class _Batch:
@@ -184,7 +202,7 @@ class _Batch:
 
     def documents(self) -> Iterator[IndexDocument]:
         for document in self._stage._documents(self._read()):
-            if self._cancel.is_set():  # a batch of 500 takes seconds to analyse
+            if self._cancel.is_set():  # a batch takes seconds to analyse
                 raise _Cancelled
             yield document
 

@@ -49,10 +49,15 @@ from monitor import index_stage, translation_stage  # noqa: E402
 from monitor.app import Monitor, open_monitor  # noqa: E402
 from monitor.collect import pages, reading, update_run  # noqa: E402
 from monitor.collect.fetch import Fetcher, FetchSettings  # noqa: E402
+from monitor.names import entities, ner  # noqa: E402
 from monitor.paths import index_dir  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from monitor.store.changelog import ChangeLog  # noqa: E402
+from monitor.store.names import NameStore  # noqa: E402
+from monitor.store.notes import NoteStore  # noqa: E402
+from monitor.store.stories import StoryStore  # noqa: E402
 from monitor.store.translations import TranslationStore  # noqa: E402
+from monitor.stories.grouping import StoryGrouper  # noqa: E402
 from monitor.types import Progress, ProgressKind  # noqa: E402
 
 IMPORTED = time.perf_counter()
@@ -99,6 +104,7 @@ class Recorder:
         self._marks: list[tuple[str, float, float, float]] = []
         self._patched: list[tuple[object, str, object]] = []
         self._expected: list[tuple[str, ...]] = []
+        self._running_stages: list[str] = []  # phases of the stages running, innermost last
 
     def start_phase(self, phase: str) -> None:
         """Mark the start of ``phase`` (and the end of the one before), on the main thread."""
@@ -107,14 +113,19 @@ class Recorder:
         self._phase = phase
 
     def phases(self) -> dict[str, dict[str, float]]:
-        """Wall and process CPU seconds of each phase, in order, and how long the main thread
-        was ready to run but waited for a CPU (other processes on a shared machine)."""
-        return {
-            name: {"wall": wall_end - wall, "cpu": cpu_end - cpu, "waited": waited_end - waited}
-            for (name, wall, cpu, waited), (_, wall_end, cpu_end, waited_end) in itertools.pairwise(
-                self._marks
-            )
-        }
+        """Wall and process CPU seconds of each phase, in order of first start, and how long
+        the main thread was ready to run but waited for a CPU (other processes on a shared
+        machine). A phase entered more than once (the index stage run from inside the
+        translation stage, then again after it) is the sum of its stretches."""
+        phases: dict[str, dict[str, float]] = {}
+        for (name, wall, cpu, waited), (_, wall_end, cpu_end, waited_end) in itertools.pairwise(
+            self._marks
+        ):
+            phase = phases.setdefault(name, {"wall": 0.0, "cpu": 0.0, "waited": 0.0})
+            phase["wall"] += wall_end - wall
+            phase["cpu"] += cpu_end - cpu
+            phase["waited"] += waited_end - waited
+        return phases
 
     def table(self) -> list[dict[str, Any]]:
         return [
@@ -179,13 +190,20 @@ class Recorder:
         """Start ``phase`` whenever the generator method ``owner.name`` (a follow-up stage of
         the update) starts running."""
         run = getattr(owner, name, None)
-        if not inspect.isgeneratorfunction(run):
+        if not inspect.isfunction(run):  # a generator, or a function returning an iterator
             raise HookError(f"{_qualified(owner, name)} is not a stage's run: no {phase!r} phase")
         recorder = self
 
         def marked(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            running = recorder._running_stages
+            running.append(phase)
             recorder.start_phase(phase)
-            yield from run(*args, **kwargs)
+            try:
+                yield from run(*args, **kwargs)
+            finally:
+                running.pop()
+                if running:  # run from inside another stage: the rest is that stage's again
+                    recorder.start_phase(running[-1])
 
         self.substitute(owner, name, marked)
 
@@ -268,6 +286,11 @@ FUNCTIONS = (
     (pages, "detect_language_with_hint", "language detection"),
     (translation_stage, "segment", "sentence split (English articles)"),
     (index_stage, "index_document", "index documents from articles"),
+    # Entity finding runs inside the index stage: the alias table's forms in every article,
+    # and the Russian NER model (slovnet) in Russian ones, timed apart.
+    (index_stage, "article_entities", "entities: alias table"),
+    (entities, "found_by_model", "entities: Russian NER (slovnet)"),
+    (index_stage, "names_by_model", "entities: Russian NER (slovnet)"),
 )
 
 
@@ -292,7 +315,10 @@ def install_timers(recorder: Recorder) -> None:
     timed_queue = types.SimpleNamespace(**{**vars(queue), "SimpleQueue": _FinishedQueue})
     recorder.substitute(update_run, "queue", timed_queue)
     recorder.expect_called(recorder.patch(_FinishedQueue, "get", WAIT_STAGE[1]))
-    for cls in (Store, TranslationStore, ChangeLog):
+    # Grouping into stories (features, candidates, likeness); its store reads are timed apart.
+    recorder.expect_called(recorder.patch(StoryGrouper, "settle", "stories: grouping"))
+    recorder.patch(ner, "_default", "entities: NER model lookup (loaded once)")
+    for cls in (Store, TranslationStore, ChangeLog, NameStore, NoteStore, StoryStore):
         methods = _store_methods(cls)
         recorder.expect_called(*(recorder.patch(owner, name, STORE) for owner, name in methods))
     whoosh_stage = "Whoosh: analyse and add documents"

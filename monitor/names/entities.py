@@ -177,13 +177,20 @@ def article_entities(
     original: str,
     language: str | None,
     translation: str = "",
+    *,
+    model_names: Sequence[FoundName] | None = None,
 ) -> list[tuple[str, int, bool]]:
     """What one article mentions: (entity id, mentions, only in the translation), most
-    mentioned first."""
+    mentioned first.
+
+    ``model_names`` are the Russian NER model's names in ``original`` when the caller found
+    them already, for many articles at once (:func:`names_by_model`): the model reads a
+    batch of texts almost three times faster than the same texts one by one.
+    """
     mentions = finder.mentions(original, language)
     in_original = Counter(mention.entity for mention in mentions)
     if language == "ru":  # names the table lacks, found by the Russian NER model
-        in_original.update(found_by_model(finder, original, mentions))
+        in_original.update(found_by_model(finder, original, mentions, model_names))
     in_translation = finder.counts(translation, "en") if translation else Counter()
     # The translation says again what the original says: its count stands only for what
     # the original does not name (a form the table lacks in that language).
@@ -196,16 +203,34 @@ def article_entities(
     ]
 
 
-def found_by_model(finder: EntityFinder, text: str, known: Sequence[Mention]) -> Counter[str]:
-    """Entities of the names the Russian NER model finds in ``text`` beyond the table's
-    ``known`` mentions: the table's own entity when its dictionary form is a form the table
-    has, else one of their own (:func:`found_entity_id`). Nothing when the model is missing."""
-    from monitor.names.ner import NerUnavailable, russian_names
+def names_by_model(texts: Sequence[str]) -> list[list[FoundName]] | None:
+    """The Russian NER model's names in each of ``texts``, read as one batch; ``None`` when
+    the model is missing."""
+    from monitor.names.ner import NerUnavailable, russian_names_many
 
     try:
-        names = russian_names(text)
+        return russian_names_many(texts)
     except NerUnavailable:
-        return Counter()
+        return None
+
+
+def found_by_model(
+    finder: EntityFinder,
+    text: str,
+    known: Sequence[Mention],
+    names: Sequence[FoundName] | None = None,
+) -> Counter[str]:
+    """Entities of the names the Russian NER model finds in ``text`` (or found there
+    already: ``names``) beyond the table's ``known`` mentions: the table's own entity when
+    its dictionary form is a form the table has, else one of their own
+    (:func:`found_entity_id`). Nothing when the model is missing."""
+    from monitor.names.ner import NerUnavailable, russian_names
+
+    if names is None:
+        try:
+            names = russian_names(text)
+        except NerUnavailable:
+            return Counter()
     taken = [(mention.start, mention.end) for mention in known]
     found: Counter[str] = Counter()
     for name in _joined_names(text, names):

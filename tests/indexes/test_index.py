@@ -222,3 +222,48 @@ def test_threads_opening_a_missing_index_at_once_share_one(tmp_path: Path):
     finally:
         for index in opened:
             index.close()
+
+
+def _segment_sizes(index: SearchIndex) -> list[int]:
+    return sorted(segment.doc_count() for segment in index._index._segments())
+
+
+def _numbered(first: int, count: int) -> list[IndexDocument]:
+    return [
+        IndexDocument(n, 10, "Neva Courier", "ru", DAY, f"Заголовок {n}", f"Текст номер {n}.")
+        for n in range(first, first + count)
+    ]
+
+
+def test_small_segments_are_merged_and_large_ones_left_alone(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("indexes.index.SMALL_SEGMENT", 4)
+    monkeypatch.setattr("indexes.index.MERGED_AT", 3)
+    index = SearchIndex(tmp_path / "index")
+    try:
+        index.apply(_numbered(100, 6), removed=[], synced=1)  # a large update's batch
+        index.apply(_numbered(200, 2), removed=[], synced=2)
+        index.apply(_numbered(300, 2), removed=[], synced=3)
+        assert _segment_sizes(index) == [2, 2, 6]
+        index.apply(_numbered(400, 1), removed=[], synced=4)
+        assert _segment_sizes(index) == [1, 2, 2, 6]
+        # The next commit finds three small segments: they are merged into the one it writes.
+        index.apply(_numbered(500, 1), removed=[], synced=5)
+        assert _segment_sizes(index) == [6, 6]
+        assert index.document_count() == 12
+        stored = sorted(fields["id"] for fields in index.searcher().all_stored_fields())
+        assert stored == [*range(100, 106), 200, 201, 300, 301, 400, 500]
+    finally:
+        index.close()
+
+
+def test_a_segment_whose_documents_were_all_replaced_is_dropped(tmp_path: Path):
+    index = SearchIndex(tmp_path / "index")
+    try:
+        index.apply(_numbered(1, 3), removed=[], synced=1)
+        index.apply(_numbered(1, 3), removed=[], synced=2)  # indexed again (a translation)
+        assert _segment_sizes(index) == [3]
+        index.apply([], removed=[1, 2, 3], synced=3)
+        assert _segment_sizes(index) == []
+        assert index.document_count() == 0
+    finally:
+        index.close()

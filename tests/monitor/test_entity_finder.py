@@ -73,3 +73,19 @@ def test_an_adjective_the_model_takes_for_a_place_is_no_entity(finder: EntityFin
     found = named(finder, "Южнокорейская ракета-носитель стартовала с космодрома Наро.", "ru")
     assert "found:place:Наро" in found
     assert not any("Южнокорейская" in entity for entity in found)
+
+
+def test_names_the_model_read_in_one_batch_are_the_same_as_one_by_one(finder: EntityFinder):
+    from monitor.names.entities import names_by_model
+
+    texts = [
+        "Глава района Иван Петрович Сидоренко приехал в Шебекино.",
+        "",
+        "Песков встретил Ивана Петровича Сидоренко в Белгороде.",
+    ]
+    batched = names_by_model(texts)
+    if batched is None:
+        pytest.skip("the Russian NER model is not installed")
+    for text, names in zip(texts, batched, strict=True):
+        alone = article_entities(finder, text, "ru")
+        assert article_entities(finder, text, "ru", model_names=names) == alone
