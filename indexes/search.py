@@ -6,12 +6,15 @@ caller supplies (the store is the source of text; the index stores none).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from heapq import nlargest
 
 from whoosh import highlight, sorting
 from whoosh import query as wq
-from whoosh.searching import Hit as WhooshHit
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 from whoosh.searching import ResultsPage, Searcher
 
 from indexes.analyzers import LanguageAnalyzer, match_spans, sound_spans
@@ -27,10 +30,19 @@ from indexes.schema import (
     original_field,
 )
 from indexes.snippets import MergingHtmlFormatter
-from indexes.types import Hit, IndexMatch, MatchedIn, SearchRequest, SearchResult, SortOrder
+from indexes.types import (
+    Hit,
+    IndexMatch,
+    MatchedIn,
+    NameExpansion,
+    SearchRequest,
+    SearchResult,
+    SortOrder,
+)
 
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CONTEXT = 60  # characters around a match
+DATE_FIELD = "published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +78,11 @@ def search(
         else None
     )
     sortedby = (
-        sorting.FieldFacet("published", reverse=True) if request.sort is SortOrder.DATE else None
+        sorting.FieldFacet(DATE_FIELD, reverse=True) if request.sort is SortOrder.DATE else None
     )
     pagenum = max(1, request.page)
+    if request.sort is SortOrder.DATE and facets is None:
+        return _newest_first_page(searcher, query, request, texts, expansions)
     collector = searcher.collector(
         limit=pagenum * request.page_size,
         sortedby=sortedby,
@@ -84,18 +98,56 @@ def search(
     searcher.search_with_collector(query, collector)
     results = collector.results()
     page = ResultsPage(results, pagenum, request.page_size)
-    shown = list(page)
-    display = texts([int(hit["id"]) for hit in shown])
-    matched = _matched_terms(searcher, query, [hit.docnum for hit in shown])
-    hits = tuple(_hit(hit, display.get(int(hit["id"])), matched[hit.docnum]) for hit in shown)
+    shown = [(hit.docnum, int(hit["id"]), float(hit.score or 0.0)) for hit in page]
     return SearchResult(
-        hits=hits,
+        hits=_hits(searcher, query, shown, texts, scores=request.sort is SortOrder.RELEVANCE),
         total=len(results),
         page=page.pagenum,
         page_size=request.page_size,
         by_outlet=_counts(results.groups("outlet")) if facets else {},
         by_language=_counts(results.groups("lang")) if facets else {},
         by_day=dict(sorted(_counts(results.groups("day")).items())) if facets else {},
+        expansions=expansions,
+    )
+
+
+def _newest_first_page(
+    searcher: Searcher,
+    query: wq.Query,
+    request: SearchRequest,
+    texts: TextSource,
+    expansions: tuple[NameExpansion, ...],
+) -> SearchResult:
+    """A page of hits, newest first, without scoring or sorting every hit.
+
+    Whoosh's sorted collector scores each hit, asks the date column for each, and sorts
+    them all. Here the hits are only listed (unscored, the fastest way Whoosh has), the
+    dates come from the column read once per segment and kept while the searcher lives, and
+    only the newest ``page × page size`` are sorted: the same order (ties by index order),
+    and the same total. The page's own hits are scored afterwards, with their terms.
+    """
+    pagenum = max(1, request.page)
+    wanted = pagenum * request.page_size
+    total = 0
+    newest: list[tuple[int, int]] = []  # (date value, global docnum)
+    for leaf, offset in searcher.leaf_searchers():
+        ids = list(query.matcher(leaf, leaf.boolean_context()).all_ids())
+        total += len(ids)
+        dates = _dates(leaf.reader())
+        newest += [
+            (dates[docnum], offset + docnum)
+            for docnum in nlargest(wanted, ids, key=dates.__getitem__)
+        ]
+    newest.sort(key=lambda item: (-item[0], item[1]))
+    pagenum = min(pagenum, -(-total // request.page_size))  # as Whoosh's ResultsPage does
+    start = max(0, (pagenum - 1) * request.page_size)
+    chosen = [docnum for _, docnum in newest[start : start + request.page_size]]
+    shown = [(docnum, int(searcher.stored_fields(docnum)["id"]), 0.0) for docnum in chosen]
+    return SearchResult(
+        hits=_hits(searcher, query, shown, texts, scores=False),
+        total=total,
+        page=pagenum,
+        page_size=request.page_size,
         expansions=expansions,
     )
 
@@ -116,10 +168,35 @@ def _counts(groups: Mapping[object, object]) -> dict[str, int]:
     return {str(key): int(value) for key, value in groups.items() if key not in (None, "")}  # type: ignore[call-overload]
 
 
+def _hits(
+    searcher: Searcher,
+    query: wq.Query,
+    shown: Sequence[tuple[int, int, float]],
+    texts: TextSource,
+    *,
+    scores: bool,
+) -> tuple[Hit, ...]:
+    """The page's hits from (docnum, article id, score); without ``scores`` (a page sorted
+    by date), each hit's score is worked out with its matched terms."""
+    display = texts([article_id for _, article_id, _ in shown])
+    matched, page_scores = _matched_terms(searcher, query, [docnum for docnum, _, _ in shown])
+    return tuple(
+        _hit(
+            searcher.schema,
+            article_id,
+            score if scores else page_scores.get(docnum, 0.0),
+            display.get(article_id),
+            matched[docnum],
+        )
+        for docnum, article_id, score in shown
+    )
+
+
 def _matched_terms(
     searcher: Searcher, query: wq.Query, docnums: Sequence[int]
-) -> dict[int, set[tuple[str, bytes]]]:
-    """The query terms each of ``docnums`` (hits of the query) contains, as (field, term).
+) -> tuple[dict[int, set[tuple[str, bytes]]], dict[int, float]]:
+    """The query terms each of ``docnums`` (hits of the query) contains, as (field, term),
+    and each one's score.
 
     Whoosh's ``terms=True`` records this for every hit, checking each of the query's terms
     at each one: with a prefix that expands to hundreds of terms and thousands of hits,
@@ -127,6 +204,7 @@ def _matched_terms(
     only, and the term matchers standing on it are the terms it contains.
     """
     found: dict[int, set[tuple[str, bytes]]] = {docnum: set() for docnum in docnums}
+    scores: dict[int, float] = {}
     wanted = sorted(found)
     for leaf, offset in searcher.leaf_searchers():
         end = offset + leaf.doc_count_all()
@@ -144,13 +222,34 @@ def _matched_terms(
                 break
             if matcher.id() != docnum:
                 continue
+            scores[docnum + offset] = float(matcher.score())
             for term in terms:
                 if term.is_active() and term.id() == docnum:
                     found[docnum + offset].add(term.term())
-    return found
+    return found, scores
 
 
-def _hit(hit: WhooshHit, text: DisplayText | None, terms: set[tuple[str, bytes]]) -> Hit:
+def _dates(reader: IndexReader) -> Sequence[int]:
+    """Each document's publication date as the ``published`` column sorts it (undated: the
+    column's default), read once per segment reader: a list beats a column read per hit."""
+    try:
+        return _DATES[reader]
+    except KeyError:
+        dates: Sequence[int] = reader.column_reader(DATE_FIELD, translate=False).load()
+        _DATES[reader] = dates
+        return dates
+
+
+_DATES: weakref.WeakKeyDictionary[IndexReader, Sequence[int]] = weakref.WeakKeyDictionary()
+
+
+def _hit(
+    schema: Schema,
+    article_id: int,
+    score: float,
+    text: DisplayText | None,
+    terms: set[tuple[str, bytes]],
+) -> Hit:
     fields = {field for field, _ in terms}
     in_original = bool(fields & set(ORIGINAL_FIELDS))
     in_translation = TRANSLATION_FIELD in fields
@@ -164,19 +263,17 @@ def _hit(hit: WhooshHit, text: DisplayText | None, terms: set[tuple[str, bytes]]
         matched = MatchedIn.ORIGINAL
     snippet_original = snippet_translation = ""
     if text is not None:
-        snippet_original = _snippet(hit, terms, original_field(text.language), text.original)
+        snippet_original = _snippet(schema, terms, original_field(text.language), text.original)
         if text.translation:
-            snippet_translation = _snippet(hit, terms, TRANSLATION_FIELD, text.translation)
-    return Hit(
-        int(hit["id"]), float(hit.score or 0.0), matched, snippet_original, snippet_translation
-    )
+            snippet_translation = _snippet(schema, terms, TRANSLATION_FIELD, text.translation)
+    return Hit(article_id, score, matched, snippet_original, snippet_translation)
 
 
-def _snippet(hit: WhooshHit, terms: set[tuple[str, bytes]], field: str, text: str) -> str:
+def _snippet(schema: Schema, terms: set[tuple[str, bytes]], field: str, text: str) -> str:
     # Only this hit's matched terms in this field are looked for, with match_spans rather
     # than Whoosh's re-analysis of the whole text through its token filters: that took
     # most of a page's time (two texts for each of 20 hits).
-    field_object = hit.searcher.schema[field]
+    field_object = schema[field]
     words = {field_object.from_bytes(term) for name, term in terms if name == field}
     analyzer = field_object.analyzer
     language = analyzer.language if isinstance(analyzer, LanguageAnalyzer) else "other"

@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.searching import SearchContext, Searcher
+from whoosh.util import make_binary_tree
 
 MAX_EXPANSIONS = 256  # terms a prefix expands to in one field, the most frequent ones
 
@@ -33,14 +34,34 @@ class ArrayOr(wq.Or):  # type: ignore[misc]
     def _matcher(
         self, subs: list[wq.Query], searcher: Searcher, context: SearchContext | None
     ) -> matching.Matcher:
-        if len(subs) <= 2 or (context is not None and context.needs_current):
+        if len(subs) <= 2:
             return wq.Or._matcher(self, subs, searcher, context)
         matchers = [sub.matcher(searcher, context) for sub in subs]
+        if context is not None and context.needs_current:
+            # Whoosh would weigh each term by its document count to shape the tree (a look-up
+            # per term, and for a prefix its expansion again): the caller only needs the
+            # terms on a few documents, and a balanced tree sums the same scores.
+            tree = make_binary_tree(matching.UnionMatcher, matchers)
+            return matching.WrappingMatcher(tree, self.boost) if self.boost != 1.0 else tree
         # scored=True: a context without weighting still scores the terms with the searcher's
         # (Searcher.postings falls back to it), which is what the union tree would add up.
-        return matching.ArrayUnionMatcher(
-            matchers, searcher.doc_count_all(), boost=self.boost, scored=True
-        )
+        return _ArrayUnion(matchers, searcher.doc_count_all(), boost=self.boost, scored=True)
+
+
+class _ArrayUnion(matching.ArrayUnionMatcher):  # type: ignore[misc]
+    """Whoosh's array union, its best possible score worked out once.
+
+    A scored collector asks for it each time it tries to replace its matcher (every ten
+    hits), and Whoosh's answer asks each of up to 256 terms again: 23 % of a prefix search.
+    A term's best possible score does not change as it moves, so neither does the union's.
+    """
+
+    _best: float | None = None
+
+    def max_quality(self) -> float:
+        if self._best is None:
+            self._best = float(super().max_quality())
+        return self._best
 
 
 class Expansion(wq.Prefix):  # type: ignore[misc]
@@ -50,13 +71,27 @@ class Expansion(wq.Prefix):  # type: ignore[misc]
         super().__init__(fieldname, text, constantscore=False)
 
     def _btexts(self, reader: Any) -> list[bytes]:
+        # Asked up to four times a search (its matcher and its size, for the search and for
+        # the page's matched terms): the expansion is worked out once per segment reader.
+        cached = self._expanded.get(id(reader))
+        if cached is not None and cached[0] is reader:
+            return cached[1]
         terms = [term for term in super()._btexts(reader) if term]
-        if len(terms) <= MAX_EXPANSIONS:
-            return terms
-        frequency = reader.doc_frequency
-        field = self.field()
-        kept = heapq.nlargest(MAX_EXPANSIONS, terms, key=lambda term: frequency(field, term))
-        return sorted(kept)
+        if len(terms) > MAX_EXPANSIONS:
+            frequency = reader.doc_frequency
+            field = self.field()
+            terms = sorted(
+                heapq.nlargest(MAX_EXPANSIONS, terms, key=lambda term: frequency(field, term))
+            )
+        self._expanded[id(reader)] = (reader, terms)
+        return terms
+
+    @property
+    def _expanded(self) -> dict[int, tuple[Any, list[bytes]]]:
+        try:
+            return self.__dict__["_expanded_terms"]  # type: ignore[no-any-return]
+        except KeyError:
+            return self.__dict__.setdefault("_expanded_terms", {})  # type: ignore[no-any-return]
 
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Any:
         terms = [wq.Term(self.field(), term) for term in self._btexts(searcher.reader())]
