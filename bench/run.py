@@ -26,6 +26,7 @@ from bench.cli.benchmark import run as cli
 from bench.common.machine import machine
 from bench.common.results import RESULTS, section, write_section
 from bench.common.settings import Settings, add_arguments, settings_from, timed_log
+from bench.headlines.benchmark import run as headlines
 from bench.ingest.benchmark import run as ingest
 from bench.memory.benchmark import run as memory
 from bench.names.benchmark import run as names
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
     "ingest": ("Ingest without translation (monitor/)", ingest),
     "search": ("Search (indexes/)", search),
     "translation": ("Translation throughput (translations/)", translation),
+    "headlines": ("Headlines first: an update's titles and leads (monitor/)", headlines),
     "ui": ("UI responsiveness (ui/)", ui),
     "memory": ("Memory (the app with a large collection and a model)", memory),
     "cli": ("Fast commands (the `media-monitor` script, and quitting the app)", cli),

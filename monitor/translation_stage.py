@@ -42,7 +42,11 @@ from translations.segment import segment
 from translations.types import DocumentTranslation, SourceDocument
 
 BATCH_ARTICLES = 16
-HEADLINE_BATCH = 64  # headlines are short: more of them make one call to the model
+# Articles taken from the queue's head at a time, then ordered by language (the model loaded
+# last first): each language needs its model loaded, up to a second a time, and the engine
+# keeps two. Newest first holds from one window to the next.
+HEADLINE_WINDOW = 96  # a title and two sentences each: some 300 sentences, ~20 s on 2 cores
+WHOLE_WINDOW = 64
 LEAD_SENTENCES = 2  # of the lead paragraph, with the title: what a reader scanning a list needs
 
 Steps = Generator[Progress, None, None]
@@ -116,6 +120,7 @@ class _Run:
         self._total = self._queue.waiting()
         self._headlines = 0
         self._headlines_total = 0
+        self._recent: list[str | None] = []  # the last two languages translated, oldest first
 
     def steps(self) -> Steps:
         if not self._total:
@@ -132,10 +137,10 @@ class _Run:
         self._headlines_total = self._queue.headlines_waiting()
         while not self._cancel.is_set():
             yield from self._opened()
-            batch = self._queue.without_headline(HEADLINE_BATCH, self._blocked)
-            if not batch:
+            window = self._queue.without_headline(HEADLINE_WINDOW, self._blocked)
+            if not window:
                 return
-            yield from self._translate(batch, lead=LEAD_SENTENCES)
+            yield from self._translate(self._by_language(window), lead=LEAD_SENTENCES)
 
     def _all_whole(self) -> Steps:
         tried: set[int] = set()
@@ -146,14 +151,35 @@ class _Run:
             watched = self._stage._watched() if self._stage._watched else set()
             plan.sort(key=lambda article_id: article_id not in watched)  # stable: newest first
             tried.update(plan)
-            for start in range(0, len(plan), self._stage._batch):
-                if self._cancel.is_set():
-                    return
-                yield from self._opened()
-                chunk = self._queue.queued(plan[start : start + self._stage._batch])
-                yield from self._translate(
-                    [a for a in chunk if (a.language or "") not in self._blocked], lead=None
-                )
+            for start in range(0, len(plan), WHOLE_WINDOW):
+                window = self._by_language(self._queue.queued(plan[start : start + WHOLE_WINDOW]))
+                for at in range(0, len(window), self._stage._batch):
+                    if self._cancel.is_set():
+                        return
+                    yield from self._opened()
+                    chunk = window[at : at + self._stage._batch]
+                    yield from self._translate(
+                        [
+                            a
+                            for a in self._queue.queued(a.id for a in chunk)
+                            if (a.language or "") not in self._blocked
+                        ],
+                        lead=None,
+                    )
+
+    def _by_language(self, window: Sequence[QueuedArticle]) -> list[QueuedArticle]:
+        """``window`` grouped by language: the languages translated last first (the engine
+        keeps their models loaded), the language before it next, then the others in the order
+        of their first article; within a language, as given."""
+        rank = {a.language: -n for n, a in reversed(list(enumerate(window)))}
+        for place, language in enumerate(self._recent):  # least recent first
+            rank[language] = len(window) + 1 + place
+        grouped = sorted(window, key=lambda a: -rank[a.language])
+        for article in grouped:
+            if self._recent[-1:] != [article.language]:
+                self._recent = [*(x for x in self._recent if x != article.language)][-1:]
+                self._recent.append(article.language)
+        return grouped
 
     def _opened(self) -> Steps:
         while not self._cancel.is_set():

@@ -18,6 +18,7 @@ from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
 from tests.support.stored_articles import Outlets, store_article
+from translations import engine as engine_module
 from translations.engine import Engine
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -227,3 +228,31 @@ def test_the_command_lines_progress_says_which_pass_it_counts():
     assert "headlines 3/10  Пожар" in terminal.getvalue()
     line.show(Progress(ProgressKind.TRANSLATED, None, 1, "Пожар", 4, 10))
     assert "translating 4/10" in terminal.getvalue()
+
+
+def test_a_window_of_the_queue_is_translated_language_by_language(
+    monitor: Monitor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Articles in three languages, interleaved newest first, with two models kept loaded:
+    in arrival order each article would load a model; by language, a window loads each once."""
+    for language in ("uk", "ko"):
+        monitor.install_models([build_package(tmp_path / "more", language, "en")])
+    loads: list[str] = []
+    original = engine_module.load_model
+
+    def counted(package, settings):  # type: ignore[no-untyped-def]
+        loads.append(package.from_code)
+        return original(package, settings)
+
+    monkeypatch.setattr(engine_module, "load_model", counted)
+    outlets = Outlets(monitor)
+    texts = {"ru": "Пожар начался утром в городе.", "uk": "Пожежа почалася вранці в місті."}
+    texts["ko"] = "오늘 아침 도시에서 큰 화재가 발생했다."
+    for number in range(30):
+        language = ("ru", "uk", "ko")[number % 3]
+        moment = START + timedelta(hours=number)
+        text = " ".join(f"{texts[language]} ({part})" for part in range(4))  # more than a lead
+        store_article(monitor, outlets, "Wire", language, moment, texts[language], text)
+    list(monitor.translate_iter())
+    assert {a.state for a in monitor.articles()} == {ArticleState.TRANSLATED}
+    assert len(loads) == 4  # three languages, and one reload
