@@ -128,6 +128,7 @@ def translation_json(translation: StoredTranslation | None) -> dict[str, Any]:
             "target": translation.target,
             "translated_at": to_iso(translation.translated_at),
             "degenerate": translation.degenerate,
+            "complete": translation.complete,  # false: the title and lead only, so far
         },
         "sentences": [
             {
@@ -230,6 +231,8 @@ def format_article(
     if translation is not None:
         lines.append(f"Title ({translation.target}): {translation.title}")
         lines.append(f"Model:     {translation.route}")
+        if not translation.complete:
+            lines.append("Translated: the title and lead so far; the rest is in the queue")
     elif article.translation_note:
         lines.append(f"Note:      {article.translation_note}")
     lines.append("")
@@ -243,7 +246,8 @@ def format_article(
             paragraph = sentence.paragraph
         flag = "  [doubtful translation]" if sentence.degenerate else ""
         lines.append(f"  {sentence.original}")
-        lines.append(f"→ {sentence.translation}{flag}")
+        if sentence.translation or translation.complete:
+            lines.append(f"→ {sentence.translation}{flag}")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from monitor import Monitor, open_monitor
-from monitor.cli.output import ProgressLine
+from monitor.cli.output import ProgressLine, format_article, translation_json
 from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
@@ -256,3 +256,12 @@ def test_a_window_of_the_queue_is_translated_language_by_language(
     list(monitor.translate_iter())
     assert {a.state for a in monitor.articles()} == {ArticleState.TRANSLATED}
     assert len(loads) == 4  # three languages, and one reload
+
+
+def test_show_says_a_headline_is_all_that_is_translated_so_far(monitor: Monitor):
+    article_id = _headline_only(monitor)
+    printed = format_article(monitor.article(article_id), monitor.translation(article_id))
+    assert "the title and lead so far" in printed
+    assert "  Эксперты обсуждают случай 0." in printed  # the original, all of it
+    assert "→ Эксперты" not in printed and "→ \n" not in printed + "\n"
+    assert translation_json(monitor.translation(article_id))["translation"]["complete"] is False
