@@ -7,8 +7,11 @@ At each corpus size it measures, on a fresh index in a temporary folder:
 * the first query of a fresh process (open the index, parse, search, highlight one page);
 * warm query latency for four kinds of query (one word, two words, a two-word phrase, a
   prefix) in four scripts (Latin, which also searches the English translations, Cyrillic,
-  Han, Hangul), each query run with and without snippets for one page of 20 hits, the two
-  runs interleaved so that machine noise hits both alike;
+  Han, Hangul), each query run without and with snippets for one page of 20 hits, with
+  facet counts, newest first with and without snippets, and through plain Whoosh on the
+  same index (:mod:`bench.search.baseline`), the runs interleaved so that machine noise hits
+  all alike; every query's answers are checked (:mod:`bench.search.checks`) before any
+  latency is reported;
 * a commit of 100 new articles through ``SearchIndex.apply`` (the UI does it off its thread).
 
 Queries are drawn from the corpus's own vocabularies and documents (:mod:`bench.search.queries`),
@@ -36,12 +39,20 @@ from typing import TypeVar
 from bench.common.corpus import Corpus, display_text, utf8_size
 from bench.common.paths import ROOT, folder_bytes
 from bench.common.settings import Settings
+from bench.search.baseline import PlainWhoosh
+from bench.search.checks import (
+    CHECKED_ROUNDS,
+    Answer,
+    check_answers,
+    check_found,
+    check_newest_first,
+)
 from bench.search.index_cache import indexed_copy
 from bench.search.queries import KINDS, SCRIPTS, QueryMaker
 from bench.search.report import MODES, PAGE_SIZE, SizeResult, Timings, report
 from indexes.index import SearchIndex
 from indexes.search import DisplayText, search
-from indexes.types import IndexDocument, SearchRequest
+from indexes.types import IndexDocument, SearchRequest, SortOrder
 
 Value = TypeVar("Value")
 COMMIT_BATCH = 100
@@ -145,25 +156,49 @@ def measure_size(
 
         by_id = {document.article_id: document for document in documents}
         with_texts = _text_source(by_id)
-        for query in [planned[cell][0] for cell in cells]:  # warm-up: caches, lazy imports
-            search(index, SearchRequest(query, page_size=PAGE_SIZE), with_texts)
+        plain_whoosh = PlainWhoosh(index, by_id)
+
+        def ask(text: str, script: str, mode: str) -> Answer:
+            if mode.startswith("whoosh"):
+                answer: Answer = plain_whoosh.search(
+                    text, script, page_size=PAGE_SIZE, snippets=mode == "whoosh snippets",
+                    by_date=mode == "whoosh date",
+                )  # fmt: skip
+                return answer
+            # "plain" and "snippets" ask what the app's result list asks (no facet counts);
+            # "facets" adds the counts the CLI and JSON output show; "date" is the list
+            # sorted newest first, with snippets ("date plain": without).
+            request = SearchRequest(
+                text, page_size=PAGE_SIZE, facets=mode == "facets",
+                sort=SortOrder.DATE if mode.startswith("date") else SortOrder.RELEVANCE,
+            )  # fmt: skip
+            plain = mode in ("plain", "date plain")
+            result = search(index, request, _no_texts if plain else with_texts)
+            return Answer(result.total, tuple(hit.article_id for hit in result.hits))
+
+        for cell in cells:  # warm-up: caches, lazy imports
+            for mode in MODES:
+                ask(planned[cell][0], cell[1], mode)
         timings = {(*cell, mode): Timings() for cell in cells for mode in MODES}
         hits: dict[tuple[str, str], list[int]] = {cell: [] for cell in cells}
+        whoosh_hits: dict[tuple[str, str], list[int]] = {cell: [] for cell in cells}
         for round_number in range(queries_per_cell):
             # Cells in turn, and in each the modes in a rotating order, so that a noisy moment
             # of the machine lands on every cell and mode alike.
             for cell in cells:
                 text = planned[cell][round_number]
                 shift = round_number % len(MODES)
+                answers: dict[str, Answer] = {}
                 for mode in MODES[shift:] + MODES[:shift]:
-                    # "plain" and "snippets" ask what the app's result list asks (no facet
-                    # counts); "facets" adds the counts the CLI and JSON output show.
-                    request = SearchRequest(text, page_size=PAGE_SIZE, facets=mode == "facets")
-                    source = _no_texts if mode == "plain" else with_texts
-                    result, wall, cpu = _timed(partial(search, index, request, source))
+                    answers[mode], wall, cpu = _timed(partial(ask, text, cell[1], mode))
                     timings[(*cell, mode)].add(wall, cpu)
-                hits[cell].append(result.total)
-        log(f"  {len(cells) * len(MODES) * queries_per_cell:,} queries done")
+                check_answers(text, answers, PAGE_SIZE)
+                if round_number < CHECKED_ROUNDS:
+                    check_newest_first(index, text, answers["date"], by_id)
+                hits[cell].append(answers["plain"].total)
+                whoosh_hits[cell].append(answers["whoosh"].total)
+        check_found(hits)
+        log(f"  {len(cells) * len(MODES) * queries_per_cell:,} queries done, answers checked")
 
         commit_timings = Timings()
         next_id = max(by_id) + 1
@@ -188,6 +223,7 @@ def measure_size(
             cold=cold,
             queries=timings,
             hits=hits,
+            whoosh_hits=whoosh_hits,
             commits=commit_timings,
             peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )

@@ -6,6 +6,10 @@ the corpus (size, seed, vocabulary) and the code that decides what is indexed (t
 analyzers, index writer and corpus generator): change any of them and the index is built
 again. Its build time is kept with it, and the report says when it was measured. The search
 benchmark works on a copy, since it commits new articles into it. ``--fresh`` rebuilds.
+
+A change to that code that leaves a rebuild's output alone (``apply``'s merge policy in
+``indexes/index.py``, say) still changes the key. Setting :data:`VERSION_ENV` to an older
+key's version reuses the index built by that code; the log says so, and so must the notes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +27,8 @@ from pathlib import Path
 from bench.common.paths import CACHE_DIR, ROOT
 from indexes.index import SearchIndex
 from indexes.types import IndexDocument
+
+VERSION_ENV = "MEDIA_MONITOR_BENCH_INDEX_VERSION"
 
 # What an index's content depends on, besides the documents.
 _INDEXING_CODE = (
@@ -66,7 +73,11 @@ def indexed_copy(
     ``key`` names the corpus (size, seed, vocabulary). The first build is timed (wall and
     CPU) and kept with the index.
     """
-    cached = CACHE_DIR / f"index-{key}-{code_version()}"
+    version = code_version()
+    chosen = os.environ.get(VERSION_ENV) or version
+    if chosen != version:
+        log(f"  {VERSION_ENV}: an index built by code version {chosen} (this code: {version})")
+    cached = CACHE_DIR / f"index-{key}-{chosen}"
     record_file = cached.with_suffix(".json")
     if fresh or not record_file.exists():
         shutil.rmtree(cached, ignore_errors=True)
