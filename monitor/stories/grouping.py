@@ -150,12 +150,14 @@ class StoryGrouper:
         """Put one article into its story; the story's id."""
         article = self._store.article(article_id)
         translation = self._store.translations.translation(article_id)
-        translated = translation is not None and translation.by_model
         english = ""
-        if translated and translation is not None:
+        if translation is not None and translation.by_model:
             english = f"{translation.title}\n{translation.text}"
         elif article.language == "en":
             english = f"{article.title}\n{article.text}"
+        # Placed by its headline (title and lead), it is looked at again once it is whole.
+        by_model = translation is not None and translation.by_model
+        translated = by_model and translation is not None and translation.complete
         entities = frozenset(e for e, _ in self._store.names.entities_of([article_id])[article_id])
         mine = features(entities, f"{article.title}\n{article.text}", english)
         moment = article.published or article.retrieved_at

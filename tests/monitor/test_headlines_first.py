@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.cli.output import ProgressLine, format_article, translation_json
+from monitor.paths import store_path
 from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
@@ -265,3 +267,22 @@ def test_show_says_a_headline_is_all_that_is_translated_so_far(monitor: Monitor)
     assert "  Эксперты обсуждают случай 0." in printed  # the original, all of it
     assert "→ Эксперты" not in printed and "→ \n" not in printed + "\n"
     assert translation_json(monitor.translation(article_id))["translation"]["complete"] is False
+
+
+def test_an_article_grouped_by_its_headline_is_looked_at_again_once_whole(
+    monitor: Monitor, tmp_path: Path
+):
+    article_id = _headline_only(monitor)
+    list(monitor.sync_index())  # indexing groups it, by its headline
+
+    def with_translation() -> int:
+        with sqlite3.connect(store_path(tmp_path / "data")) as db:
+            row = db.execute(
+                "SELECT with_translation FROM story_articles WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        return int(row[0])
+
+    assert with_translation() == 0
+    list(monitor.translate_iter())
+    list(monitor.sync_index())
+    assert with_translation() == 1
