@@ -108,13 +108,35 @@ def _lead_end(pairs: Sequence[tuple[int, str]], sentences: int) -> int:
 _SUBSTANCE = 15
 
 
-# What a model has nothing to do with: no letters at all (numbers, dates, punctuation), or a
-# web or mail address alone. Such a sentence is its own translation.
+# What a model has nothing to do with: no letters at all (numbers, dates, punctuation), a web
+# or mail address alone, or a credit line (a byline, a photo credit, the editor's name). Such
+# a sentence is its own translation: names and sources read the same in any language.
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_BRACKETS = "[]【】()（）〔〕<>《》「」"
+_CREDIT_MARKERS = (
+    "фото|фото и видео|автор|авторы|источник|текст|редактор|джерело|автори|редакторка|"
+    "photo|photos|source|editor|reporter|"
+    "责任编辑|编辑|记者|来源|摄影|摄|图|"
+    "사진|글|출처|편집|그래픽"
+)
+_CREDITS = (
+    # "Фото: ТАСС", "Джерело: Укрінформ", "责任编辑：严玉洁", "사진=연합뉴스": a marker, then
+    # at most five words (a caption with content is longer).
+    re.compile(rf"(?:{_CREDIT_MARKERS})\s*[:：=]\s*(?:\S+\s*){{1,5}}", re.IGNORECASE),
+    # "홍길동 기자 hong@yna.co.kr", "김철수 특파원": a Korean reporter's sign-off.
+    re.compile(r"[가-힣]{2,4}\s(?:기자|특파원|논설위원|선임기자)(?:\s\S+@\S+)?"),
+    # "记者 张三 李四", "（记者 王小明）" — not "记者17日从…获悉" (a sentence about a reporter).
+    re.compile(r"记者[\s:：]*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3}"),
+    # "By Jane Doe", "By JANE DOE and John Roe".
+    re.compile(r"By\s+[A-Z][\w.'-]+(?:\s+(?:and\s+)?[A-Z][\w.'-]+){0,4}"),
+)
 
 
 def needs_model(text: str) -> bool:
     """Whether ``text`` has words to translate: not empty, not only digits and signs, not
-    only web or mail addresses."""
+    only web or mail addresses, not a credit line."""
     rest = _ADDRESS.sub(" ", text)
-    return any(char.isalpha() for char in rest)
+    if not any(char.isalpha() for char in rest):
+        return False
+    bare = text.strip().strip(_BRACKETS).strip().rstrip(".")
+    return not any(credit.fullmatch(bare) for credit in _CREDITS)

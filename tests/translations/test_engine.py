@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.argos_factory import build_package
 from tests.support.cancelling import CancelAfter
-from translations.align import translate_documents
+from translations.align import needs_model, translate_documents
 from translations.cache import MemoryCache
 from translations.engine import Engine, _batches
 from translations.errors import Cancelled, ModelLoadError, NoRouteError
@@ -227,3 +227,37 @@ def test_the_compute_device_is_the_cpu_here_and_cuda_without_a_device_is_refused
     auto = Engine(packages, settings=TranslationSettings(device="auto"))
     [(text, _)] = auto.translate(auto.route("ru", "en"), ["Ракета стартовала."])
     assert text == "Ракета стартовала."
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Фото: ТАСС",
+        "Источник: РИА Новости.",
+        "Джерело: Укрінформ",
+        "【责任编辑：严玉洁】",
+        "（编辑：严玉洁 王辉）",
+        "（记者 王小明）",
+        "사진=연합뉴스",
+        "[사진=MBC, SBS]",
+        "홍길동 기자 hong@yna.co.kr",
+        "By Jane Doe and John Roe",
+    ],
+)
+def test_a_credit_line_is_carried_over(credit: str):
+    assert not needs_model(credit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "记者17日从国家卫生健康委获悉，相关部门持续依托短缺药品供应保障工作。",
+        "Фото: взрыв на складе боеприпасов в Белгородской области после атаки дронов",
+        "By the end of the year prices had risen.",
+        "그는 기자에게 말했다.",
+        "Автор идеи заявил о начале работ.",
+        "Пожар",
+    ],
+)
+def test_a_sentence_that_merely_starts_like_a_credit_is_translated(sentence: str):
+    assert needs_model(sentence)
