@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from indexes.index import SearchIndex
-from indexes.search import DisplayText, search
+from indexes.query import build_query
+from indexes.search import DisplayText, _matching_documents, search
 from indexes.types import IndexDocument, SearchRequest, SortOrder
 
 START = datetime(2026, 9, 1, tzinfo=UTC)
@@ -102,3 +103,16 @@ def test_newest_first_sees_a_commit(index: SearchIndex, documents: dict[int, Ind
         if h.article_id == 500 or documents[h.article_id].published
     ]
     assert dated[0] == 500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*QUERIES, "(rocket OR orbit) -budget", "lang:ru ракета", "outlet:outlet rates",
+     "date:2026-09 flood", 'rocket NOT "orbit satellite"', "ракет* OR elect*", "Rocket"],
+)  # fmt: skip
+def test_matched_documents_as_sets_are_whooshs_own(index: SearchIndex, text: str) -> None:
+    searcher = index.searcher()
+    query = build_query(SearchRequest(text), searcher.schema)
+    for leaf, _ in searcher.leaf_searchers():
+        listed = set(query.matcher(leaf, leaf.boolean_context()).all_ids())
+        assert _matching_documents(query, leaf) == listed
