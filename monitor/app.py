@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -377,12 +377,14 @@ def open_monitor(
     transport: httpx.BaseTransport | None = None,
     clock: Clock = utc_now,
     interactive: bool = False,
+    user_active: Callable[[], bool] | None = None,
 ) -> Monitor:
     """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
 
     ``transport`` replaces the network for everything but the bundled demo host. The fetcher
     is made from these when the Monitor first needs one. ``interactive``: opened for the
-    window, which automatic translation threads leave a core.
+    window, which automatic translation threads leave a core, while ``user_active()`` says
+    its user is working (always, without it).
     """
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
@@ -404,7 +406,16 @@ def open_monitor(
         )
         return Fetcher(chosen, transport=transport, mounts=mounts, clock=clock)
 
-    return Monitor(Parts(directory, store, make_fetcher, clock, settings, interactive=interactive))
+    parts = Parts(
+        directory,
+        store,
+        make_fetcher,
+        clock,
+        settings,
+        interactive=interactive,
+        user_active=user_active,
+    )
+    return Monitor(parts)
 
 
 __all__ = ["AddedSource", "Monitor", "SourceError", "open_monitor"]

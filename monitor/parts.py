@@ -46,9 +46,11 @@ class Parts:
         settings: Settings,
         *,
         interactive: bool = False,
+        user_active: Callable[[], bool] | None = None,
     ) -> None:
         self.data_dir = data_dir
-        self.interactive = interactive  # the window is open: leave it a core
+        self.interactive = interactive  # the window is open: leave it a core...
+        self.user_active = user_active  # ...while its user is working, when this says so
         self.store = store
         self.clock = clock
         self.settings = settings
@@ -98,6 +100,7 @@ class Parts:
                 # and the watchlists' matches are translated next.
                 after_headlines=lambda cancel: self.index_stage.run(cancel),
                 watched=self.watched_articles,
+                threads=self.translation_threads,
             )
         return self._translation_stage
 
@@ -122,6 +125,12 @@ class Parts:
                 stories=StoryGrouper(self.store, self.clock),
             )
         return self._index_stage
+
+    def translation_threads(self) -> int:
+        """Threads for the next batch: the number the user chose, or automatically every
+        core, less one while the window's user is working."""
+        working = self.interactive and (self.user_active is None or self.user_active())
+        return self.settings.translation(interactive=working).threads
 
     def watched_articles(self) -> set[int]:
         from monitor.watchlists import watched_ids

@@ -63,6 +63,7 @@ class TranslationStage:
         batch_articles: int = BATCH_ARTICLES,
         after_headlines: Callable[[threading.Event], Iterator[Progress]] | None = None,
         watched: Callable[[], set[int]] | None = None,
+        threads: Callable[[], int] | None = None,
     ) -> None:
         self._translations = translations
         self._engine = engine  # built on first need: loading models is not free
@@ -71,6 +72,7 @@ class TranslationStage:
         self._batch = batch_articles
         self._after_headlines = after_headlines
         self._watched = watched
+        self._threads = threads  # asked before each batch: the window's user may come back
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         return _Run(self, cancel).steps()
@@ -202,6 +204,8 @@ class _Run:
             return
         require(TRANSLATION)  # a broken install, not a damaged model: say so
         engine = self._stage._engine()
+        if self._stage._threads is not None:
+            engine.use_threads(self._stage._threads())
         for result in translate_documents(
             engine, documents, self._stage._target, self._cancel, lead=lead
         ):

@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from translations.cache import MemoryCache, SentenceCache
 from translations.errors import Cancelled, ModelLoadError, NoRouteError, TranslationError
@@ -46,6 +47,15 @@ class Engine:
         """Installed packages that can be used (damaged ones found so far are left out)."""
         installed, _ = self.folder.installed()
         return [p for p in installed if str(p.path) not in self._broken]
+
+    def use_threads(self, threads: int) -> None:
+        """Translate with ``threads`` CPU threads from now on. A model is given its threads as
+        it loads, so the models loaded with another number are unloaded (loading one again
+        takes about a second)."""
+        if threads != self.settings.threads:
+            with self._lock:
+                self.settings = replace(self.settings, threads=threads)
+                self._loaded.clear()
 
     def forget(self) -> None:
         """Unload everything; call after installing or removing packages."""

@@ -37,6 +37,7 @@ from shiboken6 import isValid
 from monitor import Monitor, open_monitor
 from monitor.errors import MonitorError
 from monitor.types import Progress
+from ui.activity import UserActivity
 
 T = TypeVar("T")
 Job = Callable[[Monitor], T]
@@ -123,8 +124,9 @@ class TaskManager(QObject):
     ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        self.activity = UserActivity(self)  # the writer translates faster while it is idle
         self._open_monitor: MonitorFactory = monitor_factory or (
-            lambda: open_monitor(data_dir, interactive=True)
+            lambda: open_monitor(data_dir, interactive=True, user_active=self.activity.working)
         )
         self._local = threading.local()
         self._writer = ThreadPoolExecutor(1, "monitor-writer", initializer=self._open)

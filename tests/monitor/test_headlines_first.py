@@ -16,6 +16,7 @@ import pytest
 from monitor import Monitor, open_monitor
 from monitor.cli.output import ProgressLine, format_article, translation_json
 from monitor.paths import store_path
+from monitor.settings import automatic_threads
 from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
@@ -286,3 +287,35 @@ def test_an_article_grouped_by_its_headline_is_looked_at_again_once_whole(
     list(monitor.translate_iter())
     list(monitor.sync_index())
     assert with_translation() == 1
+
+
+def test_automatic_threads_leave_a_core_only_while_the_windows_user_works(tmp_path: Path):
+    working = [True]
+    with open_monitor(tmp_path / "w", interactive=True, user_active=lambda: working[0]) as opened:
+        window = parts(opened)
+        assert window.translation_threads() == automatic_threads(interactive=True)
+        working[0] = False
+        assert window.translation_threads() == automatic_threads(interactive=False)
+    with open_monitor(tmp_path / "cli") as opened:
+        assert parts(opened).translation_threads() == automatic_threads(interactive=False)
+
+
+def test_the_engine_reloads_its_models_when_told_to_use_other_threads(
+    monitor: Monitor, monkeypatch: pytest.MonkeyPatch
+):
+    loads: list[int] = []
+    original = engine_module.load_model
+
+    def counted(package, settings):  # type: ignore[no-untyped-def]
+        loads.append(settings.threads)
+        return original(package, settings)
+
+    monkeypatch.setattr(engine_module, "load_model", counted)
+    engine = parts(monitor).engine()
+    engine.use_threads(1)
+    monitor.translate_text("Пожар начался утром.", "ru")
+    engine.use_threads(1)  # the same: nothing reloads
+    monitor.translate_text("Пожар начался вечером.", "ru")
+    engine.use_threads(2)
+    monitor.translate_text("Пожар начался ночью.", "ru")
+    assert loads == [1, 2]
