@@ -47,7 +47,7 @@ STARTED = time.perf_counter()
 from indexes.index import SearchIndex  # noqa: E402
 from monitor import index_stage, translation_stage  # noqa: E402
 from monitor.app import Monitor, open_monitor  # noqa: E402
-from monitor.collect import pages, reading, update_run  # noqa: E402
+from monitor.collect import extract_pool, pages, reading, update_run  # noqa: E402
 from monitor.collect.fetch import Fetcher, FetchSettings  # noqa: E402
 from monitor.names import entities, ner  # noqa: E402
 from monitor.paths import index_dir  # noqa: E402
@@ -67,6 +67,9 @@ IMPORTED = time.perf_counter()
 # benchmark measures processing, not politeness. 8 > the pipeline's 4 workers: never a limit.
 BENCH_FETCH = FetchSettings(per_host_concurrency=8, min_host_interval=0.0)
 STORE = "store (SQLite)"
+EXTRACTION_STAGE = "page extraction"
+EXTRACTION_WAIT_STAGE = "page extraction: waiting for a worker process"
+WORKER_STAGE = "page extraction in worker processes (their CPU, start included)"
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
 
@@ -108,7 +111,7 @@ class Recorder:
 
     def start_phase(self, phase: str) -> None:
         """Mark the start of ``phase`` (and the end of the one before), on the main thread."""
-        marks = (time.perf_counter(), time.process_time(), _waited_for_cpu())
+        marks = (time.perf_counter(), time.process_time() + _children_cpu(), _waited_for_cpu())
         self._marks.append((phase, *marks))
         self._phase = phase
 
@@ -126,6 +129,12 @@ class Recorder:
             phase["cpu"] += cpu_end - cpu
             phase["waited"] += waited_end - waited
         return phases
+
+    def add(self, phase: str, stage: str, calls: int, cpu: float) -> None:
+        """Record work done outside this process's threads (the extraction workers)."""
+        entry = self._totals.setdefault((phase, stage), [0.0, 0.0, 0.0, 0.0])
+        entry[0] += calls
+        entry[2] += cpu
 
     def table(self) -> list[dict[str, Any]]:
         return [
@@ -236,6 +245,13 @@ class Recorder:
         self._patched.clear()
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended: the extraction workers, which
+    an update stops before it ends its collection phase."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _waited_for_cpu() -> float:
     """Seconds this thread has spent runnable but not running (Linux schedstat; else 0)."""
     try:
@@ -282,7 +298,6 @@ class _FinishedQueue(queue.SimpleQueue):  # type: ignore[type-arg]
 FUNCTIONS = (
     (reading, "parse_feed", "feed parse"),
     (pages, "decode_document", "page decode"),
-    (pages, "extract_page", "page extraction"),
     (pages, "detect_language_with_hint", "language detection"),
     (translation_stage, "segment", "sentence split (English articles)"),
     (index_stage, "index_document", "index documents from articles"),
@@ -310,6 +325,13 @@ def install_timers(recorder: Recorder) -> None:
     recorder.expect_called(recorder.patch(Fetcher, "fetch", "fetch (HTTP, gunzip)"))
     for module, name, stage in FUNCTIONS:
         recorder.expect_called(recorder.patch(module, name, stage))
+    # Pages are extracted in the update's threads until it has enough of them to start its
+    # worker processes (whose CPU is counted when they end: see measure); a thread then
+    # waits for its page, which costs it next to no CPU.
+    recorder.expect_called(
+        recorder.patch(extract_pool, "extract_page", EXTRACTION_STAGE),
+        recorder.patch(extract_pool.ExtractionPool, "extract", EXTRACTION_WAIT_STAGE),
+    )
     # The main loop waits for finished pages on a queue the update run makes: its own queue
     # module is given a queue class whose waits are timed.
     timed_queue = types.SimpleNamespace(**{**vars(queue), "SimpleQueue": _FinishedQueue})
@@ -381,12 +403,19 @@ def measure(base_url: str, size: int, workdir: Path, *, index: str, timers: bool
         server_before = _fetch_json(f"{base_url}/__stats")
         load_before = os.getloadavg()[0]
         kinds: dict[str, int] = {}
+        children_before = _children_cpu()
         recorder.start_phase("collect")
         for progress in monitor.update_iter():
             kinds[progress.kind.value] = kinds.get(progress.kind.value, 0) + 1
             if progress.kind is ProgressKind.SOURCE_FINISHED and progress.report:
                 kinds["failed_pages"] = kinds.get("failed_pages", 0) + progress.report.failed
         recorder.start_phase("end")
+        if timers:
+            sent = recorder.hook_calls[_qualified(extract_pool.ExtractionPool, "extract")]
+            here = recorder.hook_calls[_qualified(extract_pool, "extract_page")]
+            workers = _children_cpu() - children_before
+            if workers > 0:
+                recorder.add("collect", WORKER_STAGE, sent - here, workers)
         server_after = _fetch_json(f"{base_url}/__stats")
         load_after = os.getloadavg()[0]
         recorder.unpatch()

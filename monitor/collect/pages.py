@@ -13,6 +13,7 @@ is gone (404, 410), forbidden, too large or without article text is not asked fo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,13 +71,21 @@ class PageOutcome:
         return TextOrigin.PAGE if self.page else TextOrigin.FEED
 
 
-def fetch_page(fetcher: Fetcher, article: Article, *, origin: str | None = None) -> PageOutcome:
+def fetch_page(
+    fetcher: Fetcher,
+    article: Article,
+    *,
+    origin: str | None = None,
+    extract: Callable[[str, str], ExtractedPage] | None = None,
+) -> PageOutcome:
     """Fetch, decode and extract the article's page and detect the language of what will be
     kept. A failure becomes the outcome's ``error``; only a :class:`ConfigError` (a broken
     install, which no page can be blamed for) is raised. No store access here.
 
     ``origin`` is the address of the article's source as the user added it: only if that is
     on this machine or its network may the page be (see :mod:`monitor.collect.addresses`).
+    ``extract`` reads the page's text (:func:`extract_page` in this thread by default; an
+    update passes its :class:`~monitor.collect.extract_pool.ExtractionPool`'s).
     """
     document = None
     encoding = None
@@ -88,7 +97,7 @@ def fetch_page(fetcher: Fetcher, article: Article, *, origin: str | None = None)
             document = fetcher.fetch(article.url, accept=PAGE_ACCEPT, origin=origin)
             decoded = decode_document(document.content, document.content_type, markup="html")
             encoding = decoded.encoding
-            page = repair_page(extract_page(decoded.text, document.url))
+            page = repair_page((extract or extract_page)(decoded.text, document.url))
         except FetchError as failure:
             error = f"page not available: {failure}"
             fetch_error = failure

@@ -17,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from monitor.collect import cancelling
+from monitor.collect.extract_pool import ExtractionPool
 from monitor.collect.fetch import next_attempt_after
 from monitor.collect.pages import (
     PAGE_RETRY_WINDOW,
@@ -75,6 +76,7 @@ class UpdateRun:
         self._retries = collector._store.page_retries
         self._cancel = cancel
         self._stop = threading.Event()  # set when the run ends: work in the pool gives up
+        self._extraction = ExtractionPool()  # processes only for a large update
         self._page_cap = collector._fetcher.settings.pages_per_update
         self._recheck_days = collector._fetcher.settings.recheck_days
         self._rechecks: set[int] = set()  # articles whose stored page is fetched again
@@ -146,6 +148,7 @@ class UpdateRun:
             # waited for; queued work never starts.
             self._stop.set()
             pool.shutdown(wait=not pending, cancel_futures=True)
+            self._extraction.close()  # its processes end with the run
         if self._cancel.is_set():
             yield from self._finish_stopped_sources()
 
@@ -221,7 +224,13 @@ class UpdateRun:
         return {
             pool.submit(
                 self._cancellable,
-                partial(fetch_page, fetcher, article, origin=self._addresses[source_id]),
+                partial(
+                    fetch_page,
+                    fetcher,
+                    article,
+                    origin=self._addresses[source_id],
+                    extract=self._extraction.extract,
+                ),
             )
             for article in waiting
         }

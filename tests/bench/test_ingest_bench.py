@@ -42,7 +42,7 @@ def test_tiny_ingest_run_stores_indexes_and_accounts_for_every_article(tmp_path:
 
     section = report(runs, page_bytes, use_eval=False)
     assert f"| {ARTICLES} | incremental | 1 |" in section
-    assert "Target ≥ 150 articles/s" in section
+    assert "Target ≥ 80 articles/s" in section
 
 
 @pytest.mark.network

@@ -13,7 +13,7 @@ import pytest
 
 from bench.ingest import probe
 from bench.ingest.probe import HookError, Recorder
-from monitor.collect import pages, reading, update_run
+from monitor.collect import extract_pool, reading, update_run
 from monitor.store import Store
 
 
@@ -70,7 +70,7 @@ def test_one_call_of_either_alternative_satisfies_the_check() -> None:
 
 
 def test_every_timer_of_the_probe_finds_its_name_in_the_product() -> None:
-    originals = (pages.extract_page, reading.parse_feed, vars(Store)["articles"])
+    originals = (extract_pool.extract_page, reading.parse_feed, vars(Store)["articles"])
     recorder = Recorder()
     try:
         probe.install_timers(recorder)
@@ -83,5 +83,5 @@ def test_every_timer_of_the_probe_finds_its_name_in_the_product() -> None:
     finally:
         recorder.unpatch()
     assert update_run.queue is queue
-    assert (pages.extract_page, reading.parse_feed, vars(Store)["articles"]) == originals
+    assert (extract_pool.extract_page, reading.parse_feed, vars(Store)["articles"]) == originals
     assert recorder.hook_calls[f"{probe.__name__}._FinishedQueue.get"] == 1
