@@ -10,13 +10,10 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import nlargest
-from typing import Any
 
 from whoosh import highlight, sorting
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import Schema
-from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import ResultsPage, Searcher
 
@@ -42,7 +39,7 @@ from indexes.types import (
     SearchResult,
     SortOrder,
 )
-from indexes.unions import Expansion
+from indexes.unions import matching_documents
 
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CONTEXT = 60  # characters around a match
@@ -125,17 +122,18 @@ def _newest_first_page(
     """A page of hits, newest first, without scoring or sorting every hit.
 
     Whoosh's sorted collector scores each hit, asks the date column for each, and sorts
-    them all. Here the hits are only gathered, as sets (:func:`_matching_documents`), the
-    dates come from the column read once per segment and kept while the searcher lives, and
-    only the newest ``page × page size`` are sorted: the same order (ties by index order),
-    and the same total. The page's own hits are scored afterwards, with their terms.
+    them all. Here the hits are only gathered, as sets
+    (:func:`indexes.unions.matching_documents`), the dates come from the column read once
+    per segment and kept while the searcher lives, and only the newest ``page × page size``
+    are sorted: the same order (ties by index order), and the same total. The page's own
+    hits are scored afterwards, with their terms.
     """
     pagenum = max(1, request.page)
     wanted = pagenum * request.page_size
     total = 0
     newest: list[tuple[int, int]] = []  # (date value, global docnum)
     for leaf, offset in searcher.leaf_searchers():
-        ids = sorted(_matching_documents(query, leaf))  # sorted: ties keep index order
+        ids = sorted(matching_documents(query, leaf))  # sorted: ties keep index order
         total += len(ids)
         dates = _dates(leaf.reader())
         newest += [
@@ -143,12 +141,30 @@ def _newest_first_page(
             for docnum in nlargest(wanted, ids, key=dates.__getitem__)
         ]
     newest.sort(key=lambda item: (-item[0], item[1]))
-    pagenum = min(pagenum, -(-total // request.page_size))  # as Whoosh's ResultsPage does
+    ordered = [(0.0, docnum) for _, docnum in newest]
+    return _page(searcher, query, request, texts, expansions, ordered, total, scores=False)
+
+
+def _page(
+    searcher: Searcher,
+    query: wq.Query,
+    request: SearchRequest,
+    texts: TextSource,
+    expansions: tuple[NameExpansion, ...],
+    ordered: Sequence[tuple[float, int]],
+    total: int,
+    *,
+    scores: bool,
+) -> SearchResult:
+    """The requested page of ``ordered`` hits, (score, global docnum), best first."""
+    pagenum = min(max(1, request.page), -(-total // request.page_size))  # as ResultsPage does
     start = max(0, (pagenum - 1) * request.page_size)
-    chosen = [docnum for _, docnum in newest[start : start + request.page_size]]
-    shown = [(docnum, int(searcher.stored_fields(docnum)["id"]), 0.0) for docnum in chosen]
+    shown = [
+        (docnum, int(searcher.stored_fields(docnum)["id"]), score)
+        for score, docnum in ordered[start : start + request.page_size]
+    ]
     return SearchResult(
-        hits=_hits(searcher, query, shown, texts, scores=False),
+        hits=_hits(searcher, query, shown, texts, scores=scores),
         total=total,
         page=pagenum,
         page_size=request.page_size,
@@ -231,72 +247,6 @@ def _matched_terms(
                 if term.is_active() and term.id() == docnum:
                     found[docnum + offset].add(term.term())
     return found, scores
-
-
-def _matching_documents(query: wq.Query, leaf: Searcher) -> set[int]:
-    """The segment-local numbers of the (undeleted) documents of ``leaf`` that ``query``
-    matches: the same as listing its matcher's ids."""
-    found = _documents(query, leaf, leaf.reader())
-    deleted: frozenset[int] = getattr(leaf.reader(), "deleted_docs_set", frozenset())
-    return found - deleted if deleted else found
-
-
-def _documents(query: wq.Query, leaf: Searcher, reader: Any) -> set[int]:
-    kind = type(query)
-    if kind is wq.Term:
-        return _term_documents(reader, query.fieldname, query.text)
-    if isinstance(query, Expansion):
-        found: set[int] = set()
-        for term in query._btexts(reader):
-            found |= _term_documents(reader, query.fieldname, term)
-        return found
-    if query is wq.NullQuery:
-        return set()
-    if isinstance(query, wq.Or) and not (query.minmatch or query.scale):
-        found = set()
-        for sub in query.subqueries:
-            found |= _documents(sub, leaf, reader)
-        return found
-    if kind is wq.And:
-        wanted = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
-        excluded = [sub.query for sub in query.subqueries if isinstance(sub, wq.Not)]
-        if wanted:
-            sets = sorted((_documents(sub, leaf, reader) for sub in wanted), key=len)
-            found = sets[0].intersection(*sets[1:])
-            for sub in excluded:
-                if not found:
-                    break
-                found -= _documents(sub, leaf, reader)
-            return found
-    if kind is wq.AndNot:
-        return _documents(query.a, leaf, reader) - _documents(query.b, leaf, reader)
-    # Anything else (phrases, fuzzy terms, ranges, a lone Not): its own matcher lists it.
-    return set(query.matcher(leaf, leaf.boolean_context()).all_ids())
-
-
-def _term_documents(reader: Any, fieldname: str, text: Any) -> set[int]:
-    if fieldname not in reader.schema:
-        return set()
-    field = reader.schema[fieldname]
-    try:
-        term = field.to_bytes(text) if not isinstance(text, bytes) else text
-    except ValueError:
-        return set()
-    if (fieldname, term) not in reader:
-        return set()
-    matcher = reader.postings(fieldname, term)
-    while isinstance(matcher, WrappingMatcher):  # deletions are taken out by the caller
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        return set(matcher.all_ids())
-    found: set[int] = set()
-    # Whoosh's own block reading (its private parts: Whoosh 2.7 is pinned and unmaintained).
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        found.update(matcher._ids[matcher._i :])
-        matcher._next_block()
-    return found
 
 
 def _dates(reader: IndexReader) -> Sequence[int]:

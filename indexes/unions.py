@@ -13,6 +13,11 @@ asks with ``needs_current`` and gets the tree, as before.
 A prefix also keeps at most :data:`MAX_EXPANSIONS` of its terms per field, the ones in most
 documents, as Lucene's ``max_expansions`` does: "co*" would otherwise read thousands of
 posting lists, most of them names that occur once.
+
+Where no score is needed for every hit (a page sorted by date), :func:`matching_documents`
+reads a query's documents as sets: term postings a block at a time, ``Or``, ``And`` and
+``Not`` as set operations. (Ranking an AND that way, its few hits scored one by one, was
+slower than Whoosh's matchers skipping whole blocks of the longer list: 1.2× at p50, 20k.)
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import WrappingMatcher
 from whoosh.searching import SearchContext, Searcher
 from whoosh.util import make_binary_tree
 
@@ -100,3 +107,72 @@ class Expansion(wq.Prefix):  # type: ignore[misc]
         if len(terms) == 1:
             return terms[0].matcher(searcher, context)
         return ArrayOr(terms, boost=self.boost).matcher(searcher, context)
+
+
+# --- documents as sets -------------------------------------------------------------
+
+
+def matching_documents(query: wq.Query, leaf: Searcher) -> set[int]:
+    """The segment-local numbers of the (undeleted) documents of ``leaf`` that ``query``
+    matches: the same as listing its matcher's ids."""
+    found = _documents(query, leaf, leaf.reader())
+    deleted: frozenset[int] = getattr(leaf.reader(), "deleted_docs_set", frozenset())
+    return found - deleted if deleted else found
+
+
+def _documents(query: wq.Query, leaf: Searcher, reader: Any) -> set[int]:
+    kind = type(query)
+    if kind is wq.Term:
+        return _term_documents(reader, query.fieldname, query.text)
+    if isinstance(query, Expansion):
+        found: set[int] = set()
+        for term in query._btexts(reader):
+            found |= _term_documents(reader, query.fieldname, term)
+        return found
+    if query is wq.NullQuery:
+        return set()
+    if isinstance(query, wq.Or) and not (query.minmatch or query.scale):
+        found = set()
+        for sub in query.subqueries:
+            found |= _documents(sub, leaf, reader)
+        return found
+    if kind is wq.And:
+        wanted = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
+        excluded = [sub.query for sub in query.subqueries if isinstance(sub, wq.Not)]
+        if wanted:
+            sets = sorted((_documents(sub, leaf, reader) for sub in wanted), key=len)
+            found = sets[0].intersection(*sets[1:])
+            for sub in excluded:
+                if not found:
+                    break
+                found -= _documents(sub, leaf, reader)
+            return found
+    if kind is wq.AndNot:
+        return _documents(query.a, leaf, reader) - _documents(query.b, leaf, reader)
+    # Anything else (phrases, fuzzy terms, ranges, a lone Not): its own matcher lists it.
+    return set(query.matcher(leaf, leaf.boolean_context()).all_ids())
+
+
+def _term_documents(reader: Any, fieldname: str, text: Any) -> set[int]:
+    if fieldname not in reader.schema:
+        return set()
+    field = reader.schema[fieldname]
+    try:
+        term = field.to_bytes(text) if not isinstance(text, bytes) else text
+    except ValueError:
+        return set()
+    if (fieldname, term) not in reader:
+        return set()
+    matcher = reader.postings(fieldname, term)
+    while isinstance(matcher, WrappingMatcher):  # deletions are taken out by the caller
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):
+        return set(matcher.all_ids())
+    found: set[int] = set()
+    # Whoosh's own block reading (its private parts: Whoosh 2.7 is pinned and unmaintained).
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        found.update(matcher._ids[matcher._i :])
+        matcher._next_block()
+    return found

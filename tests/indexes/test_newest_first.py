@@ -1,6 +1,6 @@
-"""Newest first without sorting every hit: the same pages, totals and snippets as Whoosh's
-sorted collector (still used when facet counts are asked for), across segments, deletions,
-undated articles, equal dates and pages past the end."""
+"""Newest first without sorting every hit answers as Whoosh's sorted collector (still used
+when facet counts are asked for): the same pages, totals and snippets, across segments,
+deletions, undated articles, equal dates and pages past the end; ranked pages are unchanged."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 
 from indexes.index import SearchIndex
 from indexes.query import build_query
-from indexes.search import DisplayText, _matching_documents, search
+from indexes.search import DisplayText, search
 from indexes.types import IndexDocument, SearchRequest, SortOrder
+from indexes.unions import matching_documents
 
 START = datetime(2026, 9, 1, tzinfo=UTC)
 WORDS = ["rocket", "launch", "orbit", "satellite", "budget", "rates", "election", "flood"]
@@ -115,4 +116,23 @@ def test_matched_documents_as_sets_are_whooshs_own(index: SearchIndex, text: str
     query = build_query(SearchRequest(text), searcher.schema)
     for leaf, _ in searcher.leaf_searchers():
         listed = set(query.matcher(leaf, leaf.boolean_context()).all_ids())
-        assert _matching_documents(query, leaf) == listed
+        assert matching_documents(query, leaf) == listed
+
+
+CONJUNCTIONS = ["rocket launch", "rocket -orbit", "ракета бюджет", "rock* launch", "Rocket orbit",
+                "(rocket OR flood) budget", "lang:ru ракета", "rocket nothingsuch",
+                "orbit satellite -rates -flood"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", CONJUNCTIONS)
+@pytest.mark.parametrize(("page", "page_size"), [(1, 20), (2, 7), (30, 10)])
+def test_an_ands_best_hits_are_the_collectors(
+    index: SearchIndex, documents: dict[int, IndexDocument], text: str, page: int, page_size: int
+) -> None:
+    asked = dict(text=text, page=page, page_size=page_size)
+    collected = search(index, SearchRequest(**asked, facets=True), lambda ids: {})
+    fast = search(index, SearchRequest(**asked, facets=False), lambda ids: {})
+    assert (fast.total, fast.page) == (collected.total, collected.page)
+    assert [(h.article_id, h.score, h.matched_in) for h in fast.hits] == [
+        (h.article_id, h.score, h.matched_in) for h in collected.hits
+    ]
