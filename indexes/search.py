@@ -10,8 +10,9 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import nlargest
+from typing import Any
 
-from whoosh import highlight, sorting
+from whoosh import collectors, highlight, sorting
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.reading import IndexReader
@@ -84,16 +85,17 @@ def search(
     pagenum = max(1, request.page)
     if request.sort is SortOrder.DATE and facets is None:
         return _newest_first_page(searcher, query, request, texts, expansions)
-    collector = searcher.collector(
-        limit=pagenum * request.page_size,
-        sortedby=sortedby,
-        groupedby=facets,
-        maptype=sorting.Count,
-        # Skipping blocks that cannot reach the top N needs per-block score bounds, which
-        # rebuilt segments do not keep (indexes.index._bulk_codec); trying costs more than it
-        # saves, and the total needs every hit anyway.
-        optimize=False,
-    )
+    limit = pagenum * request.page_size
+    if facets is None and sortedby is None and limit < searcher.doc_count():
+        collector: collectors.Collector = _ExactTopCollector(limit, usequality=False)
+    else:
+        collector = searcher.collector(
+            limit=limit, sortedby=sortedby, groupedby=facets, maptype=sorting.Count,
+            # Skipping blocks that cannot reach the top N needs per-block score bounds, which
+            # rebuilt segments do not keep (indexes.index._bulk_codec); trying costs more
+            # than it saves, and the total needs every hit anyway.
+            optimize=False,
+        )  # fmt: skip
     # Unions of many terms are read into score arrays (indexes.unions); which terms each hit
     # of the page contains is worked out afterwards, for those hits only.
     searcher.search_with_collector(query, collector)
@@ -110,6 +112,23 @@ def search(
         by_day=dict(sorted(_counts(results.groups("day")).items())) if facets else {},
         expansions=expansions,
     )
+
+
+class _ExactTopCollector(collectors.TopCollector):  # type: ignore[misc]
+    """Whoosh's top-N collector, counting every hit.
+
+    Once its page is full, Whoosh's collector has its matcher drop the branches that cannot
+    score above the page's last hit (a union becomes an intersection): those hits were then
+    neither counted nor, for a prefix, always rightly judged, since Whoosh bounds an array
+    union by its best term where a document adds several up. At 20k articles "con*" counted
+    398 of 16,093 hits and showed a different page than with facet counts (which collect
+    every hit). Here the bound stays 0: nothing is dropped, the total is every hit.
+    """
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        key = super()._collect(global_docnum, score)
+        self.minscore = 0
+        return key
 
 
 def _newest_first_page(

@@ -56,18 +56,21 @@ class ArrayOr(wq.Or):  # type: ignore[misc]
 
 
 class _ArrayUnion(matching.ArrayUnionMatcher):  # type: ignore[misc]
-    """Whoosh's array union, its best possible score worked out once.
+    """Whoosh's array union, with a true bound on its scores, worked out once.
 
-    A scored collector asks for it each time it tries to replace its matcher (every ten
-    hits), and Whoosh's answer asks each of up to 256 terms again: 23 % of a prefix search.
-    A term's best possible score does not change as it moves, so neither does the union's.
+    Whoosh bounds it by its best term's best score, but a document's score is the sum of
+    its terms': a collector that prunes by the bound would drop documents that hold several
+    (indexes.search._ExactTopCollector prunes nothing). Whoosh also asked each of up to 256
+    terms again at every replace (every ten hits): 23 % of a prefix search. A term's best
+    possible score does not change as it moves, so neither does the union's.
     """
 
     _best: float | None = None
 
     def max_quality(self) -> float:
         if self._best is None:
-            self._best = float(super().max_quality())
+            best = sum(matcher.max_quality() for matcher in self._submatchers)
+            self._best = float(best * self._boost)
         return self._best
 
 

@@ -4,11 +4,13 @@ deletions, undated articles, equal dates and pages past the end; ranked pages ar
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
 from indexes.index import SearchIndex
 from indexes.query import build_query
@@ -136,3 +138,51 @@ def test_an_ands_best_hits_are_the_collectors(
     assert [(h.article_id, h.score, h.matched_in) for h in fast.hits] == [
         (h.article_id, h.score, h.matched_in) for h in collected.hits
     ]
+
+
+@pytest.mark.parametrize("text", ["rock*", "launch", "ра*", "Rocket", *CONJUNCTIONS])
+@pytest.mark.parametrize("page_size", [1, 3])
+def test_ranked_pages_count_every_hit(index: SearchIndex, text: str, page_size: int) -> None:
+    # Without facets Whoosh's top-N collector used to skip the hits it judged unable to reach
+    # the page, and counted neither them nor, for a prefix, some that could.
+    request = SearchRequest(text, page_size=page_size)
+    everything = search(index, SearchRequest(text, page_size=1000), lambda ids: {})
+    for facets in (False, True):
+        result = search(index, dataclasses.replace(request, facets=facets), lambda ids: {})
+        assert result.total == everything.total
+        assert [h.article_id for h in result.hits] == [
+            h.article_id for h in everything.hits[:page_size]
+        ]
+
+
+def test_a_prefix_page_holds_the_documents_with_most_of_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Above 5,000 documents Whoosh matches an OR of fields with a tree of unions, which its
+    # top-N collector prunes once the page is full: the same here, with 600.
+    monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
+    # Many words start with "con"; a few articles hold many of them, the rest one each. An
+    # array union's best possible score was taken for one word's, so once the page was full
+    # the articles adding up several words were dropped as unable to reach it.
+    rng = random.Random(7)
+    words = [f"con{a}{b}" for a in "bdfgklmnprstvz" for b in "aeiou"]
+
+    def text(i: int) -> str:
+        return " ".join(rng.sample(words, 12 if i % 50 < 2 else 1) + rng.choices(WORDS, k=30))
+
+    # English originals and Russian ones translated: the prefix matches in two fields.
+    documents = [
+        IndexDocument(i, 1, "Wire", "en", START, "News", text(i)) if i % 2
+        else IndexDocument(i, 1, "Лента", "ru", START, "Новости", "ракета " * 5, "News", text(i),
+                           translated=True)
+        for i in range(1, 601)
+    ]  # fmt: skip
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents, synced=1)
+    everything = search(index, SearchRequest("con*", page_size=1000), lambda ids: {})
+    assert everything.total == 600
+    for facets in (False, True):
+        page = search(index, SearchRequest("con*", page_size=5, facets=facets), lambda ids: {})
+        assert page.total == 600
+        assert [h.article_id for h in page.hits] == [h.article_id for h in everything.hits[:5]]
+    index.close()
