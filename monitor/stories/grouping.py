@@ -134,6 +134,11 @@ class StoryGrouper:
         self._store = store
         self._stories = store.stories
         self._clock = clock
+        # The features read or saved while one chunk is settled, by article id. The same
+        # articles are candidates for many newcomers of a chunk: read and decoded once, not
+        # for every newcomer (200 candidates each). Only this grouper writes features while
+        # it settles a chunk (it runs under the index's writer), and it keeps them here too.
+        self._known: dict[int, Features] | None = None  # None outside settle()
 
     def settle(self, articles: Sequence[Article]) -> dict[int, int]:
         """The story of each of ``articles`` (being indexed, their entities just stored):
@@ -141,9 +146,13 @@ class StoryGrouper:
         oldest first; the others keep theirs."""
         ids = [article.id for article in articles]
         waiting = set(self._stories.waiting(ids))
-        for article in sorted(articles, key=_moment):
-            if article.id in waiting:
-                self.place(article.id)
+        self._known = {}
+        try:
+            for article in sorted(articles, key=_moment):
+                if article.id in waiting:
+                    self.place(article.id)
+        finally:
+            self._known = None
         return self._stories.stories_of(ids)
 
     def place(self, article_id: int) -> int:
@@ -163,6 +172,8 @@ class StoryGrouper:
         moment = article.published or article.retrieved_at
         keys = sorted(mine.keys())
         self._stories.save_features(article_id, moment, _stored(mine), keys)
+        if self._known is not None and article_id in self._known:
+            self._known[article_id] = _loaded(_stored(mine))  # as a read would give it now
         best = self._best_story(article_id, mine, keys, moment)
         story = None if best is None else best[0]
         link = (1.0, "the first article of its story", None) if best is None else best[1:]
@@ -177,7 +188,7 @@ class StoryGrouper:
         candidates = [other for other, _ in sharing.most_common(CANDIDATES)]
         stories = self._stories.stories_of(candidates)
         apart = self._stories.apart(article_id)
-        stored = self._stories.features_of([c for c in candidates if c in stories])
+        stored = self._features_of([c for c in candidates if c in stories])
         total = max(1, self._stories.keyed_articles())
         unique = math.log((total + 1) / 2) + 1.0  # the rarity of a key only one article has
         rarity = {
@@ -185,14 +196,24 @@ class StoryGrouper:
             for key, count in self._stories.key_counts(keys).items()
         }
         best: tuple[int, float, str, int | None] | None = None
-        for other, data in stored.items():
+        for other, found_features in stored.items():
             story = stories[other]
             if story in apart:
                 continue
-            found = likeness(mine, _loaded(data), rarity)
+            found = likeness(mine, found_features, rarity)
             if found.score >= THRESHOLD and (best is None or found.score > best[1]):
                 best = (story, found.score, f"{found.reason} (with article {other})", other)
         return best
+
+    def _features_of(self, article_ids: list[int]) -> dict[int, Features]:
+        """The stored features of ``article_ids`` that have some, by ascending id (the order
+        the store gives them in)."""
+        known = self._known if self._known is not None else {}
+        missing = [i for i in article_ids if i not in known]
+        if missing:
+            for article_id, data in self._stories.features_of(missing).items():
+                known[article_id] = _loaded(data)
+        return {i: known[i] for i in sorted(article_ids) if i in known}
 
 
 def _moment(article: Article) -> tuple[datetime, int]:
