@@ -31,7 +31,7 @@ from monitor.models_door import ModelsMethods
 from monitor.names_door import NamesMethods
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
-from monitor.settings import Settings, load_settings, save_settings
+from monitor.settings import Settings, load_settings, save_settings, valid_store
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
 from monitor.stories_door import StoriesMethods
@@ -370,6 +370,10 @@ class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StoriesMethods):
             ) from error
 
 
+# A shared store for every command of this shell or service (as --store gives one command).
+STORE_VARIABLE = "MEDIA_MONITOR_STORE"
+
+
 def open_monitor(
     data_dir: str | os.PathLike[str] | None = None,
     *,
@@ -378,17 +382,24 @@ def open_monitor(
     clock: Clock = utc_now,
     interactive: bool = False,
     user_active: Callable[[], bool] | None = None,
+    store: str | None = None,
 ) -> Monitor:
     """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
 
     ``transport`` replaces the network for everything but the bundled demo host. The fetcher
     is made from these when the Monitor first needs one. ``interactive``: opened for the
     window, which automatic translation threads leave a core, while ``user_active()`` says
-    its user is working (always, without it).
+    its user is working (always, without it). ``store``: a team's shared store
+    ("postgresql://…"; else $MEDIA_MONITOR_STORE, else the data folder's setting, by default
+    its own SQLite file);
+    the search index and the settings stay in the data folder.
     """
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
-    store = Store(store_path(directory), clock=clock)
+    location = store or os.environ.get(STORE_VARIABLE) or settings.store
+    if location and not valid_store(location):
+        raise ConfigError(f"the store must be a postgresql:// address, not {location!r}")
+    opened = Store(location or store_path(directory), clock=clock)
 
     def make_fetcher() -> Fetcher:
         from monitor import demo
@@ -408,7 +419,7 @@ def open_monitor(
 
     parts = Parts(
         directory,
-        store,
+        opened,
         make_fetcher,
         clock,
         settings,

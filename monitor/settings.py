@@ -43,6 +43,9 @@ class Settings:
     # Pages of articles first seen in the last this many days are fetched again, once an
     # update interval, to catch stealth edits; 0 leaves stored pages alone.
     recheck_days: int = 0
+    # Where the articles are stored: "" for this folder's own SQLite file, or a team's shared
+    # store on a PostgreSQL server ("postgresql://user@host/database").
+    store: str = ""
 
     def translation(self, *, interactive: bool = False) -> TranslationSettings:
         """The engine's settings; ``interactive``: the window is open, so automatic threads
@@ -111,7 +114,14 @@ def _out_of_range(key: str, value: object) -> str | None:
         return f"must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}"
     if key == "compute_device" and value not in COMPUTE_DEVICES:
         return f"must be one of {', '.join(COMPUTE_DEVICES)}, not {value!r}"
+    if key == "store" and not valid_store(str(value)):
+        return f"must be empty or a postgresql:// address, not {value!r}"
     return None
+
+
+def valid_store(location: str) -> bool:
+    """Empty (this folder's SQLite file) or the address of a PostgreSQL database."""
+    return location == "" or location.startswith(("postgresql://", "postgres://"))
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:

@@ -66,6 +66,7 @@ from monitor.errors import BundleError
 from monitor.paths import file_problem
 from monitor.store import bundle_queries as queries
 from monitor.store import bundle_stories
+from monitor.store.connection import StoreConnection
 from monitor.store.notes import reanchor_articles
 from translations.archives import check_members, load_json, open_zip, read_member
 from translations.errors import PackageError
@@ -90,7 +91,7 @@ _COPY_CHUNK = 1024 * 1024
 
 
 def merge_watchlists(
-    db: sqlite3.Connection,
+    db: StoreConnection,
     rows: Iterable[tuple[str, dict[str, Any]]],
     local_ids: Mapping[int, int],
     at: datetime,
@@ -121,7 +122,7 @@ def merge_watchlists(
 
 
 def merge_notes(
-    db: sqlite3.Connection,
+    db: StoreConnection,
     rows: Iterable[tuple[str, dict[str, Any]]],
     local_ids: Mapping[int, int],
 ) -> Counter[str]:

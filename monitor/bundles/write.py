@@ -38,6 +38,7 @@ from monitor.bundles.format import (
 )
 from monitor.errors import BundleError, NotFoundError
 from monitor.store import bundle_queries as queries
+from monitor.store.connection import StoreConnection
 from translations.packages import PACKAGE_SUFFIX
 from translations.types import PackageInfo
 
@@ -48,7 +49,7 @@ Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
 
 
-def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[dict[str, object]]:
+def watchlist_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[dict[str, object]]:
     """One JSON row per watchlist (saved search) to carry along, read from ``db``.
 
     A row holds the name, query, filters (a JSON object), muted flag, creation time, and
@@ -100,7 +101,7 @@ def export_bundle(
 
 def _write_everything(
     writer: _Writer,
-    db: sqlite3.Connection,
+    db: StoreConnection,
     article_ids: Iterable[int] | None,
     models: list[PackageInfo],
     carried: tuple[bool | None, bool],  # (with watchlists, with notes)
@@ -287,9 +288,17 @@ def _line(row: object) -> bytes:
     return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _snapshot(path: Path) -> closing[sqlite3.Connection]:
-    """A read-only connection in a read transaction: one consistent view for the whole export."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+def _snapshot(location: Path | str) -> closing[StoreConnection]:
+    """A read-only connection in a read transaction: one consistent view for the whole export
+    (of the store's SQLite file, or of a shared store on a PostgreSQL server)."""
+    if isinstance(location, str):
+        from monitor.store.postgres import PostgresConnection
+
+        server = PostgresConnection(location)
+        server.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        server.execute("SELECT 1")  # takes the snapshot now
+        return closing(server)
+    connection = sqlite3.connect(f"{location.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
     connection.execute("PRAGMA busy_timeout = 30000")
     connection.execute("BEGIN")
     connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # takes the snapshot now

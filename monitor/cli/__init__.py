@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the collection lives (default: $MEDIA_MONITOR_HOME, else the user data folder)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a team's shared store, postgresql://user@host/database (default: the data "
+        "folder's setting, else its own SQLite file); the search index stays in the data folder",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sources = commands.add_parser("sources", help="list, add and remove followed sources")
@@ -222,7 +228,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         from monitor.app import open_monitor  # fails in a damaged install: said in one line
 
-        with log_records_to_file(args.data_dir), open_monitor(args.data_dir) as monitor:
+        opened = open_monitor(args.data_dir, store=args.store)
+        with log_records_to_file(args.data_dir), opened as monitor:
             return run(monitor, args)
     except MonitorError as error:
         return say_error(str(error))

@@ -29,10 +29,10 @@ A new article takes all of it as the bundle has it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from monitor.store.connection import StoreConnection
 from monitor.store.rows import in_chunks
 
 Row = dict[str, Any]
@@ -41,7 +41,7 @@ VERSION_FIELDS = ("title", "text", "seen_at", "translation")
 _Version = tuple[str, str, str]  # seen_at, title, text: what makes two versions the same
 
 
-def history_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, Row]:
+def history_rows(db: StoreConnection, article_ids: Sequence[int]) -> dict[int, Row]:
     """The history fields and ``versions`` (oldest first) of ``article_ids``, by id."""
     histories: dict[int, Row] = {}
     for chunk, marks in in_chunks(article_ids):
@@ -60,7 +60,7 @@ def history_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int
     return histories
 
 
-def add_history(db: sqlite3.Connection, article_id: int, row: Row) -> None:
+def add_history(db: StoreConnection, article_id: int, row: Row) -> None:
     """The history of the bundle's ``row`` for the article just added as ``article_id``."""
     kept = _add_versions(db, article_id, row["versions"], set())
     db.execute(
@@ -76,7 +76,7 @@ def add_history(db: sqlite3.Connection, article_id: int, row: Row) -> None:
     )
 
 
-def merge_history(db: sqlite3.Connection, article_id: int, row: Row) -> bool:
+def merge_history(db: StoreConnection, article_id: int, row: Row) -> bool:
     """Merge the history of the bundle's ``row`` into the local ``article_id`` (see the
     module's rules); whether anything changed."""
     local = db.execute(
@@ -113,7 +113,7 @@ def merge_history(db: sqlite3.Connection, article_id: int, row: Row) -> bool:
     return True
 
 
-def settle_texts(db: sqlite3.Connection, article_id: int, row: Row) -> bool:
+def settle_texts(db: StoreConnection, article_id: int, row: Row) -> bool:
     """Whether the bundle's text may replace the local one. When the two differ, the one
     last seen earlier is kept as a version (as of its last edit, else its first reading);
     False when that is the bundle's, which then leaves the local text current."""
@@ -154,7 +154,7 @@ def _version_text(text: str, feed_content: str, text_origin: str) -> str:
     return text if text_origin == "page" else feed_content
 
 
-def _translated_text(db: sqlite3.Connection, article_id: int) -> str | None:
+def _translated_text(db: StoreConnection, article_id: int) -> str | None:
     sentences = db.execute(
         "SELECT paragraph, translation FROM translation_sentences WHERE article_id = ?"
         " ORDER BY position",
@@ -171,7 +171,7 @@ def _joined(sentences: Sequence[Row]) -> str | None:
 
 
 def _add_versions(
-    db: sqlite3.Connection, article_id: int, versions: Iterable[Row], have: set[_Version]
+    db: StoreConnection, article_id: int, versions: Iterable[Row], have: set[_Version]
 ) -> set[_Version]:
     """Insert the ``versions`` not in ``have``; returns ``have`` with them."""
     for version in versions:

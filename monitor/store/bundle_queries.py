@@ -38,7 +38,6 @@ Merge rules (kept here, next to the SQL that applies them):
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from typing import Any
 
 from monitor.clock import to_iso
 from monitor.store import bundle_history, bundle_stories
+from monitor.store.connection import StoreConnection
 from monitor.store.rows import in_chunks
 from monitor.store.watchlist_store import WatchFilters
 from monitor.types import ArticleState
@@ -109,11 +109,11 @@ BUNDLE_STATES = frozenset({*(int(state) for state in ArticleState), 20, 50})
 # Export ------------------------------------------------------------------------------
 
 
-def all_article_ids(db: sqlite3.Connection) -> list[int]:
+def all_article_ids(db: StoreConnection) -> list[int]:
     return [int(row[0]) for row in db.execute("SELECT id FROM articles ORDER BY id")]
 
 
-def missing_article_ids(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+def missing_article_ids(db: StoreConnection, ids: Sequence[int]) -> list[int]:
     missing: list[int] = []
     for chunk, marks in in_chunks(ids):
         found = {r[0] for r in db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)}
@@ -121,7 +121,7 @@ def missing_article_ids(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]
     return missing
 
 
-def source_rows(db: sqlite3.Connection, article_ids: Sequence[int] | None) -> list[Row]:
+def source_rows(db: StoreConnection, article_ids: Sequence[int] | None) -> list[Row]:
     """Every source, or only those the given articles come from."""
     columns = ", ".join(SOURCE_FIELDS)
     if article_ids is None:
@@ -138,7 +138,7 @@ def source_rows(db: sqlite3.Connection, article_ids: Sequence[int] | None) -> li
     return list(wanted.values())
 
 
-def raw_page_hashes(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[str]:
+def raw_page_hashes(db: StoreConnection, article_ids: Sequence[int]) -> list[str]:
     hashes: set[str] = set()
     for chunk, marks in in_chunks(article_ids):
         hashes.update(
@@ -151,7 +151,7 @@ def raw_page_hashes(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[
     return sorted(hashes)
 
 
-def raw_page_row(db: sqlite3.Connection, sha256: str) -> tuple[Row, bytes]:
+def raw_page_row(db: StoreConnection, sha256: str) -> tuple[Row, bytes]:
     """A raw page's metadata and its bytes exactly as received."""
     row = db.execute(
         f"SELECT {', '.join(RAW_PAGE_FIELDS)}, content FROM raw_pages WHERE sha256 = ?", (sha256,)
@@ -159,7 +159,7 @@ def raw_page_row(db: sqlite3.Connection, sha256: str) -> tuple[Row, bytes]:
     return dict(zip(RAW_PAGE_FIELDS, row[:-1], strict=True)), zlib.decompress(row[-1])
 
 
-def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
+def article_rows(db: StoreConnection, ids: Sequence[int]) -> Iterator[Row]:
     """The articles with their source URL, translation and history (earlier versions, edits,
     deletion), ``id`` being the bundle's key."""
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
@@ -182,7 +182,7 @@ def article_rows(db: sqlite3.Connection, ids: Sequence[int]) -> Iterator[Row]:
             yield article
 
 
-def _translation_row(db: sqlite3.Connection, article_id: int) -> Row | None:
+def _translation_row(db: StoreConnection, article_id: int) -> Row | None:
     row = db.execute(
         # A headline (the title and lead only) stays home: the importer translates the whole.
         f"SELECT {', '.join(TRANSLATION_FIELDS)} FROM translations"
@@ -205,7 +205,7 @@ def _translation_row(db: sqlite3.Connection, article_id: int) -> Row | None:
     return translation
 
 
-def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[Row]:
+def watchlist_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[Row]:
     """Every watchlist, with ``matches``: those of ``article_ids`` it matched at its last check.
 
     ``filters`` is a JSON object (not the stored text), so a bundle reads as plain JSON Lines.
@@ -222,7 +222,7 @@ def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[R
         row["matches"] = [
             int(match[0])
             for match in db.execute(
-                "SELECT article_id FROM watchlist_matches WHERE watchlist_id = ? AND matching"
+                "SELECT article_id FROM watchlist_matches WHERE watchlist_id = ? AND matching = 1"
                 " ORDER BY article_id",
                 (watchlist_id,),
             )
@@ -232,7 +232,7 @@ def watchlist_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[R
     return watchlists
 
 
-def note_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[Row]:
+def note_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[Row]:
     """The notes on ``article_ids``, ``article`` being the article's id in the bundle."""
     columns = ", ".join(NOTE_FIELDS)
     rows: list[Row] = []
@@ -251,7 +251,7 @@ def note_rows(db: sqlite3.Connection, article_ids: Sequence[int]) -> list[Row]:
 # Merge -------------------------------------------------------------------------------
 
 
-def merge_source(db: sqlite3.Connection, row: Row) -> tuple[int, bool]:
+def merge_source(db: StoreConnection, row: Row) -> tuple[int, bool]:
     """The local id of the bundle's source, and whether it was added."""
     found = db.execute("SELECT id FROM sources WHERE url = ?", (row["url"],)).fetchone()
     if found is not None:
@@ -265,11 +265,11 @@ def merge_source(db: sqlite3.Connection, row: Row) -> tuple[int, bool]:
     return cursor.lastrowid, True
 
 
-def has_raw_page(db: sqlite3.Connection, sha256: str) -> bool:
+def has_raw_page(db: StoreConnection, sha256: str) -> bool:
     return db.execute("SELECT 1 FROM raw_pages WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
-def add_raw_page(db: sqlite3.Connection, row: Row, content: bytes) -> None:
+def add_raw_page(db: StoreConnection, row: Row, content: bytes) -> None:
     db.execute(
         f"INSERT INTO raw_pages ({', '.join(RAW_PAGE_FIELDS)}, content) VALUES (?, ?, ?, ?, ?, ?)",
         (*(row[name] for name in RAW_PAGE_FIELDS), zlib.compress(content)),
@@ -284,7 +284,7 @@ class ArticleOutcome:
 
 
 def merge_article(
-    db: sqlite3.Connection, row: Row, source_id: int, find_article: FindArticle
+    db: StoreConnection, row: Row, source_id: int, find_article: FindArticle
 ) -> ArticleOutcome:
     """Add or merge one bundle article (see the module's rules); ``row`` is already checked."""
     translation: Row | None = row["translation"]
@@ -306,7 +306,7 @@ def merge_article(
 
     local = db.execute(
         # A headline here counts as no translation: the bundle's whole one is taken.
-        "SELECT a.state, a.text, CASE WHEN t.complete THEN t.translated_at END FROM articles a"
+        "SELECT a.state, a.text, CASE WHEN t.complete = 1 THEN t.translated_at END FROM articles a"
         " LEFT JOIN translations t ON t.article_id = a.id WHERE a.id = ?",
         (local_id,),
     ).fetchone()
@@ -348,11 +348,11 @@ def bundle_state(row: Row) -> int:
     return int(state)
 
 
-def set_duplicate(db: sqlite3.Connection, article_id: int, duplicate_of: int) -> None:
+def set_duplicate(db: StoreConnection, article_id: int, duplicate_of: int) -> None:
     db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (duplicate_of, article_id))
 
 
-def _take_content(db: sqlite3.Connection, article_id: int, row: Row, state: int) -> None:
+def _take_content(db: StoreConnection, article_id: int, row: Row, state: int) -> None:
     # The user's own columns (is_read, is_starred, priority) and the identity columns stay.
     assignments = ", ".join(f"{name} = ?" for name in CONTENT_FIELDS)
     db.execute(
@@ -361,7 +361,7 @@ def _take_content(db: sqlite3.Connection, article_id: int, row: Row, state: int)
     )
 
 
-def _insert_translation(db: sqlite3.Connection, article_id: int, translation: Row) -> None:
+def _insert_translation(db: StoreConnection, article_id: int, translation: Row) -> None:
     db.execute(
         f"INSERT INTO translations (article_id, {', '.join(TRANSLATION_FIELDS)})"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -377,13 +377,15 @@ def _insert_translation(db: sqlite3.Connection, article_id: int, translation: Ro
     )
 
 
-def merge_watchlist(db: sqlite3.Connection, row: Row, matches: Sequence[int], at: str) -> bool:
+def merge_watchlist(db: StoreConnection, row: Row, matches: Sequence[int], at: str) -> bool:
     """Add the bundle's watchlist unless one of its name is here; whether it was added.
 
     ``row`` is checked (``filters`` is the stored JSON text); ``matches`` are local article
     ids, recorded as matching and seen at ``at`` (see the module's rules).
     """
-    found = db.execute("SELECT 1 FROM watchlists WHERE name = ?", (row["name"],)).fetchone()
+    found = db.execute(
+        "SELECT 1 FROM watchlists WHERE lower(name) = lower(?)", (row["name"],)
+    ).fetchone()
     if found is not None:
         return False
     cursor = db.execute(
@@ -407,7 +409,7 @@ def now_iso(moment: datetime) -> str:
     return text
 
 
-def merge_note(db: sqlite3.Connection, row: Row, article_id: int) -> str:
+def merge_note(db: StoreConnection, row: Row, article_id: int) -> str:
     """Add or merge one bundle note on the local ``article_id`` (see the module's rules);
     ``row`` is checked. Returns "added", "merged" or "skipped"."""
     local = db.execute(

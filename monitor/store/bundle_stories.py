@@ -8,18 +8,18 @@ bundled story are put in one local story, as the user's: grouping never moves th
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from monitor.clock import to_iso
+from monitor.store.connection import StoreConnection
 from monitor.store.rows import in_chunks
 
 Row = dict[str, Any]
 
 
-def story_fields(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, Row]:
+def story_fields(db: StoreConnection, article_ids: Sequence[int]) -> dict[int, Row]:
     """``story`` and ``story_by_user`` of each of ``article_ids`` that is in a story."""
     found: dict[int, Row] = {}
     for chunk, marks in in_chunks(list(article_ids)):
@@ -33,7 +33,7 @@ def story_fields(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int
 
 
 def place_by_user(
-    db: sqlite3.Connection,
+    db: StoreConnection,
     rows: Iterable[tuple[Row, int]],
     at: datetime,
 ) -> int:

@@ -62,7 +62,7 @@ class ChangeLog:
         """The position of the latest change ever logged, pruned or not (0 before the first):
         where a rebuild goes on from, even when the log has been pruned empty."""
         row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
-        return 0 if row is None else int(row[0])
+        return 0 if row is None or row[0] is None else int(row[0])
 
     def count_since(self, position: int) -> int:
         row = self._db.execute("SELECT COUNT(*) FROM changes WHERE seq > ?", (position,)).fetchone()
@@ -93,8 +93,12 @@ class ChangeLog:
         under way holds; how many.
 
         Takes no write lock when there is nothing to forget, so a sync that finds nothing new
-        never waits for another process's writes.
+        never waits for another process's writes. A shared store's log is kept whole: each
+        desktop's index follows it from its own position, and one desktop cannot know how far
+        the others have read.
         """
+        if self._database.on_server:
+            return 0
         if not self._db.execute(
             "SELECT 1 FROM changes WHERE seq <= ? LIMIT 1", (position,)
         ).fetchone():
@@ -105,7 +109,7 @@ class ChangeLog:
             oldest_hold = db.execute("SELECT MIN(position) FROM change_log_holds").fetchone()[0]
             if oldest_hold is not None:
                 position = min(position, int(oldest_hold))
-            return db.execute("DELETE FROM changes WHERE seq <= ?", (position,)).rowcount
+            return int(db.execute("DELETE FROM changes WHERE seq <= ?", (position,)).rowcount)
 
 
 # The old name, for callers outside the core (the ingest benchmark's probe) until they switch.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
+from monitor.store.connection import StoreConnection
 
 # The scripts live beside this module; the version and the steps are read from there.
 from monitor.store.schema import MIGRATIONS as _MIGRATIONS
@@ -31,19 +32,40 @@ class Database:
     sees it.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.connection = open_database(path)
+    def __init__(self, location: Path | str) -> None:
+        self.path = location
+        self.on_server = is_server_url(location)
+        self.connection: StoreConnection
+        if self.on_server:
+            from monitor.store.postgres import PostgresConnection, migrate
+
+            server = PostgresConnection(str(location))
+            try:
+                migrate(server, _MIGRATIONS, SCHEMA_VERSION)
+            except sqlite3.Error as error:
+                server.close()
+                raise StoreError(f"the shared store cannot be used: {error}") from error
+            self.connection = server
+        else:
+            self.connection = open_database(Path(location))
 
     def close(self) -> None:
         self.connection.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
+    def transaction(self) -> Iterator[StoreConnection]:
+        """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout).
+        On a server, the store's write lock is its IMMEDIATE (see monitor.store.postgres)."""
         try:
-            self.connection.execute("BEGIN IMMEDIATE")
+            if self.on_server:
+                from monitor.store.postgres import WRITE_LOCK
+
+                self.connection.execute("BEGIN")
+                self.connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            else:
+                self.connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
+            self._rollback()
             raise self._write_error(error) from error
         try:
             yield self.connection
@@ -81,6 +103,11 @@ class Database:
                 f"the article store is busy (another Media Monitor is writing): {error}"
             )
         return StoreError(f"could not save to the article store: {error}")
+
+
+def is_server_url(location: Path | str) -> bool:
+    """Whether ``location`` names a PostgreSQL server's database rather than a file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 def open_database(path: Path) -> sqlite3.Connection:

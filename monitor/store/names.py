@@ -42,7 +42,7 @@ class NameStore:
                 " VALUES (?, ?, ?, ?)",
                 (entity, language, form, to_iso(at)),
             )
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
     def set_entities_of(self, found: Mapping[int, Iterable[tuple[str, int, bool]]]) -> None:
         """Replace what each article mentions: (entity id, mentions, only in translation).

@@ -16,13 +16,13 @@ edited (see :mod:`monitor.store.database`): the index holds notes beside their a
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import MonitorError, NotFoundError
+from monitor.store.connection import StoreConnection, StoreRow
 from monitor.store.database import Database
 from monitor.store.rows import in_chunks
 from monitor.types import Note, NoteColour, NoteSide
@@ -160,7 +160,7 @@ class NoteStore:
         return note
 
 
-def reanchor(db: sqlite3.Connection, article_id: int) -> None:
+def reanchor(db: StoreConnection, article_id: int) -> None:
     """Find each of the article's notes in its sentence list as it is now (run on the
     connection of the transaction that replaced the sentences)."""
     notes = db.execute(
@@ -188,7 +188,7 @@ def reanchor(db: sqlite3.Connection, article_id: int) -> None:
             db.execute("UPDATE notes SET sentence_index = ? WHERE id = ?", (found, note["id"]))
 
 
-def reanchor_articles(db: sqlite3.Connection, article_ids: Iterable[int]) -> None:
+def reanchor_articles(db: StoreConnection, article_ids: Iterable[int]) -> None:
     """:func:`reanchor` for those of ``article_ids`` that have notes."""
     for chunk, marks in in_chunks(article_ids):
         rows = db.execute(
@@ -231,7 +231,7 @@ def find_sentence(
 
 
 def _update(
-    db: sqlite3.Connection,
+    db: StoreConnection,
     note_id: int,
     colour: NoteColour | None,
     text: str | None,
@@ -256,7 +256,7 @@ def _checked_text(text: str | None) -> str | None:
     return text
 
 
-def _no_sentence(db: sqlite3.Connection, article_id: int, sentence: int) -> NotFoundError:
+def _no_sentence(db: StoreConnection, article_id: int, sentence: int) -> NotFoundError:
     if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
         return NotFoundError(f"no article with id {article_id}")
     count = db.execute(
@@ -274,7 +274,7 @@ def _no_sentence(db: sqlite3.Connection, article_id: int, sentence: int) -> NotF
     )
 
 
-def _note(row: sqlite3.Row) -> Note:
+def _note(row: StoreRow) -> Note:
     created_at, updated_at = from_iso(row["created_at"]), from_iso(row["updated_at"])
     assert created_at is not None and updated_at is not None
     present = row["present"] and row["sentence_index"] is not None

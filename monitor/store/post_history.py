@@ -9,13 +9,13 @@ page is fetched again (``recheck_days``) and has changed keeps its earlier text 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from monitor.clock import from_iso, to_iso
 from monitor.errors import NotFoundError, StoreError
+from monitor.store.connection import StoreConnection, StoreRow
 from monitor.store.database import Database
 from monitor.types import ArticleState, ArticleVersion, TextOrigin
 
@@ -134,7 +134,7 @@ class PostHistory:
                 f" AND {post_id} NOT IN ({marks})",
                 (to_iso(at), source_id, shown[0], shown[-1], *shown),
             )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     def versions(self, article_id: int) -> list[ArticleVersion]:
         """Every text the article has had, oldest first, the current one last."""
@@ -170,9 +170,7 @@ def _moment(text: str) -> datetime:
     return moment
 
 
-def _keep_earlier_version(
-    db: sqlite3.Connection, article_id: int, row: sqlite3.Row, text: str
-) -> None:
+def _keep_earlier_version(db: StoreConnection, article_id: int, row: StoreRow, text: str) -> None:
     """Keep the article's title and ``text`` as they were (seen since its last edit, else
     since it was first stored) and drop its translation, which was of them."""
     db.execute(
@@ -189,7 +187,7 @@ def _keep_earlier_version(
     db.execute("DELETE FROM translations WHERE article_id = ?", (article_id,))
 
 
-def _translated_text(db: sqlite3.Connection, article_id: int) -> str | None:
+def _translated_text(db: StoreConnection, article_id: int) -> str | None:
     """The article's stored translation as one text (its sentences joined, paragraphs a
     blank line apart), or None when it has none."""
     paragraphs: dict[int, list[str]] = {}

@@ -14,21 +14,21 @@ holds no read state, so marking 10,000 articles read reindexes nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 
 from monitor.clock import to_iso
 from monitor.errors import NotFoundError
+from monitor.store.connection import StoreConnection
 
 
 class ReadingMarks:
     """Methods on the read and seen marks, mixed into :class:`monitor.store.Store`."""
 
-    _db: sqlite3.Connection
+    _db: StoreConnection
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[StoreConnection]:
         raise NotImplementedError  # Store's: one short write transaction
 
     def mark_read(
@@ -65,20 +65,26 @@ class ReadingMarks:
             cursor = db.execute(
                 f"UPDATE articles SET is_read = 1 WHERE {' AND '.join(clauses)}", values
             )
-            return cursor.rowcount
+            return int(cursor.rowcount)
 
     def mark_source_seen(self, source_id: int, through: int | None = None) -> None:
         """The user looked at the source's articles up to article id ``through`` (by default
         all it holds now). A mark never moves back: a view stored late keeps a later one."""
         with self.transaction() as db:
-            cursor = db.execute(
-                "UPDATE sources SET seen_through = MAX(COALESCE(seen_through, 0), COALESCE(?,"
-                " (SELECT MAX(id) FROM articles WHERE source_id = sources.id), 0))"
-                " WHERE id = ?",
-                (through, source_id),
-            )
-            if cursor.rowcount == 0:
+            if db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is None:
                 raise NotFoundError(f"no source with id {source_id} (see `sources list`)")
+            if through is None:
+                through = int(
+                    db.execute(
+                        "SELECT COALESCE(MAX(id), 0) FROM articles WHERE source_id = ?",
+                        (source_id,),
+                    ).fetchone()[0]
+                )
+            db.execute(
+                "UPDATE sources SET seen_through = ?"
+                " WHERE id = ? AND COALESCE(seen_through, 0) <= ?",
+                (through, source_id, through),
+            )
 
     def newest_article_id(self, source_id: int) -> int | None:
         """The newest article the source holds (what a view of it shows up to)."""

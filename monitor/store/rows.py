@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
 from monitor.clock import from_iso
 from monitor.errors import StoreError
+from monitor.store.connection import StoreRow
 from monitor.types import (
     Article,
     ArticleState,
@@ -46,7 +46,7 @@ def content_hash(text: str) -> str | None:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def source_from_row(row: sqlite3.Row) -> Source:
+def source_from_row(row: StoreRow) -> Source:
     return Source(
         id=row["id"],
         url=row["url"],
@@ -70,7 +70,7 @@ def source_from_row(row: sqlite3.Row) -> Source:
     )
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def article_from_row(row: StoreRow) -> Article:
     return Article(
         id=row["id"],
         source_id=row["source_id"],

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from monitor.clock import Clock, to_iso
 from monitor.errors import NotFoundError, SourceError
+from monitor.store.connection import StoreConnection
 from monitor.store.rows import SOURCE_COLUMNS, source_from_row
 from monitor.types import Source, SourceKind
 
@@ -15,10 +16,10 @@ from monitor.types import Source, SourceKind
 class SourceRecords:
     """Methods on the ``sources`` table, mixed into :class:`monitor.store.Store`."""
 
-    _db: sqlite3.Connection
+    _db: StoreConnection
     _clock: Clock
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[StoreConnection]:
         raise NotImplementedError  # Store's: one short write transaction
 
     def add_source(

@@ -12,7 +12,6 @@ The store's parts share its database and are built here, once: :attr:`Store.tran
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
 from monitor.store.changelog import ChangeLog
+from monitor.store.connection import StoreConnection
 from monitor.store.database import Database
 from monitor.store.names import NameStore
 from monitor.store.notes import NoteStore
@@ -73,7 +73,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
     finished updates' :class:`UpdateRuns`, the user's bulk read and seen marks
     :class:`ReadingMarks`)."""
 
-    def __init__(self, path: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path | str, *, clock: Clock = utc_now) -> None:
         self.path = path
         self._clock = clock
         self._database = Database(path)
@@ -96,7 +96,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
     def close(self) -> None:
         self._database.close()
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[StoreConnection]:
         """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
         return self._database.transaction()
 
@@ -137,7 +137,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
                 return existing, False
             return self._insert(db, draft), True
 
-    def _insert(self, db: sqlite3.Connection, draft: ArticleDraft) -> int:
+    def _insert(self, db: StoreConnection, draft: ArticleDraft) -> int:
         text = draft.feed_content or draft.summary
         cursor = db.execute(
             "INSERT INTO articles (source_id, guid, url, title, author, published,"
@@ -166,7 +166,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         )
         article_id = cursor.lastrowid
         assert article_id is not None
-        return article_id
+        return int(article_id)
 
     def post_details(self, article_id: int) -> PostDetails | None:
         """A Telegram post's views, forward, reply and media; ``None`` for other articles."""
@@ -293,8 +293,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
                 " repaired = MAX(repaired, ?), language = ?,"
                 " language_hint = COALESCE(language_hint, ?), content_hash = ?, duplicate_of = ?,"
                 " last_error = ?, page_attempts = page_attempts + 1, page_retry_at = ?,"
-                " translation_note = CASE WHEN ? THEN NULL ELSE translation_note END,"
-                " state = CASE WHEN ? THEN ? ELSE MAX(state, ?) END WHERE id = ?",
+                " translation_note = CASE WHEN ? = 1 THEN NULL ELSE translation_note END,"
+                " state = CASE WHEN ? = 1 THEN ? ELSE MAX(state, ?) END WHERE id = ?",
                 (
                     text,
                     outcome.origin.value,
@@ -461,4 +461,9 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def integrity_check(self) -> str:
+        """SQLite's check of its file ("ok"); a server checks its own pages, so there only
+        that the articles can be read."""
+        if self._database.on_server:
+            self._db.execute("SELECT COUNT(*) FROM articles").fetchone()
+            return "ok"
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -4,12 +4,12 @@ the user's corrections, and the features grouping looks articles up by."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from monitor.clock import to_iso
+from monitor.store.connection import StoreConnection
 from monitor.store.database import Database
 from monitor.store.rows import in_chunks
 from monitor.types import ArticleState
@@ -184,7 +184,7 @@ class StoryStore:
             "SELECT st.id, COUNT(sa.article_id), st.updated_at FROM stories st"
             " JOIN story_articles sa ON sa.story_id = st.id GROUP BY st.id"
             " HAVING COUNT(sa.article_id) >= ? ORDER BY st.updated_at DESC, st.id DESC LIMIT ?",
-            (minimum, -1 if limit is None else limit),
+            (minimum, 2**62 if limit is None else limit),  # no limit: a number both servers take
         )
         return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
 
@@ -210,7 +210,7 @@ class StoryStore:
         return int(moved)
 
 
-def _drop_if_empty(db: sqlite3.Connection, story_id: int) -> None:
+def _drop_if_empty(db: StoreConnection, story_id: int) -> None:
     """Forget a story its last article left."""
     db.execute(
         "DELETE FROM stories WHERE id = ? AND NOT EXISTS"

@@ -6,10 +6,10 @@ not a history.
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import AbstractContextManager
 
 from monitor.clock import from_iso, to_iso
+from monitor.store.connection import StoreConnection
 from monitor.types import FinishedUpdate
 
 KEPT_RUNS = 50
@@ -18,9 +18,9 @@ KEPT_RUNS = 50
 class UpdateRuns:
     """Methods on the ``update_runs`` table, mixed into :class:`monitor.store.Store`."""
 
-    _db: sqlite3.Connection
+    _db: StoreConnection
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[StoreConnection]:
         raise NotImplementedError  # Store's: one short write transaction
 
     def record_update(self, update: FinishedUpdate) -> None:

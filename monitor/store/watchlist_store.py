@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from monitor.clock import from_iso, to_iso
 from monitor.errors import MonitorError, NotFoundError
+from monitor.store.connection import StoreConnection, StoreRow
 from monitor.store.database import Database
 from monitor.store.rows import in_chunks
 
@@ -108,7 +109,9 @@ class WatchlistStore:
         return watchlist
 
     def get(self, name: str) -> Watchlist:
-        row = self._db.execute("SELECT * FROM watchlists WHERE name = ?", (name,)).fetchone()
+        row = self._db.execute(
+            "SELECT * FROM watchlists WHERE lower(name) = lower(?)", (name,)
+        ).fetchone()
         if row is None:
             known = ", ".join(w.name for w in self.all()) or "none yet"
             raise NotFoundError(f"no watchlist named “{name}” (watchlists: {known})")
@@ -189,7 +192,8 @@ class WatchlistStore:
 
     def counts(self, watchlist_id: int) -> MatchCounts:
         row = self._db.execute(
-            "SELECT COALESCE(SUM(matching), 0), COALESCE(SUM(matching AND NOT seen), 0)"
+            "SELECT COALESCE(SUM(matching), 0),"
+            " COALESCE(SUM(CASE WHEN matching = 1 AND seen = 0 THEN 1 ELSE 0 END), 0)"
             " FROM watchlist_matches WHERE watchlist_id = ?",
             (watchlist_id,),
         ).fetchone()
@@ -199,20 +203,20 @@ class WatchlistStore:
         """The matches the user has not seen yet, newest id first (to show them marked)."""
         rows = self._db.execute(
             "SELECT article_id FROM watchlist_matches"
-            " WHERE watchlist_id = ? AND matching AND NOT seen ORDER BY article_id DESC",
+            " WHERE watchlist_id = ? AND matching = 1 AND seen = 0 ORDER BY article_id DESC",
             (watchlist_id,),
         )
         return [int(row[0]) for row in rows]
 
 
-def _count(db: sqlite3.Connection, watchlist_id: int) -> int:
+def _count(db: StoreConnection, watchlist_id: int) -> int:
     row = db.execute(
         "SELECT COUNT(*) FROM watchlist_matches WHERE watchlist_id = ?", (watchlist_id,)
     ).fetchone()
     return int(row[0])
 
 
-def _watchlist(row: sqlite3.Row) -> Watchlist:
+def _watchlist(row: StoreRow) -> Watchlist:
     created_at = from_iso(row["created_at"])
     assert created_at is not None
     return Watchlist(

@@ -186,7 +186,7 @@ def matched_urls(monitor: Monitor, name: str) -> set[str | None]:
     db = parts(monitor).store._db
     rows = db.execute(
         "SELECT a.url FROM watchlist_matches m JOIN watchlists w ON w.id = m.watchlist_id"
-        " JOIN articles a ON a.id = m.article_id WHERE w.name = ? AND m.matching",
+        " JOIN articles a ON a.id = m.article_id WHERE w.name = ? AND m.matching = 1",
         (name,),
     )
     return {row[0] for row in rows}

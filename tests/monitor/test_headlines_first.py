@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,6 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.cli.output import ProgressLine, format_article, translation_json
-from monitor.paths import store_path
 from monitor.settings import automatic_threads
 from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
@@ -277,7 +275,7 @@ def test_an_article_grouped_by_its_headline_is_looked_at_again_once_whole(
     list(monitor.sync_index())  # indexing groups it, by its headline
 
     def with_translation() -> int:
-        with sqlite3.connect(store_path(tmp_path / "data")) as db:
+        with parts(monitor).store.transaction() as db:
             row = db.execute(
                 "SELECT with_translation FROM story_articles WHERE article_id = ?", (article_id,)
             ).fetchone()

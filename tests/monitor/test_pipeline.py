@@ -11,8 +11,6 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.collect.fetch import FetchSettings
-from monitor.paths import store_path
-from monitor.store import Store
 from monitor.types import ArticleState, ProgressKind, SourceKind, TextOrigin
 from tests.support.http_server import LocalServer, Request, Route
 from tests.support.inside import parts
@@ -237,11 +235,8 @@ def test_a_finished_update_is_remembered_across_a_restart(server: LocalServer, t
         assert parts(first).store.last_update() is None  # a cancelled update did not finish
         first.update([s.id for s in sources])  # named: the failing one too, despite its backoff
 
-    reopened = Store(store_path(data))
-    try:
-        last = reopened.last_update()
-    finally:
-        reopened.close()
+    with open_monitor(data) as reopened:
+        last = parts(reopened).store.last_update()
 
     assert last is not None
     assert (last.sources, last.new, last.failed_sources) == (2, 0, 1)  # stored by the first run

@@ -167,6 +167,7 @@ def test_each_article_is_written_to_the_index_once_per_sync(tmp_path: Path, serv
         assert titles(monitor, "ставку") == ["Ставка сохранена"]
 
 
+@pytest.mark.sqlite_file  # counts the statements SQLite runs
 def test_a_search_reads_each_article_once_whatever_the_number_of_hits(
     tmp_path: Path, server: LocalServer
 ):

@@ -1,4 +1,5 @@
-"""The SQLite store on a real file: sources, articles, raw pages, dedup and the change log."""
+"""The store on a real SQLite file and on a real PostgreSQL server: sources, articles, raw
+pages, dedup and the change log (the file's own behaviour on the file only)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ LONG_TEXT = "Сеул объявил о запуске спутника. " * 12
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    opened = Store(tmp_path / "monitor.sqlite3", clock=lambda: NOW)
+def store(store_location):  # type: ignore[no-untyped-def]
+    opened = Store(store_location, clock=lambda: NOW)
     yield opened
     opened.close()
 

@@ -24,6 +24,8 @@ from monitor.store.database import SCHEMA_VERSION
 from monitor.types import ArticleState
 from tests.support.argos_factory import build_package
 
+pytestmark = pytest.mark.sqlite_file  # upgrades of the SQLite file
+
 OLD_INDEXED = 50
 TABLES = ("sources", "articles", "raw_pages", "translations", "translation_sentences")
 # Schema 9: the notes table, its index and the triggers that log its changes for the index.

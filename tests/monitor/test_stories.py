@@ -5,9 +5,7 @@ day is another, a wire copy joins its original, and the user's corrections stand
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -267,7 +265,7 @@ def test_unfollowing_a_source_leaves_no_empty_story(grouped):
     kharkiv = monitor.story_of(ids["ru"])
     seoul = next(s for s in monitor.sources() if s.name == "Seoul Daily")
     monitor.remove_source(seoul.id)
-    with closing(sqlite3.connect(parts(monitor).store.path)) as raw:  # as the file holds it
+    with parts(monitor).store.transaction() as raw:  # as the store holds it
         stories = {row[0] for row in raw.execute("SELECT id FROM stories")}
     assert cabbage not in stories  # its only article is gone, and the story with it
     assert kharkiv in stories

@@ -87,6 +87,7 @@ def statements(monitor: Monitor) -> list[str]:
 # Bulk "mark read" -------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_file
 def test_mark_read_of_a_source_or_a_language_is_one_statement(collection: Collection):
     monitor = collection.monitor
     before = monitor._parts.store.change_log.last_position()
@@ -167,6 +168,7 @@ def test_articles_that_arrive_after_a_look_are_new_until_the_next(collection: Co
         monitor.mark_source_seen(9999)
 
 
+@pytest.mark.sqlite_file
 def test_an_upgraded_store_counts_what_it_held_as_seen(collection: Collection, tmp_path: Path):
     collection.monitor.close()
     path = store_path(tmp_path / "data")
