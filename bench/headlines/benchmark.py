@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ class Timings:
 
 def run(settings: Settings) -> str:
     count = settings.sizes[0] if settings.sizes else (60 if settings.quick else 1000)
-    budget = 30.0 if settings.quick else 300.0
+    budget = 30.0 if settings.quick else 180.0
     say = settings.log
     folder = settings.workdir / "headlines"
     say(f"headlines: building 4 base-size models and {count} articles")
@@ -166,16 +167,28 @@ def _check(monitor: Monitor, ids: list[int], timings: Timings) -> None:
         translation = monitor.translation(article_id)
         if translation is None:
             raise BenchmarkFailed(f"headlines: article {article_id} has no translation")
-        if translation.title != article.title.strip():
+        if not _copy_of(translation.title, article.title):
             raise BenchmarkFailed(f"headlines: article {article_id}'s title was not translated")
         done = [s for s in translation.sentences if s.translation]
-        if not done or any(s.translation != s.original for s in done):
+        if not done or not all(_copy_of(s.translation, s.original) for s in done):
             raise BenchmarkFailed(f"headlines: article {article_id}'s lead is wrong")
         if translation.complete and len(done) != len(translation.sentences):
             raise BenchmarkFailed(f"headlines: article {article_id} is whole but has gaps")
     whole = sum(monitor.translation(i).complete for i in ids)  # type: ignore[union-attr]
     if whole != timings.whole_done:
         raise BenchmarkFailed(f"headlines: {whole} whole translations, {timings.whole_done} told")
+
+
+def _copy_of(output: str, text: str) -> bool:
+    """Whether ``output`` is what a copy model gives back for ``text``: the text as its
+    tokenizer normalises it (NFKC: "，" becomes ",", spaces may move), cut where the engine
+    cuts a sentence too long for a model (250 pieces)."""
+
+    def bare(value: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", value).split())
+
+    copied = bare(output)
+    return bool(copied) and bare(text).startswith(copied)
 
 
 def report(timings: Timings, *, quick: bool, budget: float) -> str:
