@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bench.common.corpus import Corpus
@@ -112,18 +112,12 @@ def report(results: Sequence[SizeResult], corpus: Corpus, per_cell: int) -> str:
         "language and day added, as the CLI and `--json` output ask, and median hits per query.",
         "",
     ]
-    for result in results:
-        lines += [
-            f"**{result.articles:,} articles**",
-            "",
-            "| kind | script | hits p50 | p50 | p95 | p50 snippets | p95 snippets "
-            "| CPU p95 snippets | max snippets | p95 snippets + facets |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for kind in KINDS:
-            for script in (*SCRIPTS, "all"):
-                lines.append(_latency_row(result, kind, script))
-        lines.append("")
+    lines += _tables(
+        results,
+        "| kind | script | hits p50 | p50 | p95 | p50 snippets | p95 snippets "
+        "| CPU p95 snippets | max snippets | p95 snippets + facets |",
+        _latency_row,
+    )
     lines += [
         "### Newest first, and the app against plain Whoosh (same index, same queries)",
         "",
@@ -137,20 +131,34 @@ def report(results: Sequence[SizeResult], corpus: Corpus, per_cell: int) -> str:
         "date sort; the page and total without snippets; snippets against Whoosh's highlights.",
         "",
     ]
+    lines += _tables(
+        results,
+        "| kind | script | hits app / Whoosh | newest first, snippets | newest first "
+        "| Whoosh newest first | overhead | app | Whoosh | overhead | app snippets "
+        "| Whoosh highlights | overhead |",
+        _baseline_row,
+    )
+    return "\n".join(lines)
+
+
+def _tables(
+    results: Sequence[SizeResult], header: str, row: Callable[[SizeResult, str, str], str]
+) -> list[str]:
+    """One table per size: ``header``'s columns, a ``row`` per kind and script."""
+    lines: list[str] = []
+    columns = header.count("|") - 1
     for result in results:
         lines += [
             f"**{result.articles:,} articles**",
             "",
-            "| kind | script | hits app / Whoosh | newest first, snippets | newest first "
-            "| Whoosh newest first | overhead | app | Whoosh | overhead | app snippets "
-            "| Whoosh highlights | overhead |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            header,
+            "|---|---|" + "---:|" * (columns - 2),
         ]
         for kind in KINDS:
             for script in (*SCRIPTS, "all"):
-                lines.append(_baseline_row(result, kind, script))
+                lines.append(row(result, kind, script))
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def _walls(result: SizeResult, kind: str, script: str, mode: str) -> list[float]:

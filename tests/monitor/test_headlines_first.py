@@ -57,6 +57,20 @@ def model_sentences(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.fixture
+def model_loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every model the engine loads: its source language and the threads it is given."""
+    loads: list[tuple[str, int]] = []
+    original = engine_module.load_model
+
+    def counted(package, settings):  # type: ignore[no-untyped-def]
+        loads.append((package.from_code, settings.threads))
+        return original(package, settings)
+
+    monkeypatch.setattr(engine_module, "load_model", counted)
+    return loads
+
+
 def _store(monitor: Monitor, count: int) -> list[int]:
     """``count`` Russian articles, the later ones published later; their ids, oldest first."""
     outlets = Outlets(monitor)
@@ -232,20 +246,13 @@ def test_the_command_lines_progress_says_which_pass_it_counts():
 
 
 def test_a_window_of_the_queue_is_translated_language_by_language(
-    monitor: Monitor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monitor: Monitor, tmp_path: Path, model_loads: list[tuple[str, int]]
 ):
     """Articles in three languages, interleaved newest first, with two models kept loaded:
     in arrival order each article would load a model; by language, a window loads each once."""
     for language in ("uk", "ko"):
         monitor.install_models([build_package(tmp_path / "more", language, "en")])
-    loads: list[str] = []
-    original = engine_module.load_model
-
-    def counted(package, settings):  # type: ignore[no-untyped-def]
-        loads.append(package.from_code)
-        return original(package, settings)
-
-    monkeypatch.setattr(engine_module, "load_model", counted)
+    model_loads.clear()  # installing tries each model once
     outlets = Outlets(monitor)
     texts = {"ru": "Пожар начался утром в городе.", "uk": "Пожежа почалася вранці в місті."}
     texts["ko"] = "오늘 아침 도시에서 큰 화재가 발생했다."
@@ -256,7 +263,7 @@ def test_a_window_of_the_queue_is_translated_language_by_language(
         store_article(monitor, outlets, "Wire", language, moment, texts[language], text)
     list(monitor.translate_iter())
     assert {a.state for a in monitor.articles()} == {ArticleState.TRANSLATED}
-    assert len(loads) == 4  # three languages, and one reload
+    assert len(model_loads) == 4  # three languages, and one reload
 
 
 def test_show_says_a_headline_is_all_that_is_translated_so_far(monitor: Monitor):
@@ -299,16 +306,8 @@ def test_automatic_threads_leave_a_core_only_while_the_windows_user_works(tmp_pa
 
 
 def test_the_engine_reloads_its_models_when_told_to_use_other_threads(
-    monitor: Monitor, monkeypatch: pytest.MonkeyPatch
+    monitor: Monitor, model_loads: list[tuple[str, int]]
 ):
-    loads: list[int] = []
-    original = engine_module.load_model
-
-    def counted(package, settings):  # type: ignore[no-untyped-def]
-        loads.append(settings.threads)
-        return original(package, settings)
-
-    monkeypatch.setattr(engine_module, "load_model", counted)
     engine = parts(monitor).engine()
     engine.use_threads(1)
     monitor.translate_text("Пожар начался утром.", "ru")
@@ -316,4 +315,4 @@ def test_the_engine_reloads_its_models_when_told_to_use_other_threads(
     monitor.translate_text("Пожар начался вечером.", "ru")
     engine.use_threads(2)
     monitor.translate_text("Пожар начался ночью.", "ru")
-    assert loads == [1, 2]
+    assert [threads for _, threads in model_loads] == [1, 2]
