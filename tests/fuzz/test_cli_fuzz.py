@@ -348,6 +348,10 @@ SETTING_VALUES = {
     "telegram_pages_back": st.integers(-(2**70), 2**70),
     "recheck_days": st.integers(-(2**70), 2**70),
     "compute_device": st.sampled_from(["", "auto", "cpu", "cuda", "tpu"]),
+    # A shared store nobody listens at (port 1 of this machine refuses at once), or no store.
+    "store": st.sampled_from(
+        ["", "postgresql://nobody@127.0.0.1:1/none", "sqlite:///x.db", "C:\\store", "🙂"]
+    ),
 }
 SETTINGS_COMMANDS = [
     ["sources", "list"],
