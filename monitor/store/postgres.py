@@ -24,6 +24,7 @@ from monitor.store.dialect import is_write, postgres_script, to_postgres, trigge
 
 # Any fixed number: the key of the lock every write transaction of a store takes.
 WRITE_LOCK = 7_341_201
+CONNECT_TIMEOUT_S = 10
 
 
 class Row(tuple[Any, ...]):
@@ -75,7 +76,10 @@ class PostgresConnection:
             # Parameters bound on the client, as SQLite takes them: untyped (a None compared
             # with IS NULL, a flag in a CASE) rather than typed by the server.
             self._connection = psycopg.connect(
-                url, autocommit=True, cursor_factory=psycopg.ClientCursor
+                url,
+                autocommit=True,
+                cursor_factory=psycopg.ClientCursor,
+                connect_timeout=CONNECT_TIMEOUT_S,  # a server gone from the network says so
             )
         except psycopg.Error as error:
             raise StoreError(f"cannot reach the shared store at {_safe(url)}: {error}") from error
