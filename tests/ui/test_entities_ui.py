@@ -207,7 +207,8 @@ def test_a_spelling_added_on_the_page_is_shown_and_searched(qtbot, window: MainW
     qtbot.waitUntil(
         lambda: page.page is not None and "Peskoff" in page.page.entity.forms(), timeout=WAIT
     )
-    assert "Peskoff" in drawn(page.forms)
+    # The page is drawn again after its data arrives: on a busy machine, a moment later.
+    qtbot.waitUntil(lambda: "Peskoff" in drawn(page.forms), timeout=WAIT)
     # Every thread's Monitor sees the new spelling: a search from the window widens to it.
     found: list[tuple[str, ...]] = []
     window.tasks.read(lambda monitor: monitor.name_forms("Peskov"), success=found.append)
