@@ -62,7 +62,7 @@ def test_the_list_shows_translated_headlines_once_they_are_indexed(qtbot, tmp_pa
             ),
             timeout=WAIT,
         )
-        assert "Fire 4" in drawn(window.article_list.view)
+        qtbot.waitUntil(lambda: "Fire 4" in drawn(window.article_list.view), timeout=WAIT)
 
 
 def test_the_opened_article_is_shown_translated_as_soon_as_it_is(qtbot, tmp_path: Path):
