@@ -1,6 +1,11 @@
 """Whether the window's user is working, for the translation threads (see
-:meth:`monitor.parts.Parts.translation_threads`): while keys, clicks and the wheel come in,
-translation leaves a core to the window; after a minute without them, it uses every core.
+:meth:`monitor.parts.Parts.translation_threads`): while they search, open and mark,
+translation leaves a core to the window; after a minute without, it uses every core.
+
+What counts as work: every query or change the window asks its workers for (a search typed,
+an article opened, a flag set), which the task manager notes (:meth:`UserActivity.note`).
+Nothing watches Qt's events: an application-wide Python event filter sees every event of
+every object, costs on each one, and, in PySide, is fragile while objects are deleted.
 """
 
 from __future__ import annotations
@@ -8,40 +13,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
-
 IDLE_AFTER_S = 60.0
 
-_INPUT = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.Wheel,
-        QEvent.Type.MouseMove,
-        QEvent.Type.TouchBegin,
-    }
-)
 
+class UserActivity:
+    """Noted on the main thread; :meth:`working` may be asked from any thread (it reads one
+    number)."""
 
-class UserActivity(QObject):
-    """Watches the application's input (an event filter on it, installed on the main
-    thread); :meth:`working` may be asked from any thread: it reads one number."""
-
-    def __init__(
-        self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        super().__init__(parent)
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._last_input = clock()  # the window has just been opened by its user
-        application = QApplication.instance()
-        if application is not None:
-            application.installEventFilter(self)
+        self._last = clock()  # the window has just been opened by its user
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT:
-            self._last_input = self._clock()
-        return False
+    def note(self) -> None:
+        """The user asked for something."""
+        self._last = self._clock()
 
     def working(self) -> bool:
-        return self._clock() - self._last_input < IDLE_AFTER_S
+        return self._clock() - self._last < IDLE_AFTER_S

@@ -124,7 +124,7 @@ class TaskManager(QObject):
     ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.activity = UserActivity(self)  # the writer translates faster while it is idle
+        self.activity = UserActivity()  # the writer translates faster while it is idle
         self._open_monitor: MonitorFactory = monitor_factory or (
             lambda: open_monitor(data_dir, interactive=True, user_active=self.activity.working)
         )
@@ -164,6 +164,7 @@ class TaskManager(QObject):
         ``success(result)`` or ``failure(error)`` is called on the main thread, unless
         ``owner`` (the widget the handlers belong to) has been deleted meanwhile.
         """
+        self.activity.note()  # the window asks on its user's behalf
         self._submit(self._reader, job, _Waiting(Changes.NONE, success, failure, owner))
 
     def write(
@@ -179,6 +180,7 @@ class TaskManager(QObject):
 
         ``changes`` says what the job changes; :attr:`changed` announces it once it succeeded.
         """
+        self.activity.note()
         self._submit(self._writer, job, _Waiting(changes, success, failure, owner))
 
     def run_long(

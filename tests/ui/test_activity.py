@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
+from pathlib import Path
 
+from monitor import open_monitor
+from tests.ui.test_tasks import settle
 from ui.activity import IDLE_AFTER_S, UserActivity
+from ui.tasks import TaskManager
 
 
 class Clock:
@@ -17,21 +18,29 @@ class Clock:
         return self.now
 
 
-def test_input_keeps_the_user_working_and_a_quiet_minute_makes_them_away(qtbot):
+def test_requests_keep_the_user_working_and_a_quiet_minute_makes_them_away():
     clock = Clock()
     activity = UserActivity(clock=clock)
-    field = QLineEdit()
-    qtbot.addWidget(field)
-    field.show()
     assert activity.working()  # the window was just opened
     clock.now += IDLE_AFTER_S + 1
     assert not activity.working()
-    QTest.keyClick(field, Qt.Key.Key_A)
+    activity.note()
     assert activity.working()
     clock.now += IDLE_AFTER_S - 1
     assert activity.working()
     clock.now += 2
     assert not activity.working()
-    QTest.mouseClick(field, Qt.MouseButton.LeftButton)
-    assert activity.working()
-    activity.deleteLater()
+
+
+def test_what_the_window_asks_its_workers_for_counts_as_work(qtbot, tmp_path: Path):
+    tasks = TaskManager(tmp_path, monitor_factory=lambda: open_monitor(tmp_path))
+    clock = Clock()
+    tasks.activity = UserActivity(clock=clock)
+    clock.now += IDLE_AFTER_S + 1
+    assert not tasks.activity.working()
+    answers: list[int] = []
+    tasks.read(lambda monitor: len(monitor.sources()), success=answers.append)
+    qtbot.waitUntil(lambda: answers == [0])
+    assert tasks.activity.working()
+    settle(qtbot, tasks)
+    tasks.shutdown()
