@@ -123,3 +123,19 @@ def test_a_shared_stores_change_log_is_kept_for_every_desktop(
         list(desk_a.sync_index())  # reads the new changes; on one file it would prune them
         list(desk_b.sync_index())  # follows the log from its own position
         assert desk_b.search(SearchRequest("пожар")).total == 1
+
+
+def test_the_command_line_says_a_bad_or_unreachable_store_in_one_line(
+    postgres_server: PostgresServer, tmp_path, capsys
+):  # type: ignore[no-untyped-def]
+    from monitor.cli import main
+
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "--store", "sqlite:///x.db", "sources", "list"]) == 1
+    said = capsys.readouterr().err
+    assert "must be a postgresql:// address" in said and "Traceback" not in said
+    gone = f"postgresql://nobody:secret@127.0.0.1:{postgres_server.port + 1}/none"
+    assert main(["--data-dir", data, "--store", gone, "sources", "list"]) == 1
+    said = capsys.readouterr().err
+    assert "cannot reach the shared store" in said and "secret" not in said
+    assert len(said.strip().splitlines()) == 1
