@@ -32,6 +32,7 @@ from monitor.names_door import NamesMethods
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
 from monitor.settings import Settings, load_settings, save_settings, valid_store
+from monitor.stages_door import StagesMethods
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
 from monitor.stories_door import StoriesMethods
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from monitor.sources.opml import OpmlImport
 
 
-class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StoriesMethods):
+class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StagesMethods, StoriesMethods):
     """The facade the CLI and the UI use. Not thread-safe: use it from one thread at a time.
 
     Its parts (``fetcher``, ``index``, ``collector``, …) are built on first use; closing a

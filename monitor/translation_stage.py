@@ -77,6 +77,13 @@ class TranslationStage:
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         return _Run(self, cancel).steps()
 
+    def translate_articles(
+        self, article_ids: Sequence[int], cancel: threading.Event
+    ) -> Iterator[Progress]:
+        """Translate those of ``article_ids`` still waiting, whole, their sentences batched
+        together as an update's are (a translation worker's job); the others are left."""
+        return _Run(self, cancel, only=article_ids).steps()
+
     def store(self, result: DocumentTranslation) -> None:
         self._translations.save(
             result.key,
@@ -113,13 +120,16 @@ class _Run:
     """One run of the stage: the languages found to have no usable route, and the counts its
     progress reports."""
 
-    def __init__(self, stage: TranslationStage, cancel: threading.Event) -> None:
+    def __init__(
+        self, stage: TranslationStage, cancel: threading.Event, only: Sequence[int] = ()
+    ) -> None:
         self._stage = stage
         self._queue = stage._translations
         self._cancel = cancel
+        self._only = list(only)  # a worker's job: these articles, whole, nothing else
         self._blocked: set[str] = set()  # languages without a usable route in this run
         self._done = 0
-        self._total = self._queue.waiting()
+        self._total = len(self._only) if only else self._queue.waiting()
         self._headlines = 0
         self._headlines_total = 0
         self._recent: list[str | None] = []  # the last two languages translated, oldest first
@@ -128,6 +138,9 @@ class _Run:
         if not self._total:
             return
         try:
+            if self._only:
+                yield from self._whole(self._only)
+                return
             yield from self._all_headlines()
             if self._headlines and self._stage._after_headlines and not self._cancel.is_set():
                 yield from self._stage._after_headlines(self._cancel)
@@ -153,21 +166,27 @@ class _Run:
             watched = self._stage._watched() if self._stage._watched else set()
             plan.sort(key=lambda article_id: article_id not in watched)  # stable: newest first
             tried.update(plan)
-            for start in range(0, len(plan), WHOLE_WINDOW):
-                window = self._by_language(self._queue.queued(plan[start : start + WHOLE_WINDOW]))
-                for at in range(0, len(window), self._stage._batch):
-                    if self._cancel.is_set():
-                        return
+            yield from self._whole(plan, opened_first=True)
+
+    def _whole(self, plan: Sequence[int], *, opened_first: bool = False) -> Steps:
+        """The articles of ``plan`` still waiting, whole, a window at a time grouped by
+        language (the opened ones before each batch when ``opened_first``)."""
+        for start in range(0, len(plan), WHOLE_WINDOW):
+            window = self._by_language(self._queue.queued(plan[start : start + WHOLE_WINDOW]))
+            for at in range(0, len(window), self._stage._batch):
+                if self._cancel.is_set():
+                    return
+                if opened_first:
                     yield from self._opened()
-                    chunk = window[at : at + self._stage._batch]
-                    yield from self._translate(
-                        [
-                            a
-                            for a in self._queue.queued(a.id for a in chunk)
-                            if (a.language or "") not in self._blocked
-                        ],
-                        lead=None,
-                    )
+                chunk = window[at : at + self._stage._batch]
+                yield from self._translate(
+                    [
+                        a
+                        for a in self._queue.queued(a.id for a in chunk)
+                        if (a.language or "") not in self._blocked
+                    ],
+                    lead=None,
+                )
 
     def _by_language(self, window: Sequence[QueuedArticle]) -> list[QueuedArticle]:
         """``window`` grouped by language: the languages translated last first (the engine

@@ -92,8 +92,10 @@ class Collector:
         *,
         due_only: bool = False,
         cancel: threading.Event | None = None,
+        follow_up: bool = True,
     ) -> Iterator[Progress]:
-        """Update the named sources (all when ``None``), then run the follow-up stages.
+        """Update the named sources (all when ``None``), then run the follow-up stages
+        (unless ``follow_up`` is False: a collection worker leaves them to other workers).
 
         Named sources are fetched now whatever their schedule; otherwise a source in backoff
         after errors waits for its next attempt, and with ``due_only`` a source is skipped
@@ -109,7 +111,7 @@ class Collector:
         if sources and not cancel.is_set():
             summary = UpdateSummary(tuple(run.reports()))
             self._store.record_update(FinishedUpdate.of(summary, self._clock()))
-        for stage in self.stages:
+        for stage in self.stages if follow_up else ():
             if cancel.is_set():
                 return
             yield from stage.run(cancel)
@@ -117,6 +119,11 @@ class Collector:
     def _select(self, source_ids: Iterable[int] | None, *, due_only: bool) -> list[Source]:
         if source_ids is not None:
             return [self._store.source(source_id) for source_id in source_ids]
+        return self.waiting_sources(due_only=due_only)
+
+    def waiting_sources(self, *, due_only: bool) -> list[Source]:
+        """The sources an update of all would read now: none in backoff after errors, and
+        with ``due_only`` none whose update interval has not passed."""
         now = self._clock()
         chosen = []
         for source in self._store.sources():

@@ -107,6 +107,27 @@ class TranslationStore:
         )
         return [row[0] for row in rows]
 
+    def unnoted_ids(self) -> list[int]:
+        """Waiting articles no run has found untranslatable ("no ko→en model"), in the
+        queue's order: what translation workers are given."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE state = ? AND translation_note IS NULL "
+            + _QUEUE_ORDER,
+            (int(ArticleState.DETECTED),),
+        )
+        return [row[0] for row in rows]
+
+    def clear_notes(self) -> int:
+        """Forget why waiting articles were left untranslated, so they are tried again (a
+        worker started with other models); how many were noted."""
+        with self._database.transaction() as db:
+            cleared = db.execute(
+                "UPDATE articles SET translation_note = NULL"
+                " WHERE state = ? AND translation_note IS NOT NULL",
+                (int(ArticleState.DETECTED),),
+            )
+            return int(cleared.rowcount)
+
     def queued(self, article_ids: Iterable[int]) -> list[QueuedArticle]:
         """Those of ``article_ids`` still waiting, in the order given."""
         wanted = list(article_ids)

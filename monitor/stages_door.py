@@ -1,0 +1,55 @@
+"""The door's methods for running the pipeline's stages one piece at a time: what stage
+workers (:mod:`monitor.workers`) do on a team's shared store.
+
+An update in the window or the CLI runs every stage in one go; a worker runs one stage, on
+the piece of work its job names (one source to collect, some articles to translate), and
+leaves the rest to the other workers. Mixed into :class:`monitor.app.Monitor` like
+:mod:`monitor.collection_door`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.parts import Parts
+    from monitor.types import Progress, Source
+
+
+class StagesMethods:
+    """One stage at a time, as :class:`~monitor.app.Monitor` methods."""
+
+    _parts: Parts
+
+    def due_sources(self) -> list[Source]:
+        """The sources due for reading now: their interval has passed and they are not in
+        backoff after errors."""
+        return self._parts.collector.waiting_sources(due_only=True)
+
+    def collect_iter(
+        self, source_ids: Sequence[int], cancel: threading.Event | None = None
+    ) -> Iterator[Progress]:
+        """Read the named sources and store what is new, without translating or indexing
+        it (other workers do)."""
+        return self._parts.collector.update_iter(source_ids, cancel=cancel, follow_up=False)
+
+    def untranslated_ids(self) -> list[int]:
+        """Waiting articles no run has found untranslatable, the queue's order: opened by a
+        user first, then the newest."""
+        return self._parts.translations.unnoted_ids()
+
+    def retry_untranslatable(self) -> int:
+        """Try again the articles left untranslated for want of a model (this machine may
+        have it); how many there were."""
+        return self._parts.translations.clear_notes()
+
+    def translate_articles(
+        self, article_ids: Sequence[int], cancel: threading.Event | None = None
+    ) -> Iterator[Progress]:
+        """Translate those of ``article_ids`` still waiting, whole, their sentences batched
+        together; the others (translated meanwhile, or gone) are left."""
+        return self._parts.translation_stage.translate_articles(
+            article_ids, cancel or threading.Event()
+        )
