@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,15 @@ class StagesMethods:
     """One stage at a time, as :class:`~monitor.app.Monitor` methods."""
 
     _parts: Parts
+
+    @property
+    def shared_store(self) -> str | None:
+        """The address of the team's shared store this Monitor opened (its password
+        included: workers connect with it), or None on a data folder's own SQLite file."""
+        location = self._parts.store.path
+        if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+            return location
+        return None
 
     def due_sources(self) -> list[Source]:
         """The sources due for reading now: their interval has passed and they are not in
@@ -44,6 +54,11 @@ class StagesMethods:
         """Try again the articles left untranslated for want of a model (this machine may
         have it); how many there were."""
         return self._parts.translations.clear_notes()
+
+    def use_translation_threads(self, threads: int) -> None:
+        """Translate with ``threads`` threads from the next batch on (a worker's choice,
+        not saved in the settings)."""
+        self._parts.settings = replace(self._parts.settings, translation_threads=threads)
 
     def translate_articles(
         self, article_ids: Sequence[int], cancel: threading.Event | None = None

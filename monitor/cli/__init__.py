@@ -34,6 +34,7 @@ from monitor.cli.names import add_names_commands
 from monitor.cli.notes import add_notes_commands
 from monitor.cli.search import add_search_commands
 from monitor.cli.stories import add_stories_commands
+from monitor.cli.worker import add_worker_command
 
 if TYPE_CHECKING:
     from monitor.cli.handlers import Handler
@@ -67,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a team's shared store, postgresql://user@host/database (default: the data "
         "folder's setting, else its own SQLite file); the search index stays in the data folder",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="whose read marks, stars, notes and watchlists (default: $MEDIA_MONITOR_USER, "
+        "else the data folder's setting, else the login name on a shared store)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -179,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_notes_commands(commands)
     add_names_commands(commands)
     add_stories_commands(commands)
+    add_worker_command(commands)
     return parser
 
 
@@ -228,7 +236,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         from monitor.app import open_monitor  # fails in a damaged install: said in one line
 
-        opened = open_monitor(args.data_dir, store=args.store)
+        opened = open_monitor(args.data_dir, store=args.store, user=args.user)
         with log_records_to_file(args.data_dir), opened as monitor:
             return run(monitor, args)
     except MonitorError as error:

@@ -1,0 +1,184 @@
+"""The stage workers' jobs, as procrastinate tasks over one worker process's Monitor.
+
+A worker runs one job at a time (concurrency 1: a job is CPU or network work done in a
+thread), so the jobs and the periodic planning share the process's Monitor without racing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from asgiref.sync import async_to_sync
+from procrastinate import App, PsycopgConnector
+from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.types import JSONDict, JSONValue
+
+from monitor.app import Monitor
+from monitor.errors import NotFoundError
+from monitor.types import ProgressKind
+
+COLLECT = "collect"
+TRANSLATE = "translate"
+COLLECT_TASK = "media_monitor.collect_source"
+TRANSLATE_TASK = "media_monitor.translate_articles"
+# Some 600 sentences a job: enough for the engine to batch across articles, small enough
+# that a killed worker's job costs another worker under a minute on two cores.
+JOB_ARTICLES = 32
+# Planning and giving back stalled jobs go before the stage's waiting work.
+PLANNING_PRIORITY = 100
+ACTIVE = ("todo", "doing")
+_PLANNING_LOCKS = {COLLECT: 0x6D6D_7063, TRANSLATE: 0x6D6D_7074}  # "mmpc", "mmpt"
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerTiming:
+    """How often a worker plans and beats, and when a silent worker counts as dead."""
+
+    plan_every: int = 15  # seconds between planning ticks (1–59)
+    heartbeat: float = 10.0
+    stalled_after: float = 60.0  # without a heartbeat: its job goes to another worker
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.plan_every <= 59:
+            raise ValueError("planning runs every 1 to 59 seconds")
+        if self.stalled_after <= self.heartbeat:
+            raise ValueError("a worker counts as dead only after several missed heartbeats")
+
+
+def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App:
+    """The procrastinate app with every stage's tasks (any worker may defer any job)."""
+    app = App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=5))
+    every = f"* * * * * */{timing.plan_every}"
+
+    @app.task(name=COLLECT_TASK, queue=COLLECT)
+    def collect_source(source_id: int) -> None:
+        # Planning gives a source to one job at a time; a job given back after its worker
+        # died runs again whatever the source's schedule says: its pages are still owed.
+        say(f"collecting source {source_id}")
+        try:
+            for progress in monitor.collect_iter([source_id]):
+                report = progress.report
+                if progress.kind is ProgressKind.SOURCE_FINISHED and report is not None:
+                    state = f"failed: {report.error}" if report.error else "ok"
+                    say(f"collected source {source_id}: {report.new} new, {state}")
+        except NotFoundError:
+            say(f"source {source_id} is no longer followed")
+
+    @app.task(name=TRANSLATE_TASK, queue=TRANSLATE)
+    def translate_articles(article_ids: list[int]) -> None:
+        say(f"translating {len(article_ids)} articles")
+        for progress in monitor.translate_articles(article_ids):
+            if progress.kind is ProgressKind.TRANSLATED:
+                say(f"translated article {progress.article_id}")
+            elif progress.kind is ProgressKind.UNTRANSLATED:
+                say(f"left article {progress.article_id}: {progress.message}")
+
+    @app.periodic(cron=every, periodic_id=COLLECT)
+    @app.task(
+        name="media_monitor.plan_collection",
+        queue=COLLECT,
+        priority=PLANNING_PRIORITY,
+        queueing_lock="media_monitor.plan_collection",
+    )
+    def plan_collection(timestamp: int) -> None:
+        with exclusive(url, COLLECT) as alone:
+            if alone:
+                _plan_collection()
+
+    def _plan_collection() -> None:
+        active = _active_arguments(app, COLLECT_TASK, "source_id")
+        for source in monitor.due_sources():
+            if source.id in active:
+                continue
+            lock = f"media_monitor.source.{source.id}"
+            try:
+                app.configure_task(
+                    COLLECT_TASK, queue=COLLECT, lock=lock, queueing_lock=lock
+                ).defer(source_id=source.id)
+            except AlreadyEnqueued:
+                continue
+
+    @app.periodic(cron=every, periodic_id=TRANSLATE)
+    @app.task(
+        name="media_monitor.dispatch_translation",
+        queue=TRANSLATE,
+        priority=PLANNING_PRIORITY,
+        queueing_lock="media_monitor.dispatch_translation",
+    )
+    def dispatch_translation(timestamp: int) -> None:
+        with exclusive(url, TRANSLATE) as alone:
+            if alone:
+                _dispatch_translation()
+
+    def _dispatch_translation() -> None:
+        given = _active_arguments(app, TRANSLATE_TASK, "article_ids")
+        waiting = [
+            article_id for article_id in monitor.untranslated_ids() if article_id not in given
+        ]
+        jobs: list[JSONDict] = [
+            {"article_ids": list[JSONValue](waiting[start : start + JOB_ARTICLES])}
+            for start in range(0, len(waiting), JOB_ARTICLES)
+        ]
+        if jobs:  # the queue's order: each job waits behind the ones deferred before it
+            app.configure_task(TRANSLATE_TASK, queue=TRANSLATE).batch_defer(*jobs)
+
+    for stage in (COLLECT, TRANSLATE):
+        _retry_stalled_jobs(app, url, stage, every, timing.stalled_after, say)
+    return app
+
+
+def _retry_stalled_jobs(
+    app: App, url: str, stage: str, every: str, stalled_after: float, say: Say
+) -> None:
+    name = f"media_monitor.retry_stalled_{stage}"
+
+    @app.periodic(cron=every, periodic_id=f"retry-{stage}")
+    @app.task(name=name, queue=stage, priority=PLANNING_PRIORITY, queueing_lock=name)
+    def retry_stalled(timestamp: int) -> None:
+        with exclusive(url, stage) as alone:
+            if not alone:
+                return
+            for job in async_to_sync(app.job_manager.get_stalled_jobs)(
+                queue=stage, seconds_since_heartbeat=stalled_after
+            ):
+                async_to_sync(app.job_manager.retry_job)(job)
+                say(f"gave back job {job.id} ({job.task_name}) of a worker that stopped answering")
+
+
+@contextmanager
+def exclusive(url: str, stage: str) -> Iterator[bool]:
+    """Whether this process alone plans ``stage`` now: a PostgreSQL advisory lock held on a
+    connection of its own, so a worker killed while planning lets go of it at once (a
+    procrastinate job lock held by a dead worker's job would stop planning for good)."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+        row = connection.execute(
+            "SELECT pg_try_advisory_lock(%s)", (_PLANNING_LOCKS[stage],)
+        ).fetchone()
+        yield bool(row and row[0])
+
+
+def _active_arguments(app: App, task: str, argument: str) -> set[int]:
+    """The values of ``argument`` (an id, or a list of ids) in the task's jobs waiting or
+    running."""
+    values: set[int] = set()
+    for status in ACTIVE:
+        for job in app.job_manager.list_jobs(task=task, status=status):
+            value = job.task_kwargs.get(argument)
+            values.update(_ids(value))
+    return values
+
+
+def _ids(value: object) -> Iterable[int]:
+    if isinstance(value, int):
+        return (value,)
+    if isinstance(value, list):
+        return (item for item in value if isinstance(item, int))
+    return ()
+
+
+__all__ = ["COLLECT", "TRANSLATE", "WorkerTiming", "build_app"]
