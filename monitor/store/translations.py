@@ -111,8 +111,7 @@ class TranslationStore:
         """Waiting articles no run has found untranslatable ("no ko→en model"), in the
         queue's order: what translation workers are given."""
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE state = ? AND translation_note IS NULL "
-            + _QUEUE_ORDER,
+            "SELECT id FROM articles WHERE state = ? AND translation_note IS NULL " + _QUEUE_ORDER,
             (int(ArticleState.DETECTED),),
         )
         return [row[0] for row in rows]
