@@ -50,6 +50,7 @@ from monitor.types import (
     SourceKind,
     UpdateSummary,
 )
+from monitor.users import USER_VARIABLE, resolve_user
 
 if TYPE_CHECKING:
     import httpx
@@ -73,6 +74,12 @@ class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StagesMethods, Sto
 
     def close(self) -> None:
         self._parts.close()
+
+    @property
+    def user(self) -> str:
+        """Whose read and starred marks, notes and watchlists these are (see
+        :mod:`monitor.users`); ``""``: the one user of the data folder's own store."""
+        return self._parts.store.user
 
     def __enter__(self) -> Monitor:
         return self
@@ -384,6 +391,7 @@ def open_monitor(
     interactive: bool = False,
     user_active: Callable[[], bool] | None = None,
     store: str | None = None,
+    user: str | None = None,
 ) -> Monitor:
     """Open (creating if needed) the collection in ``data_dir`` (see :func:`resolve_data_dir`).
 
@@ -393,14 +401,18 @@ def open_monitor(
     its user is working (always, without it). ``store``: a team's shared store
     ("postgresql://…"; else $MEDIA_MONITOR_STORE, else the data folder's setting, by default
     its own SQLite file);
-    the search index and the settings stay in the data folder.
+    the search index and the settings stay in the data folder. ``user``: whose marks, notes
+    and watchlists are read and written (else $MEDIA_MONITOR_USER, else the setting, else
+    the login name on a shared store and the single user on the folder's own file; see
+    :mod:`monitor.users`).
     """
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
     location = store or os.environ.get(STORE_VARIABLE) or settings.store
     if location and not valid_store(location):
         raise ConfigError(f"the store must be a postgresql:// address, not {location!r}")
-    opened = Store(location or store_path(directory), clock=clock)
+    name = resolve_user(user, os.environ.get(USER_VARIABLE), settings.user, shared=bool(location))
+    opened = Store(location or store_path(directory), clock=clock, user=name)
 
     def make_fetcher() -> Fetcher:
         from monitor import demo

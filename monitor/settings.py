@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
+from monitor.users import MAX_USER_NAME, valid_user_name
 from translations.types import TranslationSettings
 
 SETTINGS_FILE = "settings.json"
@@ -46,6 +47,9 @@ class Settings:
     # Where the articles are stored: "" for this folder's own SQLite file, or a team's shared
     # store on a PostgreSQL server ("postgresql://user@host/database").
     store: str = ""
+    # Whose marks, notes and saved searches these are on a shared store (see monitor.users):
+    # "" for the login name there, and for the single user of this folder's own SQLite file.
+    user: str = ""
 
     def translation(self, *, interactive: bool = False) -> TranslationSettings:
         """The engine's settings; ``interactive``: the window is open, so automatic threads
@@ -116,12 +120,19 @@ def _out_of_range(key: str, value: object) -> str | None:
         return f"must be one of {', '.join(COMPUTE_DEVICES)}, not {value!r}"
     if key == "store" and not valid_store(str(value)):
         return f"must be empty or a postgresql:// address, not {value!r}"
+    if key == "user" and not valid_user(str(value)):
+        return f"must be empty or a name of 1 to {MAX_USER_NAME} printable characters"
     return None
 
 
 def valid_store(location: str) -> bool:
     """Empty (this folder's SQLite file) or the address of a PostgreSQL database."""
     return location == "" or location.startswith(("postgresql://", "postgres://"))
+
+
+def valid_user(name: str) -> bool:
+    """Empty (the login name, or the single user) or a user's name (see monitor.users)."""
+    return name == "" or valid_user_name(name)
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:

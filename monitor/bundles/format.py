@@ -35,6 +35,12 @@ An article's row also carries its story (schema 16): ``story`` (the bundle's id 
 ``story_by_user``. Only the groupings the user made by hand are kept on import
 (:mod:`monitor.store.bundle_stories`); the rest are grouped again where the bundle is read.
 
+The read and starred flags, watchlists and notes in a bundle are one user's: the manifest's
+``user`` names them (store schema 18, a team's shared store keeping each user's own; see
+:mod:`monitor.users`). A bundle without it (written before, or where no name could be had)
+is the importing user's. A name that is not one (empty, too long, control characters) makes
+the bundle refused.
+
 Rows are JSON Lines so a bundle can be inspected with ``unzip -p`` and a text editor.
 Anything the manifest does not list, or that is not one of these names, makes the bundle
 refused: reading is strict so that a tampered or foreign file never reaches the store.
@@ -50,6 +56,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from monitor.errors import BundleError
+from monitor.users import MAX_USER_NAME, valid_user_name
 from translations.archives import ZipLimits, load_json
 from translations.packages import MAX_PACKAGE_BYTES, PACKAGE_SUFFIX
 from translations.types import PackageProblem
@@ -105,6 +112,7 @@ class Manifest:
     created_at: datetime
     counts: dict[str, int]
     members: dict[str, MemberDigest]
+    user: str | None = None  # whose flags, watchlists and notes these are (None: unnamed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +202,13 @@ def size_cap(name: str) -> int:
 
 
 def manifest_bytes(
-    app_version: str, created_at: datetime, counts: dict[str, int], members: dict[str, MemberDigest]
+    app_version: str,
+    created_at: datetime,
+    counts: dict[str, int],
+    members: dict[str, MemberDigest],
+    user: str | None = None,
 ) -> bytes:
-    document = {
+    document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "app_version": app_version,
@@ -207,6 +219,8 @@ def manifest_bytes(
             for name, digest in sorted(members.items())
         },
     }
+    if user is not None:
+        document["user"] = user
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -238,7 +252,19 @@ def parse_manifest(raw: bytes, label: str) -> Manifest:
         created_at=_moment(document.get("created_at"), label),
         counts={str(k): _count(v, label) for k, v in counts.items()},
         members={str(name): _digest(entry, name, label) for name, entry in members.items()},
+        user=_user(document.get("user"), label),
     )
+
+
+def _user(value: Any, label: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not valid_user_name(value):
+        raise BundleError(
+            f"{label}: the bundle's manifest names its user with something that is not a name"
+            f" (1 to {MAX_USER_NAME} printable characters); refused"
+        )
+    return value
 
 
 def plausible_time(text: str) -> datetime | None:

@@ -14,7 +14,13 @@ Order of work, so that a bad bundle changes nothing:
 
 Watchlists and notes are merged last in step 3, after the articles, because they name the
 bundle's articles by their ids; then every merged article's notes find their sentences in
-its text as it now is. The merge rules are in :mod:`monitor.store.bundle_queries` (an
+its text as it now is.
+
+Whose the bundle's read and starred flags, watchlists and notes become (:func:`owner`): on a
+team's shared store, the user the bundle's manifest names (a field user's notes written on
+a laptop come back as theirs, whoever imports them), else the importing user; on a data
+folder's own SQLite file, always its user (the single user ``""`` unless one is named).
+The merge rules are in :mod:`monitor.store.bundle_queries` (an
 article's earlier versions, edits and deletion mark: :mod:`monitor.store.bundle_history`).
 """
 
@@ -90,19 +96,26 @@ _ZIP_DAMAGE = (
 _COPY_CHUNK = 1024 * 1024
 
 
+def owner(manifest: Manifest, importer: str, *, shared: bool) -> str:
+    """Whose the bundle's flags, watchlists and notes become where ``importer`` imports it
+    (see the module's docstring)."""
+    return manifest.user if shared and manifest.user is not None else importer
+
+
 def merge_watchlists(
     db: StoreConnection,
     rows: Iterable[tuple[str, dict[str, Any]]],
     local_ids: Mapping[int, int],
     at: datetime,
+    user: str,
 ) -> Tally:
     """Merge the watchlists of ``watchlists.jsonl`` on ``db``, inside the import's transaction.
 
     ``rows`` are the member's rows with "where" for messages; ``local_ids`` maps the bundle's
-    article ids to this store's. By name: a local watchlist of the same name is kept as it is
-    (skipped), a new one is added with its bundled matches counted as seen at ``at`` (the
-    rules are in :mod:`monitor.store.bundle_queries`). A bad row raises :class:`BundleError`,
-    and the caller's transaction rolls the whole import back.
+    article ids to this store's; ``user``: whose they become. By name: a local watchlist of
+    the same name is kept as it is (skipped), a new one is added with its bundled matches
+    counted as seen at ``at`` (the rules are in :mod:`monitor.store.bundle_queries`). A bad row
+    raises :class:`BundleError`, and the caller's transaction rolls the whole import back.
     """
     moment = queries.now_iso(at)
     names: set[str] = set()
@@ -114,7 +127,7 @@ def merge_watchlists(
             raise BundleError(f"{where}: the watchlist “{watchlist['name']}” appears twice")
         names.add(key)
         matches = [local_ids[bundle_id] for bundle_id in watchlist["matches"]]
-        if queries.merge_watchlist(db, watchlist, matches, moment):
+        if queries.merge_watchlist(db, watchlist, matches, moment, user):
             added += 1
         else:
             skipped += 1
@@ -125,14 +138,17 @@ def merge_notes(
     db: StoreConnection,
     rows: Iterable[tuple[str, dict[str, Any]]],
     local_ids: Mapping[int, int],
+    user: str,
 ) -> Counter[str]:
     """Merge the notes of ``notes.jsonl`` on ``db`` inside the import's transaction, without
     duplicates (the rules are in :mod:`monitor.store.bundle_queries`); ``local_ids`` maps the
-    bundle's article ids to this store's. Returns counts as "notes.added" and so on."""
+    bundle's article ids to this store's; ``user``: whose they become. Returns counts as
+    "notes.added" and so on."""
     counts: Counter[str] = Counter()
     for where, row in rows:
         note = check_note(row, where, local_ids)
-        counts[f"notes.{queries.merge_note(db, note, local_ids[note['article']])}"] += 1
+        outcome = queries.merge_note(db, note, local_ids[note["article"]], user)
+        counts[f"notes.{outcome}"] += 1
     return counts
 
 
@@ -297,6 +313,7 @@ def _merge(
     def rows(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
         return _rows(archive, name, manifest.members[name], label)
 
+    user = owner(manifest, parts.store.user, shared=parts.store.shared)
     try:
         with parts.store.transaction() as db:
             source_ids: dict[str, int] = {}
@@ -332,6 +349,7 @@ def _merge(
                     raise BundleError(f"{where}: the article's raw page is not in the bundle")
                 outcome = queries.merge_article(db, article, source_id, parts.store.find_article)
                 local_ids[article["id"]] = outcome.local_id
+                queries.merge_marks(db, article, outcome.local_id, user)
                 if article["story_by_user"]:
                     placed.append((article, outcome.local_id))
                 counts[f"articles.{outcome.article}"] += 1
@@ -345,12 +363,12 @@ def _merge(
                 if target is not None and target != local_id:
                     queries.set_duplicate(db, local_id, target)
             if WATCHLISTS in manifest.members:
-                watchlists = merge_watchlists(db, rows(WATCHLISTS), local_ids, parts.clock())
+                watchlists = merge_watchlists(db, rows(WATCHLISTS), local_ids, parts.clock(), user)
                 counts["watchlists.added"] += watchlists.added
                 counts["watchlists.merged"] += watchlists.merged
                 counts["watchlists.skipped"] += watchlists.skipped
             if NOTES in manifest.members:
-                counts.update(merge_notes(db, rows(NOTES), local_ids))
+                counts.update(merge_notes(db, rows(NOTES), local_ids, user))
             # A translation taken from the bundle replaced a sentence list that notes here
             # (or from the bundle) were made on: each finds its sentence again by its text.
             reanchor_articles(db, local_ids.values())

@@ -39,6 +39,7 @@ from monitor.bundles.format import (
 from monitor.errors import BundleError, NotFoundError
 from monitor.store import bundle_queries as queries
 from monitor.store.connection import StoreConnection
+from monitor.users import bundle_author
 from translations.packages import PACKAGE_SUFFIX
 from translations.types import PackageInfo
 
@@ -49,14 +50,16 @@ Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
 
 
-def watchlist_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[dict[str, object]]:
-    """One JSON row per watchlist (saved search) to carry along, read from ``db``.
+def watchlist_rows(
+    db: StoreConnection, article_ids: Sequence[int], user: str
+) -> list[dict[str, object]]:
+    """One JSON row per watchlist (saved search) of ``user`` to carry along, read from ``db``.
 
     A row holds the name, query, filters (a JSON object), muted flag, creation time, and
     ``matches``: which of ``article_ids`` (the bundle's articles) it matched at its last
     check, so the importer can count them as seen (see :mod:`monitor.store.bundle_queries`).
     """
-    return queries.watchlist_rows(db, article_ids)
+    return queries.watchlist_rows(db, article_ids, user)
 
 
 def export_bundle(
@@ -76,6 +79,10 @@ def export_bundle(
     tell them everything the user watches. They are small, so all of them go, never some.
     The user's notes on the bundled articles go with them unless ``with_notes`` is False
     (for a machine whose Media Monitor is older than notes: see :mod:`.format`).
+
+    The flags, watchlists and notes are the store's user's, and the manifest names them
+    (:func:`monitor.users.bundle_author`: the single user of a SQLite file is written as the
+    login name), so that where the bundle is imported into a shared store they are theirs.
     """
     out = Path(out)
     if out.is_dir():
@@ -84,7 +91,7 @@ def export_bundle(
     temporary = out.with_name(out.name + ".part")
     try:
         with _snapshot(parts.store.path) as db:
-            writer = _Writer(temporary, parts.clock().replace(microsecond=0))
+            writer = _Writer(temporary, parts.clock().replace(microsecond=0), parts.store.user)
             with writer:
                 report = _write_everything(
                     writer, db, article_ids, models, (with_watchlists, with_notes), progress
@@ -146,14 +153,14 @@ def _write_everything(
         step()
     writer.rows(RAW_PAGES, raw_meta)
     translations = 0
-    for article in _counted(queries.article_rows(db, ids), step):
+    for article in _counted(queries.article_rows(db, ids, writer.user), step):
         translations += article["translation"] is not None
         writer.article(article)
     writer.close_articles()
-    watchlists = watchlist_rows(db, ids) if with_watchlists else []
+    watchlists = watchlist_rows(db, ids, writer.user) if with_watchlists else []
     if watchlists:  # the member is optional: a bundle without watchlists does not have it
         writer.rows(WATCHLISTS, watchlists)
-    notes = queries.note_rows(db, ids) if with_notes else []
+    notes = queries.note_rows(db, ids, writer.user) if with_notes else []
     if notes:  # optional too, and only here when there are notes (see .format)
         writer.rows(NOTES, notes)
     for package in models:
@@ -190,8 +197,9 @@ def _counted(items: Iterable[_T], step: Callable[[], None]) -> Iterator[_T]:
 class _Writer:
     """The zip being written, with the SHA-256 and size of each member for the manifest."""
 
-    def __init__(self, path: Path, created_at: datetime) -> None:
+    def __init__(self, path: Path, created_at: datetime, user: str) -> None:
         self.path = path
+        self.user = user  # whose flags, watchlists and notes are written
         self.final_name = path.with_name(path.name.removesuffix(".part"))
         self.created_at = created_at
         self.digests: dict[str, MemberDigest] = {}
@@ -249,7 +257,8 @@ class _Writer:
         self.digests[name] = sink.digest()
 
     def finish(self, counts: dict[str, int]) -> None:
-        data = manifest_bytes(__version__, self.created_at, counts, self.digests)
+        author = bundle_author(self.user)
+        data = manifest_bytes(__version__, self.created_at, counts, self.digests, author)
         self._archive.writestr(self._info(MANIFEST), data)
 
     def _info(self, name: str) -> zipfile.ZipInfo:

@@ -10,29 +10,33 @@ Merge rules (kept here, next to the SQL that applies them):
   name, update interval, time zone and fetch state are the user's); a new one is added with
   its time zone and without fetch state (no ETag), so its first update here fetches afresh.
 * An article is matched like :meth:`Store.find_article` matches a feed item: by GUID within
-  its source, else by URL or canonical URL. A new article comes in with its state, text,
-  translation and read/star flags. A known article keeps its read/star flags, priority and
-  duplicate link whatever happens; it takes the bundle's text and state only when the bundle
+  its source, else by URL or canonical URL. A new article comes in with its state, text
+  and translation. A known article keeps its priority and duplicate link whatever happens;
+  it takes the bundle's text and state only when the bundle
   got further with it (e.g. extracted and translated there, still waiting here); its post
   details, assumed zone and repair mark come with the text. Its earlier versions, edits and
   deletion mark are merged by :mod:`monitor.store.bundle_history`.
 * A translation is taken when the local article has none (the bundle's text comes with it:
   aligned sentences belong to the text they were made from), or when the bundle's is newer
   and was made from the same text. Otherwise the local translation is kept.
+* Read and starred flags, watchlists and notes are a user's (:mod:`monitor.users`): the
+  bundle's are the user's who wrote it, and they are merged as the user the importer names
+  (:func:`monitor.bundles.read.import_bundle` says which). The flags are taken for an
+  article that user has no marks on here; marks they have are kept as they are.
 * A raw page is its SHA-256: present or added, never changed.
-* A watchlist is the same watchlist when its name is (without regard to ASCII case, as the
-  store's unique name does). A local watchlist is kept exactly as it is, matches and all:
-  the user's edits win. A new one comes in with its query, filters, muted flag and creation
-  time; the bundled articles it matched on the machine that made the bundle are recorded as
-  matching *and seen* now. The user of this machine has not looked at them, but "new" on a
-  sidebar is only useful for what arrives after the watchlist did: a count of every article
-  of a freshly carried collection says nothing. Local articles it matches that the bundle
-  did not carry are counted by the next :func:`monitor.watchlists.check_watchlists` as new,
-  as are bundled articles it matches only here.
-* A note (or highlight) is the same note when it is on the same article, on the same side,
-  on a sentence of the same text. A local one is kept unless the bundle's was changed later
-  (then its colour and text are taken); a new one comes in and finds its sentence in the
-  local text by that text (:func:`monitor.store.notes.reanchor`), or stays detached.
+* A watchlist is the same watchlist when the user has one of its name (without regard to
+  ASCII case, as the store's unique name does). A local watchlist is kept exactly as it is,
+  matches and all: the user's edits win. A new one comes in with its query, filters, muted
+  flag and creation time; the bundled articles it matched on the machine that made the bundle are
+  recorded as matching *and seen* now. The user of this machine has not looked at them, but "new" on
+  a sidebar is only useful for what arrives after the watchlist did: a count of every article of a
+  freshly carried collection says nothing. Local articles it matches that the bundle did not carry
+  are counted by the next :func:`monitor.watchlists.check_watchlists` as new, as are bundled
+  articles it matches only here.
+* A note (or highlight) is the same note when it is the same user's, on the same article, on
+  the same side, on a sentence of the same text. A local one is kept unless the bundle's was
+  changed later (then its colour and text are taken); a new one comes in and finds its
+  sentence in the local text by that text (:func:`monitor.store.notes.reanchor`), or stays detached.
 """
 
 from __future__ import annotations
@@ -86,7 +90,8 @@ CONTENT_FIELDS = (
     "repaired",
     "post_details",
 )
-ARTICLE_FIELDS = ("guid", "url", "retrieved_at", *CONTENT_FIELDS, "state", "is_read", "is_starred")
+ARTICLE_FIELDS = ("guid", "url", "retrieved_at", *CONTENT_FIELDS, "state")
+FLAG_FIELDS = ("is_read", "is_starred")  # the exporting user's marks, in an article's row
 TRANSLATION_FIELDS = ("target", "title", "route", "is_pivot", "translated_at", "degenerate")
 SENTENCE_FIELDS = ("paragraph", "original", "translation", "degenerate")
 RAW_PAGE_FIELDS = ("sha256", "url", "retrieved_at", "content_type", "encoding")
@@ -159,21 +164,25 @@ def raw_page_row(db: StoreConnection, sha256: str) -> tuple[Row, bytes]:
     return dict(zip(RAW_PAGE_FIELDS, row[:-1], strict=True)), zlib.decompress(row[-1])
 
 
-def article_rows(db: StoreConnection, ids: Sequence[int]) -> Iterator[Row]:
-    """The articles with their source URL, translation and history (earlier versions, edits,
-    deletion), ``id`` being the bundle's key."""
+def article_rows(db: StoreConnection, ids: Sequence[int], user: str) -> Iterator[Row]:
+    """The articles with their source URL, translation, history (earlier versions, edits,
+    deletion) and ``user``'s read and starred flags, ``id`` being the bundle's key."""
     columns = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+    flags = ", ".join(f"COALESCE(m.{name}, 0)" for name in FLAG_FIELDS)
+    fields = (*ARTICLE_FIELDS, *FLAG_FIELDS)
     for chunk, marks in in_chunks(sorted(ids)):
         rows = db.execute(
-            f"SELECT a.id, s.url, a.duplicate_of, {columns} FROM articles a"
-            f" JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}) ORDER BY a.id",
-            chunk,
+            f"SELECT a.id, s.url, a.duplicate_of, {columns}, {flags} FROM articles a"
+            " JOIN sources s ON s.id = a.source_id"
+            " LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_name = ?"
+            f" WHERE a.id IN ({marks}) ORDER BY a.id",
+            (user, *chunk),
         ).fetchall()
         histories = bundle_history.history_rows(db, chunk)
         stories = bundle_stories.story_fields(db, chunk)
         for row in rows:
             article: Row = {"id": row[0], "source_url": row[1], "duplicate_of": row[2]}
-            article.update(zip(ARTICLE_FIELDS, row[3:], strict=True))
+            article.update(zip(fields, row[3:], strict=True))
             for flag in ("is_read", "is_starred", "repaired"):
                 article[flag] = bool(article[flag])
             article["translation"] = _translation_row(db, row[0])
@@ -205,14 +214,17 @@ def _translation_row(db: StoreConnection, article_id: int) -> Row | None:
     return translation
 
 
-def watchlist_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[Row]:
-    """Every watchlist, with ``matches``: those of ``article_ids`` it matched at its last check.
+def watchlist_rows(db: StoreConnection, article_ids: Sequence[int], user: str) -> list[Row]:
+    """Every watchlist of ``user``, with ``matches``: those of ``article_ids`` it matched at
+    its last check.
 
     ``filters`` is a JSON object (not the stored text), so a bundle reads as plain JSON Lines.
     """
     exported = set(article_ids)
     rows = db.execute(
-        f"SELECT id, {', '.join(WATCHLIST_FIELDS)} FROM watchlists ORDER BY name COLLATE NOCASE, id"
+        f"SELECT id, {', '.join(WATCHLIST_FIELDS)} FROM watchlists WHERE user_name = ?"
+        " ORDER BY name COLLATE NOCASE, id",
+        (user,),
     ).fetchall()
     watchlists: list[Row] = []
     for watchlist_id, *values in rows:
@@ -232,15 +244,15 @@ def watchlist_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[Row]
     return watchlists
 
 
-def note_rows(db: StoreConnection, article_ids: Sequence[int]) -> list[Row]:
-    """The notes on ``article_ids``, ``article`` being the article's id in the bundle."""
+def note_rows(db: StoreConnection, article_ids: Sequence[int], user: str) -> list[Row]:
+    """``user``'s notes on ``article_ids``, ``article`` being the article's id in the bundle."""
     columns = ", ".join(NOTE_FIELDS)
     rows: list[Row] = []
     for chunk, marks in in_chunks(sorted(article_ids)):
         for row in db.execute(
-            f"SELECT article_id, {columns} FROM notes WHERE article_id IN ({marks})"
-            " ORDER BY article_id, id",
-            chunk,
+            f"SELECT article_id, {columns} FROM notes WHERE user_name = ?"
+            f" AND article_id IN ({marks}) ORDER BY article_id, id",
+            (user, *chunk),
         ):
             note: Row = {"article": row[0]}
             note.update(zip(NOTE_FIELDS, row[1:], strict=True))
@@ -348,12 +360,23 @@ def bundle_state(row: Row) -> int:
     return int(state)
 
 
+def merge_marks(db: StoreConnection, row: Row, article_id: int, user: str) -> None:
+    """The bundle's read and starred flags on the local ``article_id``, as ``user``'s, unless
+    that user has marks on it here (theirs are kept)."""
+    if row["is_read"] or row["is_starred"]:
+        db.execute(
+            "INSERT OR IGNORE INTO article_marks (user_name, article_id, is_read, is_starred)"
+            " VALUES (?, ?, ?, ?)",
+            (user, article_id, row["is_read"], row["is_starred"]),
+        )
+
+
 def set_duplicate(db: StoreConnection, article_id: int, duplicate_of: int) -> None:
     db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (duplicate_of, article_id))
 
 
 def _take_content(db: StoreConnection, article_id: int, row: Row, state: int) -> None:
-    # The user's own columns (is_read, is_starred, priority) and the identity columns stay.
+    # The user's own column (priority) and the identity columns stay.
     assignments = ", ".join(f"{name} = ?" for name in CONTENT_FIELDS)
     db.execute(
         f"UPDATE articles SET {assignments}, state = ? WHERE id = ?",
@@ -377,21 +400,25 @@ def _insert_translation(db: StoreConnection, article_id: int, translation: Row) 
     )
 
 
-def merge_watchlist(db: StoreConnection, row: Row, matches: Sequence[int], at: str) -> bool:
-    """Add the bundle's watchlist unless one of its name is here; whether it was added.
+def merge_watchlist(
+    db: StoreConnection, row: Row, matches: Sequence[int], at: str, user: str
+) -> bool:
+    """Add the bundle's watchlist as ``user``'s unless they have one of its name here;
+    whether it was added.
 
     ``row`` is checked (``filters`` is the stored JSON text); ``matches`` are local article
     ids, recorded as matching and seen at ``at`` (see the module's rules).
     """
     found = db.execute(
-        "SELECT 1 FROM watchlists WHERE lower(name) = lower(?)", (row["name"],)
+        "SELECT 1 FROM watchlists WHERE user_name = ? AND lower(name) = lower(?)",
+        (user, row["name"]),
     ).fetchone()
     if found is not None:
         return False
     cursor = db.execute(
-        "INSERT INTO watchlists (name, query, filters, muted, created_at, last_seen_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (row["name"], row["query"], row["filters"], row["muted"], row["created_at"], at),
+        "INSERT INTO watchlists (user_name, name, query, filters, muted, created_at,"
+        " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (user, row["name"], row["query"], row["filters"], row["muted"], row["created_at"], at),
     )
     assert cursor.lastrowid is not None
     db.executemany(
@@ -409,19 +436,19 @@ def now_iso(moment: datetime) -> str:
     return text
 
 
-def merge_note(db: StoreConnection, row: Row, article_id: int) -> str:
-    """Add or merge one bundle note on the local ``article_id`` (see the module's rules);
-    ``row`` is checked. Returns "added", "merged" or "skipped"."""
+def merge_note(db: StoreConnection, row: Row, article_id: int, user: str) -> str:
+    """Add or merge one bundle note on the local ``article_id`` as ``user``'s (see the
+    module's rules); ``row`` is checked. Returns "added", "merged" or "skipped"."""
     local = db.execute(
-        "SELECT id, colour, text, updated_at FROM notes"
-        " WHERE article_id = ? AND side = ? AND sentence = ? ORDER BY id LIMIT 1",
-        (article_id, row["side"], row["sentence"]),
+        "SELECT id, colour, text, updated_at FROM notes WHERE user_name = ?"
+        " AND article_id = ? AND side = ? AND sentence = ? ORDER BY id LIMIT 1",
+        (user, article_id, row["side"], row["sentence"]),
     ).fetchone()
     if local is None:
-        names = ("article_id", *NOTE_FIELDS)
+        names = ("user_name", "article_id", *NOTE_FIELDS)
         db.execute(
             f"INSERT INTO notes ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            (article_id, *(row[name] for name in NOTE_FIELDS)),
+            (user, article_id, *(row[name] for name in NOTE_FIELDS)),
         )
         return "added"
     if row["updated_at"] > local[3] and (row["colour"], row["text"]) != (local[1], local[2]):

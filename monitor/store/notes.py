@@ -10,6 +10,10 @@ re-translation changes only the translation), else a sentence that reads nearly 
 (``sentence_index`` NULL), with the text it was made on; a text without sentences (an
 article waiting for its new translation) leaves every note detached until it has them.
 
+Notes are the store's user's: another user's notes on the same sentence are theirs, never
+shown here nor searched by this user's index (they are found again like these, though: the
+sentences are everyone's).
+
 Triggers put a note's article in the change log when a note is added, removed or its text
 edited (see :mod:`monitor.store.database`): the index holds notes beside their article.
 """
@@ -39,37 +43,41 @@ _SELECT = (
     "SELECT n.*, ts.position IS NOT NULL AS present FROM notes n"
     " LEFT JOIN translation_sentences ts"
     " ON ts.article_id = n.article_id AND ts.position = n.sentence_index"
+    " WHERE n.user_name = ?"
 )
 _ORDER = " ORDER BY n.article_id, n.sentence_index IS NULL, n.sentence_index, n.side, n.id"
 
 
 class NoteStore:
-    def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
+    def __init__(self, database: Database, *, clock: Clock = utc_now, user: str = "") -> None:
         self._database = database
+        self._user = user
         self._db = self._database.connection
         self._clock = clock
 
     def for_article(self, article_id: int) -> list[Note]:
         """The article's notes in the order of their sentences; detached ones last."""
-        rows = self._db.execute(f"{_SELECT} WHERE n.article_id = ?{_ORDER}", (article_id,))
+        rows = self._db.execute(f"{_SELECT} AND n.article_id = ?{_ORDER}", (self._user, article_id))
         return [_note(row) for row in rows]
 
     def for_articles(self, article_ids: Iterable[int]) -> dict[int, list[Note]]:
         """The notes of each of ``article_ids`` that has any, in a query per 500 articles."""
         found: dict[int, list[Note]] = {}
         for chunk, marks in in_chunks(article_ids):
-            rows = self._db.execute(f"{_SELECT} WHERE n.article_id IN ({marks}){_ORDER}", chunk)
+            rows = self._db.execute(
+                f"{_SELECT} AND n.article_id IN ({marks}){_ORDER}", (self._user, *chunk)
+            )
             for row in rows:
                 found.setdefault(row["article_id"], []).append(_note(row))
         return found
 
     def all(self) -> list[Note]:
         """Every note, the most recently changed first."""
-        rows = self._db.execute(f"{_SELECT} ORDER BY n.updated_at DESC, n.id DESC")
+        rows = self._db.execute(f"{_SELECT} ORDER BY n.updated_at DESC, n.id DESC", (self._user,))
         return [_note(row) for row in rows]
 
     def get(self, note_id: int) -> Note:
-        row = self._db.execute(f"{_SELECT} WHERE n.id = ?", (note_id,)).fetchone()
+        row = self._db.execute(f"{_SELECT} AND n.id = ?", (self._user, note_id)).fetchone()
         if row is None:
             raise NotFoundError(
                 f"no note with id {note_id} (`media-monitor notes list` shows them)"
@@ -82,9 +90,9 @@ class NoteStore:
         texts: dict[int, list[str]] = {}
         for chunk, marks in in_chunks(article_ids):
             rows = self._db.execute(
-                f"SELECT article_id, text FROM notes WHERE text != '' AND article_id IN ({marks})"
-                " ORDER BY article_id, id",
-                chunk,
+                "SELECT article_id, text FROM notes WHERE user_name = ? AND text != ''"
+                f" AND article_id IN ({marks}) ORDER BY article_id, id",
+                (self._user, *chunk),
             )
             for row in rows:
                 texts.setdefault(row[0], []).append(row[1])
@@ -115,9 +123,9 @@ class NoteStore:
             if pair is None:
                 raise _no_sentence(db, article_id, sentence)
             existing = db.execute(
-                "SELECT id FROM notes WHERE article_id = ? AND sentence_index = ? AND side = ?"
-                " ORDER BY id LIMIT 1",
-                (article_id, sentence, side.value),
+                "SELECT id FROM notes WHERE user_name = ? AND article_id = ?"
+                " AND sentence_index = ? AND side = ? ORDER BY id LIMIT 1",
+                (self._user, article_id, sentence, side.value),
             ).fetchone()
             if existing is not None:
                 note_id = int(existing[0])
@@ -125,9 +133,11 @@ class NoteStore:
             else:
                 mine, other = (0, 1) if side is NoteSide.ORIGINAL else (1, 0)
                 cursor = db.execute(
-                    "INSERT INTO notes (article_id, sentence_index, side, sentence, counterpart,"
-                    " colour, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO notes (user_name, article_id, sentence_index, side, sentence,"
+                    " counterpart, colour, text, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
+                        self._user,
                         article_id,
                         sentence,
                         side.value,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from monitor.clock import to_iso
 from monitor.store.database import Database
-from monitor.store.rows import ARTICLE_COLUMNS, article_from_row
+from monitor.store.rows import ARTICLE_COLUMNS, ARTICLES_FROM, article_from_row
 from monitor.types import Article, ArticleState
 
 if TYPE_CHECKING:
@@ -20,17 +20,24 @@ if TYPE_CHECKING:
 
 
 class PageRetries:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, user: str = "") -> None:
         self._database = database
+        self._user = user
         self._db = self._database.connection
 
     def due(self, source_id: int, *, now: datetime, first_seen_since: datetime) -> list[Article]:
         """Stored articles of the source whose page is due again and that are still young."""
         rows = self._db.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLES_FROM}"
             " WHERE a.source_id = ? AND a.page_retry_at IS NOT NULL AND a.page_retry_at <= ?"
             " AND a.retrieved_at >= ? AND a.state >= ? ORDER BY a.id",
-            (source_id, to_iso(now), to_iso(first_seen_since), int(ArticleState.DETECTED)),
+            (
+                self._user,
+                source_id,
+                to_iso(now),
+                to_iso(first_seen_since),
+                int(ArticleState.DETECTED),
+            ),
         )
         return [article_from_row(row) for row in rows]
 

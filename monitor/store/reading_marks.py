@@ -3,7 +3,9 @@
 Mixed into :class:`monitor.store.Store`. Read and seen are different marks: an article is
 read when the user opened it (or marked it so); an outlet's articles are *seen* up to the
 newest one it showed the user when they last looked at it. What arrived since is "new"
-(``sources.seen_through``, an article id). Article ids only grow: SQLite gives a new row an
+(``source_marks.seen_through``, an article id). Both marks are the store's user's
+(``article_marks`` and ``source_marks`` hold a row per user; no row: unread, never looked).
+Article ids only grow: SQLite gives a new row an
 id above every id in the table, and the article the mark names is kept while its source is,
 so an article stored after the user looked always counts as new.
 
@@ -27,6 +29,7 @@ class ReadingMarks:
     """Methods on the read and seen marks, mixed into :class:`monitor.store.Store`."""
 
     _db: StoreConnection
+    user: str
 
     def transaction(self) -> AbstractContextManager[StoreConnection]:
         raise NotImplementedError  # Store's: one short write transaction
@@ -40,11 +43,12 @@ class ReadingMarks:
         starred: bool = False,
         published_before: datetime | None = None,
     ) -> int:
-        """Mark read, in one statement, the unread articles that meet every condition given
-        (all of them when none is); how many were marked. ``article_ids``: only these (a
+        """Mark read, in one transaction of two statements (the user's marks rows there are,
+        and those made now), the unread articles that meet every condition given (all of them
+        when none is); how many were marked. ``article_ids``: only these (a
         search's matches); ``published_before``: published before then (retrieved, when the
         feed gave no date)."""
-        clauses = ["is_read = 0"]
+        clauses: list[str] = []
         values: list[object] = []
         if source_id is not None:
             clauses.append("source_id = ?")
@@ -56,16 +60,24 @@ class ReadingMarks:
             # One statement however many: the ids travel as one JSON array.
             clauses.append("id IN (SELECT value FROM json_each(?))")
             values.append(json.dumps(list(article_ids)))
-        if starred:
-            clauses.append("is_starred = 1")
         if published_before is not None:
             clauses.append("COALESCE(published, retrieved_at) < ?")
             values.append(to_iso(published_before))
+        scope = f"SELECT id FROM articles WHERE {' AND '.join(clauses) or '1 = 1'}"
         with self.transaction() as db:
-            cursor = db.execute(
-                f"UPDATE articles SET is_read = 1 WHERE {' AND '.join(clauses)}", values
-            )
-            return int(cursor.rowcount)
+            marked = db.execute(
+                "UPDATE article_marks SET is_read = 1 WHERE user_name = ? AND is_read = 0"
+                f"{' AND is_starred = 1' if starred else ''} AND article_id IN ({scope})",
+                (self.user, *values),
+            ).rowcount
+            if not starred:  # an article without the user's row is unread and not starred
+                marked += db.execute(
+                    "INSERT OR IGNORE INTO article_marks (user_name, article_id, is_read)"
+                    f" SELECT ?, id, 1 FROM ({scope}) AS scope WHERE NOT EXISTS (SELECT 1"
+                    " FROM article_marks m WHERE m.user_name = ? AND m.article_id = scope.id)",
+                    (self.user, *values, self.user),
+                ).rowcount
+            return int(marked)
 
     def mark_source_seen(self, source_id: int, through: int | None = None) -> None:
         """The user looked at the source's articles up to article id ``through`` (by default
@@ -81,9 +93,13 @@ class ReadingMarks:
                     ).fetchone()[0]
                 )
             db.execute(
-                "UPDATE sources SET seen_through = ?"
-                " WHERE id = ? AND COALESCE(seen_through, 0) <= ?",
-                (through, source_id, through),
+                "INSERT OR IGNORE INTO source_marks (user_name, source_id) VALUES (?, ?)",
+                (self.user, source_id),
+            )
+            db.execute(
+                "UPDATE source_marks SET seen_through = ?"
+                " WHERE user_name = ? AND source_id = ? AND COALESCE(seen_through, 0) <= ?",
+                (through, self.user, source_id, through),
             )
 
     def newest_article_id(self, source_id: int) -> int | None:
@@ -99,9 +115,11 @@ class ReadingMarks:
         the store as if stored."""
         assumed = dict(assume_seen or {})
         rows = self._db.execute(
-            "SELECT s.id, s.seen_through, (SELECT COUNT(*) FROM articles a"
-            "  WHERE a.source_id = s.id AND a.id > COALESCE(s.seen_through, 0))"
-            " FROM sources s"
+            "SELECT s.id, sm.seen_through, (SELECT COUNT(*) FROM articles a"
+            "  WHERE a.source_id = s.id AND a.id > COALESCE(sm.seen_through, 0))"
+            " FROM sources s LEFT JOIN source_marks sm"
+            " ON sm.source_id = s.id AND sm.user_name = ?",
+            (self.user,),
         ).fetchall()
         counts: dict[int, int] = {}
         for source_id, seen_through, count in rows:
@@ -117,5 +135,8 @@ class ReadingMarks:
 
     def starred_count(self) -> int:
         return int(
-            self._db.execute("SELECT COUNT(*) FROM articles WHERE is_starred = 1").fetchone()[0]
+            self._db.execute(
+                "SELECT COUNT(*) FROM article_marks WHERE user_name = ? AND is_starred = 1",
+                (self.user,),
+            ).fetchone()[0]
         )

@@ -23,7 +23,16 @@ from monitor.types import (
 )
 
 SOURCE_COLUMNS = "s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS article_count"
-ARTICLE_COLUMNS = "a.*, s.name AS source_name"
+# An article with its source's name and the user's marks on it (no marks row: unread, not
+# starred); ARTICLES_FROM's one placeholder is the user's name, bound before any other value.
+ARTICLE_COLUMNS = (
+    "a.*, s.name AS source_name,"
+    " COALESCE(m.is_read, 0) AS is_read, COALESCE(m.is_starred, 0) AS is_starred"
+)
+ARTICLES_FROM = (
+    "articles a JOIN sources s ON s.id = a.source_id"
+    " LEFT JOIN article_marks m ON m.article_id = a.id AND m.user_name = ?"
+)
 _WHITESPACE = re.compile(r"\s+")
 _CHUNK = 500  # values bound in one IN (…): far under SQLite's limit, keeps statements short
 

@@ -3,7 +3,7 @@ migration script (each run once, in order, by :mod:`monitor.store.database`)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 _SCHEMA = """
 CREATE TABLE sources (
@@ -347,6 +347,79 @@ _SCHEMA_V17 = """
 ALTER TABLE translations ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
 """
 
+# Per-user state (a team's shared store has many users; monitor.users): read and starred
+# marks move to article_marks and "seen through" to source_marks, one row per user and
+# article or source (no row: unread, not starred, never looked); notes and watchlists get
+# their user, a watchlist's name being unique per user. What the store held is the single
+# user's (''), so a single-user store keeps its marks, notes and watchlists as they were.
+# SQLite cannot drop the name's UNIQUE of version 3 in place: the watchlists are rebuilt
+# with their matches (a DROP of watchlists would cascade them away); a server alters them
+# in place (monitor.store.dialect, which replaces the block between the rebuild comments).
+_SCHEMA_V18 = """
+CREATE TABLE article_marks (
+    user_name TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_name, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_marks_article ON article_marks(article_id);
+INSERT INTO article_marks (user_name, article_id, is_read, is_starred)
+    SELECT '', id, is_read, is_starred FROM articles WHERE is_read != 0 OR is_starred != 0;
+ALTER TABLE articles DROP COLUMN is_read;
+ALTER TABLE articles DROP COLUMN is_starred;
+CREATE TABLE source_marks (
+    user_name TEXT NOT NULL,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    seen_through INTEGER,
+    PRIMARY KEY (user_name, source_id)
+) WITHOUT ROWID;
+CREATE INDEX source_marks_source ON source_marks(source_id);
+INSERT INTO source_marks (user_name, source_id, seen_through)
+    SELECT '', id, seen_through FROM sources WHERE seen_through IS NOT NULL;
+ALTER TABLE sources DROP COLUMN seen_through;
+ALTER TABLE notes ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX notes_user ON notes(user_name, article_id);
+-- rebuild watchlists
+CREATE TABLE watchlists_v18 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    filters TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    last_checked_at TEXT,
+    muted INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO watchlists_v18 (id, user_name, name, query, filters, created_at, last_seen_at,
+    last_checked_at, muted)
+    SELECT id, '', name, query, filters, created_at, last_seen_at, last_checked_at, muted
+    FROM watchlists;
+-- The ids given so far stay given (AUTOINCREMENT): the old table's sequence goes along.
+DELETE FROM sqlite_sequence WHERE name = 'watchlists_v18';
+UPDATE sqlite_sequence SET name = 'watchlists_v18' WHERE name = 'watchlists';
+CREATE TEMP TABLE watchlist_matches_kept AS SELECT * FROM watchlist_matches;
+DROP TABLE watchlist_matches;
+DROP TABLE watchlists;
+ALTER TABLE watchlists_v18 RENAME TO watchlists;
+CREATE TABLE watchlist_matches (
+    watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    first_matched_at TEXT NOT NULL,
+    matching INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    PRIMARY KEY (watchlist_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX watchlist_matches_article ON watchlist_matches(article_id);
+INSERT INTO watchlist_matches (watchlist_id, article_id, first_matched_at, matching, seen)
+    SELECT watchlist_id, article_id, first_matched_at, matching, seen
+    FROM temp.watchlist_matches_kept;
+DROP TABLE temp.watchlist_matches_kept;
+-- rebuilt
+CREATE UNIQUE INDEX watchlists_user_name ON watchlists(user_name, name COLLATE NOCASE);
+"""
+
 MIGRATIONS = {
     1: _SCHEMA,
     2: _SCHEMA_V2,
@@ -365,4 +438,5 @@ MIGRATIONS = {
     15: _SCHEMA_V15,
     16: _SCHEMA_V16,
     17: _SCHEMA_V17,
+    18: _SCHEMA_V18,
 }

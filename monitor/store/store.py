@@ -32,6 +32,7 @@ from monitor.store.post_history import PostHistory
 from monitor.store.reading_marks import ReadingMarks
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
+    ARTICLES_FROM,
     article_from_row,
     content_hash,
     in_chunks,
@@ -69,22 +70,27 @@ class ArticleDraft:
 
 
 class Store(SourceRecords, UpdateRuns, ReadingMarks):
-    """The article store on one SQLite file (its sources' part is :class:`SourceRecords`, its
-    finished updates' :class:`UpdateRuns`, the user's bulk read and seen marks
-    :class:`ReadingMarks`)."""
+    """The article store on one SQLite file or a shared server (its sources' part is
+    :class:`SourceRecords`, its finished updates' :class:`UpdateRuns`, the user's bulk read
+    and seen marks :class:`ReadingMarks`).
 
-    def __init__(self, path: Path | str, *, clock: Clock = utc_now) -> None:
+    ``user``: whose read and starred marks, notes, watchlists and seen marks are read and
+    written (see :mod:`monitor.users`; ``""`` is a single-user store's one user).
+    """
+
+    def __init__(self, path: Path | str, *, clock: Clock = utc_now, user: str = "") -> None:
         self.path = path
+        self.user = user
         self._clock = clock
         self._database = Database(path)
         self._db = self._database.connection
         self.translations = TranslationStore(self._database)
         """Translations, the translation queue and the sentence cache."""
-        self.watchlists = WatchlistStore(self._database)
-        """Saved searches and which articles matched each."""
-        self.notes = NoteStore(self._database, clock=clock)
+        self.watchlists = WatchlistStore(self._database, user=user)
+        """The user's saved searches and which articles matched each."""
+        self.notes = NoteStore(self._database, clock=clock, user=user)
         """The user's highlights and notes on sentences."""
-        self.page_retries = PageRetries(self._database)
+        self.page_retries = PageRetries(self._database, user=user)
         """Article pages due to be asked for again."""
         self.post_history = PostHistory(self._database)
         self.names = NameStore(self._database)
@@ -92,6 +98,11 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""
+
+    @property
+    def shared(self) -> bool:
+        """Whether the store is a team's, on a server (else a data folder's own file)."""
+        return self._database.on_server
 
     def close(self) -> None:
         self._database.close()
@@ -330,9 +341,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
 
     def article(self, article_id: int) -> Article:
         row = self._db.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
-            " WHERE a.id = ?",
-            (article_id,),
+            f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLES_FROM} WHERE a.id = ?",
+            (self.user, article_id),
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
@@ -351,7 +361,7 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """Articles newest first (by published time, then by id); ``starred`` and
         ``unread_only`` keep only the starred, or the unread, ones."""
         clauses: list[str] = []
-        values: list[object] = []
+        values: list[object] = [self.user]
         if source_id is not None:
             clauses.append("a.source_id = ?")
             values.append(source_id)
@@ -359,16 +369,16 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
             clauses.append("a.language = ?")
             values.append(language)
         if starred:
-            clauses.append("a.is_starred = 1")
+            clauses.append("m.is_starred = 1")
         if unread_only:
-            clauses.append("a.is_read = 0")
+            clauses.append("COALESCE(m.is_read, 0) = 0")
         if below_state is not None:
             clauses.append("a.state < ?")
             values.append(int(below_state))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         limit_clause = f"LIMIT {int(limit)}" if limit is not None else ""
         rows = self._db.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+            f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLES_FROM}"
             f" {where} ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC"
             f" {limit_clause}",
             values,
@@ -379,9 +389,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         found: list[Article] = []
         for chunk, marks in in_chunks(ids):
             rows = self._db.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
-                f" WHERE a.id IN ({marks})",
-                chunk,
+                f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLES_FROM} WHERE a.id IN ({marks})",
+                (self.user, *chunk),
             )
             found.extend(article_from_row(row) for row in rows)
         return found
@@ -391,9 +400,9 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         last = 0
         while True:
             rows = self._db.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id"
+                f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLES_FROM}"
                 " WHERE a.id > ? ORDER BY a.id LIMIT ?",
-                (last, size),
+                (self.user, last, size),
             ).fetchall()
             if not rows:
                 return
@@ -405,11 +414,26 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         self, article_id: int, *, read: bool | None = None, starred: bool | None = None
     ) -> None:
         """Mark an article read/unread or starred/unstarred (the user's own state)."""
+        if read is None and starred is None:
+            return
         with self.transaction() as db:
+            # The user's marks row, made when first needed (none for an article gone).
+            db.execute(
+                "INSERT OR IGNORE INTO article_marks (user_name, article_id)"
+                " SELECT ?, id FROM articles WHERE id = ?",
+                (self.user, article_id),
+            )
             if read is not None:
-                db.execute("UPDATE articles SET is_read = ? WHERE id = ?", (read, article_id))
+                db.execute(
+                    "UPDATE article_marks SET is_read = ? WHERE user_name = ? AND article_id = ?",
+                    (read, self.user, article_id),
+                )
             if starred is not None:
-                db.execute("UPDATE articles SET is_starred = ? WHERE id = ?", (starred, article_id))
+                db.execute(
+                    "UPDATE article_marks SET is_starred = ?"
+                    " WHERE user_name = ? AND article_id = ?",
+                    (starred, self.user, article_id),
+                )
 
     def replace_assumed_zones(
         self,
@@ -446,14 +470,19 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
     def starred_ids(self) -> list[int]:
         """The starred articles' ids, newest first (by publication, else retrieval)."""
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE is_starred = 1"
-            " ORDER BY COALESCE(published, retrieved_at) DESC, id DESC"
+            "SELECT a.id FROM article_marks m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.user_name = ? AND m.is_starred = 1"
+            " ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC",
+            (self.user,),
         )
         return [int(row[0]) for row in rows]
 
     def unread_counts(self) -> dict[int, int]:
         rows = self._db.execute(
-            "SELECT source_id, COUNT(*) FROM articles WHERE is_read = 0 GROUP BY source_id"
+            "SELECT a.source_id, COUNT(*) FROM articles a LEFT JOIN article_marks m"
+            " ON m.article_id = a.id AND m.user_name = ?"
+            " WHERE COALESCE(m.is_read, 0) = 0 GROUP BY a.source_id",
+            (self.user,),
         )
         return {int(r[0]): int(r[1]) for r in rows}
 

@@ -3,6 +3,9 @@
 One of the store's parts (``store.watchlists``), on the store's database. What a watchlist
 matches is decided by the search index (see :mod:`monitor.watchlists`); this module only
 remembers the answers, so the sidebar's counts are read without searching.
+
+Watchlists are the store's user's: a name is unique per user whatever its ASCII case, and
+another user's watchlists are neither listed nor found here, by name or by id.
 """
 
 from __future__ import annotations
@@ -83,16 +86,18 @@ class MatchCounts:
 
 
 class WatchlistStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, user: str = "") -> None:
         self._database = database
+        self._user = user
         self._db = self._database.connection
 
     def add(self, name: str, query: str, filters: WatchFilters, at: datetime) -> Watchlist:
         try:
             with self._database.transaction() as db:
                 cursor = db.execute(
-                    "INSERT INTO watchlists (name, query, filters, created_at) VALUES (?, ?, ?, ?)",
-                    (name, query, filters.to_json(), to_iso(at)),
+                    "INSERT INTO watchlists (user_name, name, query, filters, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (self._user, name, query, filters.to_json(), to_iso(at)),
                 )
         except sqlite3.IntegrityError as error:
             raise MonitorError(
@@ -110,7 +115,8 @@ class WatchlistStore:
 
     def get(self, name: str) -> Watchlist:
         row = self._db.execute(
-            "SELECT * FROM watchlists WHERE lower(name) = lower(?)", (name,)
+            "SELECT * FROM watchlists WHERE user_name = ? AND lower(name) = lower(?)",
+            (self._user, name),
         ).fetchone()
         if row is None:
             known = ", ".join(w.name for w in self.all()) or "none yet"
@@ -118,13 +124,18 @@ class WatchlistStore:
         return _watchlist(row)
 
     def get_by_id(self, watchlist_id: int) -> Watchlist:
-        row = self._db.execute("SELECT * FROM watchlists WHERE id = ?", (watchlist_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT * FROM watchlists WHERE user_name = ? AND id = ?", (self._user, watchlist_id)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no watchlist with id {watchlist_id}")
         return _watchlist(row)
 
     def all(self) -> list[Watchlist]:
-        rows = self._db.execute("SELECT * FROM watchlists ORDER BY name COLLATE NOCASE, id")
+        rows = self._db.execute(
+            "SELECT * FROM watchlists WHERE user_name = ? ORDER BY name COLLATE NOCASE, id",
+            (self._user,),
+        )
         return [_watchlist(row) for row in rows]
 
     def rename(self, watchlist_id: int, name: str) -> None:

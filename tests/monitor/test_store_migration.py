@@ -23,6 +23,7 @@ from monitor.store.bundle_queries import BUNDLE_STATES, bundle_state
 from monitor.store.database import SCHEMA_VERSION
 from monitor.types import ArticleState
 from tests.support.argos_factory import build_package
+from tests.support.old_store import undo_schema_18
 
 pytestmark = pytest.mark.sqlite_file  # upgrades of the SQLite file
 
@@ -49,6 +50,15 @@ STORIES_SCHEMA = (
     "story_keys",
     "story_keys_key",
     "story_keys_article",
+)
+# Schema 18: each user's marks on articles and sources, notes and watchlists by user.
+USERS_SCHEMA = (
+    "article_marks",
+    "article_marks_article",
+    "source_marks",
+    "source_marks_source",
+    "notes_user",
+    "watchlists_user_name",
 )
 
 
@@ -91,6 +101,7 @@ def old_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "INSERT OR IGNORE INTO changes (seq, article_id, kind) VALUES (?, ?, 'changed')",
             [(seq, ids[seq % len(ids)]) for seq in range(1, synced + 1)],
         )
+        undo_schema_18(raw)  # the user's own state, per user
         # Schema 7 added a table beside the states, schema 8 three columns, schema 9 the
         # notes table (with its index and triggers): a version-6 file has none of them.
         raw.execute("DROP TABLE change_log_holds")
@@ -132,6 +143,7 @@ def test_a_version_6_collection_opens_with_nothing_lost(old_collection: Path):
             *VERSIONS_SCHEMA,
             *NAMES_SCHEMA,
             *STORIES_SCHEMA,
+            *USERS_SCHEMA,
         }
         assert migrated["counts"] == before["counts"]
         # Schema 17 adds whether a translation is whole: every earlier one was.
