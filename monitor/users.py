@@ -4,7 +4,9 @@ notes, saved searches, which articles of an outlet they have seen).
 The name is chosen in this order: the one given (``--user``, ``open_monitor(user=…)``),
 ``$MEDIA_MONITOR_USER``, the data folder's setting ``user``; then, on a team's shared store,
 the login name, and on the data folder's own SQLite file the empty name :data:`SINGLE_USER`
-(the one user of a single-user store, whose state stays where it always was).
+(the one user of a single-user store, whose state stays where it always was). A name given
+for a SQLite file makes it a store of named users too: what the single user marked stays
+theirs (``""``), and the named user starts with their own.
 
 A bundle records who wrote it (:func:`bundle_author`): the user's name, or for the single
 user of a SQLite file the login name, so that notes written on a laptop come back to the
