@@ -20,8 +20,9 @@ Whose the bundle's read and starred flags, watchlists and notes become (:func:`o
 team's shared store, the user the bundle's manifest names (a field user's notes written on
 a laptop come back as theirs, whoever imports them), else the importing user; on a data
 folder's own SQLite file, always its user (the single user ``""`` unless one is named).
-The merge rules are in :mod:`monitor.store.bundle_queries` (an
-article's earlier versions, edits and deletion mark: :mod:`monitor.store.bundle_history`).
+
+The merge rules are in :mod:`monitor.store.bundle_queries` (an article's earlier versions,
+edits and deletion mark: :mod:`monitor.store.bundle_history`).
 """
 
 from __future__ import annotations

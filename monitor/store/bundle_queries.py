@@ -10,33 +10,35 @@ Merge rules (kept here, next to the SQL that applies them):
   name, update interval, time zone and fetch state are the user's); a new one is added with
   its time zone and without fetch state (no ETag), so its first update here fetches afresh.
 * An article is matched like :meth:`Store.find_article` matches a feed item: by GUID within
-  its source, else by URL or canonical URL. A new article comes in with its state, text
-  and translation. A known article keeps its priority and duplicate link whatever happens;
-  it takes the bundle's text and state only when the bundle
-  got further with it (e.g. extracted and translated there, still waiting here); its post
-  details, assumed zone and repair mark come with the text. Its earlier versions, edits and
-  deletion mark are merged by :mod:`monitor.store.bundle_history`.
+  its source, else by URL or canonical URL. A new article comes in with its state, text and
+  translation. A known article keeps its priority and duplicate link whatever happens; it
+  takes the bundle's text and state only when the bundle got further with it (e.g.
+  extracted and translated there, still waiting here); its post details, assumed zone and
+  repair mark come with the text. Its earlier versions, edits and deletion mark are merged
+  by :mod:`monitor.store.bundle_history`.
 * A translation is taken when the local article has none (the bundle's text comes with it:
   aligned sentences belong to the text they were made from), or when the bundle's is newer
   and was made from the same text. Otherwise the local translation is kept.
 * Read and starred flags, watchlists and notes are a user's (:mod:`monitor.users`): the
   bundle's are the user's who wrote it, and they are merged as the user the importer names
-  (:func:`monitor.bundles.read.import_bundle` says which). The flags are taken for an
+  (:func:`monitor.bundles.read.owner` says which). The flags are taken for an
   article that user has no marks on here; marks they have are kept as they are.
 * A raw page is its SHA-256: present or added, never changed.
 * A watchlist is the same watchlist when the user has one of its name (without regard to
   ASCII case, as the store's unique name does). A local watchlist is kept exactly as it is,
   matches and all: the user's edits win. A new one comes in with its query, filters, muted
-  flag and creation time; the bundled articles it matched on the machine that made the bundle are
-  recorded as matching *and seen* now. The user of this machine has not looked at them, but "new" on
-  a sidebar is only useful for what arrives after the watchlist did: a count of every article of a
-  freshly carried collection says nothing. Local articles it matches that the bundle did not carry
-  are counted by the next :func:`monitor.watchlists.check_watchlists` as new, as are bundled
-  articles it matches only here.
-* A note (or highlight) is the same note when it is the same user's, on the same article, on
-  the same side, on a sentence of the same text. A local one is kept unless the bundle's was
-  changed later (then its colour and text are taken); a new one comes in and finds its
-  sentence in the local text by that text (:func:`monitor.store.notes.reanchor`), or stays detached.
+  flag and creation time; the bundled articles it matched on the machine that made the
+  bundle are recorded as matching *and seen* now. The user of this machine has not looked
+  at them, but "new" on a sidebar is only useful for what arrives after the watchlist did:
+  a count of every article of a freshly carried collection says nothing. Local articles it
+  matches that the bundle did not carry are counted by the next
+  :func:`monitor.watchlists.check_watchlists` as new, as are bundled articles it matches
+  only here.
+* A note (or highlight) is the same note when it is the same user's, on the same article,
+  on the same side, on a sentence of the same text. A local one is kept unless the bundle's
+  was changed later (then its colour and text are taken); a new one comes in and finds its
+  sentence in the local text by that text (:func:`monitor.store.notes.reanchor`), or stays
+  detached.
 """
 
 from __future__ import annotations

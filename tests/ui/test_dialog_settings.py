@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, load_settings, save_settings
 from tests.ui.dialog_support import demo_collection, screenshot, task_manager  # noqa: F401
 from ui.dialogs.settings import DATA_DIR_KEY, PROXY_KEY, SettingsDialog, proxy_problem
 from ui.tasks import TaskManager
@@ -62,6 +62,17 @@ def test_saves_the_settings_and_shows_them_again(qtbot, tasks: TaskManager, pref
     again = _open(qtbot, tasks, preferences)
     assert again.settings() == expected
     assert again.proxy.text() == "http://proxy.internal:3128"
+
+
+def test_saving_keeps_the_settings_the_form_does_not_show(qtbot, tasks: TaskManager, preferences):
+    # The user's name on a shared store (hand-written in settings.json) is not in the form.
+    save_settings(tasks.data_dir, Settings(user="ana"))
+    dialog = _open(qtbot, tasks, preferences)
+    dialog.interval.setValue(45)
+    with qtbot.waitSignal(dialog.settings_saved):
+        qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    saved = load_settings(tasks.data_dir)
+    assert (saved.update_interval_minutes, saved.user) == (45, "ana")
 
 
 def test_a_typed_language_code_is_accepted(qtbot, tasks: TaskManager, preferences):

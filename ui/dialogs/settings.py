@@ -13,6 +13,7 @@ app's own preferences (:func:`app_preferences`) and take effect on the next star
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -228,8 +229,10 @@ class SettingsDialog(QDialog):
         return text.lower()
 
     def settings(self) -> Settings:
-        """The settings as the form shows them."""
-        return Settings(
+        """The settings as the form shows them; those it does not show (the shared store,
+        the user's name) as they were loaded."""
+        return replace(
+            self._loaded or Settings(),
             target_language=self.chosen_target_language(),
             update_interval_minutes=self.interval.value(),
             translation_threads=self.threads.value(),
