@@ -36,6 +36,7 @@ from bench.search.benchmark import run as search
 from bench.stories.benchmark import run as stories
 from bench.translation.benchmark import run as translation
 from bench.ui.benchmark import run as ui
+from bench.workers.benchmark import run as workers
 
 # name -> (title, function).
 BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
@@ -53,6 +54,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Settings], str]]] = {
         "Story grouping: B-cubed against a labelled set, and speed (monitor/stories/)",
         stories,
     ),
+    "workers": ("Translation workers on a shared store (monitor/workers)", workers),
 }
 
 

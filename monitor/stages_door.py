@@ -45,10 +45,10 @@ class StagesMethods:
         it (other workers do)."""
         return self._parts.collector.update_iter(source_ids, cancel=cancel, follow_up=False)
 
-    def untranslated_ids(self) -> list[int]:
-        """Waiting articles no run has found untranslatable, the queue's order: opened by a
-        user first, then the newest."""
-        return self._parts.translations.unnoted_ids()
+    def untranslated(self) -> list[tuple[int, str | None]]:
+        """Waiting articles no run has found untranslatable, with their languages, in the
+        queue's order: opened by a user first, then the newest."""
+        return self._parts.translations.unnoted()
 
     def retry_untranslatable(self) -> int:
         """Try again the articles left untranslated for want of a model (this machine may

@@ -6,7 +6,7 @@ thread), so the jobs and the periodic planning share the process's Monitor witho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,9 +24,13 @@ COLLECT = "collect"
 TRANSLATE = "translate"
 COLLECT_TASK = "media_monitor.collect_source"
 TRANSLATE_TASK = "media_monitor.translate_articles"
-# Some 600 sentences a job: enough for the engine to batch across articles, small enough
-# that a killed worker's job costs another worker under a minute on two cores.
+# A translation job is articles of one language (a worker loads one model for it): at most
+# 32 (some 600 sentences: the engine batches across them, and a killed worker's job costs
+# another under a minute), at least 8, and a language's few waiting articles are shared by
+# up to four jobs so that idle workers are not left watching one do all the work.
 JOB_ARTICLES = 32
+JOB_ARTICLES_AT_LEAST = 8
+SHARED_BY = 4
 # Planning and giving back stalled jobs go before the stage's waiting work.
 PLANNING_PRIORITY = 100
 ACTIVE = ("todo", "doing")
@@ -117,13 +121,8 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
 
     def _dispatch_translation() -> None:
         given = _active_arguments(app, TRANSLATE_TASK, "article_ids")
-        waiting = [
-            article_id for article_id in monitor.untranslated_ids() if article_id not in given
-        ]
-        jobs: list[JSONDict] = [
-            {"article_ids": list[JSONValue](waiting[start : start + JOB_ARTICLES])}
-            for start in range(0, len(waiting), JOB_ARTICLES)
-        ]
+        waiting = [(i, language) for i, language in monitor.untranslated() if i not in given]
+        jobs: list[JSONDict] = [{"article_ids": list[JSONValue](ids)} for ids in job_plan(waiting)]
         if jobs:  # the queue's order: each job waits behind the ones deferred before it
             app.configure_task(TRANSLATE_TASK, queue=TRANSLATE).batch_defer(*jobs)
 
@@ -160,6 +159,22 @@ def exclusive(url: str, stage: str) -> Iterator[bool]:
             "SELECT pg_try_advisory_lock(%s)", (_PLANNING_LOCKS[stage],)
         ).fetchone()
         yield bool(row and row[0])
+
+
+def job_plan(waiting: Sequence[tuple[int, str | None]]) -> list[list[int]]:
+    """Translation jobs for ``waiting`` (article id, language), in the queue's order: the
+    articles of one language in each, the job holding the first waiting article first."""
+    by_language: dict[str | None, list[int]] = {}
+    for article_id, language in waiting:
+        by_language.setdefault(language, []).append(article_id)
+    jobs: list[tuple[int, list[int]]] = []
+    position = {article_id: n for n, (article_id, _) in enumerate(waiting)}
+    for ids in by_language.values():
+        size = min(JOB_ARTICLES, max(JOB_ARTICLES_AT_LEAST, -(-len(ids) // SHARED_BY)))
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            jobs.append((position[chunk[0]], chunk))
+    return [chunk for _, chunk in sorted(jobs, key=lambda job: job[0])]
 
 
 def _active_arguments(app: App, task: str, argument: str) -> set[int]:

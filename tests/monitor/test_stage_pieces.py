@@ -1,0 +1,116 @@
+"""The pipeline one piece at a time, as stage workers run it: collecting named sources without
+the later stages, translating named articles whole, and how waiting articles are cut into
+translation jobs (:mod:`monitor.stages_door`, :func:`monitor.workers.tasks.job_plan`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor import Monitor, open_monitor
+from monitor.cli import main
+from monitor.types import ArticleState, ProgressKind
+from monitor.workers.tasks import JOB_ARTICLES, job_plan
+from tests.support.argos_factory import build_package
+from tests.support.inside import parts
+
+
+@pytest.fixture
+def monitor(tmp_path: Path) -> Iterator[Monitor]:
+    with open_monitor(tmp_path / "data") as opened:
+        yield opened
+
+
+def collected(monitor: Monitor) -> list[int]:
+    source_ids = [source.id for source in monitor.add_demo_sources()]
+    list(monitor.collect_iter(source_ids))
+    return source_ids
+
+
+def test_collecting_named_sources_leaves_translation_and_indexing_to_others(monitor: Monitor):
+    collected(monitor)
+    articles = monitor.articles()
+    assert articles and {a.state for a in articles} == {ArticleState.DETECTED}
+    assert all(monitor.translation(a.id) is None for a in articles)
+    assert parts(monitor).index.document_count() == 0
+    assert monitor.due_sources() == []  # just read: none due until its interval passes
+
+
+def test_translating_named_articles_does_those_once_and_leaves_the_rest(
+    monitor: Monitor, tmp_path: Path
+):
+    collected(monitor)
+    monitor.install_models([build_package(tmp_path / "stick", "ru", "en")])
+    waiting = monitor.untranslated()
+    russian = [article_id for article_id, language in waiting if language == "ru"]
+    assert len(russian) >= 3
+    chosen = russian[:2]
+    done = [
+        p.article_id
+        for p in monitor.translate_articles(chosen)
+        if p.kind is ProgressKind.TRANSLATED
+    ]
+    assert sorted(done) == sorted(chosen)
+    assert {monitor.article(i).state for i in chosen} == {ArticleState.TRANSLATED}
+    assert monitor.article(russian[2]).state == ArticleState.DETECTED
+    # A job given again (its worker died after storing them) finds nothing left to do.
+    assert list(monitor.translate_articles(chosen)) == []
+    assert not set(chosen) & {article_id for article_id, _ in monitor.untranslated()}
+
+
+def test_articles_without_a_model_leave_the_workers_queue_until_tried_again(
+    monitor: Monitor,
+):
+    collected(monitor)
+    korean = [i for i, language in monitor.untranslated() if language == "ko"]
+    assert korean
+    left = [p for p in monitor.translate_articles(korean) if p.kind is ProgressKind.UNTRANSLATED]
+    assert left and "no ko→en model" in left[0].message
+    assert not {i for i, language in monitor.untranslated() if language == "ko"}
+    assert monitor.retry_untranslatable() >= len(korean)
+    assert {i for i, language in monitor.untranslated() if language == "ko"} == set(korean)
+
+
+def test_a_job_holds_one_language_in_the_queues_order():
+    waiting = [(n, "ru" if n % 3 else "ko") for n in range(1, 200)]
+    jobs = job_plan(waiting)
+    assert sorted(i for job in jobs for i in job) == list(range(1, 200))
+    for job in jobs:
+        assert len({n % 3 == 0 for n in job}) == 1  # one language
+        assert (
+            JOB_ARTICLES_AT_LEAST <= len(job) <= JOB_ARTICLES
+            or job is jobs[-1]
+            or len(job) < JOB_ARTICLES_AT_LEAST
+        )
+    firsts = [job[0] for job in jobs]
+    assert firsts == sorted(firsts)  # the newest (first waiting) go first
+
+
+def test_a_few_waiting_articles_are_shared_by_several_jobs():
+    jobs = job_plan([(n, "zh") for n in range(32)])
+    assert [len(job) for job in jobs] == [8, 8, 8, 8]
+    assert [len(job) for job in job_plan([(n, "zh") for n in range(5)])] == [5]
+    assert max(len(job) for job in job_plan([(n, "uk") for n in range(1000)])) == JOB_ARTICLES
+
+
+@pytest.mark.sqlite_file
+def test_a_worker_on_a_data_folders_own_file_says_it_needs_a_shared_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    status = main(["--data-dir", str(tmp_path / "data"), "worker", "--stage", "translate"])
+    assert status == 1
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0
+    assert "workers need a team's shared store" in error
+    with open_monitor(tmp_path / "data") as monitor:
+        assert monitor.shared_store is None
+
+
+def test_worker_options_are_checked_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    status = main(["--data-dir", str(tmp_path), "worker", "--stage", "index"])
+    assert status != 0
+    assert "invalid choice" in capsys.readouterr().err
