@@ -175,8 +175,20 @@ class Parts:
                 self.fetcher,
                 clock=self.clock,
                 stages=[self.translation_stage, self.index_stage],
+                left_to_workers=self.stages_with_workers,
             )
         return self._collector
+
+    def stages_with_workers(self) -> frozenset[str]:
+        """The stages ("collect", "translate") that workers run for the team's shared store
+        right now: an update here leaves them to the workers. None on a data folder's own
+        file."""
+        location = self.store.path
+        if not (isinstance(location, str) and location.startswith(("postgresql", "postgres:"))):
+            return frozenset()
+        from monitor.workers.presence import stages_with_workers
+
+        return stages_with_workers(location)
 
     def engine(self) -> Engine:
         """The translation engine, built on first use (models load only when needed)."""

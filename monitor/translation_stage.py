@@ -53,6 +53,8 @@ Steps = Generator[Progress, None, None]
 
 
 class TranslationStage:
+    worker_stage = "translate"  # translation workers run it for a shared store
+
     def __init__(
         self,
         translations: TranslationStore,

@@ -347,6 +347,7 @@ class ProgressKind(enum.StrEnum):
     UNTRANSLATED = "untranslated"  # no model (or a damaged one) for the article's language
     INDEXED = "indexed"
     EXPORTED = "exported"  # one more article written to an export or a bundle
+    LEFT_TO_WORKERS = "left-to-workers"  # a team's workers run this stage (``message``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ _VERBS = {
     ProgressKind.UNTRANSLATED: "Translating",
     ProgressKind.INDEXED: "Indexing",
     ProgressKind.EXPORTED: "Exporting",
+    ProgressKind.LEFT_TO_WORKERS: "Left to the team's workers",
 }
 
 

@@ -263,6 +263,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     line = ProgressLine(sys.stderr, enabled=not as_json)
     reports = []
     translated = 0
+    left: list[str] = []  # the stages a team's workers run (a shared store)
     updating = monitor.update_iter(source_ids, cancel=cancel)
     try:
         with _cancelled_by_ctrl_c(cancel):
@@ -272,6 +273,8 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
                     reports.append(progress.report)
                 elif progress.kind is ProgressKind.TRANSLATED:
                     translated += 1
+                elif progress.kind is ProgressKind.LEFT_TO_WORKERS:
+                    left.append(progress.message)
     finally:
         line.clear()
         if isinstance(updating, Generator):  # stopped by an error: its fetches stop too
@@ -283,11 +286,13 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
         else:
             print(f"Stopped: {counted(new, 'new article')} kept; the rest next update")
         return 130
-    waiting = monitor.waiting_by_language()
+    # The team's translation workers may have the models this machine lacks.
+    waiting = {} if "translate" in left else monitor.waiting_by_language()
     if as_json:
         print_json(
             {
                 "sources": [_report_json(report) for report in reports],
+                "left_to_workers": left,
                 "translated": translated,
                 "waiting_for_translation": {
                     language or "unknown": count for language, count in waiting.items()
@@ -295,7 +300,11 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             }
         )
         return 0
-    print(format_summary(reports, table_width()))
+    if "collect" not in left:
+        print(format_summary(reports, table_width()))
+    for stage in left:
+        work = {"collect": "Collection", "translate": "Translation"}.get(stage, stage)
+        print(f"{work} is done by the team's workers, which are running; not here.")
     if translated:
         print(f"Translated {counted(translated, 'article')}.")
     target = monitor.target_language()

@@ -36,14 +36,20 @@ from monitor.store import Store
 from monitor.types import (
     FinishedUpdate,
     Progress,
+    ProgressKind,
     Source,
     SourceReport,
     UpdateSummary,
 )
 
+# What a team's collection workers run (see monitor.workers): an update leaves it to them.
+COLLECT_STAGE = "collect"
+
 
 class Stage(Protocol):
-    """Work that follows collection (translation, indexing): later layers plug in here."""
+    """Work that follows collection (translation, indexing): later layers plug in here. A
+    stage that workers may run for a shared store names it in ``worker_stage``
+    ("translate"); an update leaves it to them while they run."""
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         """Process whatever is pending, yielding progress; stop soon after ``cancel`` is set."""
@@ -61,12 +67,14 @@ class Collector:
         clock: Clock = utc_now,
         workers: int = 4,
         stages: Sequence[Stage] = (),
+        left_to_workers: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self._store = store
         self._fetcher = fetcher
         self._clock = clock
         self._workers = workers
         self.stages = list(stages)
+        self._left_to_workers = left_to_workers  # the stages a team's workers run now
 
     def update(
         self,
@@ -105,7 +113,10 @@ class Collector:
         # A missing part of the install stops the update before anything is stored: it must
         # not be recorded as every page lacking text.
         require(COLLECTION)
-        sources = self._select(source_ids, due_only=due_only)
+        left = self._left_to_workers() if follow_up and self._left_to_workers else frozenset()
+        if COLLECT_STAGE in left:
+            yield Progress(ProgressKind.LEFT_TO_WORKERS, message=COLLECT_STAGE)
+        sources = [] if COLLECT_STAGE in left else self._select(source_ids, due_only=due_only)
         run = UpdateRun(self, sources, cancel)
         yield from run.progress()
         if sources and not cancel.is_set():
@@ -114,6 +125,10 @@ class Collector:
         for stage in self.stages if follow_up else ():
             if cancel.is_set():
                 return
+            worker_stage = getattr(stage, "worker_stage", None)
+            if worker_stage in left:
+                yield Progress(ProgressKind.LEFT_TO_WORKERS, message=str(worker_stage))
+                continue
             yield from stage.run(cancel)
 
     def _select(self, source_ids: Iterable[int] | None, *, due_only: bool) -> list[Source]:

@@ -16,6 +16,7 @@ import psycopg
 
 from monitor.app import Monitor
 from monitor.errors import ConfigError, StoreError
+from monitor.workers.presence import first_line, working
 from monitor.workers.tasks import COLLECT, TRANSLATE, WorkerTiming, build_app
 
 STAGES = (COLLECT, TRANSLATE)
@@ -53,15 +54,16 @@ def run_worker(
         say(f"{retried} articles left for want of a model are tried again")
     name = f"{stage}@{socket.gethostname()}:{os.getpid()}"
     say(f"worker {name} started: {stage} jobs")
-    app.run_worker(
-        queues=[stage],
-        name=name,
-        concurrency=1,  # a job is blocking work in a thread; more processes scale it
-        update_heartbeat_interval=timing.heartbeat,
-        stalled_worker_timeout=timing.stalled_after,
-        delete_jobs="successful",  # the store keeps what a job did; the queue stays small
-        install_signal_handlers=True,
-    )
+    with working(address, stage):  # desktops' updates leave this stage to the workers
+        app.run_worker(
+            queues=[stage],
+            name=name,
+            concurrency=1,  # a job is blocking work in a thread; more processes scale it
+            update_heartbeat_interval=timing.heartbeat,
+            stalled_worker_timeout=timing.stalled_after,
+            delete_jobs="successful",  # the store keeps what a job did; the queue stays small
+            install_signal_handlers=True,
+        )
     say(f"worker {name} stopped")
 
 
@@ -79,7 +81,6 @@ def make_queue_tables(address: str, schema: str) -> None:
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
     except psycopg.Error as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StoreError(
-            f"cannot make the job queue's tables in the shared store: {first}"
+            f"cannot make the job queue's tables in the shared store: {first_line(error)}"
         ) from error

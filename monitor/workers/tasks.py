@@ -19,9 +19,8 @@ from procrastinate.types import JSONDict, JSONValue
 from monitor.app import Monitor
 from monitor.errors import NotFoundError
 from monitor.types import ProgressKind
+from monitor.workers.presence import COLLECT, TRANSLATE
 
-COLLECT = "collect"
-TRANSLATE = "translate"
 COLLECT_TASK = "media_monitor.collect_source"
 TRANSLATE_TASK = "media_monitor.translate_articles"
 # A translation job is articles of one language (a worker loads one model for it): at most
