@@ -11,9 +11,10 @@ searchable.
 Read and starred flags, watchlists and notes are one user's (see :mod:`monitor.users`). A
 bundle carries those of the user who writes it and names them in its manifest: the user's
 name, or for the single user of a data folder's own SQLite file (a field laptop) the login
-name. Imported into a team's shared store they become that named user's, whoever imports
-the bundle, so a field user's notes come back as theirs; imported into a SQLite file they
-become its user's. A bundle without a name (from before users) is the importing user's.
+name. Imported into a store of named users (a team's shared store) they become that named
+user's, whoever imports the bundle, so a field user's notes come back as theirs; imported
+into a single-user store they become its one user's. A bundle without a name (from before
+users) is the importing user's.
 """
 
 from __future__ import annotations

@@ -16,10 +16,11 @@ Watchlists and notes are merged last in step 3, after the articles, because they
 bundle's articles by their ids; then every merged article's notes find their sentences in
 its text as it now is.
 
-Whose the bundle's read and starred flags, watchlists and notes become (:func:`owner`): on a
-team's shared store, the user the bundle's manifest names (a field user's notes written on
-a laptop come back as theirs, whoever imports them), else the importing user; on a data
-folder's own SQLite file, always its user (the single user ``""`` unless one is named).
+Whose the bundle's read and starred flags, watchlists and notes become (:func:`owner`): in
+a store of named users (a team's shared store), the user the bundle's manifest names (a
+field user's notes written on a laptop come back as theirs, whoever imports them), else the
+importing user; in a single-user store (a data folder's own SQLite file, its user ``""``),
+always its one user.
 
 The merge rules are in :mod:`monitor.store.bundle_queries` (an article's earlier versions,
 edits and deletion mark: :mod:`monitor.store.bundle_history`).
@@ -75,6 +76,7 @@ from monitor.store import bundle_queries as queries
 from monitor.store import bundle_stories
 from monitor.store.connection import StoreConnection
 from monitor.store.notes import reanchor_articles
+from monitor.users import SINGLE_USER
 from translations.archives import check_members, load_json, open_zip, read_member
 from translations.errors import PackageError
 from translations.packages import check_archive
@@ -97,10 +99,12 @@ _ZIP_DAMAGE = (
 _COPY_CHUNK = 1024 * 1024
 
 
-def owner(manifest: Manifest, importer: str, *, shared: bool) -> str:
+def owner(manifest: Manifest, importer: str) -> str:
     """Whose the bundle's flags, watchlists and notes become where ``importer`` imports it
     (see the module's docstring)."""
-    return manifest.user if shared and manifest.user is not None else importer
+    if importer == SINGLE_USER or manifest.user is None:
+        return importer
+    return manifest.user
 
 
 def merge_watchlists(
@@ -314,7 +318,7 @@ def _merge(
     def rows(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
         return _rows(archive, name, manifest.members[name], label)
 
-    user = owner(manifest, parts.store.user, shared=parts.store.shared)
+    user = owner(manifest, parts.store.user)
     try:
         with parts.store.transaction() as db:
             source_ids: dict[str, int] = {}

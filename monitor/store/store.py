@@ -99,11 +99,6 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""
 
-    @property
-    def shared(self) -> bool:
-        """Whether the store is a team's, on a server (else a data folder's own file)."""
-        return self._database.on_server
-
     def close(self) -> None:
         self._database.close()
 

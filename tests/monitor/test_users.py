@@ -327,13 +327,16 @@ def test_a_field_users_notes_come_back_to_the_shared_store_as_theirs(
         article = noted.add_article(ana)
         ana.mark_sentence(article, 0, text="ana's reading")
         ana.set_flags(article, starred=True)
+        ben.mark_sentence(article, 2, text="ben before leaving")
         team = tmp_path / "team.mmbundle"
         ben.export_bundle(team)  # ben takes the team's collection into the field
 
         with open_monitor(tmp_path / "laptop") as laptop:
             laptop.import_bundle(team)
             (local,) = laptop.articles()
-            assert laptop.notes() == [] and not local.is_starred  # ana's stayed home
+            assert laptop.user == SINGLE_USER  # the laptop's own file: its one user's now
+            assert [n.text for n in laptop.notes()] == ["ben before leaving"]
+            assert not local.is_starred  # ana's star stayed home, as did her note
             laptop.mark_sentence(local.id, 1, NoteSide.TRANSLATION, text="seen at the border")
             laptop.set_flags(local.id, read=True)
             back = tmp_path / "back.mmbundle"
@@ -342,16 +345,20 @@ def test_a_field_users_notes_come_back_to_the_shared_store_as_theirs(
             assert json.loads(written.read("manifest.json"))["user"] == "ben"
 
         report = ana.import_bundle(back)  # ana's desktop imports it: the notes are still ben's
-        assert report.notes.added == 1
-        assert [n.text for n in ben.notes(article)] == ["seen at the border"]
+        assert (report.notes.added, report.notes.skipped) == (1, 1)
+        assert [n.text for n in ben.notes(article)] == ["seen at the border", "ben before leaving"]
         assert ben.article(article).is_read and not ben.article(article).is_starred
         assert [n.text for n in ana.notes(article)] == ["ana's reading"]
         assert not ana.article(article).is_read and ana.article(article).is_starred
 
         # A bundle from before users (no name) is the importing user's.
         old = _rewrite_manifest(back, tmp_path / "old.mmbundle", {"user": None})
-        assert ana.import_bundle(old).notes.added == 1
-        assert {n.text for n in ana.notes(article)} == {"ana's reading", "seen at the border"}
+        assert ana.import_bundle(old).notes.added == 2
+        assert {n.text for n in ana.notes(article)} == {
+            "ana's reading",
+            "seen at the border",
+            "ben before leaving",
+        }
 
         hostile = _rewrite_manifest(back, tmp_path / "hostile.mmbundle", {"user": "x\u202e\n"})
         with pytest.raises(BundleError, match="not a name") as refused:
