@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common.machine import machine
 from bench.common.models import MODEL_SHAPE
 from bench.common.results import BenchmarkFailed
 from bench.common.settings import Settings
 from bench.headlines.benchmark import _copy_of
 from bench.translation.workload import LANGUAGES, sentences, tokenizer_text
 from monitor import Monitor, open_monitor
-from monitor.types import ArticleState
+from monitor.types import ArticleState, ProgressKind
 
 PROCESSES = (1, 2, 4)
+IN_PROCESS = 0  # the row without workers
+ROUNDS = 3
 SENTENCES = 10  # a title and 9 body sentences
 TOKENIZER_LINES = 2000
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,24 +59,51 @@ def run(settings: Settings) -> str:
     from tests.support.postgres import PostgresServer
 
     count = settings.sizes[0] if settings.sizes else (32 if settings.quick else 160)
+    rounds = 1 if settings.quick else ROUNDS
     say = settings.log
     folder = settings.workdir / "workers"
     if _install_models(folder / "worker", settings.use_eval) != len(LANGUAGES):
         raise BenchmarkFailed("workers: the models did not install")
     server = PostgresServer()
+    results: dict[int, list[Measured]] = {}
     try:
-        results = []
-        for processes in PROCESSES:
-            store = server.fresh_database()
-            with open_monitor(folder / f"editor-{processes}", store=store) as editor:
-                ids = _store(editor, count, settings.use_eval)
-            say(f"workers: {processes} translation workers, {len(ids)} articles")
-            results.append(_measure(folder / "worker", store, processes, len(ids)))
-            with open_monitor(folder / f"editor-{processes}", store=store) as editor:
-                _check(editor, ids)
+        for round_ in range(rounds):  # round-robin: a noisy minute hits every row alike
+            for processes in (IN_PROCESS, *PROCESSES):
+                store = server.fresh_database()
+                editor_dir = folder / f"editor-{round_}-{processes}"
+                with open_monitor(editor_dir, store=store) as editor:
+                    ids = _store(editor, count, settings.use_eval)
+                say(
+                    f"workers: round {round_ + 1}, {processes or 'no'} workers, {len(ids)} articles"
+                )
+                if processes == IN_PROCESS:
+                    measured = _in_process(folder / "worker", store, len(ids))
+                else:
+                    measured = _measure(folder / "worker", store, processes, len(ids))
+                results.setdefault(processes, []).append(measured)
+                with open_monitor(editor_dir, store=store) as editor:
+                    _check(editor, ids)
     finally:
         server.stop()
-    return report(results)
+    return report([_median(runs) for runs in results.values()], rounds)
+
+
+def _median(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda measured: measured.per_minute)[len(runs) // 2]
+
+
+def _in_process(data_dir: Path, store: str, articles: int) -> Measured:
+    """The same translation without the queue: one process translating every waiting
+    article whole as a worker's jobs do, at one thread (what the queue is compared with)."""
+    started = time.perf_counter()
+    with open_monitor(data_dir, store=store) as monitor:
+        monitor.use_translation_threads(1)
+        waiting = [article_id for article_id, _ in monitor.untranslated()]
+        done = sum(p.kind is ProgressKind.TRANSLATED for p in monitor.translate_articles(waiting))
+    elapsed = time.perf_counter() - started
+    if done != articles:
+        raise BenchmarkFailed(f"workers: {done} of {articles} translated in one process")
+    return Measured(IN_PROCESS, articles, elapsed, elapsed)
 
 
 def _install_models(data_dir: Path, use_eval: bool) -> int:
@@ -185,29 +213,36 @@ def _check(monitor: Monitor, ids: list[int]) -> None:
             raise BenchmarkFailed(f"workers: article {article_id}'s translation is wrong")
 
 
-def report(results: list[Measured]) -> str:
-    base = results[0]
+def report(results: list[Measured], rounds: int) -> str:
+    base = next(measured for measured in results if measured.processes == 1)
     rows = [
-        "| worker processes | articles | articles a minute | × one worker | wall from launch (s) |",
-        "|---:|---:|---:|---:|---:|",
+        "| translation | articles a minute | × one worker | wall from launch (s) |",
+        "|---|---:|---:|---:|",
     ]
     for measured in results:
+        name = (
+            "one process, no queue (`translate_articles`)"
+            if measured.processes == IN_PROCESS
+            else f"{measured.processes} worker process{'es' if measured.processes > 1 else ''}"
+        )
         rows.append(
-            f"| {measured.processes} | {measured.articles} | {measured.per_minute:.1f} | "
+            f"| {name} | {measured.per_minute:.1f} | "
             f"{measured.per_minute / base.per_minute:.2f}× | {measured.wall_s:.1f} |"
         )
     cores = os.cpu_count() or 1
     return "\n".join(
         [
-            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
-            f"{os.getloadavg()[0]:.1f} at the end.",
-            "",
             f"The same {base.articles} articles (ko, ru, zh, uk; {SENTENCES} sentences each) "
-            "in a fresh PostgreSQL store for each row; `media-monitor worker --stage translate "
-            "--threads 1` processes on this machine with four transformer-base int8 copy "
-            "models; a job is 32 articles. *Articles a minute*: from the first job taken to "
-            "the last article stored. Every translation was checked against the copy model's "
-            "output, and each article was told translated by one worker only.",
+            "in a fresh PostgreSQL store for each row, translated by `media-monitor worker "
+            "--stage translate --threads 1` processes on this machine with four "
+            "transformer-base int8 copy models (jobs of up to 32 articles of one language), "
+            "and, for comparison, by one process translating them all at one thread without "
+            "the queue (the code a job runs). *Articles a "
+            "minute*: from the first job taken (for the one process: from its start, model "
+            f"loading included) to the last article stored; the median of {rounds} rounds, "
+            "the rows taken in turn in each round. Every translation was checked against the "
+            "copy model's output, and each article was told translated by one worker only. "
+            f"Load average at the end: {os.getloadavg()[0]:.1f}.",
             "",
             *rows,
             "",
