@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -212,10 +213,29 @@ def main(
         if open_app is None:
             parser.print_help()
             return 0
-        return open_app(args.data_dir)
+        return _open_app(open_app, args)
     args.pdf_renderer = pdf_renderer  # the launcher's, for `export --format pdf`
     _escape_what_the_terminal_cannot_show()
     return _run(args)
+
+
+def _open_app(open_app: Callable[[str | None], int], args: argparse.Namespace) -> int:
+    """Open the desktop app, on the shared store and as the user given on the command line
+    (passed on as the environment, which every Monitor the window opens reads)."""
+    from monitor.app import STORE_VARIABLE
+    from monitor.cli.failures import say_error
+    from monitor.settings import valid_store
+    from monitor.users import USER_VARIABLE, valid_user_name
+
+    if args.store is not None:
+        if not valid_store(args.store):
+            return say_error(f"the store must be a postgresql:// address, not {args.store!r}")
+        os.environ[STORE_VARIABLE] = args.store
+    if args.user is not None:
+        if not valid_user_name(args.user.strip()):
+            return say_error(f"the user name {args.user!r} must be 1 to 64 printable characters")
+        os.environ[USER_VARIABLE] = args.user.strip()
+    return open_app(args.data_dir)
 
 
 def _escape_what_the_terminal_cannot_show() -> None:

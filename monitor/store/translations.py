@@ -107,14 +107,15 @@ class TranslationStore:
         )
         return [row[0] for row in rows]
 
-    def unnoted_ids(self) -> list[int]:
-        """Waiting articles no run has found untranslatable ("no ko→en model"), in the
-        queue's order: what translation workers are given."""
+    def unnoted(self) -> list[tuple[int, str | None]]:
+        """Waiting articles no run has found untranslatable ("no ko→en model"), with their
+        languages, in the queue's order: what translation workers are given."""
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE state = ? AND translation_note IS NULL " + _QUEUE_ORDER,
+            "SELECT id, language FROM articles WHERE state = ? AND translation_note IS NULL "
+            + _QUEUE_ORDER,
             (int(ArticleState.DETECTED),),
         )
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def clear_notes(self) -> int:
         """Forget why waiting articles were left untranslated, so they are tried again (a

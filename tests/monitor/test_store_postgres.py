@@ -3,11 +3,14 @@ made there, and what a shared store must do that one file did by itself."""
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from monitor.cli import main
 from monitor.errors import StoreError
 from monitor.store import Store
 from monitor.store.dialect import to_postgres
@@ -139,3 +142,29 @@ def test_the_command_line_says_a_bad_or_unreachable_store_in_one_line(
     said = capsys.readouterr().err
     assert "cannot reach the shared store" in said and "secret" not in said
     assert len(said.strip().splitlines()) == 1
+
+
+def test_the_desktop_app_opens_on_the_store_and_as_the_user_given_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from monitor.app import STORE_VARIABLE
+    from monitor.users import USER_VARIABLE
+
+    for variable in (STORE_VARIABLE, USER_VARIABLE):
+        monkeypatch.delenv(variable, raising=False)  # restored after the test
+    seen: list[tuple[str | None, str | None, str | None]] = []
+
+    def open_app(data_dir: str | None) -> int:
+        seen.append((data_dir, os.environ.get(STORE_VARIABLE), os.environ.get(USER_VARIABLE)))
+        return 0
+
+    store = "postgresql://monitor:secret@db.example/newsroom"
+    argv = ["--data-dir", str(tmp_path), "--store", store, "--user", " ana "]
+    assert main(argv, open_app=open_app) == 0
+    assert seen == [(str(tmp_path), store, "ana")]
+
+    assert main(["--store", "sqlite:///x.db"], open_app=open_app) == 1
+    assert main(["--user", "   "], open_app=open_app) == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and "postgresql://" in errors[0] and "user name" in errors[1]
+    assert len(seen) == 1  # neither opened the app
