@@ -46,6 +46,7 @@ from monitor.types import (
     Outlet,
     PostDetails,
     Progress,
+    ProgressKind,
     Source,
     SourceKind,
     UpdateSummary,
@@ -172,8 +173,12 @@ class Monitor(CollectionMethods, ModelsMethods, NamesMethods, StagesMethods, Sto
         self._parts.translations.prioritize(article_id)
 
     def translate_iter(self, cancel: threading.Event | None = None) -> Iterator[Progress]:
-        """Translate whatever is waiting, without collecting."""
-        return self._parts.translation_stage.run(cancel or threading.Event())
+        """Translate whatever is waiting, without collecting; on a shared store whose
+        translation workers are running, leave it to them (one LEFT_TO_WORKERS step)."""
+        stage = self._parts.translation_stage
+        if stage.worker_stage in self._parts.stages_with_workers():
+            return iter([Progress(ProgressKind.LEFT_TO_WORKERS, message=stage.worker_stage)])
+        return stage.run(cancel or threading.Event())
 
     # Search ----------------------------------------------------------------------------
 

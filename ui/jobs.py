@@ -49,9 +49,11 @@ def _queued(pages: int) -> str:
 
 def translate_waiting(monitor: Monitor, report: Report, cancel: threading.Event) -> str:
     count = 0
+    left = False  # the team's translation workers run on the shared store
     for progress in monitor.translate_iter(cancel):
         report(progress)
         count += progress.kind is ProgressKind.TRANSLATED
+        left = left or progress.kind is ProgressKind.LEFT_TO_WORKERS
     for progress in monitor.sync_index(cancel):
         report(progress)
-    return f"{count} articles translated"
+    return "Translation is done by the team's workers" if left else f"{count} articles translated"

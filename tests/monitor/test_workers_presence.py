@@ -38,6 +38,10 @@ def test_an_update_leaves_translation_to_running_workers_then_does_it_when_they_
         ]
         russian = desk.articles(language="ru")
         assert russian and {a.state for a in russian} == {ArticleState.DETECTED}
+        with working(store, "translate"):  # the window's "translate what waits" alike
+            asked = list(desk.translate_iter())
+        assert [p.kind for p in asked] == [ProgressKind.LEFT_TO_WORKERS]
+        assert {a.state for a in desk.articles(language="ru")} == {ArticleState.DETECTED}
         # The desktop's own index was brought up to date all the same: originals are found.
         word = russian[0].title.split()[0]
         assert desk.search(SearchRequest(word)).total >= 1
