@@ -151,7 +151,8 @@ def test_the_desktop_app_opens_on_the_store_and_as_the_user_given_on_the_command
     from monitor.users import USER_VARIABLE
 
     for variable in (STORE_VARIABLE, USER_VARIABLE):
-        monkeypatch.delenv(variable, raising=False)  # restored after the test
+        monkeypatch.setenv(variable, "")  # recorded, so main()'s value is undone after the test
+        monkeypatch.delenv(variable)
     seen: list[tuple[str | None, str | None, str | None]] = []
 
     def open_app(data_dir: str | None) -> int:
