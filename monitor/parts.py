@@ -67,6 +67,9 @@ class Parts:
         self._aliases: AliasTable | None = None
         self._aliases_revision = 0
         self._entity_finder: EntityFinder | None = None
+        # Models kept loaded (the engine's least recently used goes): two beside the window;
+        # a translation worker keeps every one it has, its jobs coming in any language.
+        self.models_kept = 2
 
     # Built on first use ------------------------------------------------------------------
 
@@ -190,6 +193,10 @@ class Parts:
 
         return stages_with_workers(location)
 
+    def forget_engine(self) -> None:
+        """Build the engine afresh at its next use (its models are let go)."""
+        self._engine = None
+
     def engine(self) -> Engine:
         """The translation engine, built on first use (models load only when needed)."""
         if self._engine is None:
@@ -198,6 +205,7 @@ class Parts:
             self._engine = Engine(
                 self.model_folder,
                 self.settings.translation(interactive=self.interactive),
+                max_loaded=self.models_kept,
                 cache=self.translations,
             )
         return self._engine

@@ -60,6 +60,13 @@ class StagesMethods:
         not saved in the settings)."""
         self._parts.settings = replace(self._parts.settings, translation_threads=threads)
 
+    def keep_every_model_loaded(self) -> None:
+        """Keep every installed model loaded once used (a translation worker: its jobs come
+        in any language, and loading a model again costs up to a second)."""
+        installed, _ = self._parts.model_folder.installed()
+        self._parts.models_kept = max(2, len(installed))
+        self._parts.forget_engine()
+
     def translate_articles(
         self, article_ids: Sequence[int], cancel: threading.Event | None = None
     ) -> Iterator[Progress]:

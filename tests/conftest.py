@@ -103,3 +103,19 @@ def _no_leaked_threads() -> Iterator[None]:
         thread.join(timeout=2)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"test left threads running: {still}"
+
+
+@pytest.fixture
+def model_loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every model the engine loads: its source language and the threads it is given."""
+    loads: list[tuple[str, int]] = []
+    from translations import engine as engine_module
+
+    original = engine_module.load_model
+
+    def counted(package, settings):  # type: ignore[no-untyped-def]
+        loads.append((package.from_code, settings.threads))
+        return original(package, settings)
+
+    monkeypatch.setattr(engine_module, "load_model", counted)
+    return loads

@@ -47,6 +47,8 @@ def run_worker(
     timing = timing or WorkerTiming()
     if threads:
         monitor.use_translation_threads(threads)
+    if stage == TRANSLATE:
+        monitor.keep_every_model_loaded()
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     app = build_app(address, monitor, say, timing)
     make_queue_tables(address, app.schema_manager.get_schema())

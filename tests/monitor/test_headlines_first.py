@@ -19,7 +19,6 @@ from monitor.types import ArticleState, Progress, ProgressKind
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
 from tests.support.stored_articles import Outlets, store_article
-from translations import engine as engine_module
 from translations.engine import Engine
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -55,20 +54,6 @@ def model_sentences(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Engine, "_run_model", counted)
     return seen
-
-
-@pytest.fixture
-def model_loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """Every model the engine loads: its source language and the threads it is given."""
-    loads: list[tuple[str, int]] = []
-    original = engine_module.load_model
-
-    def counted(package, settings):  # type: ignore[no-untyped-def]
-        loads.append((package.from_code, settings.threads))
-        return original(package, settings)
-
-    monkeypatch.setattr(engine_module, "load_model", counted)
-    return loads
 
 
 def _store(monitor: Monitor, count: int) -> list[int]:

@@ -110,3 +110,41 @@ def test_worker_options_are_checked_before_anything_runs(
     status = main(["--data-dir", str(tmp_path), "worker", "--stage", "index"])
     assert status != 0
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_translation_worker_keeps_every_model_loaded_from_job_to_job(
+    monitor: Monitor, tmp_path: Path, model_loads: list[tuple[str, int]]
+):
+    """Jobs of one language each, three languages in turn: the app's engine keeps two models
+    and would load one for each job; a worker keeps all three."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.stored_articles import Outlets, store_article
+
+    for language in ("ru", "uk", "ko"):
+        monitor.install_models([build_package(tmp_path / "stick", language, "en")])
+    texts = {
+        "ru": "Пожар начался утром.",
+        "uk": "Пожежа почалася вранці.",
+        "ko": "큰 화재가 발생했다.",
+    }
+    outlets = Outlets(monitor)
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    ids = {
+        language: [
+            store_article(
+                monitor, outlets, "Wire", language, start + timedelta(hours=n), text, text
+            )
+            for n in range(4)
+        ]
+        for language, text in texts.items()
+    }
+    monitor.keep_every_model_loaded()
+    model_loads.clear()  # installing tries each model once
+    for round_ in range(2):
+        for language in texts:
+            job = ids[language][round_ * 2 : round_ * 2 + 2]
+            assert (
+                sum(p.kind is ProgressKind.TRANSLATED for p in monitor.translate_articles(job)) == 2
+            )
+    assert sorted(language for language, _ in model_loads) == ["ko", "ru", "uk"]
