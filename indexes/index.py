@@ -96,7 +96,7 @@ class SearchIndex:
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         created = _storage(directory).create_index(build_schema())
-        self._write_state(directory, synced=0)
+        self._write_state(directory, synced=0, follows=None)
         return created
 
     # The change-log position -------------------------------------------------------------
@@ -109,10 +109,13 @@ class SearchIndex:
         return value if isinstance(value, dict) else None
 
     @staticmethod
-    def _write_state(directory: Path, *, synced: int) -> None:
+    def _write_state(directory: Path, *, synced: int, follows: str | None) -> None:
         path = directory / STATE_FILE
         temporary = path.with_name(path.name + ".part")
-        temporary.write_text(json.dumps({"schema": SCHEMA_VERSION, "synced": synced}), "utf-8")
+        state: dict[str, Any] = {"schema": SCHEMA_VERSION, "synced": synced}
+        if follows is not None:
+            state["follows"] = follows
+        temporary.write_text(json.dumps(state), "utf-8")
         os.replace(temporary, path)
 
     @property
@@ -121,12 +124,26 @@ class SearchIndex:
         state = self._read_state()
         return int(state.get("synced", 0)) if state else 0
 
+    @property
+    def follows(self) -> str | None:
+        """Whose change log the positions are in (the caller's name for it), or None when no
+        writer said (an index from before the name was kept)."""
+        state = self._read_state()
+        value = state.get("follows") if state else None
+        return value if isinstance(value, str) else None
+
     # Writing -----------------------------------------------------------------------------
 
     def apply(
-        self, documents: Iterable[IndexDocument], removed: Iterable[int], *, synced: int
+        self,
+        documents: Iterable[IndexDocument],
+        removed: Iterable[int],
+        *,
+        synced: int,
+        follows: str | None = None,
     ) -> None:
-        """Add or replace ``documents``, delete ``removed`` ids, commit, then record ``synced``.
+        """Add or replace ``documents``, delete ``removed`` ids, commit, then record ``synced``
+        (and ``follows``: whose change log it is in; None keeps what was recorded).
 
         The folder stays locked from the writer to the recorded position: a rebuild in another
         process swaps folders under the same lock, so a commit never lands in the folder being
@@ -144,9 +161,12 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit(mergetype=merge_small_segments)
-            self._write_state(self.directory, synced=synced)
+            follows = self.follows if follows is None else follows
+            self._write_state(self.directory, synced=synced, follows=follows)
 
-    def rebuild(self, documents: Iterable[IndexDocument], *, synced: int) -> int:
+    def rebuild(
+        self, documents: Iterable[IndexDocument], *, synced: int, follows: str | None = None
+    ) -> int:
         """Build a new index beside the old one, then swap: a crash leaves the old one whole.
 
         One rebuild at a time, across processes: two would share the staging folder.
@@ -165,7 +185,7 @@ class SearchIndex:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             writer.commit()
-            self._write_state(staging, synced=synced)
+            self._write_state(staging, synced=synced, follows=follows)
             self._close_searcher()
             self._swap_in(staging)
             self.needs_rebuild = False

@@ -71,7 +71,7 @@ class IndexStage:
         return self._changes.count_since(self._index.synced)
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
-        if self._index.needs_rebuild:
+        if self._follows_another_log():
             yield from self.rebuild(cancel)
             return
         total = self.pending()
@@ -93,7 +93,12 @@ class IndexStage:
             batch = _Batch(self, touched, cancel)
             try:
                 with _writing_the_index():
-                    self._index.apply(batch.documents(), batch.removed(), synced=last_seq)
+                    self._index.apply(
+                        batch.documents(),
+                        batch.removed(),
+                        synced=last_seq,
+                        follows=self._store.followed_as,
+                    )
             except _Cancelled:  # the writer was cancelled: the changes stay for the next sync
                 return
             self._prune(last_seq)
@@ -106,6 +111,17 @@ class IndexStage:
                 min(done, total),
                 total,
             )
+
+    def _follows_another_log(self) -> bool:
+        """Whether the index must be built again: lost or damaged, made from another store's
+        log or for another user (the data folder's ``store`` or ``user`` setting changed), or
+        ahead of this store's log (a new store file in the old one's place)."""
+        follows = self._index.follows
+        return (
+            self._index.needs_rebuild
+            or (follows is not None and follows != self._store.followed_as)
+            or self._index.synced > self._changes.last_position()
+        )
 
     def rebuild(self, cancel: threading.Event) -> Iterator[Progress]:
         """Index every stored article afresh (``media-monitor reindex``)."""
@@ -122,7 +138,9 @@ class IndexStage:
         with self._changes.held() as synced:
             try:
                 with _writing_the_index():
-                    count = self._index.rebuild(everything(), synced=synced)
+                    count = self._index.rebuild(
+                        everything(), synced=synced, follows=self._store.followed_as
+                    )
             except _Cancelled:
                 return
         self._prune(synced)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
@@ -98,6 +99,19 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""
+
+    @property
+    def followed_as(self) -> str:
+        """What a search index following this store's change log for this user records: the
+        shared store's address without its password (or "file" for the data folder's own)
+        and the user, whose notes the index holds. Another store or user: a rebuild."""
+        location = self.path
+        if isinstance(location, str):
+            parts = urlsplit(location)
+            host = parts.hostname or ""
+            where = f"{parts.username or ''}@{host}:{parts.port or ''}{parts.path}"
+            return f"{parts.scheme}://{where}#{self.user}"
+        return f"file#{self.user}"
 
     def close(self) -> None:
         self._database.close()
