@@ -158,7 +158,11 @@ class MainWindow(QMainWindow):
         if changes & Changes.MODELS:
             self.translate_waiting()  # what waited for a model
         if changes & Changes.SETTINGS:
-            self.tasks.reload()  # each thread's Monitor takes the new settings
+            self.tasks.reload()  # each thread's Monitor takes the new settings...
+            # ...and may open another store, or as another user: every view is read again
+            # (the list's search syncs the index, rebuilt when it followed another log).
+            self.refresh()
+            self.saved_searches.refresh()
 
     def _progressed(self, _name: str, progress: Progress) -> None:
         """Translations arriving during a long update are shown before it ends: the opened

@@ -64,15 +64,46 @@ def test_saves_the_settings_and_shows_them_again(qtbot, tasks: TaskManager, pref
     assert again.proxy.text() == "http://proxy.internal:3128"
 
 
-def test_saving_keeps_the_settings_the_form_does_not_show(qtbot, tasks: TaskManager, preferences):
-    # The user's name on a shared store (hand-written in settings.json) is not in the form.
+def test_the_shared_store_and_the_users_name_are_shown_and_saved(
+    qtbot, tasks: TaskManager, preferences
+):
     save_settings(tasks.data_dir, Settings(user="ana"))
     dialog = _open(qtbot, tasks, preferences)
+    assert (dialog.store.text(), dialog.user.text()) == ("", "ana")
     dialog.interval.setValue(45)
+    dialog.store.setText("  postgresql://monitor@db.newsroom/team ")
     with qtbot.waitSignal(dialog.settings_saved):
         qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
     saved = load_settings(tasks.data_dir)
-    assert (saved.update_interval_minutes, saved.user) == (45, "ana")
+    assert (saved.update_interval_minutes, saved.store, saved.user) == (
+        45,
+        "postgresql://monitor@db.newsroom/team",
+        "ana",
+    )
+
+
+def test_a_store_or_name_that_cannot_be_used_is_explained_and_nothing_saved(
+    qtbot, tasks: TaskManager, preferences
+):
+    dialog = _open(qtbot, tasks, preferences)
+    dialog.store.setText("mysql://db/team")
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.message.text().startswith("Write the shared store as postgresql://")
+    dialog.store.setText("")
+    dialog.user.setText("x" * 65)
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.message.text().startswith("Your name:")
+    assert dialog.isVisible()
+    assert not (tasks.data_dir / "settings.json").exists()
+
+
+def test_a_name_given_at_the_start_is_said_to_win_over_the_setting(
+    qtbot, tasks: TaskManager, preferences, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MEDIA_MONITOR_USER", "ben")  # as `media-monitor --user ben` sets it
+    dialog = _open(qtbot, tasks, preferences)
+    assert "$MEDIA_MONITOR_USER" in dialog.message.text()
+    assert "applies when they are not" in dialog.message.text()
 
 
 def test_a_typed_language_code_is_accepted(qtbot, tasks: TaskManager, preferences):

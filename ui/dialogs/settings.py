@@ -1,5 +1,9 @@
 """The settings dialog: target language, schedule, translation effort, how far channels are
-read and whether pages are checked again for edits, data folder, proxy.
+read and whether pages are checked again for edits, a team's shared store and the user's name
+on it, data folder, proxy.
+
+A new store or name takes effect when saved: the window opens the collection again and its
+search index is built again for it (the index records whose log it follows).
 
 Collection settings live in ``settings.json`` in the data folder and are saved on the writer
 thread. Two choices must be known before the data folder is opened, so they are kept in the
@@ -33,7 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import Monitor
-from monitor.settings import COMPUTE_DEVICES, COMPUTE_TYPES, RANGES, Settings, is_language_code
+from monitor.app import STORE_VARIABLE
+from monitor.settings import (
+    COMPUTE_DEVICES,
+    COMPUTE_TYPES,
+    RANGES,
+    Settings,
+    is_language_code,
+    valid_store,
+)
+from monitor.users import USER_VARIABLE, valid_user_name
 from ui.languages import LANGUAGE_NAMES
 from ui.plain import plain_label, plain_tip
 from ui.tasks import Changes, TaskManager, failure_message
@@ -132,6 +145,19 @@ class SettingsDialog(QDialog):
             " this many days; a page changed since keeps its earlier text as a version."
         )
 
+        self.store = QLineEdit()
+        self.store.setPlaceholderText("empty: this folder's own file; a team's: postgresql://…")
+        self.store.setToolTip(
+            "A team's shared store on a PostgreSQL server, postgresql://user@host/database"
+            " (a password can stay in ~/.pgpass rather than here). Changing it opens that"
+            " collection and builds this folder's search index again for it."
+        )
+        self.user = QLineEdit()
+        self.user.setPlaceholderText("empty: your login name on a shared store")
+        self.user.setToolTip(
+            "Whose read marks, stars, notes and saved searches these are on a shared store"
+        )
+
         self.data_dir = QLineEdit()
         self.data_dir.setReadOnly(True)
         self.data_dir.textChanged.connect(self._show_folder_start)
@@ -153,6 +179,8 @@ class SettingsDialog(QDialog):
         form.addRow("Compute device:", self.compute_device)
         form.addRow("New Telegram channels:", self.channel_pages)
         form.addRow("Re-check pages for edits:", self.recheck_days)
+        form.addRow("Shared store:", self.store)
+        form.addRow("Your name on it:", self.user)
         form.addRow("Data folder:", folder_row)
         form.addRow("Proxy:", self.proxy)
 
@@ -216,6 +244,14 @@ class SettingsDialog(QDialog):
         self.compute_device.setCurrentIndex(max(device, 0))
         self.channel_pages.setValue(settings.telegram_pages_back)
         self.recheck_days.setValue(settings.recheck_days)
+        self.store.setText(settings.store)
+        self.user.setText(settings.user)
+        given = [n for n in (STORE_VARIABLE, USER_VARIABLE) if os.environ.get(n, "").strip()]
+        if given:  # --store/--user on the command line, or the shell's variables
+            self.message.setText(
+                f"This session's store or name was given at its start (${', $'.join(given)});"
+                " what is saved here applies when they are not."
+            )
         self.buttons.setEnabled(True)
 
     def chosen_target_language(self) -> str:
@@ -229,8 +265,7 @@ class SettingsDialog(QDialog):
         return text.lower()
 
     def settings(self) -> Settings:
-        """The settings as the form shows them; those it does not show (the shared store,
-        the user's name) as they were loaded."""
+        """The settings as the form shows them (any it does not show as they were loaded)."""
         return replace(
             self._loaded or Settings(),
             target_language=self.chosen_target_language(),
@@ -241,6 +276,8 @@ class SettingsDialog(QDialog):
             compute_device=str(self.compute_device.currentData()),
             telegram_pages_back=self.channel_pages.value(),
             recheck_days=self.recheck_days.value(),
+            store=self.store.text().strip(),
+            user=self.user.text().strip(),
         )
 
     def _choose_data_dir(self) -> None:
@@ -257,6 +294,16 @@ class SettingsDialog(QDialog):
         target = self.chosen_target_language()
         if not is_language_code(target):
             self.message.setText(f"“{target}” is not a language code; write one like en or ko.")
+            return
+        store = self.store.text().strip()
+        if store and not valid_store(store):
+            self.message.setText(
+                "Write the shared store as postgresql://user@host/database, or leave it empty."
+            )
+            return
+        user = self.user.text().strip()
+        if user and not valid_user_name(user):
+            self.message.setText("Your name: 1 to 64 letters, digits or signs, on one line.")
             return
         proxy = self.proxy.text().strip()
         problem = proxy_problem(proxy)
