@@ -38,6 +38,9 @@ PAGE_HOSTS = 8
 ARTICLES_PER_FEED = 12
 ALL_ARTICLES = ARTICLES_PER_FEED * len(PARAGRAPHS)
 PAGE_DELAY = 0.3  # seconds a page takes: a source's job lasts long enough to be killed in
+# Fifty distinct sentences a page: a translation job of eight articles takes a second or two
+# with the tests' small models, time enough to be killed in the middle of.
+PAGE_LENGTH = 10
 TIMING = ["--plan-every", "1", "--heartbeat", "1", "--stalled-after", "4"]
 DEADLINE = 120.0
 
@@ -116,7 +119,8 @@ def serve_site(servers: list[LocalServer]) -> dict[str, tuple[str, list[tuple[Lo
         for number in range(ARTICLES_PER_FEED):
             server = page_servers[(index * ARTICLES_PER_FEED + number) % PAGE_HOSTS]
             path = f"/{language}/{number}.html"
-            page = Route(page_html(language, number), headers={"Content-Type": "text/html"})
+            html = page_html(language, number, PAGE_LENGTH)
+            page = Route(html, headers={"Content-Type": "text/html"})
             page.delay = PAGE_DELAY
             links.append(server.add(path, page))
             pages.append((server, path))

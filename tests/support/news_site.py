@@ -48,9 +48,20 @@ def marker(language: str, number: int) -> str:
     return f"zqx{language}{number:03d}marker"
 
 
-def page_html(language: str, number: int) -> bytes:
+def page_html(language: str, number: int, length: int = 1) -> bytes:
+    """Article ``number``'s page: its rotation of the paragraphs, ``length`` times over with
+    each copy's sentences numbered (every sentence distinct: none comes from the cache)."""
     rotation = PARAGRAPHS[language][number % 5 :] + PARAGRAPHS[language][: number % 5]
-    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in rotation)
+    paragraphs = (
+        rotation
+        if length == 1
+        else [
+            f"{paragraph[:-1]} {number}-{copy}{paragraph[-1]}"
+            for copy in range(length)
+            for paragraph in rotation
+        ]
+    )
+    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     title = f"{TITLES[language]} {number}"
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
