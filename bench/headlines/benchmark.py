@@ -79,14 +79,18 @@ def measure(folder: Path, count: int, budget: float, use_eval: bool, say: Log) -
             for language in LANGUAGES
         ]
         monitor.install_models(archives)
-        ids = _store(monitor, count, use_eval)
+        ids = store_articles(monitor, count, use_eval)
         say(f"headlines: translating {len(ids)} articles")
         timings = _translate(monitor, ids, budget)
         _check(monitor, ids, timings)
         return timings
 
 
-def _store(monitor: Monitor, count: int, use_eval: bool) -> list[int]:
+def store_articles(
+    monitor: Monitor, count: int, use_eval: bool, sentences_each: int = SENTENCES
+) -> list[int]:
+    """``count`` articles waiting for translation, ko, ru, zh and uk in turn, each a title and
+    ``sentences_each - 1`` distinct sentences in paragraphs of three; their ids."""
     from tests.support.stored_articles import Outlets, store_article
 
     per_language = -(-count // len(LANGUAGES))
@@ -94,12 +98,12 @@ def _store(monitor: Monitor, count: int, use_eval: bool) -> list[int]:
     start = datetime(2026, 12, 1, tzinfo=UTC)
     ids: list[int] = []
     for language in LANGUAGES:
-        pool, _ = sentences(language, per_language * SENTENCES, use_eval=use_eval)
+        pool, _ = sentences(language, per_language * sentences_each, use_eval=use_eval)
         joiner = "" if language == "zh" else " "
         for number in range(per_language):
             if len(ids) == count:
                 break
-            title, *body = pool[number * SENTENCES : (number + 1) * SENTENCES]
+            title, *body = pool[number * sentences_each : (number + 1) * sentences_each]
             text = "\n\n".join(
                 joiner.join(body[i : i + PER_PARAGRAPH]) for i in range(0, len(body), PER_PARAGRAPH)
             )
@@ -167,10 +171,10 @@ def _check(monitor: Monitor, ids: list[int], timings: Timings) -> None:
         translation = monitor.translation(article_id)
         if translation is None:
             raise BenchmarkFailed(f"headlines: article {article_id} has no translation")
-        if not _copy_of(translation.title, article.title):
+        if not copy_of(translation.title, article.title):
             raise BenchmarkFailed(f"headlines: article {article_id}'s title was not translated")
         done = [s for s in translation.sentences if s.translation]
-        if not done or not all(_copy_of(s.translation, s.original) for s in done):
+        if not done or not all(copy_of(s.translation, s.original) for s in done):
             raise BenchmarkFailed(f"headlines: article {article_id}'s lead is wrong")
         if translation.complete and len(done) != len(translation.sentences):
             raise BenchmarkFailed(f"headlines: article {article_id} is whole but has gaps")
@@ -179,7 +183,7 @@ def _check(monitor: Monitor, ids: list[int], timings: Timings) -> None:
         raise BenchmarkFailed(f"headlines: {whole} whole translations, {timings.whole_done} told")
 
 
-def _copy_of(output: str, text: str) -> bool:
+def copy_of(output: str, text: str) -> bool:
     """Whether ``output`` is what a copy model gives back for ``text``: the text as its
     tokenizer normalises it (NFKC: "，" becomes ",", spaces may move), cut where the engine
     cuts a sentence too long for a model (250 pieces)."""

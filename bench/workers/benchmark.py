@@ -24,14 +24,13 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common.models import MODEL_SHAPE
 from bench.common.results import BenchmarkFailed
 from bench.common.settings import Settings
-from bench.headlines.benchmark import _copy_of
-from bench.translation.workload import LANGUAGES, sentences, tokenizer_text
+from bench.headlines.benchmark import copy_of, store_articles
+from bench.translation.workload import LANGUAGES, tokenizer_text
 from monitor import Monitor, open_monitor
 from monitor.types import ArticleState, ProgressKind
 
@@ -72,7 +71,7 @@ def run(settings: Settings) -> str:
                 store = server.fresh_database()
                 editor_dir = folder / f"editor-{round_}-{processes}"
                 with open_monitor(editor_dir, store=store) as editor:
-                    ids = _store(editor, count, settings.use_eval)
+                    ids = store_articles(editor, count, settings.use_eval, SENTENCES)
                 say(
                     f"workers: round {round_ + 1}, {processes or 'no'} workers, {len(ids)} articles"
                 )
@@ -121,28 +120,6 @@ def _install_models(data_dir: Path, use_eval: bool) -> int:
             for language in LANGUAGES
         ]
         return len(monitor.install_models(archives).installed)
-
-
-def _store(monitor: Monitor, count: int, use_eval: bool) -> list[int]:
-    from tests.support.stored_articles import Outlets, store_article
-
-    per_language = -(-count // len(LANGUAGES))
-    outlets = Outlets(monitor)
-    start = datetime(2026, 12, 1, tzinfo=UTC)
-    ids: list[int] = []
-    for language in LANGUAGES:
-        pool, _ = sentences(language, per_language * SENTENCES, use_eval=use_eval)
-        joiner = "" if language == "zh" else " "
-        for number in range(per_language):
-            if len(ids) == count:
-                break
-            title, *body = pool[number * SENTENCES : (number + 1) * SENTENCES]
-            moment = start + timedelta(minutes=len(ids))
-            text = "\n\n".join(joiner.join(body[i : i + 3]) for i in range(0, len(body), 3))
-            ids.append(
-                store_article(monitor, outlets, f"{language} wire", language, moment, title, text)
-            )
-    return ids
 
 
 def _measure(data_dir: Path, store: str, processes: int, articles: int) -> Measured:
@@ -208,7 +185,7 @@ def _check(monitor: Monitor, ids: list[int]) -> None:
         if article.state < ArticleState.TRANSLATED or translation is None:
             raise BenchmarkFailed(f"workers: article {article_id} was not translated")
         if not translation.complete or not all(
-            _copy_of(s.translation, s.original) for s in translation.sentences
+            copy_of(s.translation, s.original) for s in translation.sentences
         ):
             raise BenchmarkFailed(f"workers: article {article_id}'s translation is wrong")
 

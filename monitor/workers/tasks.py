@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import psycopg
 from asgiref.sync import async_to_sync
@@ -81,19 +82,7 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
             elif progress.kind is ProgressKind.UNTRANSLATED:
                 say(f"left article {progress.article_id}: {progress.message}")
 
-    @app.periodic(cron=every, periodic_id=COLLECT)
-    @app.task(
-        name="media_monitor.plan_collection",
-        queue=COLLECT,
-        priority=PLANNING_PRIORITY,
-        queueing_lock="media_monitor.plan_collection",
-    )
-    def plan_collection(timestamp: int) -> None:
-        with exclusive(url, COLLECT) as alone:
-            if alone:
-                _plan_collection()
-
-    def _plan_collection() -> None:
+    def plan_collection() -> None:
         active = _active_arguments(app, COLLECT_TASK, "source_id")
         for source in monitor.due_sources():
             if source.id in active:
@@ -106,46 +95,51 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
             except AlreadyEnqueued:
                 continue
 
-    @app.periodic(cron=every, periodic_id=TRANSLATE)
-    @app.task(
-        name="media_monitor.dispatch_translation",
-        queue=TRANSLATE,
-        priority=PLANNING_PRIORITY,
-        queueing_lock="media_monitor.dispatch_translation",
-    )
-    def dispatch_translation(timestamp: int) -> None:
-        with exclusive(url, TRANSLATE) as alone:
-            if alone:
-                _dispatch_translation()
-
-    def _dispatch_translation() -> None:
+    def dispatch_translation() -> None:
         given = _active_arguments(app, TRANSLATE_TASK, "article_ids")
         waiting = [(i, language) for i, language in monitor.untranslated() if i not in given]
         jobs: list[JSONDict] = [{"article_ids": list[JSONValue](ids)} for ids in job_plan(waiting)]
         if jobs:  # the queue's order: each job waits behind the ones deferred before it
             app.configure_task(TRANSLATE_TASK, queue=TRANSLATE).batch_defer(*jobs)
 
+    def retry_stalled(stage: str) -> None:
+        for job in async_to_sync(app.job_manager.get_stalled_jobs)(
+            queue=stage, seconds_since_heartbeat=timing.stalled_after
+        ):
+            async_to_sync(app.job_manager.retry_job)(job)
+            say(f"gave back job {job.id} ({job.task_name}) of a worker that stopped answering")
+
+    planning = _Planning(app, url, every)
+    planning.add("plan_collection", COLLECT, plan_collection)
+    planning.add("dispatch_translation", TRANSLATE, dispatch_translation)
     for stage in (COLLECT, TRANSLATE):
-        _retry_stalled_jobs(app, url, stage, every, timing.stalled_after, say)
+        planning.add(f"retry_stalled_{stage}", stage, partial(retry_stalled, stage))
     return app
 
 
-def _retry_stalled_jobs(
-    app: App, url: str, stage: str, every: str, stalled_after: float, say: Say
-) -> None:
-    name = f"media_monitor.retry_stalled_{stage}"
+class _Planning:
+    """Registers periodic planning tasks: deferred once a tick by whichever workers run
+    (procrastinate keeps one a tick), ahead of the stage's work, and run by one process at a
+    time (:func:`exclusive`); a tick that finds another planning skips."""
 
-    @app.periodic(cron=every, periodic_id=f"retry-{stage}")
-    @app.task(name=name, queue=stage, priority=PLANNING_PRIORITY, queueing_lock=name)
-    def retry_stalled(timestamp: int) -> None:
-        with exclusive(url, stage) as alone:
-            if not alone:
-                return
-            for job in async_to_sync(app.job_manager.get_stalled_jobs)(
-                queue=stage, seconds_since_heartbeat=stalled_after
-            ):
-                async_to_sync(app.job_manager.retry_job)(job)
-                say(f"gave back job {job.id} ({job.task_name}) of a worker that stopped answering")
+    def __init__(self, app: App, url: str, every: str) -> None:
+        self._app = app
+        self._url = url
+        self._every = every
+
+    def add(self, name: str, stage: str, body: Callable[[], None]) -> None:
+        task_name = f"media_monitor.{name}"
+        url = self._url
+
+        def planned(timestamp: int) -> None:
+            with exclusive(url, stage) as alone:
+                if alone:
+                    body()
+
+        task = self._app.task(
+            name=task_name, queue=stage, priority=PLANNING_PRIORITY, queueing_lock=task_name
+        )(planned)
+        self._app.periodic(cron=self._every, periodic_id=name)(task)
 
 
 @contextmanager
