@@ -61,6 +61,10 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
 
     @app.task(name=COLLECT_TASK, queue=COLLECT)
     def collect_source(source_id: int) -> None:
+        with _said_if_failed(say, f"collecting source {source_id}"):
+            _collect(source_id)
+
+    def _collect(source_id: int) -> None:
         # Planning gives a source to one job at a time; a job given back after its worker
         # died runs again whatever the source's schedule says: its pages are still owed.
         say(f"collecting source {source_id}")
@@ -75,6 +79,10 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
 
     @app.task(name=TRANSLATE_TASK, queue=TRANSLATE)
     def translate_articles(article_ids: list[int]) -> None:
+        with _said_if_failed(say, f"translating {len(article_ids)} articles"):
+            _translate(article_ids)
+
+    def _translate(article_ids: list[int]) -> None:
         say(f"translating {len(article_ids)} articles")
         for progress in monitor.translate_articles(article_ids):
             if progress.kind is ProgressKind.TRANSLATED:
@@ -140,6 +148,19 @@ class _Planning:
             name=task_name, queue=stage, priority=PLANNING_PRIORITY, queueing_lock=task_name
         )(planned)
         self._app.periodic(cron=self._every, periodic_id=name)(task)
+
+
+@contextmanager
+def _said_if_failed(say: Say, what: str) -> Iterator[None]:
+    """A job that fails is said in one line; the queue marks it failed and the error log
+    (the data folder's) gets the details. Its articles or source are given to a job again
+    at a later planning."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error).strip().splitlines()
+        say(f"{what} failed: {text[0] if text else type(error).__name__} (see the error log)")
+        raise
 
 
 @contextmanager

@@ -148,3 +148,13 @@ def test_a_translation_worker_keeps_every_model_loaded_from_job_to_job(
                 sum(p.kind is ProgressKind.TRANSLATED for p in monitor.translate_articles(job)) == 2
             )
     assert sorted(language for language, _ in model_loads) == ["ko", "ru", "uk"]
+
+
+def test_a_failed_job_is_one_line_of_the_workers_output_and_still_fails():
+    from monitor.errors import StoreError
+    from monitor.workers.tasks import _said_if_failed
+
+    said: list[str] = []
+    with pytest.raises(StoreError), _said_if_failed(said.append, "translating 8 articles"):
+        raise StoreError("the store is busy\nsecond line")
+    assert said == ["translating 8 articles failed: the store is busy (see the error log)"]
