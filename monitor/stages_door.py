@@ -60,6 +60,22 @@ class StagesMethods:
         not saved in the settings)."""
         self._parts.settings = replace(self._parts.settings, translation_threads=threads)
 
+    def translatable_languages(self) -> list[str]:
+        """The languages the installed models translate into the target language (directly
+        or through a pivot), sorted."""
+        from translations.errors import NoRouteError
+
+        engine = self._parts.engine()
+        target = self._parts.settings.target_language
+        found = []
+        for code in sorted({package.from_code for package in engine.packages()} - {target}):
+            try:
+                engine.route(code, target)
+            except NoRouteError:
+                continue
+            found.append(code)
+        return found
+
     def keep_every_model_loaded(self) -> None:
         """Keep every installed model loaded once used (a translation worker: its jobs come
         in any language, and loading a model again costs up to a second)."""

@@ -17,7 +17,13 @@ import psycopg
 from monitor.app import Monitor
 from monitor.errors import ConfigError, StoreError
 from monitor.workers.presence import first_line, working
-from monitor.workers.tasks import COLLECT, TRANSLATE, WorkerTiming, build_app
+from monitor.workers.tasks import (
+    COLLECT,
+    TRANSLATE,
+    WorkerTiming,
+    build_app,
+    translation_queue,
+)
 
 STAGES = (COLLECT, TRANSLATE)
 # Held while the queue's tables are made, so two workers started together make them once.
@@ -55,10 +61,18 @@ def run_worker(
     if stage == TRANSLATE and (retried := monitor.retry_untranslatable()):
         say(f"{retried} articles left for want of a model are tried again")
     name = f"{stage}@{socket.gethostname()}:{os.getpid()}"
-    say(f"worker {name} started: {stage} jobs")
+    queues = [stage]
+    if stage == TRANSLATE:  # a job of a language this machine has no model for is not taken
+        target = monitor.target_language()
+        languages = monitor.translatable_languages()
+        queues += [translation_queue(language, target) for language in languages]
+        sources = ", ".join(languages) or "no language (no models installed here)"
+        say(f"worker {name} started: translation into {target} from {sources}")
+    else:
+        say(f"worker {name} started: {stage} jobs")
     with working(address, stage):  # desktops' updates leave this stage to the workers
         app.run_worker(
-            queues=[stage],
+            queues=queues,
             name=name,
             concurrency=1,  # a job is blocking work in a thread; more processes scale it
             update_heartbeat_interval=timing.heartbeat,

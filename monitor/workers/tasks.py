@@ -106,14 +106,23 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
     def dispatch_translation() -> None:
         given = _active_arguments(app, TRANSLATE_TASK, "article_ids")
         waiting = [(i, language) for i, language in monitor.untranslated() if i not in given]
-        jobs: list[JSONDict] = [{"article_ids": list[JSONValue](ids)} for ids in job_plan(waiting)]
-        if jobs:  # the queue's order: each job waits behind the ones deferred before it
-            app.configure_task(TRANSLATE_TASK, queue=TRANSLATE).batch_defer(*jobs)
+        plan = job_plan(waiting)
+        target = monitor.target_language()
+        for queue in dict.fromkeys(translation_queue(job.language, target) for job in plan):
+            jobs: list[JSONDict] = [
+                {"article_ids": list[JSONValue](job.article_ids)}
+                for job in plan
+                if translation_queue(job.language, target) == queue
+            ]
+            # The queue's order: each job waits behind the ones deferred before it.
+            app.configure_task(TRANSLATE_TASK, queue=queue).batch_defer(*jobs)
 
     def retry_stalled(stage: str) -> None:
         for job in async_to_sync(app.job_manager.get_stalled_jobs)(
-            queue=stage, seconds_since_heartbeat=timing.stalled_after
+            seconds_since_heartbeat=timing.stalled_after
         ):
+            if stage_of(job.queue) != stage:
+                continue  # the other stage's planning gives it back
             async_to_sync(app.job_manager.retry_job)(job)
             say(f"gave back job {job.id} ({job.task_name}) of a worker that stopped answering")
 
@@ -175,20 +184,38 @@ def exclusive(url: str, stage: str) -> Iterator[bool]:
         yield bool(row and row[0])
 
 
-def job_plan(waiting: Sequence[tuple[int, str | None]]) -> list[list[int]]:
+@dataclass(frozen=True, slots=True)
+class TranslationJob:
+    language: str | None
+    article_ids: list[int]
+
+
+def job_plan(waiting: Sequence[tuple[int, str | None]]) -> list[TranslationJob]:
     """Translation jobs for ``waiting`` (article id, language), in the queue's order: the
     articles of one language in each, the job holding the first waiting article first."""
     by_language: dict[str | None, list[int]] = {}
     for article_id, language in waiting:
         by_language.setdefault(language, []).append(article_id)
-    jobs: list[tuple[int, list[int]]] = []
+    jobs: list[tuple[int, TranslationJob]] = []
     position = {article_id: n for n, (article_id, _) in enumerate(waiting)}
-    for ids in by_language.values():
+    for language, ids in by_language.items():
         size = min(JOB_ARTICLES, max(JOB_ARTICLES_AT_LEAST, -(-len(ids) // SHARED_BY)))
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
-            jobs.append((position[chunk[0]], chunk))
-    return [chunk for _, chunk in sorted(jobs, key=lambda job: job[0])]
+            jobs.append((position[chunk[0]], TranslationJob(language, chunk)))
+    return [job for _, job in sorted(jobs, key=lambda job: job[0])]
+
+
+def translation_queue(language: str | None, target: str) -> str:
+    """The queue of a translation job in ``language``: one a language, taken by the workers
+    with a model for it; articles already in the target language or of unknown language
+    need none, and go to the queue every translation worker takes."""
+    return TRANSLATE if language in (None, target) else f"{TRANSLATE}-{language}"
+
+
+def stage_of(queue: str) -> str:
+    """The stage a queue belongs to ("translate-ko": translate)."""
+    return queue.split("-", 1)[0]
 
 
 def _active_arguments(app: App, task: str, argument: str) -> set[int]:

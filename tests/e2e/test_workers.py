@@ -239,3 +239,59 @@ def test_two_workers_a_stage_and_a_killed_one_do_every_job_once(
             number = int(article.title.rsplit(" ", 1)[1])
             hits = observer.search(SearchRequest(marker(article.language, number))).hits
             assert [hit.article.id for hit in hits] == [article.id], article.title
+
+
+def test_a_worker_takes_only_the_languages_it_has_models_for(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.stored_articles import Outlets, store_article
+
+    store = postgres_server.fresh_database()
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    with open_monitor(tmp_path / "editor", store=store) as editor:
+        outlets = Outlets(editor)
+        texts = {"ru": PARAGRAPHS["ru"][0], "ko": PARAGRAPHS["ko"][0]}
+        ids = {
+            language: [
+                store_article(
+                    editor, outlets, language, language, start + timedelta(hours=n), text, text
+                )
+                for n in range(2)
+            ]
+            for language, text in texts.items()
+        }
+    for language in texts:
+        with open_monitor(tmp_path / f"only-{language}", store=store) as machine:
+            machine.install_models([build_package(tmp_path / "stick", language, "en")])
+
+    observer = open_monitor(tmp_path / "desktop", store=store)
+    workers = [Worker(tmp_path / "only-ru", store, "translate")]
+    try:
+
+        def state(article_id: int) -> ArticleState:
+            return observer.article(article_id).state
+
+        wait_for(
+            "the Russian articles",
+            lambda: all(state(i) == ArticleState.TRANSLATED for i in ids["ru"]),
+            workers,
+        )
+        time.sleep(3)  # three more planning ticks: the Korean ones stay for another machine
+        assert workers[0].said(r".* started: translation into en from ru")
+        for article_id in ids["ko"]:
+            assert state(article_id) == ArticleState.DETECTED
+            assert observer.article(article_id).translation_note is None
+
+        workers.append(Worker(tmp_path / "only-ko", store, "translate"))
+        wait_for(
+            "the Korean articles",
+            lambda: all(state(i) == ArticleState.TRANSLATED for i in ids["ko"]),
+            workers,
+        )
+        assert {int(m[1]) for m in workers[1].said(r"translated article (\d+)")} == set(ids["ko"])
+    finally:
+        errors = [worker.stop() for worker in workers]
+        observer.close()
+    assert all("Traceback" not in stderr for stderr in errors), errors

@@ -12,7 +12,7 @@ import pytest
 from monitor import Monitor, open_monitor
 from monitor.cli import main
 from monitor.types import ArticleState, ProgressKind
-from monitor.workers.tasks import JOB_ARTICLES, job_plan
+from monitor.workers.tasks import JOB_ARTICLES, job_plan, stage_of, translation_queue
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
 
@@ -75,7 +75,7 @@ def test_articles_without_a_model_leave_the_workers_queue_until_tried_again(
 
 def test_a_job_holds_one_language_in_the_queues_order():
     waiting = [(n, "ru" if n % 3 else "ko") for n in range(1, 200)]
-    jobs = job_plan(waiting)
+    jobs = [job.article_ids for job in job_plan(waiting)]
     assert sorted(i for job in jobs for i in job) == list(range(1, 200))
     for job in jobs:
         assert len({n % 3 == 0 for n in job}) == 1  # one language
@@ -85,10 +85,34 @@ def test_a_job_holds_one_language_in_the_queues_order():
 
 
 def test_a_few_waiting_articles_are_shared_by_several_jobs():
-    jobs = job_plan([(n, "zh") for n in range(32)])
-    assert [len(job) for job in jobs] == [8, 8, 8, 8]
-    assert [len(job) for job in job_plan([(n, "zh") for n in range(5)])] == [5]
-    assert max(len(job) for job in job_plan([(n, "uk") for n in range(1000)])) == JOB_ARTICLES
+    def sizes(waiting: list[tuple[int, str | None]]) -> list[int]:
+        return [len(job.article_ids) for job in job_plan(waiting)]
+
+    assert sizes([(n, "zh") for n in range(32)]) == [8, 8, 8, 8]
+    assert sizes([(n, "zh") for n in range(5)]) == [5]
+    assert max(sizes([(n, "uk") for n in range(1000)])) == JOB_ARTICLES
+
+
+def test_a_language_has_a_queue_of_its_own_and_text_needing_no_model_the_common_one():
+    assert translation_queue("ko", "en") == "translate-ko"
+    assert translation_queue("en", "en") == translation_queue(None, "en") == "translate"
+    assert {stage_of(q) for q in ("translate", "translate-ko", "collect")} == {
+        "translate",
+        "collect",
+    }
+
+
+def test_the_languages_a_machine_translates_are_those_its_models_reach(
+    monitor: Monitor, tmp_path: Path
+):
+    assert monitor.translatable_languages() == []
+    monitor.install_models(
+        [build_package(tmp_path / "stick", code, "en") for code in ("uk", "ru")]
+        + [build_package(tmp_path / "stick", "ko", "ja")]  # no way on from Japanese
+    )
+    assert monitor.translatable_languages() == ["ru", "uk"]
+    monitor.install_models([build_package(tmp_path / "stick", "ja", "en")])
+    assert monitor.translatable_languages() == ["ja", "ko", "ru", "uk"]  # ko through ja
 
 
 @pytest.mark.sqlite_file
