@@ -352,6 +352,8 @@ SETTING_VALUES = {
     "store": st.sampled_from(
         ["", "postgresql://nobody@127.0.0.1:1/none", "sqlite:///x.db", "C:\\store", "🙂"]
     ),
+    # Whose marks these are: a name, blanks, a control character, too long, not a name.
+    "user": st.sampled_from(["", "ana", "   ", "a\x00b", "x" * 65, "Олена", "🙂"]),
 }
 SETTINGS_COMMANDS = [
     ["sources", "list"],

@@ -131,9 +131,9 @@ def test_the_change_log_is_pruned_once_the_index_has_absorbed_it(store: Store, i
     batches: list[tuple[int, int]] = []  # (the log's first position, the batch's last)
     apply = index.apply
 
-    def apply_and_look(documents, removed, *, synced):  # type: ignore[no-untyped-def]
+    def apply_and_look(documents, removed, *, synced, **options):  # type: ignore[no-untyped-def]
         batches.append((store.change_log.since(0)[0][0], synced))
-        apply(documents, removed, synced=synced)
+        apply(documents, removed, synced=synced, **options)
 
     index.apply = apply_and_look  # type: ignore[method-assign]
     sync(stage)
@@ -211,13 +211,13 @@ def test_two_syncs_at_once_never_commit_older_documents_over_newer(
         set_text(store, article_id, "beacon news")
         apply = cli_index.apply
 
-        def the_window_goes_first(documents, removed, *, synced):  # type: ignore[no-untyped-def]
+        def the_window_goes_first(documents, removed, *, synced, **options):  # type: ignore[no-untyped-def]
             # The CLI has read its batch of changes (the beacon); meanwhile the text changes
             # again and the window indexes that and prunes the log.
             set_text(store, article_id, "lantern news")
             sync(window)
             assert synced < index.synced and store.change_log.since(synced) == []
-            apply(documents, removed, synced=synced)
+            apply(documents, removed, synced=synced, **options)
 
         cli_index.apply = the_window_goes_first  # type: ignore[method-assign]
         sync(cli)
@@ -241,12 +241,12 @@ def test_a_sync_during_a_rebuild_leaves_the_changes_the_rebuild_must_replay(
         cli = IndexStage(cli_store, cli_index)
         rebuild = index.rebuild
 
-        def the_cli_syncs_meanwhile(documents, *, synced):  # type: ignore[no-untyped-def]
+        def the_cli_syncs_meanwhile(documents, *, synced, **options):  # type: ignore[no-untyped-def]
             read = list(documents)  # the harbour: read before the text changes
             set_text(cli_store, article_id, "lantern news")
             sync(cli)
             assert cli_index.synced > synced
-            return rebuild(iter(read), synced=synced)
+            return rebuild(iter(read), synced=synced, **options)
 
         index.rebuild = the_cli_syncs_meanwhile  # type: ignore[method-assign]
         for _ in window.rebuild(threading.Event()):

@@ -155,10 +155,10 @@ def test_each_article_is_written_to_the_index_once_per_sync(tmp_path: Path, serv
         written: list[int] = []
         apply = parts(monitor).index.apply
 
-        def recording_apply(documents, removed, *, synced):  # type: ignore[no-untyped-def]
+        def recording_apply(documents, removed, *, synced, **options):  # type: ignore[no-untyped-def]
             documents = list(documents)
             written.extend(d.article_id for d in documents)
-            return apply(documents, removed, synced=synced)
+            return apply(documents, removed, synced=synced, **options)
 
         parts(monitor).index.apply = recording_apply  # type: ignore[method-assign]
         list(monitor.sync_index())
