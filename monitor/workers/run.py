@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import psycopg
+from procrastinate.exceptions import ConnectorException
 
 from monitor.app import Monitor
 from monitor.errors import ConfigError, StoreError
@@ -70,7 +72,8 @@ def run_worker(
         say(f"worker {name} started: translation into {target} from {sources}")
     else:
         say(f"worker {name} started: {stage} jobs")
-    with working(address, stage):  # desktops' updates leave this stage to the workers
+    with working(address, stage), _said_when_the_store_goes():
+        # (working: desktops' updates leave this stage to the workers while it runs)
         app.run_worker(
             queues=queues,
             name=name,
@@ -81,6 +84,19 @@ def run_worker(
             install_signal_handlers=True,
         )
     say(f"worker {name} stopped")
+
+
+@contextmanager
+def _said_when_the_store_goes() -> Iterator[None]:
+    """The shared store gone from under a running worker (a restart, the network): one line
+    saying so, not a library's "Database error."; a service manager starts it again."""
+    try:
+        yield
+    except (ConnectorException, psycopg.Error) as error:
+        cause = error.__cause__ or error.__context__ or error
+        raise StoreError(
+            f"the worker lost the shared store and stopped: {first_line(cause)}"
+        ) from error
 
 
 def make_queue_tables(address: str, schema: str) -> None:

@@ -56,7 +56,8 @@ class WorkerTiming:
 
 def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App:
     """The procrastinate app with every stage's tasks (any worker may defer any job)."""
-    app = App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=5))
+    # A connection waited for 10 s at most: a worker that lost the store says so soon.
+    app = App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=5, timeout=10))
     every = f"* * * * * */{timing.plan_every}"
 
     @app.task(name=COLLECT_TASK, queue=COLLECT)

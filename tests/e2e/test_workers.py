@@ -295,3 +295,16 @@ def test_a_worker_takes_only_the_languages_it_has_models_for(
         errors = [worker.stop() for worker in workers]
         observer.close()
     assert all("Traceback" not in stderr for stderr in errors), errors
+
+
+def test_a_worker_that_loses_the_store_says_so_in_one_line_and_stops(tmp_path: Path) -> None:
+    server = PostgresServer()  # its own: this test stops it
+    try:
+        worker = Worker(tmp_path / "worker", server.fresh_database(), "collect")
+        wait_for("the worker", lambda: worker.said(r"worker .* started: collect jobs"), [worker])
+    finally:
+        server.stop()
+    assert worker.process.wait(timeout=60) == 1
+    stderr = worker.stop()
+    assert stderr.strip().count("\n") == 0, stderr
+    assert "the worker lost the shared store and stopped" in stderr
