@@ -155,6 +155,10 @@ def _measure(data_dir: Path, store: str, processes: int, articles: int) -> Measu
             worker.wait(timeout=60)
         for reader in readers:
             reader.join(timeout=10)
+        for worker in workers:
+            for stream in (worker.stdout, worker.stderr):
+                if stream is not None:
+                    stream.close()
     done = Counter(line for _, line in lines if line.startswith("translated article"))
     if len(done) != articles or max(done.values()) != 1:
         raise BenchmarkFailed(

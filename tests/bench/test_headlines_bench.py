@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.common.results import BenchmarkFailed
-from bench.headlines.benchmark import _check, _store, _translate, report
+from bench.headlines.benchmark import _check, _translate, report, store_articles
 from bench.translation.workload import LANGUAGES
 from monitor import open_monitor
 from tests.support.argos_factory import build_package
@@ -19,7 +19,7 @@ def test_a_tiny_update_is_timed_checked_and_reported(tmp_path: Path) -> None:
         monitor.install_models(
             [build_package(tmp_path / "stick", language, "en") for language in LANGUAGES]
         )
-        ids = _store(monitor, 8, use_eval=False)
+        ids = store_articles(monitor, 8, use_eval=False)
         timings = _translate(monitor, ids, budget=600.0)
         _check(monitor, ids, timings)
     assert timings.articles == 8 and timings.whole_done == 8
@@ -33,6 +33,6 @@ def test_a_tiny_update_is_timed_checked_and_reported(tmp_path: Path) -> None:
 def test_an_update_left_untranslated_fails_without_a_figure(tmp_path: Path) -> None:
     with open_monitor(tmp_path / "data") as monitor:
         monitor.install_models([build_package(tmp_path / "stick", "ru", "en")])
-        ids = _store(monitor, 8, use_eval=False)  # ko, zh and uk have no model
+        ids = store_articles(monitor, 8, use_eval=False)  # ko, zh and uk have no model
         with pytest.raises(BenchmarkFailed, match="not translated"):
             _translate(monitor, ids, budget=600.0)
