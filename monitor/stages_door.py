@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from monitor.parts import Parts
+    from monitor.store.translations import WaitingArticle
     from monitor.types import Progress, Source
 
 
@@ -45,9 +46,9 @@ class StagesMethods:
         it (other workers do)."""
         return self._parts.collector.update_iter(source_ids, cancel=cancel, follow_up=False)
 
-    def untranslated(self) -> list[tuple[int, str | None]]:
-        """Waiting articles no run has found untranslatable, with their languages, in the
-        queue's order: opened by a user first, then the newest."""
+    def untranslated(self) -> list[WaitingArticle]:
+        """Waiting articles no run has found untranslatable, in the queue's order: opened by
+        a user first, then the newest."""
         return self._parts.translations.unnoted()
 
     def retry_untranslatable(self) -> int:
@@ -84,10 +85,15 @@ class StagesMethods:
         self._parts.forget_engine()
 
     def translate_articles(
-        self, article_ids: Sequence[int], cancel: threading.Event | None = None
+        self,
+        article_ids: Sequence[int],
+        cancel: threading.Event | None = None,
+        *,
+        headline: bool = False,
     ) -> Iterator[Progress]:
         """Translate those of ``article_ids`` still waiting, whole, their sentences batched
-        together; the others (translated meanwhile, or gone) are left."""
+        together; the others (translated meanwhile, or gone) are left. With ``headline``,
+        the title and lead of those with no translation yet (stored as a headline)."""
         return self._parts.translation_stage.translate_articles(
-            article_ids, cancel or threading.Event()
+            article_ids, cancel or threading.Event(), headline=headline
         )

@@ -80,11 +80,12 @@ class TranslationStage:
         return _Run(self, cancel).steps()
 
     def translate_articles(
-        self, article_ids: Sequence[int], cancel: threading.Event
+        self, article_ids: Sequence[int], cancel: threading.Event, *, headline: bool = False
     ) -> Iterator[Progress]:
         """Translate those of ``article_ids`` still waiting, whole, their sentences batched
-        together as an update's are (a translation worker's job); the others are left."""
-        return _Run(self, cancel, only=article_ids).steps()
+        together as an update's are (a translation worker's job); the others are left. With
+        ``headline``, only the title and lead of those with no translation at all yet."""
+        return _Run(self, cancel, only=article_ids, headline=headline).steps()
 
     def store(self, result: DocumentTranslation) -> None:
         self._translations.save(
@@ -123,12 +124,18 @@ class _Run:
     progress reports."""
 
     def __init__(
-        self, stage: TranslationStage, cancel: threading.Event, only: Sequence[int] = ()
+        self,
+        stage: TranslationStage,
+        cancel: threading.Event,
+        only: Sequence[int] = (),
+        *,
+        headline: bool = False,
     ) -> None:
         self._stage = stage
         self._queue = stage._translations
         self._cancel = cancel
-        self._only = list(only)  # a worker's job: these articles, whole, nothing else
+        self._only = list(only)  # a worker's job: these articles, nothing else...
+        self._headline_only = headline  # ...their headlines, or (False) them whole
         self._blocked: set[str] = set()  # languages without a usable route in this run
         self._done = 0
         self._total = len(self._only) if only else self._queue.waiting()
@@ -140,6 +147,11 @@ class _Run:
         if not self._total:
             return
         try:
+            if self._only and self._headline_only:
+                self._headlines_total = len(self._only)
+                window = self._queue.queued(self._only, untouched=True)
+                yield from self._translate(self._by_language(window), lead=LEAD_SENTENCES)
+                return
             if self._only:
                 yield from self._whole(self._only)
                 return

@@ -97,7 +97,7 @@ def _in_process(data_dir: Path, store: str, articles: int) -> Measured:
     started = time.perf_counter()
     with open_monitor(data_dir, store=store) as monitor:
         monitor.use_translation_threads(1)
-        waiting = [article_id for article_id, _ in monitor.untranslated()]
+        waiting = [article.id for article in monitor.untranslated()]
         done = sum(p.kind is ProgressKind.TRANSLATED for p in monitor.translate_articles(waiting))
     elapsed = time.perf_counter() - started
     if done != articles:

@@ -53,6 +53,16 @@ class StoredTranslation:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingArticle:
+    """An article in the translation queue, as translation workers' planning sees it."""
+
+    id: int
+    language: str | None
+    headline: bool = False  # its title and lead are translated already
+    opened: bool = False  # a user opened it: translated whole before the rest
+
+
+@dataclass(frozen=True, slots=True)
 class QueuedArticle:
     id: int
     title: str
@@ -60,6 +70,8 @@ class QueuedArticle:
     language: str | None
 
 
+# Waiting articles with no translation at all yet, not even their headline.
+_UNTOUCHED = "AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.article_id = articles.id)"
 # The queue's order: what the user opened first, then the newest.
 _QUEUE_ORDER = "ORDER BY priority DESC, COALESCE(published, retrieved_at) DESC, id DESC"
 
@@ -82,12 +94,7 @@ class TranslationStore:
     ) -> list[QueuedArticle]:
         """Waiting articles with no translation at all yet, not even their headline: the
         opened first, then the newest."""
-        return self._queued(
-            "AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.article_id = articles.id)",
-            (),
-            limit,
-            skip_languages,
-        )
+        return self._queued(_UNTOUCHED, (), limit, skip_languages)
 
     def headlines_waiting(self) -> int:
         """How many waiting articles have no translation at all yet."""
@@ -107,15 +114,16 @@ class TranslationStore:
         )
         return [row[0] for row in rows]
 
-    def unnoted(self) -> list[tuple[int, str | None]]:
-        """Waiting articles no run has found untranslatable ("no ko→en model"), with their
-        languages, in the queue's order: what translation workers are given."""
+    def unnoted(self) -> list[WaitingArticle]:
+        """Waiting articles no run has found untranslatable ("no ko→en model"), in the
+        queue's order: what translation workers are given."""
         rows = self._db.execute(
-            "SELECT id, language FROM articles WHERE state = ? AND translation_note IS NULL "
-            + _QUEUE_ORDER,
+            "SELECT id, language, priority,"
+            " EXISTS (SELECT 1 FROM translations t WHERE t.article_id = articles.id)"
+            " FROM articles WHERE state = ? AND translation_note IS NULL " + _QUEUE_ORDER,
             (int(ArticleState.DETECTED),),
         )
-        return [(row[0], row[1]) for row in rows]
+        return [WaitingArticle(r[0], r[1], headline=bool(r[3]), opened=r[2] > 0) for r in rows]
 
     def clear_notes(self) -> int:
         """Forget why waiting articles were left untranslated, so they are tried again (a
@@ -128,14 +136,16 @@ class TranslationStore:
             )
             return int(cleared.rowcount)
 
-    def queued(self, article_ids: Iterable[int]) -> list[QueuedArticle]:
-        """Those of ``article_ids`` still waiting, in the order given."""
+    def queued(self, article_ids: Iterable[int], *, untouched: bool = False) -> list[QueuedArticle]:
+        """Those of ``article_ids`` still waiting, in the order given; with ``untouched``,
+        only those with no translation at all yet (not even their headline)."""
         wanted = list(article_ids)
         found: dict[int, QueuedArticle] = {}
+        clause = _UNTOUCHED if untouched else ""
         for chunk, marks in in_chunks(wanted):
             for r in self._db.execute(
                 f"SELECT id, title, text, language FROM articles WHERE id IN ({marks})"
-                " AND state = ?",
+                f" AND state = ? {clause}",
                 (*chunk, int(ArticleState.DETECTED)),
             ):
                 found[r["id"]] = QueuedArticle(r["id"], r["title"], r["text"], r["language"])

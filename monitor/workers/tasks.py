@@ -19,6 +19,7 @@ from procrastinate.types import JSONDict, JSONValue
 
 from monitor.app import Monitor
 from monitor.errors import NotFoundError
+from monitor.store.translations import WaitingArticle
 from monitor.types import ProgressKind
 from monitor.workers.presence import COLLECT, TRANSLATE
 
@@ -31,6 +32,11 @@ TRANSLATE_TASK = "media_monitor.translate_articles"
 JOB_ARTICLES = 32
 JOB_ARTICLES_AT_LEAST = 8
 SHARED_BY = 4
+# A headline is a title and two sentences: a job of 96 is some 300 sentences, like the app's
+# window of headlines. Headlines go first, as in the app, and what a user opened before them.
+HEADLINE_JOB_ARTICLES = 96
+HEADLINE_PRIORITY = 10
+OPENED_PRIORITY = 20
 # Planning and giving back stalled jobs go before the stage's waiting work.
 PLANNING_PRIORITY = 100
 ACTIVE = ("todo", "doing")
@@ -79,14 +85,17 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
             say(f"source {source_id} is no longer followed")
 
     @app.task(name=TRANSLATE_TASK, queue=TRANSLATE)
-    def translate_articles(article_ids: list[int]) -> None:
-        with _said_if_failed(say, f"translating {len(article_ids)} articles"):
-            _translate(article_ids)
+    def translate_articles(article_ids: list[int], headline: bool = False) -> None:
+        what = f"{'the headlines of ' if headline else ''}{len(article_ids)} articles"
+        with _said_if_failed(say, f"translating {what}"):
+            say(f"translating {what}")
+            _translate(article_ids, headline)
 
-    def _translate(article_ids: list[int]) -> None:
-        say(f"translating {len(article_ids)} articles")
-        for progress in monitor.translate_articles(article_ids):
-            if progress.kind is ProgressKind.TRANSLATED:
+    def _translate(article_ids: list[int], headline: bool) -> None:
+        for progress in monitor.translate_articles(article_ids, headline=headline):
+            if progress.kind is ProgressKind.HEADLINE:
+                say(f"headline of article {progress.article_id}")
+            elif progress.kind is ProgressKind.TRANSLATED:
                 say(f"translated article {progress.article_id}")
             elif progress.kind is ProgressKind.UNTRANSLATED:
                 say(f"left article {progress.article_id}: {progress.message}")
@@ -106,17 +115,16 @@ def build_app(url: str, monitor: Monitor, say: Say, timing: WorkerTiming) -> App
 
     def dispatch_translation() -> None:
         given = _active_arguments(app, TRANSLATE_TASK, "article_ids")
-        waiting = [(i, language) for i, language in monitor.untranslated() if i not in given]
-        plan = job_plan(waiting)
+        plan = job_plan([waiting for waiting in monitor.untranslated() if waiting.id not in given])
         target = monitor.target_language()
-        for queue in dict.fromkeys(translation_queue(job.language, target) for job in plan):
-            jobs: list[JSONDict] = [
-                {"article_ids": list[JSONValue](job.article_ids)}
-                for job in plan
-                if translation_queue(job.language, target) == queue
-            ]
-            # The queue's order: each job waits behind the ones deferred before it.
-            app.configure_task(TRANSLATE_TASK, queue=queue).batch_defer(*jobs)
+        batches: dict[tuple[str, int], list[JSONDict]] = {}
+        for job in plan:  # the queue's order kept: each job waits behind those before it
+            key = (translation_queue(job.language, target), job.priority)
+            batches.setdefault(key, []).append(
+                {"article_ids": list[JSONValue](job.article_ids), "headline": job.headline}
+            )
+        for (queue, priority), jobs in batches.items():
+            app.configure_task(TRANSLATE_TASK, queue=queue, priority=priority).batch_defer(*jobs)
 
     def retry_stalled(stage: str) -> None:
         for job in async_to_sync(app.job_manager.get_stalled_jobs)(
@@ -189,22 +197,42 @@ def exclusive(url: str, stage: str) -> Iterator[bool]:
 class TranslationJob:
     language: str | None
     article_ids: list[int]
+    headline: bool = False  # the title and lead of each, not the whole
+    opened: bool = False  # a user opened them: before every other job
+
+    @property
+    def priority(self) -> int:
+        """Higher goes first: what users opened, every headline, then whole articles (as
+        an update in the app orders its queue; see :mod:`monitor.translation_stage`)."""
+        return OPENED_PRIORITY if self.opened else HEADLINE_PRIORITY if self.headline else 0
 
 
-def job_plan(waiting: Sequence[tuple[int, str | None]]) -> list[TranslationJob]:
-    """Translation jobs for ``waiting`` (article id, language), in the queue's order: the
-    articles of one language in each, the job holding the first waiting article first."""
-    by_language: dict[str | None, list[int]] = {}
-    for article_id, language in waiting:
-        by_language.setdefault(language, []).append(article_id)
-    jobs: list[tuple[int, TranslationJob]] = []
-    position = {article_id: n for n, (article_id, _) in enumerate(waiting)}
-    for language, ids in by_language.items():
-        size = min(JOB_ARTICLES, max(JOB_ARTICLES_AT_LEAST, -(-len(ids) // SHARED_BY)))
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
-            jobs.append((position[chunk[0]], TranslationJob(language, chunk)))
-    return [job for _, job in sorted(jobs, key=lambda job: job[0])]
+def job_plan(waiting: Sequence[WaitingArticle]) -> list[TranslationJob]:
+    """Translation jobs for ``waiting``, in the queue's order, each of one language and one
+    kind: whole articles a user opened, headlines of articles with no translation yet,
+    whole articles whose headline is in."""
+    kinds: dict[tuple[bool, bool], list[WaitingArticle]] = {}
+    for article in waiting:
+        headline = not article.opened and not article.headline
+        kinds.setdefault((article.opened, headline), []).append(article)
+    jobs = []
+    for (opened, headline), articles in kinds.items():
+        most = HEADLINE_JOB_ARTICLES if headline else JOB_ARTICLES
+        for language, ids in _by_language(articles).items():
+            size = min(most, max(JOB_ARTICLES_AT_LEAST, -(-len(ids) // SHARED_BY)))
+            jobs += [
+                TranslationJob(language, ids[start : start + size], headline, opened)
+                for start in range(0, len(ids), size)
+            ]
+    position = {article.id: n for n, article in enumerate(waiting)}
+    return sorted(jobs, key=lambda job: (-job.priority, position[job.article_ids[0]]))
+
+
+def _by_language(articles: Sequence[WaitingArticle]) -> dict[str | None, list[int]]:
+    found: dict[str | None, list[int]] = {}
+    for article in articles:
+        found.setdefault(article.language, []).append(article.id)
+    return found
 
 
 def translation_queue(language: str | None, target: str) -> str:

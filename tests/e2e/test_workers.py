@@ -209,6 +209,25 @@ def test_two_workers_a_stage_and_a_killed_one_do_every_job_once(
         assert max(made.values()) == 1, made.most_common(3)
         # An article stored by the killed worker just before it died may have gone unsaid.
         assert len(made) >= ALL_ARTICLES - 1
+        # Headlines first, as in the app: every article's title and lead before any whole
+        # article (the kill came in a whole article's job), each once.
+        headlines = [
+            int(m[1]) for worker in translators for m in worker.said(r"headline of article (\d+)")
+        ]
+        assert sorted(headlines) == sorted(a.id for a in observer.articles())
+        for worker in translators:
+            lines = worker.lines
+            first_whole = next(
+                (
+                    n
+                    for n, line in enumerate(lines)
+                    if re.fullmatch(r"translating \d+ articles", line)
+                ),
+                len(lines),
+            )
+            assert not any(
+                line.startswith("translating the headlines") for line in lines[first_whole:]
+            )
     finally:
         errors = {w.stage + str(n): w.stop() for n, w in enumerate(workers)}
     for name, stderr in errors.items():

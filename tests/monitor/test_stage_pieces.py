@@ -11,8 +11,15 @@ import pytest
 
 from monitor import Monitor, open_monitor
 from monitor.cli import main
+from monitor.store.translations import WaitingArticle
 from monitor.types import ArticleState, ProgressKind
-from monitor.workers.tasks import JOB_ARTICLES, job_plan, stage_of, translation_queue
+from monitor.workers.tasks import (
+    HEADLINE_JOB_ARTICLES,
+    JOB_ARTICLES,
+    job_plan,
+    stage_of,
+    translation_queue,
+)
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
 
@@ -44,7 +51,7 @@ def test_translating_named_articles_does_those_once_and_leaves_the_rest(
     collected(monitor)
     monitor.install_models([build_package(tmp_path / "stick", "ru", "en")])
     waiting = monitor.untranslated()
-    russian = [article_id for article_id, language in waiting if language == "ru"]
+    russian = [article.id for article in waiting if article.language == "ru"]
     assert len(russian) >= 3
     chosen = russian[:2]
     done = [
@@ -57,24 +64,24 @@ def test_translating_named_articles_does_those_once_and_leaves_the_rest(
     assert monitor.article(russian[2]).state == ArticleState.DETECTED
     # A job given again (its worker died after storing them) finds nothing left to do.
     assert list(monitor.translate_articles(chosen)) == []
-    assert not set(chosen) & {article_id for article_id, _ in monitor.untranslated()}
+    assert not set(chosen) & {article.id for article in monitor.untranslated()}
 
 
 def test_articles_without_a_model_leave_the_workers_queue_until_tried_again(
     monitor: Monitor,
 ):
     collected(monitor)
-    korean = [i for i, language in monitor.untranslated() if language == "ko"]
+    korean = [a.id for a in monitor.untranslated() if a.language == "ko"]
     assert korean
     left = [p for p in monitor.translate_articles(korean) if p.kind is ProgressKind.UNTRANSLATED]
     assert left and "no ko→en model" in left[0].message
-    assert not {i for i, language in monitor.untranslated() if language == "ko"}
+    assert not {a.id for a in monitor.untranslated() if a.language == "ko"}
     assert monitor.retry_untranslatable() >= len(korean)
-    assert {i for i, language in monitor.untranslated() if language == "ko"} == set(korean)
+    assert {a.id for a in monitor.untranslated() if a.language == "ko"} == set(korean)
 
 
 def test_a_job_holds_one_language_in_the_queues_order():
-    waiting = [(n, "ru" if n % 3 else "ko") for n in range(1, 200)]
+    waiting = [WaitingArticle(n, "ru" if n % 3 else "ko", headline=True) for n in range(1, 200)]
     jobs = [job.article_ids for job in job_plan(waiting)]
     assert sorted(i for job in jobs for i in job) == list(range(1, 200))
     for job in jobs:
@@ -85,12 +92,49 @@ def test_a_job_holds_one_language_in_the_queues_order():
 
 
 def test_a_few_waiting_articles_are_shared_by_several_jobs():
-    def sizes(waiting: list[tuple[int, str | None]]) -> list[int]:
+    def sizes(language: str, count: int, *, headline_in: bool = True) -> list[int]:
+        waiting = [WaitingArticle(n, language, headline=headline_in) for n in range(count)]
         return [len(job.article_ids) for job in job_plan(waiting)]
 
-    assert sizes([(n, "zh") for n in range(32)]) == [8, 8, 8, 8]
-    assert sizes([(n, "zh") for n in range(5)]) == [5]
-    assert max(sizes([(n, "uk") for n in range(1000)])) == JOB_ARTICLES
+    assert sizes("zh", 32) == [8, 8, 8, 8]
+    assert sizes("zh", 5) == [5]
+    assert max(sizes("uk", 1000)) == JOB_ARTICLES
+    assert max(sizes("uk", 1000, headline_in=False)) == HEADLINE_JOB_ARTICLES  # headline jobs
+
+
+def test_opened_articles_go_first_then_every_headline_then_whole_articles():
+    waiting = [
+        WaitingArticle(1, "ru", headline=True),  # the newest: its headline is in
+        WaitingArticle(2, "ru"),
+        WaitingArticle(3, "ko", headline=True, opened=True),
+        WaitingArticle(4, "ko"),
+    ]
+    jobs = job_plan(waiting)
+    assert [(job.article_ids, job.headline, job.opened) for job in jobs] == [
+        ([3], False, True),
+        ([2], True, False),
+        ([4], True, False),
+        ([1], False, False),
+    ]
+    assert [job.priority for job in jobs] == sorted((job.priority for job in jobs), reverse=True)
+
+
+def test_a_headline_job_translates_title_and_lead_of_the_untouched_only(
+    monitor: Monitor, tmp_path: Path
+):
+    collected(monitor)
+    monitor.install_models([build_package(tmp_path / "stick", "ru", "en")])
+    russian = [a.id for a in monitor.untranslated() if a.language == "ru"]
+    kinds = [p.kind for p in monitor.translate_articles(russian, headline=True)]
+    assert kinds.count(ProgressKind.HEADLINE) == len(russian)
+    waiting = {a.id: a for a in monitor.untranslated()}
+    for article_id in russian:
+        translation = monitor.translation(article_id)
+        assert translation is not None and translation.title
+        if not translation.complete:  # a short article's lead is the whole of it
+            assert waiting[article_id].headline
+    # Given again (its worker died), the job finds every headline done: nothing is stored.
+    assert list(monitor.translate_articles(russian, headline=True)) == []
 
 
 def test_a_language_has_a_queue_of_its_own_and_text_needing_no_model_the_common_one():
