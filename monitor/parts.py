@@ -186,12 +186,12 @@ class Parts:
         """The stages ("collect", "translate") that workers run for the team's shared store
         right now: an update here leaves them to the workers. None on a data folder's own
         file."""
-        location = self.store.path
-        if not (isinstance(location, str) and location.startswith(("postgresql", "postgres:"))):
+        address = self.store.shared_address
+        if address is None:
             return frozenset()
         from monitor.workers.presence import stages_with_workers
 
-        return stages_with_workers(location)
+        return stages_with_workers(address)
 
     def forget_engine(self) -> None:
         """Build the engine afresh at its next use (its models are let go)."""

@@ -29,10 +29,7 @@ class StagesMethods:
     def shared_store(self) -> str | None:
         """The address of the team's shared store this Monitor opened (its password
         included: workers connect with it), or None on a data folder's own SQLite file."""
-        location = self._parts.store.path
-        if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
-            return location
-        return None
+        return self._parts.store.shared_address
 
     def due_sources(self) -> list[Source]:
         """The sources due for reading now: their interval has passed and they are not in

@@ -25,7 +25,7 @@ from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
 from monitor.store.changelog import ChangeLog
 from monitor.store.connection import StoreConnection
-from monitor.store.database import Database
+from monitor.store.database import Database, is_server_url
 from monitor.store.names import NameStore
 from monitor.store.notes import NoteStore
 from monitor.store.page_retries import PageRetries
@@ -99,6 +99,11 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """Telegram posts' earlier texts, and which posts are gone from their channel."""
         self.change_log = ChangeLog(self._database, clock=clock)
         """What changed, in order, for the search index to follow."""
+
+    @property
+    def shared_address(self) -> str | None:
+        """The team's shared store's address (password included), or None for a file."""
+        return self.path if isinstance(self.path, str) and is_server_url(self.path) else None
 
     @property
     def followed_as(self) -> str:

@@ -36,13 +36,16 @@ def working(address: str, stage: str) -> Iterator[None]:
 def stages_with_workers(address: str) -> frozenset[str]:
     """The stages some worker is running for on the store at ``address`` now."""
     found = set()
-    with psycopg.connect(address, autocommit=True, connect_timeout=10) as connection:
-        for stage, key in _PRESENCE_LOCKS.items():
-            row = connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-            if row and row[0]:
-                connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
-            else:
-                found.add(stage)
+    try:
+        with psycopg.connect(address, autocommit=True, connect_timeout=10) as connection:
+            for stage, key in _PRESENCE_LOCKS.items():
+                row = connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+                if row and row[0]:
+                    connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                else:
+                    found.add(stage)
+    except psycopg.Error as error:
+        raise StoreError(f"cannot reach the shared store: {first_line(error)}") from error
     return frozenset(found)
 
 
