@@ -82,6 +82,20 @@ class Database:
                 self._rollback()
                 raise self._write_error(error) from error
 
+    @contextmanager
+    def alone(self, key: int) -> Iterator[None]:
+        """Work of several transactions that one process at a time does (story grouping):
+        on a server, the session advisory lock ``key`` (another desktop's grouping waits
+        for it); on a file, nothing more than the file's own write lock."""
+        if not self.on_server:
+            yield
+            return
+        self.connection.execute("SELECT pg_advisory_lock(?)", (key,))
+        try:
+            yield
+        finally:
+            self.connection.execute("SELECT pg_advisory_unlock(?)", (key,))
+
     def _rollback(self) -> None:
         # After a failed write (disk full, I/O error) SQLite may have rolled back already;
         # a second ROLLBACK would fail and hide the error that matters.

@@ -70,6 +70,9 @@ class ArticleDraft:
     post_details: str | None = None
 
 
+_GROUPING_LOCK = 0x6D6D_7367  # "mmsg": story grouping on a shared store
+
+
 class Store(SourceRecords, UpdateRuns, ReadingMarks):
     """The article store on one SQLite file or a shared server (its sources' part is
     :class:`SourceRecords`, its finished updates' :class:`UpdateRuns`, the user's bulk read
@@ -124,6 +127,12 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
     def transaction(self) -> AbstractContextManager[StoreConnection]:
         """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout)."""
         return self._database.transaction()
+
+    def grouping_alone(self) -> AbstractContextManager[None]:
+        """While held, no other process groups articles into stories: two desktops indexing
+        the same new articles of a shared store would each place them (the second's grouping
+        finds them placed and leaves them)."""
+        return self._database.alone(_GROUPING_LOCK)
 
     # Articles --------------------------------------------------------------------------
 

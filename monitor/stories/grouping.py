@@ -145,14 +145,15 @@ class StoryGrouper:
         those not yet grouped, or alone since before their translation, are grouped now,
         oldest first; the others keep theirs."""
         ids = [article.id for article in articles]
-        waiting = set(self._stories.waiting(ids))
-        self._known = {}
-        try:
-            for article in sorted(articles, key=_moment):
-                if article.id in waiting:
-                    self.place(article.id)
-        finally:
-            self._known = None
+        with self._store.grouping_alone():  # which wait is read again by each process in turn
+            waiting = set(self._stories.waiting(ids))
+            self._known = {}
+            try:
+                for article in sorted(articles, key=_moment):
+                    if article.id in waiting:
+                        self.place(article.id)
+            finally:
+                self._known = None
         return self._stories.stories_of(ids)
 
     def place(self, article_id: int) -> int:
