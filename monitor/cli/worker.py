@@ -44,6 +44,16 @@ def add_worker_command(commands: Any) -> None:
     worker.add_argument("--stalled-after", type=_long_seconds, default=60, help=argparse.SUPPRESS)
     worker.set_defaults(run=run_worker_command)
 
+    queue = commands.add_parser(
+        "queue",
+        help="what a team's workers are doing: jobs waiting, running and failed",
+        description="Which stages have workers running on the shared store, the jobs waiting, "
+        "running and failed in each queue (translation has one a language), and the articles "
+        "waiting for translation.",
+    )
+    queue.add_argument("--json", action="store_true", help="JSON output")
+    queue.set_defaults(run=run_queue_command)
+
 
 def run_worker_command(monitor: Monitor, args: argparse.Namespace) -> int:
     from monitor.errors import ConfigError
@@ -61,4 +71,53 @@ def run_worker_command(monitor: Monitor, args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_worker_command", "run_worker_command"]
+def run_queue_command(monitor: Monitor, args: argparse.Namespace) -> int:
+    from monitor.cli.output import print_json
+    from monitor.errors import ConfigError
+    from monitor.workers.status import queue_report
+
+    address = monitor.shared_store
+    if address is None:
+        raise ConfigError("the job queue is a team's shared store's: give --store postgresql://…")
+    report = queue_report(address)
+    waiting = monitor.waiting_by_language()
+    if args.json:
+        print_json(
+            {
+                "running_stages": sorted(report.running_stages),
+                "queues": [
+                    {
+                        "queue": q.name,
+                        "waiting": q.waiting,
+                        "running": q.running,
+                        "failed": q.failed,
+                    }
+                    for q in report.queues
+                ],
+                "waiting_for_translation": {
+                    language or "unknown": count for language, count in waiting.items()
+                },
+            }
+        )
+        return 0
+    stages = ", ".join(sorted(report.running_stages)) or "none"
+    print(f"Workers running: {stages}")
+    if not report.made:
+        print("No worker has run on this store yet.")
+    elif report.queues:
+        width = max(len("queue"), *(len(q.name) for q in report.queues))
+        print(f"{'queue':<{width}}  waiting  running  failed")
+        for q in report.queues:
+            print(f"{q.name:<{width}}  {q.waiting:>7}  {q.running:>7}  {q.failed:>6}")
+    else:
+        print("No jobs waiting or running.")
+    if waiting:
+        counts = ", ".join(
+            f"{language or 'unknown'} {count}"
+            for language, count in sorted(waiting.items(), key=lambda item: str(item[0]))
+        )
+        print(f"Articles waiting for translation: {counts}")
+    return 0
+
+
+__all__ = ["add_worker_command", "run_queue_command", "run_worker_command"]

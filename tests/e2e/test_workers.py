@@ -27,6 +27,7 @@ import pytest
 
 from indexes.types import SearchRequest
 from monitor.app import open_monitor
+from monitor.cli import main
 from monitor.types import ArticleState, SourceKind
 from tests.support.argos_factory import build_package
 from tests.support.http_server import LocalServer, Route
@@ -261,7 +262,7 @@ def test_two_workers_a_stage_and_a_killed_one_do_every_job_once(
 
 
 def test_a_worker_takes_only_the_languages_it_has_models_for(
-    tmp_path: Path, postgres_server: PostgresServer
+    tmp_path: Path, postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -302,6 +303,12 @@ def test_a_worker_takes_only_the_languages_it_has_models_for(
         for article_id in ids["ko"]:
             assert state(article_id) == ArticleState.DETECTED
             assert observer.article(article_id).translation_note is None
+        # What an operator sees: the Korean jobs waiting in their queue for a machine.
+        assert main(["--data-dir", str(tmp_path / "desktop"), "--store", store, "queue"]) == 0
+        said = capsys.readouterr().out.splitlines()
+        assert said[0] == "Workers running: translate"
+        assert re.fullmatch(r"translate-ko\s+[1-9]\d*\s+0\s+0", said[2]), said
+        assert said[-1] == "Articles waiting for translation: ko 2"
 
         workers.append(Worker(tmp_path / "only-ko", store, "translate"))
         wait_for(

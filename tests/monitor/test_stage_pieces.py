@@ -22,6 +22,7 @@ from monitor.workers.tasks import (
 )
 from tests.support.argos_factory import build_package
 from tests.support.inside import parts
+from tests.support.postgres import PostgresServer
 
 
 @pytest.fixture
@@ -170,6 +171,26 @@ def test_a_worker_on_a_data_folders_own_file_says_it_needs_a_shared_store(
     assert "workers need a team's shared store" in error
     with open_monitor(tmp_path / "data") as monitor:
         assert monitor.shared_store is None
+
+
+@pytest.mark.sqlite_file
+def test_the_queue_is_a_shared_stores(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["--data-dir", str(tmp_path / "data"), "queue"]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "shared store" in error
+
+
+def test_the_queue_before_any_worker_ran(
+    tmp_path: Path, postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
+):
+    store = postgres_server.fresh_database()
+    assert main(["--data-dir", str(tmp_path / "data"), "--store", store, "queue"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Workers running: none",
+        "No worker has run on this store yet.",
+    ]
+    assert main(["--data-dir", str(tmp_path / "data"), "--store", store, "queue", "--json"]) == 0
+    assert '"running_stages": []' in capsys.readouterr().out
 
 
 def test_worker_options_are_checked_before_anything_runs(
