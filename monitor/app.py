@@ -31,7 +31,7 @@ from monitor.models_door import ModelsMethods
 from monitor.names_door import NamesMethods
 from monitor.parts import Parts
 from monitor.paths import resolve_data_dir, store_path
-from monitor.settings import Settings, load_settings, save_settings, valid_store
+from monitor.settings import Settings, checked_store, load_settings, save_settings
 from monitor.stages_door import StagesMethods
 from monitor.store import Store
 from monitor.store.translations import StoredTranslation
@@ -414,8 +414,7 @@ def open_monitor(
     directory = resolve_data_dir(data_dir)
     settings = load_settings(directory)
     location = store or os.environ.get(STORE_VARIABLE) or settings.store
-    if location and not valid_store(location):
-        raise ConfigError(f"the store must be a postgresql:// address, not {location!r}")
+    checked_store(location)
     name = resolve_user(user, os.environ.get(USER_VARIABLE), settings.user, shared=bool(location))
     opened = Store(location or store_path(directory), clock=clock, user=name)
 

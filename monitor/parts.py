@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from monitor.names.entities import EntityFinder
     from monitor.searching import Finder
     from monitor.translation_stage import TranslationStage
+    from monitor.types import WorkerStage
     from translations.engine import Engine
     from translations.packages import PackageFolder
     from translations.types import InstallReport
@@ -182,8 +183,8 @@ class Parts:
             )
         return self._collector
 
-    def stages_with_workers(self) -> frozenset[str]:
-        """The stages ("collect", "translate") that workers run for the team's shared store
+    def stages_with_workers(self) -> frozenset[WorkerStage]:
+        """The stages that workers run for the team's shared store
         right now: an update here leaves them to the workers. None on a data folder's own
         file."""
         address = self.store.shared_address

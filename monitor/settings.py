@@ -125,9 +125,20 @@ def _out_of_range(key: str, value: object) -> str | None:
     return None
 
 
+# How the address of a team's shared store begins (a PostgreSQL database).
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
 def valid_store(location: str) -> bool:
     """Empty (this folder's SQLite file) or the address of a PostgreSQL database."""
-    return location == "" or location.startswith(("postgresql://", "postgres://"))
+    return location == "" or location.startswith(SERVER_SCHEMES)
+
+
+def checked_store(location: str) -> str:
+    """``location`` if :func:`valid_store`, else :class:`ConfigError` saying what it must be."""
+    if not valid_store(location):
+        raise ConfigError(f"the store must be a postgresql:// address, not {location!r}")
+    return location
 
 
 def valid_user(name: str) -> bool:

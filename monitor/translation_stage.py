@@ -34,7 +34,7 @@ from monitor.store.translations import (
     QueuedArticle,
     TranslationStore,
 )
-from monitor.types import Progress, ProgressKind, SentencePair
+from monitor.types import Progress, ProgressKind, SentencePair, WorkerStage
 from translations.align import translate_documents
 from translations.engine import Engine
 from translations.errors import Cancelled, NoRouteError, TranslationError
@@ -53,7 +53,7 @@ Steps = Generator[Progress, None, None]
 
 
 class TranslationStage:
-    worker_stage = "translate"  # translation workers run it for a shared store
+    worker_stage = WorkerStage.TRANSLATE  # translation workers run it for a shared store
 
     def __init__(
         self,

@@ -335,6 +335,14 @@ class SourceReport:
     error: str | None = None
 
 
+class WorkerStage(enum.StrEnum):
+    """A stage a team's workers run for a shared store (see :mod:`monitor.workers`); an
+    update on a desktop leaves it to them while they run."""
+
+    COLLECT = "collect"
+    TRANSLATE = "translate"
+
+
 class ProgressKind(enum.StrEnum):
     SOURCE_STARTED = "source-started"
     SOURCE_FINISHED = "source-finished"

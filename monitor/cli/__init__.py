@@ -224,17 +224,17 @@ def _open_app(open_app: Callable[[str | None], int], args: argparse.Namespace) -
     (passed on as the environment, which every Monitor the window opens reads)."""
     from monitor.app import STORE_VARIABLE
     from monitor.cli.failures import say_error
-    from monitor.settings import valid_store
-    from monitor.users import USER_VARIABLE, valid_user_name
+    from monitor.errors import ConfigError
+    from monitor.settings import checked_store
+    from monitor.users import USER_VARIABLE, checked_user_name
 
-    if args.store is not None:
-        if not valid_store(args.store):
-            return say_error(f"the store must be a postgresql:// address, not {args.store!r}")
-        os.environ[STORE_VARIABLE] = args.store
-    if args.user is not None:
-        if not valid_user_name(args.user.strip()):
-            return say_error(f"the user name {args.user!r} must be 1 to 64 printable characters")
-        os.environ[USER_VARIABLE] = args.user.strip()
+    try:  # checked as open_monitor checks them, before the window opens
+        if args.store is not None:
+            os.environ[STORE_VARIABLE] = checked_store(args.store)
+        if args.user is not None:
+            os.environ[USER_VARIABLE] = checked_user_name(args.user, "given with --user")
+    except ConfigError as error:
+        return say_error(str(error))
     return open_app(args.data_dir)
 
 

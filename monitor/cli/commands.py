@@ -46,7 +46,7 @@ from monitor.cli.output import (
 )
 from monitor.errors import MonitorError
 from monitor.sources.catalog import affiliation_label
-from monitor.types import ProgressKind, SourceReport
+from monitor.types import ProgressKind, SourceReport, WorkerStage
 
 if TYPE_CHECKING:
     from monitor.app import Monitor
@@ -263,7 +263,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
     line = ProgressLine(sys.stderr, enabled=not as_json)
     reports = []
     translated = 0
-    left: list[str] = []  # the stages a team's workers run (a shared store)
+    left: list[WorkerStage] = []  # the stages a team's workers run (a shared store)
     updating = monitor.update_iter(source_ids, cancel=cancel)
     try:
         with _cancelled_by_ctrl_c(cancel):
@@ -274,7 +274,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
                 elif progress.kind is ProgressKind.TRANSLATED:
                     translated += 1
                 elif progress.kind is ProgressKind.LEFT_TO_WORKERS:
-                    left.append(progress.message)
+                    left.append(WorkerStage(progress.message))
     finally:
         line.clear()
         if isinstance(updating, Generator):  # stopped by an error: its fetches stop too
@@ -287,7 +287,7 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             print(f"Stopped: {counted(new, 'new article')} kept; the rest next update")
         return 130
     # The team's translation workers may have the models this machine lacks.
-    waiting = {} if "translate" in left else monitor.waiting_by_language()
+    waiting = {} if WorkerStage.TRANSLATE in left else monitor.waiting_by_language()
     if as_json:
         print_json(
             {
@@ -300,10 +300,10 @@ def _update(monitor: Monitor, source_ids: list[int] | None, *, as_json: bool) ->
             }
         )
         return 0
-    if "collect" not in left:
+    if WorkerStage.COLLECT not in left:
         print(format_summary(reports, table_width()))
     for stage in left:
-        work = {"collect": "Collection", "translate": "Translation"}.get(stage, stage)
+        work = {WorkerStage.COLLECT: "Collection", WorkerStage.TRANSLATE: "Translation"}[stage]
         print(f"{work} is done by the team's workers, which are running; not here.")
     if translated:
         print(f"Translated {counted(translated, 'article')}.")

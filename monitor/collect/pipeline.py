@@ -40,16 +40,14 @@ from monitor.types import (
     Source,
     SourceReport,
     UpdateSummary,
+    WorkerStage,
 )
-
-# What a team's collection workers run (see monitor.workers): an update leaves it to them.
-COLLECT_STAGE = "collect"
 
 
 class Stage(Protocol):
     """Work that follows collection (translation, indexing): later layers plug in here. A
-    stage that workers may run for a shared store names it in ``worker_stage``
-    ("translate"); an update leaves it to them while they run."""
+    stage that workers may run for a shared store names it in ``worker_stage`` (a
+    :class:`~monitor.types.WorkerStage`); an update leaves it to them while they run."""
 
     def run(self, cancel: threading.Event) -> Iterator[Progress]:
         """Process whatever is pending, yielding progress; stop soon after ``cancel`` is set."""
@@ -67,7 +65,7 @@ class Collector:
         clock: Clock = utc_now,
         workers: int = 4,
         stages: Sequence[Stage] = (),
-        left_to_workers: Callable[[], frozenset[str]] | None = None,
+        left_to_workers: Callable[[], frozenset[WorkerStage]] | None = None,
     ) -> None:
         self._store = store
         self._fetcher = fetcher
@@ -114,9 +112,9 @@ class Collector:
         # not be recorded as every page lacking text.
         require(COLLECTION)
         left = self._left_to_workers() if follow_up and self._left_to_workers else frozenset()
-        if COLLECT_STAGE in left:
-            yield Progress(ProgressKind.LEFT_TO_WORKERS, message=COLLECT_STAGE)
-        sources = [] if COLLECT_STAGE in left else self._select(source_ids, due_only=due_only)
+        if WorkerStage.COLLECT in left:
+            yield Progress(ProgressKind.LEFT_TO_WORKERS, message=WorkerStage.COLLECT)
+        sources = [] if WorkerStage.COLLECT in left else self._select(source_ids, due_only=due_only)
         run = UpdateRun(self, sources, cancel)
         yield from run.progress()
         if sources and not cancel.is_set():

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from monitor.disk_errors import sqlite_write_problem
 from monitor.errors import StoreError
+from monitor.settings import SERVER_SCHEMES
 from monitor.store.connection import StoreConnection
+from monitor.store.postgres import PostgresConnection, migrate
 
 # The scripts live beside this module; the version and the steps are read from there.
 from monitor.store.schema import MIGRATIONS as _MIGRATIONS
@@ -37,8 +39,6 @@ class Database:
         self.on_server = is_server_url(location)
         self.connection: StoreConnection
         if self.on_server:
-            from monitor.store.postgres import PostgresConnection, migrate
-
             server = PostgresConnection(str(location))
             try:
                 migrate(server, _MIGRATIONS, SCHEMA_VERSION)
@@ -57,11 +57,8 @@ class Database:
         """One write transaction; taken IMMEDIATE so a second writer waits (busy_timeout).
         On a server, the store's write lock is its IMMEDIATE (see monitor.store.postgres)."""
         try:
-            if self.on_server:
-                from monitor.store.postgres import WRITE_LOCK
-
-                self.connection.execute("BEGIN")
-                self.connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            if isinstance(self.connection, PostgresConnection):
+                self.connection.begin_write()
             else:
                 self.connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -121,7 +118,7 @@ class Database:
 
 def is_server_url(location: Path | str) -> bool:
     """Whether ``location`` names a PostgreSQL server's database rather than a file."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+    return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
 
 
 def open_database(path: Path) -> sqlite3.Connection:

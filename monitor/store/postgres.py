@@ -82,7 +82,9 @@ class PostgresConnection:
                 connect_timeout=CONNECT_TIMEOUT_S,  # a server gone from the network says so
             )
         except psycopg.Error as error:
-            raise StoreError(f"cannot reach the shared store at {_safe(url)}: {error}") from error
+            raise StoreError(
+                f"cannot reach the shared store at {without_password(url)}: {error}"
+            ) from error
         _adapt(self._connection)
 
     @property
@@ -97,7 +99,7 @@ class PostgresConnection:
             # under the write lock: changes are logged in the order they are committed.
             with self.locked():
                 return self.execute(sql, parameters)
-        text, returns_id = _statement(sql)
+        text, returns_id = to_postgres(sql)
         with _as_sqlite_errors(), self._connection.cursor() as cursor:
             cursor.execute(text, tuple(parameters) if parameters else None)
             rows = _rows(cursor)
@@ -108,21 +110,25 @@ class PostgresConnection:
         if not self.in_transaction:
             with self.locked():
                 return self.executemany(sql, parameters)
-        text, returns_id = _statement(sql)
+        text, returns_id = to_postgres(sql)
         if returns_id:  # the ids are not wanted: RETURNING would make psycopg keep them all
             text = text.removesuffix(" RETURNING id")
         with _as_sqlite_errors(), self._connection.cursor() as cursor:
             cursor.executemany(text, [tuple(p) for p in parameters])
             return Cursor([], None, cursor.rowcount)
 
+    def begin_write(self) -> None:
+        """Begin a write transaction holding the store's write lock: writers one at a time,
+        so the change log's positions are committed in order (an index that has read
+        position 10 never misses a 9 committed after it)."""
+        self.execute("BEGIN")
+        self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """One write transaction holding the store's write lock: writers one at a time, so
-        the change log's positions are committed in order (an index that has read position
-        10 never misses a 9 committed after it)."""
-        self.execute("BEGIN")
+        """One write transaction (see :meth:`begin_write`), committed at the block's end."""
+        self.begin_write()
         try:
-            self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             yield
         except BaseException:
             self.execute("ROLLBACK")
@@ -140,9 +146,8 @@ class PostgresConnection:
 def migrate(connection: PostgresConnection, migrations: dict[int, str], version: int) -> None:
     """Bring the schema to ``version``: each migration script in PostgreSQL's dialect, once,
     under the write lock (another process may be migrating the same database)."""
-    connection.execute("BEGIN")
+    connection.begin_write()
     try:
-        connection.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         row = connection.execute("SELECT version FROM schema_version").fetchone()
         current = 0 if row is None else int(row[0])
@@ -160,10 +165,6 @@ def migrate(connection: PostgresConnection, migrations: dict[int, str], version:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-
-
-def _statement(sql: str) -> tuple[str, bool]:
-    return to_postgres(sql)
 
 
 def _rows(cursor: Any) -> list[Row]:
@@ -208,8 +209,8 @@ def _as_sqlite_errors() -> Iterator[None]:
         raise sqlite3.DatabaseError(str(error).strip()) from error
 
 
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
+def without_password(url: str) -> str:
+    """The URL without its password: for messages, and to name the store an index follows."""
     if "@" not in url or "://" not in url:
         return url
     scheme, rest = url.split("://", 1)

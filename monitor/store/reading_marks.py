@@ -1,4 +1,5 @@
-"""The user's triage marks over many articles at once: mark read in bulk, and "seen" per source.
+"""The user's marks: read and starred per article, read in bulk, and "seen" per source, with
+the counts the sidebar shows (unread per source, starred).
 
 Mixed into :class:`monitor.store.Store`. Read and seen are different marks: an article is
 read when the user opened it (or marked it so); an outlet's articles are *seen* up to the
@@ -26,7 +27,7 @@ from monitor.store.connection import StoreConnection
 
 
 class ReadingMarks:
-    """Methods on the read and seen marks, mixed into :class:`monitor.store.Store`."""
+    """Methods on the read, starred and seen marks, mixed into :class:`monitor.store.Store`."""
 
     _db: StoreConnection
     user: str
@@ -140,3 +141,47 @@ class ReadingMarks:
                 (self.user,),
             ).fetchone()[0]
         )
+
+    def set_flags(
+        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """Mark an article read/unread or starred/unstarred (the user's own state)."""
+        if read is None and starred is None:
+            return
+        with self.transaction() as db:
+            # The user's marks row, made when first needed (none for an article gone).
+            db.execute(
+                "INSERT OR IGNORE INTO article_marks (user_name, article_id)"
+                " SELECT ?, id FROM articles WHERE id = ?",
+                (self.user, article_id),
+            )
+            if read is not None:
+                db.execute(
+                    "UPDATE article_marks SET is_read = ? WHERE user_name = ? AND article_id = ?",
+                    (read, self.user, article_id),
+                )
+            if starred is not None:
+                db.execute(
+                    "UPDATE article_marks SET is_starred = ?"
+                    " WHERE user_name = ? AND article_id = ?",
+                    (starred, self.user, article_id),
+                )
+
+    def starred_ids(self) -> list[int]:
+        """The starred articles' ids, newest first (by publication, else retrieval)."""
+        rows = self._db.execute(
+            "SELECT a.id FROM article_marks m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.user_name = ? AND m.is_starred = 1"
+            " ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC",
+            (self.user,),
+        )
+        return [int(row[0]) for row in rows]
+
+    def unread_counts(self) -> dict[int, int]:
+        rows = self._db.execute(
+            "SELECT a.source_id, COUNT(*) FROM articles a LEFT JOIN article_marks m"
+            " ON m.article_id = a.id AND m.user_name = ?"
+            " WHERE COALESCE(m.is_read, 0) = 0 GROUP BY a.source_id",
+            (self.user,),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}

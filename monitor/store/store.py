@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from monitor.clock import Clock, from_iso, to_iso, utc_now
 from monitor.errors import NotFoundError
@@ -30,6 +29,7 @@ from monitor.store.names import NameStore
 from monitor.store.notes import NoteStore
 from monitor.store.page_retries import PageRetries
 from monitor.store.post_history import PostHistory
+from monitor.store.postgres import without_password
 from monitor.store.reading_marks import ReadingMarks
 from monitor.store.rows import (
     ARTICLE_COLUMNS,
@@ -75,7 +75,7 @@ _GROUPING_LOCK = 0x6D6D_7367  # "mmsg": story grouping on a shared store
 
 class Store(SourceRecords, UpdateRuns, ReadingMarks):
     """The article store on one SQLite file or a shared server (its sources' part is
-    :class:`SourceRecords`, its finished updates' :class:`UpdateRuns`, the user's bulk read
+    :class:`SourceRecords`, its finished updates' :class:`UpdateRuns`, the user's read, starred
     and seen marks :class:`ReadingMarks`).
 
     ``user``: whose read and starred marks, notes, watchlists and seen marks are read and
@@ -113,13 +113,8 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
         """What a search index following this store's change log for this user records: the
         shared store's address without its password (or "file" for the data folder's own)
         and the user, whose notes the index holds. Another store or user: a rebuild."""
-        location = self.path
-        if isinstance(location, str):
-            parts = urlsplit(location)
-            host = parts.hostname or ""
-            where = f"{parts.username or ''}@{host}:{parts.port or ''}{parts.path}"
-            return f"{parts.scheme}://{where}#{self.user}"
-        return f"file#{self.user}"
+        address = self.shared_address
+        return f"{'file' if address is None else without_password(address)}#{self.user}"
 
     def close(self) -> None:
         self._database.close()
@@ -433,31 +428,6 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
             last = chunk[-1].id
             yield chunk
 
-    def set_flags(
-        self, article_id: int, *, read: bool | None = None, starred: bool | None = None
-    ) -> None:
-        """Mark an article read/unread or starred/unstarred (the user's own state)."""
-        if read is None and starred is None:
-            return
-        with self.transaction() as db:
-            # The user's marks row, made when first needed (none for an article gone).
-            db.execute(
-                "INSERT OR IGNORE INTO article_marks (user_name, article_id)"
-                " SELECT ?, id FROM articles WHERE id = ?",
-                (self.user, article_id),
-            )
-            if read is not None:
-                db.execute(
-                    "UPDATE article_marks SET is_read = ? WHERE user_name = ? AND article_id = ?",
-                    (read, self.user, article_id),
-                )
-            if starred is not None:
-                db.execute(
-                    "UPDATE article_marks SET is_starred = ?"
-                    " WHERE user_name = ? AND article_id = ?",
-                    (starred, self.user, article_id),
-                )
-
     def replace_assumed_zones(
         self,
         source_id: int,
@@ -489,25 +459,6 @@ class Store(SourceRecords, UpdateRuns, ReadingMarks):
                 )
                 changed += 1
         return changed
-
-    def starred_ids(self) -> list[int]:
-        """The starred articles' ids, newest first (by publication, else retrieval)."""
-        rows = self._db.execute(
-            "SELECT a.id FROM article_marks m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.user_name = ? AND m.is_starred = 1"
-            " ORDER BY COALESCE(a.published, a.retrieved_at) DESC, a.id DESC",
-            (self.user,),
-        )
-        return [int(row[0]) for row in rows]
-
-    def unread_counts(self) -> dict[int, int]:
-        rows = self._db.execute(
-            "SELECT a.source_id, COUNT(*) FROM articles a LEFT JOIN article_marks m"
-            " ON m.article_id = a.id AND m.user_name = ?"
-            " WHERE COALESCE(m.is_read, 0) = 0 GROUP BY a.source_id",
-            (self.user,),
-        )
-        return {int(r[0]): int(r[1]) for r in rows}
 
     def count_articles(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

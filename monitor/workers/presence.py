@@ -15,9 +15,10 @@ from contextlib import contextmanager
 import psycopg
 
 from monitor.errors import StoreError
+from monitor.types import WorkerStage
 
-COLLECT = "collect"
-TRANSLATE = "translate"
+COLLECT: str = WorkerStage.COLLECT.value  # the stages' names are their queues' too
+TRANSLATE: str = WorkerStage.TRANSLATE.value
 _PRESENCE_LOCKS = {COLLECT: 0x6D6D_7763, TRANSLATE: 0x6D6D_7774}  # "mmwc", "mmwt"
 
 
@@ -33,7 +34,7 @@ def working(address: str, stage: str) -> Iterator[None]:
         yield
 
 
-def stages_with_workers(address: str) -> frozenset[str]:
+def stages_with_workers(address: str) -> frozenset[WorkerStage]:
     """The stages some worker is running for on the store at ``address`` now."""
     found = set()
     try:
@@ -43,7 +44,7 @@ def stages_with_workers(address: str) -> frozenset[str]:
                 if row and row[0]:
                     connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
                 else:
-                    found.add(stage)
+                    found.add(WorkerStage(stage))
     except psycopg.Error as error:
         raise StoreError(f"cannot reach the shared store: {first_line(error)}") from error
     return frozenset(found)

@@ -21,7 +21,7 @@ from monitor.app import Monitor
 from monitor.errors import NotFoundError
 from monitor.store.translations import WaitingArticle
 from monitor.types import ProgressKind
-from monitor.workers.presence import COLLECT, TRANSLATE
+from monitor.workers.presence import COLLECT, TRANSLATE, first_line
 
 COLLECT_TASK = "media_monitor.collect_source"
 TRANSLATE_TASK = "media_monitor.translate_articles"
@@ -176,8 +176,7 @@ def _said_if_failed(say: Say, what: str) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        text = str(error).strip().splitlines()
-        say(f"{what} failed: {text[0] if text else type(error).__name__} (see the error log)")
+        say(f"{what} failed: {first_line(error)} (see the error log)")
         raise
 
 
