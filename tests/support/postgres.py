@@ -18,7 +18,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-_SEARCH = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+def _version(folder: Path) -> tuple[int, ...]:
+    """/usr/lib/postgresql/15/bin → (15,): 15 is newer than 9.6, though it sorts first."""
+    return tuple(int(part) for part in folder.parent.name.split(".") if part.isdigit())
+
+
+# The newest of Debian's installed versions first, then whatever is on PATH (Fedora).
+_SEARCH = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version, reverse=True)
 
 
 class PostgresMissing(RuntimeError):
